@@ -1,0 +1,11 @@
+//! marginalia: a language server and checker for research notes that cite source articles.
+//!
+//! The layers, from the bottom: [`text`] (offsets and positions), [`markup`] (the citation syntax of a note),
+//! [`corpus`] (the index of the source articles), [`analysis`] (the features, free of any protocol),
+//! [`load`] (the only code that reads the disk), and the two programs on top: [`lsp`] and [`cli`].
+//! ARCHITECTURE.md has the map.
+
+pub mod text;
+pub mod markup;
+#[doc(hidden)]
+pub mod fixture;

@@ -1,0 +1,200 @@
+//! The citation markup of a note: `[@id]`, `[@id, "quote"]`, `[@a; @b]`, in-text `@id`, `[[Entity]]`.
+//!
+//! [`parse`] never fails: it returns what it recognised together with the errors it found,
+//! so that a half-typed citation still gets completions while the rest of the note is analysed.
+//! The grammar is written down in `docs/markup.md`.
+
+mod code;
+mod scanner;
+
+#[cfg(test)]
+mod tests;
+
+use crate::text::TextRange;
+
+/// Everything marginalia recognised in one note.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NoteSyntax {
+    /// Citations in the order they appear.
+    pub citations: Vec<Citation>,
+    /// Wiki-style entity mentions in the order they appear.
+    pub mentions: Vec<EntityMention>,
+    /// Malformed markup, each with its exact range.
+    pub errors: Vec<SyntaxError>,
+    /// Code spans, code blocks, HTML and front matter: ranges where markup means nothing.
+    pub ignored: Vec<TextRange>,
+}
+
+/// One citation: a bracket with one or more items, or a bare in-text `@id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    /// The whole citation, brackets included.
+    pub range: TextRange,
+    /// Whether this is a bracketed `[@…]` citation or a bare in-text `@id`.
+    pub kind: CitationKind,
+    /// The cited items, in order.
+    pub items: Vec<CiteItem>,
+}
+
+/// The two forms a citation takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CitationKind {
+    /// `[@id]`, `[@id, "quote"]`, `[@a; @b]`.
+    Bracketed,
+    /// A bare `@id` in running text; only meaningful when the id names a source.
+    InText,
+}
+
+/// One `@id` of a citation, with its quote when it has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CiteItem {
+    /// The cited source id as written, without `@` or braces.
+    pub id: String,
+    /// The range of the id, without `@` or braces.
+    pub id_range: TextRange,
+    /// The quote that must occur in the source, if any.
+    pub quote: Option<Quote>,
+}
+
+/// Exact words quoted from a source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// The quoted words, as written between the quotation marks.
+    pub text: String,
+    /// The range of the quoted words, without the quotation marks.
+    pub text_range: TextRange,
+    /// The range including the quotation marks.
+    pub range: TextRange,
+}
+
+/// A `[[Entity Name]]` or `[[Entity Name|shown text]]` mention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityMention {
+    /// The entity name, trimmed.
+    pub name: String,
+    /// The range of the name as written (trimmed).
+    pub name_range: TextRange,
+    /// The whole mention, brackets included.
+    pub range: TextRange,
+}
+
+/// Markup that could not be understood, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What is wrong.
+    pub kind: SyntaxErrorKind,
+    /// The exact range of the problem.
+    pub range: TextRange,
+}
+
+/// The kinds of malformed markup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// `[@id` with no `]` before the end of the paragraph.
+    UnclosedCitation,
+    /// `[@]` or `[@, "…"]`: an `@` with no id after it.
+    EmptySourceId,
+    /// An item of a bracketed citation that does not start with `@`.
+    ExpectedSourceId,
+    /// A quote whose closing quotation mark is missing.
+    UnterminatedQuote,
+    /// `""`: a quote with nothing in it.
+    EmptyQuote,
+    /// `[@id "quote"]`: the comma between the id and the quote is missing.
+    MissingComma,
+    /// A `;` with no item after it, or two in a row.
+    StraySemicolon,
+    /// Text after an item that is neither `;` nor `]`.
+    UnexpectedText,
+    /// `[[Name` with no `]]` on the same line.
+    UnclosedEntity,
+    /// `[[]]` or `[[ |text]]`.
+    EmptyEntity,
+}
+
+impl SyntaxErrorKind {
+    /// A one-line explanation, written for the person who typed the markup.
+    pub fn message(self) -> &'static str {
+        match self {
+            SyntaxErrorKind::UnclosedCitation => "unclosed citation: expected `]` before the end of the paragraph",
+            SyntaxErrorKind::EmptySourceId => "empty source id: expected a source id after `@`",
+            SyntaxErrorKind::ExpectedSourceId => "expected `@source-id` in a citation",
+            SyntaxErrorKind::UnterminatedQuote => {
+                "unterminated quote: expected a closing quotation mark before `]` or `;`"
+            }
+            SyntaxErrorKind::EmptyQuote => "empty quote: write the exact words between the quotation marks",
+            SyntaxErrorKind::MissingComma => "expected `,` between the source id and the quote",
+            SyntaxErrorKind::StraySemicolon => "stray `;`: expected `@source-id` after it",
+            SyntaxErrorKind::UnexpectedText => "unexpected text in citation: expected `;` or `]`",
+            SyntaxErrorKind::UnclosedEntity => "unclosed entity mention: expected `]]` on the same line",
+            SyntaxErrorKind::EmptyEntity => "empty entity mention: expected a name between `[[` and `]]`",
+        }
+    }
+}
+
+/// Parses the citation markup of a Markdown note.
+pub fn parse(text: &str) -> NoteSyntax {
+    let ignored = code::ignored_ranges(text);
+    scanner::scan(text, ignored)
+}
+
+impl NoteSyntax {
+    /// The citation item whose id or quote contains `offset` (inclusive at both ends).
+    pub fn item_at(&self, offset: text_size::TextSize) -> Option<(&Citation, &CiteItem)> {
+        self.citations.iter().find_map(|citation| {
+            if !contains_inclusive(citation.range, offset) {
+                return None;
+            }
+            citation
+                .items
+                .iter()
+                .find(|item| {
+                    contains_inclusive(item.id_range, offset)
+                        || item.quote.as_ref().is_some_and(|quote| contains_inclusive(quote.range, offset))
+                })
+                .map(|item| (citation, item))
+        })
+    }
+
+    /// The entity mention whose brackets contain `offset`.
+    pub fn mention_at(&self, offset: text_size::TextSize) -> Option<&EntityMention> {
+        self.mentions.iter().find(|mention| contains_inclusive(mention.range, offset))
+    }
+
+    /// Whether `offset` lies inside code, HTML or front matter.
+    pub fn is_ignored(&self, offset: text_size::TextSize) -> bool {
+        self.ignored.iter().any(|range| range.contains(offset))
+    }
+}
+
+/// Whether `range` contains `offset`, counting its end: a cursor just after a word still touches it.
+pub fn contains_inclusive(range: TextRange, offset: text_size::TextSize) -> bool {
+    range.start() <= offset && offset <= range.end()
+}
+
+/// Whether `c` may appear in a source id (Pandoc's rule: alphanumerics, `_`, and internal punctuation).
+pub fn is_id_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_id_punctuation(c)
+}
+
+/// Punctuation allowed inside a source id but not at its end.
+pub fn is_id_punctuation(c: char) -> bool {
+    matches!(c, ':' | '.' | '#' | '$' | '%' | '&' | '-' | '+' | '?' | '<' | '>' | '~' | '/')
+}
+
+/// Whether `id` can be written as a plain `@id`; other ids need braces: `@{my id}`.
+pub fn is_plain_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    let starts_well = chars.next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    starts_well && id.chars().all(is_id_char) && !id.ends_with(is_id_punctuation)
+}
+
+/// Writes `id` as it must appear after `@`.
+pub fn write_id(id: &str) -> String {
+    if is_plain_id(id) { id.to_string() } else { format!("{{{id}}}") }
+}
+
+/// Whether `c` opens or closes a quote: straight and curly, double and single.
+pub fn is_quote_mark(c: char) -> bool {
+    matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
+}

@@ -1,0 +1,264 @@
+//! Specification of the markup, one fixture per rule: each `^^^` line says what the parser must find there.
+
+use super::{CitationKind, parse};
+use crate::fixture::{Fixture, annotate};
+
+/// Parses the fixture's note without its annotations and checks that the parser finds exactly the annotated ranges.
+#[track_caller]
+fn check(expected: &str) {
+    let fixture = Fixture::parse(expected);
+    let text = &fixture.main_file().text;
+    let syntax = parse(text);
+    let mut found = Vec::new();
+    for citation in &syntax.citations {
+        for item in &citation.items {
+            let label = match citation.kind {
+                CitationKind::Bracketed => "source",
+                CitationKind::InText => "in-text source",
+            };
+            found.push((item.id_range, label.to_string()));
+            if let Some(quote) = &item.quote {
+                found.push((quote.text_range, "quote".to_string()));
+            }
+        }
+    }
+    for mention in &syntax.mentions {
+        found.push((mention.name_range, "entity".to_string()));
+    }
+    for error in &syntax.errors {
+        found.push((error.range, format!("error: {}", error.kind.message())));
+    }
+    let expected = annotate(text, &fixture.annotations.iter().map(|(_, r, l)| (*r, l.clone())).collect::<Vec<_>>());
+    assert_eq!(annotate(text, &found), expected);
+}
+
+#[test]
+fn whole_source_citation() {
+    check(
+        r#"
+Dockers struck [@harbour-strike] on Monday.
+                 ^^^^^^^^^^^^^^ source
+"#,
+    );
+}
+
+#[test]
+fn several_sources_in_one_bracket() {
+    check(
+        r#"
+Both said so [@a-1; @b_2;@c.3].
+               ^^^ source
+                     ^^^ source
+                          ^^^ source
+"#,
+    );
+}
+
+#[test]
+fn quote_with_straight_and_curly_marks() {
+    check(
+        r#"
+[@port, "We will not be moved"] and [@port, “the ‘big’ walkout”] and [@port, 'Russia's war'].
+         ^^^^^^^^^^^^^^^^^^^^ quote
+  ^^^^ source
+                                      ^^^^ source
+                                             ^^^^^^^^^^^^^^^^^ quote
+                                                                       ^^^^ source
+                                                                              ^^^^^^^^^^^^ quote
+"#,
+    );
+}
+
+#[test]
+fn quote_across_a_line_break() {
+    check(
+        r#"
+As the minister put it [@port, "we will not
+                         ^^^^ source
+                                ^^^^^^^^^^^ quote
+be moved"].
+"#,
+    );
+}
+
+#[test]
+fn several_quotes_in_one_bracket() {
+    check(
+        r#"
+[@a, "first words"; @b, "second; words"]
+  ^ source
+      ^^^^^^^^^^^ quote
+                     ^ source
+                         ^^^^^^^^^^^^^ quote
+"#,
+    );
+}
+
+#[test]
+fn in_text_citation_but_not_an_email() {
+    check(
+        r#"
+As @smith04 says, write to ana@example.org or (@doe.) today.
+    ^^^^^^^ in-text source
+                                                ^^^ in-text source
+"#,
+    );
+}
+
+#[test]
+fn braced_id_with_spaces() {
+    check(
+        r#"
+See [@{Harbour strike notes}].
+       ^^^^^^^^^^^^^^^^^^^^ source
+"#,
+    );
+}
+
+#[test]
+fn locator_after_the_id_is_allowed() {
+    check(
+        r#"
+See [@report, p. 33].
+      ^^^^^^ source
+"#,
+    );
+}
+
+#[test]
+fn entity_mentions_with_and_without_shown_text() {
+    check(
+        r#"
+[[Ana Ruiz]] met [[ Port Authority | the port ]].
+  ^^^^^^^^ entity
+                    ^^^^^^^^^^^^^^ entity
+"#,
+    );
+}
+
+#[test]
+fn markup_in_code_is_ignored() {
+    check(
+        r#"
+Inline `[@a]` and ``[[B]]`` are code, [@c] is not.
+                                        ^ source
+
+```
+[@fenced, "not a citation"] [[Nor This]]
+```
+
+<!-- [@hidden] -->
+~~~markdown
+[[Tilde Fence]]
+~~~
+"#,
+    );
+}
+
+#[test]
+fn front_matter_is_ignored() {
+    check(
+        r#"
+---
+title: "[@not-a-citation]"
+---
+Body [@real].
+       ^^^^ source
+"#,
+    );
+}
+
+#[test]
+fn escapes_make_plain_text() {
+    check(
+        r#"
+\[@not-cited] and \@not-in-text and \[[Not Entity]] but [@yes].
+                                                          ^^^ source
+"#,
+    );
+}
+
+#[test]
+fn links_are_not_citations() {
+    check(
+        r#"
+[@handle](https://example.org/@handle) and [plain text] and [@real].
+                                                              ^^^^ source
+"#,
+    );
+}
+
+#[test]
+fn unclosed_bracket_stops_at_the_paragraph() {
+    check(
+        r#"
+Open [@port, "words" and more
+     ^^^^^^^^^^^^^^^^^^^^^^^^ error: unclosed citation: expected `]` before the end of the paragraph
+       ^^^^ source
+              ^^^^^ quote
+                     ^^^^^^^^ error: unexpected text in citation: expected `;` or `]`
+
+Next paragraph [@fine].
+                 ^^^^ source
+"#,
+    );
+}
+
+#[test]
+fn empty_id_stray_semicolon_and_missing_comma() {
+    check(
+        r#"
+[@] and [@a;] and [@a;; @b] and [@a "q"] and [@a; b]
+ ^ error: empty source id: expected a source id after `@`
+          ^ source
+           ^ error: stray `;`: expected `@source-id` after it
+                    ^ source
+                      ^ error: stray `;`: expected `@source-id` after it
+                         ^ source
+                                  ^ source
+                                   ^^ error: expected `,` between the source id and the quote
+                                     ^ quote
+                                               ^ source
+                                                  ^ error: expected `@source-id` in a citation
+"#,
+    );
+}
+
+#[test]
+fn unterminated_and_empty_quotes() {
+    check(
+        r#"
+[@a, "never closed] and more
+     ^^^^^^^^^^^^^^^^^^^^^^^ error: unterminated quote: expected a closing quotation mark before `]` or `;`
+  ^ source
+[@b, ""]
+      ^ quote
+     ^^ error: empty quote: write the exact words between the quotation marks
+  ^ source
+"#,
+    );
+}
+
+#[test]
+fn unclosed_and_empty_entities() {
+    check(
+        r#"
+[[Open name and [[]] then [[ | x]]
+^^^^^^^^^^^^^^^ error: unclosed entity mention: expected `]]` on the same line
+                ^^^^ error: empty entity mention: expected a name between `[[` and `]]`
+                          ^^^^^^^^ error: empty entity mention: expected a name between `[[` and `]]`
+"#,
+    );
+}
+
+#[test]
+fn cjk_and_emoji_around_markup() {
+    check(
+        r#"
+😀 記者は [@東京-記事, "港の労働者"] と [[田中 太郎]] 🎉
+        ^^^^^ source
+                ^^^^^ quote
+                            ^^^^^ entity
+"#,
+    );
+}
