@@ -9,3 +9,4 @@ pub mod text;
 pub mod markup;
 #[doc(hidden)]
 pub mod fixture;
+pub mod corpus;

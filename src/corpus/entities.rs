@@ -1,0 +1,879 @@
+//! Entity extraction: people, organisations and places named in the articles, found without any list of names.
+//!
+//! Two passes. [`extract`] runs once per article: it finds runs of capitalised words, splits titles
+//! ("Foreign Secretary") and honorifics ("Mr") from the names they precede, notes acronyms written after
+//! an expansion ("Joint Chiefs of Staff (JCS)") and counts how each word is capitalised.
+//! [`build_index`] runs over the whole corpus: it uses those counts to drop words that are capitalised only
+//! because they start a sentence, and clusters the names ("Kirby", "Mr Kirby" and "John Kirby" are one entity).
+
+use std::collections::HashMap;
+
+use super::Source;
+use crate::text::{TextRange, range};
+
+/// What one article contributes to the entity index.
+#[derive(Debug, Default)]
+pub(crate) struct ArticleCandidates {
+    spans: Vec<Span>,
+    /// For each lowercased word: how often it was written in lowercase, and capitalised away from a sentence start.
+    word_counts: HashMap<String, WordCount>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct WordCount {
+    lower: u32,
+    capitalised_inside: u32,
+}
+
+/// A run of capitalised words that may name an entity.
+#[derive(Debug)]
+struct Span {
+    tokens: Vec<TextRange>,
+    /// An honorific written right before a one-word name ("Mr" in "Mr Kirby"): the pair is an alias.
+    title: Option<TextRange>,
+    /// A title or honorific precedes the name: it names a person.
+    titled: bool,
+    /// The first token starts a sentence (or a quotation), so its capital proves nothing.
+    uncertain_start: bool,
+    /// An acronym written in parentheses right after the name.
+    acronym: Option<TextRange>,
+    /// Preceded by a preposition of place, or followed by ", Country".
+    place_context: bool,
+    /// Written right before a title ("Labour" in "Labour Minister Tomas Vidal"): a name only if seen as one elsewhere.
+    before_title: bool,
+}
+
+/// The type guessed for an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityKind {
+    /// A person.
+    Person,
+    /// A government, agency, company, armed force, party, publication…
+    Organisation,
+    /// A country, city, region, sea…
+    Place,
+    /// Named events and anything not classified.
+    Other,
+}
+
+impl EntityKind {
+    /// The lowercase word used in messages and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Place => "place",
+            EntityKind::Other => "other",
+        }
+    }
+
+    /// Reads the configuration spelling; accepts a few common synonyms.
+    pub fn parse(word: &str) -> Option<EntityKind> {
+        match word.to_ascii_lowercase().as_str() {
+            "person" | "people" | "per" => Some(EntityKind::Person),
+            "organisation" | "organization" | "org" => Some(EntityKind::Organisation),
+            "place" | "location" | "loc" | "gpe" => Some(EntityKind::Place),
+            "other" | "event" | "misc" => Some(EntityKind::Other),
+            _ => None,
+        }
+    }
+}
+
+/// One place where an entity is named in an article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntityOccurrence {
+    /// The index of the article in the corpus.
+    pub source: usize,
+    /// The range of the name in the article.
+    pub range: TextRange,
+}
+
+/// An entity of the corpus: a canonical name, the other names it goes by, and where it is mentioned.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    /// The name completion inserts and hover shows.
+    pub name: String,
+    /// The guessed (or configured) type.
+    pub kind: EntityKind,
+    /// Other names it is written as ("Kirby", "Mr Kirby", "JCS").
+    pub aliases: Vec<String>,
+    /// Adjectives derived from it ("Russian" for Russia); mentioned, but not names of it.
+    pub demonyms: Vec<String>,
+    /// Its mentions, in corpus order.
+    pub mentions: Vec<EntityOccurrence>,
+    /// The number of distinct articles that mention it.
+    pub article_count: usize,
+}
+
+impl Entity {
+    /// The canonical name, then the aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Entities configured by the user, applied after extraction; they always win.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntityOverrides {
+    /// Entities to add, or to merge with every extracted entity that has one of their names.
+    pub entities: Vec<ConfiguredEntity>,
+    /// Names whose entities are hidden.
+    pub hide: Vec<String>,
+}
+
+/// One `[[entity]]` table of `marginalia.toml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfiguredEntity {
+    /// The canonical name.
+    pub name: String,
+    /// The type, when given.
+    pub kind: Option<EntityKind>,
+    /// Other names; extracted entities with any of them are merged into this one.
+    pub aliases: Vec<String>,
+}
+
+/// All entities of the corpus, with lookup by any of their names.
+#[derive(Clone, Debug, Default)]
+pub struct EntityIndex {
+    entities: Vec<Entity>,
+    by_key: HashMap<String, usize>,
+}
+
+impl EntityIndex {
+    /// The entity with this name, alias or demonym (case and full stops do not matter).
+    pub fn get(&self, name: &str) -> Option<&Entity> {
+        self.by_key.get(&key(name)).map(|&i| &self.entities[i])
+    }
+
+    /// Every entity, most mentioned first.
+    pub fn iter(&self) -> impl Iterator<Item = &Entity> {
+        self.entities.iter()
+    }
+
+    /// The number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+/// Lookup key: lowercase, without full stops, whitespace collapsed.
+pub fn key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars().filter(|&c| c != '.') {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out.replace('\u{2019}', "'")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1: one article.
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    range: TextRange,
+    /// Only spaces or tabs separate it from the previous token.
+    joined: bool,
+    /// The token is a word (else a punctuation mark).
+    word: bool,
+    /// A possessive `'s` followed the word and was cut off.
+    possessive: bool,
+}
+
+/// Finds the candidate names of one article.
+pub(crate) fn extract(text: &str, sentences: &[TextRange]) -> ArticleCandidates {
+    let mut candidates = ArticleCandidates::default();
+    for &sentence in sentences {
+        let tokens = tokenize(text, sentence);
+        count_words(text, &tokens, &mut candidates.word_counts);
+        find_spans(text, &tokens, &mut candidates.spans);
+    }
+    candidates
+}
+
+fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
+    let base = usize::from(sentence.start());
+    let s = &text[sentence];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    let mut joined = true;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if c == ' ' || c == '\t' {
+            i += 1;
+            continue;
+        }
+        if c.is_whitespace() {
+            joined = false;
+            i += 1;
+            continue;
+        }
+        let was_joined = joined && tokens.last().is_none_or(|t: &Token| usize::from(t.range.end()) < base + at);
+        if !c.is_alphanumeric() {
+            tokens.push(Token {
+                range: range(base + at, base + at + c.len_utf8()),
+                joined: was_joined,
+                word: false,
+                possessive: false,
+            });
+            joined = true;
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() {
+            let c = chars[j].1;
+            let inner_joiner = matches!(c, '-' | '\'' | '\u{2019}' | '.' | '&')
+                && chars.get(j + 1).is_some_and(|&(_, next)| next.is_alphanumeric());
+            if c.is_alphanumeric() || inner_joiner {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let mut end = chars.get(j).map_or(s.len(), |&(e, _)| e);
+        let word = &s[at..end];
+        // "U.S." keeps its final full stop.
+        if chars.get(j).is_some_and(|&(_, c)| c == '.') && is_dotted_acronym(word) {
+            end += 1;
+        }
+        let mut possessive = false;
+        let word = &s[at..end];
+        for suffix in ["'s", "\u{2019}s"] {
+            if word.len() > suffix.len() + 1 && word.ends_with(suffix) {
+                end -= suffix.len();
+                possessive = true;
+            }
+        }
+        tokens.push(Token {
+            range: range(base + at, base + end),
+            joined: was_joined,
+            word: true,
+            possessive,
+        });
+        joined = true;
+        i = j;
+        if chars.get(i).is_some_and(|&(_, c)| c == '.') && s[at..end].ends_with('.') {
+            i += 1;
+        }
+    }
+    tokens
+}
+
+fn is_dotted_acronym(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+}
+
+fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<String, WordCount>) {
+    for (index, token) in tokens.iter().enumerate() {
+        if !token.word {
+            continue;
+        }
+        let word = &text[token.range];
+        let Some(first) = word.chars().next() else { continue };
+        if !first.is_alphabetic() {
+            continue;
+        }
+        let entry = counts.entry(word.to_lowercase()).or_default();
+        if first.is_lowercase() {
+            entry.lower += 1;
+        } else if !starts_clause(text, tokens, index) {
+            entry.capitalised_inside += 1;
+        }
+    }
+}
+
+/// Whether the token at `index` is the first word of a sentence or of a quotation or heading.
+fn starts_clause(text: &str, tokens: &[Token], index: usize) -> bool {
+    let previous_words = tokens[..index].iter().rev();
+    for token in previous_words {
+        if token.word {
+            return false;
+        }
+        let mark = &text[token.range];
+        if matches!(mark, "\"" | "\u{201C}" | "\u{2018}" | "'" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "|") {
+            return true;
+        }
+    }
+    true
+}
+
+fn is_capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() => true,
+        // "al-Assad", "bin-Salman": a lowercase particle joined to a capitalised name.
+        Some(c) if c.is_lowercase() => word
+            .split_once('-')
+            .is_some_and(|(particle, rest)| NAME_PARTICLES.contains(&particle) && rest.starts_with(char::is_uppercase)),
+        _ => false,
+    }
+}
+
+fn is_all_caps(word: &str) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+fn find_spans(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
+    let word = |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
+    let name_word = |i: usize| word(i).is_some_and(|w| is_capitalised(w) && !is_excluded(w));
+    let mut i = 0;
+    while i < tokens.len() {
+        if !name_word(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while !tokens[end - 1].possessive {
+            let continues = |j: usize| tokens.get(j).is_some_and(|t| t.joined) && name_word(j);
+            if continues(end) {
+                end += 1;
+                continue;
+            }
+            let connector = word(end).filter(|w| CONNECTORS.contains(w) && tokens[end].joined);
+            if connector.is_some() && continues(end + 1) {
+                end += 2;
+                continue;
+            }
+            if connector == Some("of") && word(end + 1) == Some("the") && continues(end + 2) {
+                end += 3;
+                continue;
+            }
+            break;
+        }
+        split_run(text, tokens, start, end, spans);
+        i = end;
+    }
+}
+
+/// Splits a run of capitalised words into a title and a name, and records the candidates.
+fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut Vec<Span>) {
+    let word = |i: usize| &text[tokens[i].range];
+    let mut start = start;
+    let mut uncertain_start = starts_clause(text, tokens, start);
+    while start < end && uncertain_start && is_stopword(word(start)) {
+        start += 1;
+        uncertain_start = false;
+    }
+    if start >= end {
+        return;
+    }
+    // The last title head with a name after it splits the run.
+    let head = (start..end).rev().find(|&i| is_title_head(word(i)));
+    let (name_start, title, prefix_end) = match head {
+        Some(h) => {
+            let mut title_start = h;
+            while title_start > start && (is_title_head(word(title_start - 1)) || is_title_modifier(word(title_start - 1))) {
+                title_start -= 1;
+            }
+            // "Mr Kirby" and "President Putin" are names of their own; "Minister Tomas Vidal" is not.
+            let title = (title_start == h && end - h == 2).then(|| tokens[h].range);
+            (h + 1, title, title_start)
+        }
+        None => (start, None, start),
+    };
+    if prefix_end > start {
+        push_span(text, tokens, start, prefix_end, None, uncertain_start, spans);
+        if let Some(span) = spans.last_mut() {
+            span.before_title = true;
+        }
+    }
+    if name_start < end {
+        let uncertain = uncertain_start && name_start == start;
+        push_span(text, tokens, name_start, end, title, uncertain, spans);
+        if head.is_some()
+            && let Some(span) = spans.last_mut()
+        {
+            span.titled = true;
+        }
+    }
+}
+
+fn push_span(
+    text: &str,
+    tokens: &[Token],
+    start: usize,
+    end: usize,
+    title: Option<TextRange>,
+    uncertain_start: bool,
+    spans: &mut Vec<Span>,
+) {
+    let word = |i: usize| tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]);
+    let mark = |i: usize| tokens.get(i).filter(|t| !t.word).map(|t| &text[t.range]);
+    // Connectors never end a name.
+    let mut end = end;
+    while end > start && word(end - 1).is_some_and(|w| CONNECTORS.contains(&w) || w == "the") {
+        end -= 1;
+    }
+    if end <= start {
+        return;
+    }
+    let acronym = (mark(end) == Some("(") && mark(end + 2) == Some(")"))
+        .then(|| word(end + 1).filter(|w| is_all_caps(w)).map(|_| tokens[end + 1].range))
+        .flatten();
+    let before = start.checked_sub(1).and_then(word).map(str::to_lowercase);
+    let place_context = before.as_deref().is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
+        || (mark(end) == Some(",")
+            && word(end + 1).is_some_and(is_capitalised)
+            && tokens.get(end + 2).is_none_or(|t| !t.word));
+    spans.push(Span {
+        tokens: tokens[start..end].iter().filter(|t| t.word).map(|t| t.range).collect(),
+        title,
+        uncertain_start,
+        acronym,
+        place_context,
+        before_title: false,
+        titled: false,
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 2: the corpus.
+
+#[derive(Default)]
+struct Cluster {
+    /// Each name form with how often it was written.
+    names: HashMap<String, u32>,
+    mentions: Vec<EntityOccurrence>,
+    demonyms: Vec<String>,
+    demonym_mentions: Vec<EntityOccurrence>,
+    titled: u32,
+    place_context: u32,
+    merged_into: Option<usize>,
+    hidden: bool,
+    kind: Option<EntityKind>,
+}
+
+/// Clusters the candidates of all articles into entities and applies the user's overrides.
+pub(crate) fn build_index(sources: &[std::sync::Arc<Source>], overrides: &EntityOverrides) -> EntityIndex {
+    let mut word_counts: HashMap<&str, WordCount> = HashMap::new();
+    for source in sources {
+        for (word, count) in &source.candidates.word_counts {
+            let entry = word_counts.entry(word.as_str()).or_default();
+            entry.lower += count.lower;
+            entry.capitalised_inside += count.capitalised_inside;
+        }
+    }
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut acronym_pairs: Vec<(String, String)> = Vec::new();
+    for (source_index, source) in sources.iter().enumerate() {
+        for span in &source.candidates.spans {
+            let mut tokens: &[TextRange] = &span.tokens;
+            let word_of = |r: &TextRange| source.text[*r].to_lowercase();
+            if span.uncertain_start {
+                let first = word_of(&tokens[0]);
+                let count = word_counts.get(first.as_str()).copied().unwrap_or_default();
+                let never_inside = count.capitalised_inside == 0;
+                // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
+                let joined_by_connector = tokens.len() > 1 && CONNECTORS.contains(&word_of(&tokens[1]).as_str());
+                if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector)) {
+                    tokens = &tokens[1..];
+                    while tokens.len() > 1 && (CONNECTORS.contains(&word_of(&tokens[0]).as_str()) || word_of(&tokens[0]) == "the") {
+                        tokens = &tokens[1..];
+                    }
+                }
+            }
+            if span.before_title && tokens.len() == 1 {
+                let word = word_of(&tokens[0]);
+                let count = word_counts.get(word.as_str()).copied().unwrap_or_default();
+                if count.capitalised_inside < 2 && !is_all_caps(&source.text[tokens[0]]) {
+                    continue;
+                }
+            }
+            let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+                continue;
+            };
+            let name = name_of(&source.text[first.cover(*last)]);
+            if tokens.len() == 1 && span.title.is_none() {
+                let count = word_counts.get(key(&name).as_str()).copied().unwrap_or_default();
+                // A word mostly written in lowercase is a common word, not a name.
+                if count.lower >= 2 && count.lower >= 3 * count.capitalised_inside.max(1) {
+                    continue;
+                }
+            }
+            let entity_key = key(&name);
+            let index = *by_key.entry(entity_key).or_insert_with(|| {
+                clusters.push(Cluster::default());
+                clusters.len() - 1
+            });
+            let cluster = &mut clusters[index];
+            *cluster.names.entry(name.clone()).or_default() += 1;
+            let range = first.cover(*last);
+            cluster.mentions.push(EntityOccurrence {
+                source: source_index,
+                range,
+            });
+            if span.titled {
+                cluster.titled += 1;
+            }
+            if let Some(title) = span.title {
+                let titled_name = format!("{} {}", &source.text[title], name);
+                *cluster.names.entry(titled_name).or_default() += 0;
+            }
+            if span.place_context {
+                cluster.place_context += 1;
+            }
+            if let Some(acronym) = span.acronym {
+                acronym_pairs.push((key(&source.text[acronym]), key(&name)));
+            }
+        }
+    }
+    let mut merger = Merger { clusters, by_key };
+    for (acronym, expansion) in &acronym_pairs {
+        merger.merge_keys(acronym, expansion);
+    }
+    merger.merge_org_suffixes();
+    merger.merge_surnames();
+    merger.attach_demonyms();
+    merger.apply_overrides(overrides);
+    merger.finish(sources.len())
+}
+
+struct Merger {
+    clusters: Vec<Cluster>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Merger {
+    fn root(&self, mut index: usize) -> usize {
+        while let Some(next) = self.clusters[index].merged_into {
+            index = next;
+        }
+        index
+    }
+
+    fn find(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).map(|&i| self.root(i))
+    }
+
+    /// Moves everything of cluster `from` into cluster `into`.
+    fn merge(&mut self, from: usize, into: usize) {
+        let (from, into) = (self.root(from), self.root(into));
+        if from == into {
+            return;
+        }
+        let moved = std::mem::take(&mut self.clusters[from]);
+        let target = &mut self.clusters[into];
+        for (name, count) in moved.names {
+            *target.names.entry(name).or_default() += count;
+        }
+        target.mentions.extend(moved.mentions);
+        target.demonyms.extend(moved.demonyms);
+        target.demonym_mentions.extend(moved.demonym_mentions);
+        target.titled += moved.titled;
+        target.place_context += moved.place_context;
+        target.hidden |= moved.hidden;
+        target.kind = target.kind.or(moved.kind);
+        self.clusters[from].merged_into = Some(into);
+    }
+
+    fn merge_keys(&mut self, from: &str, into: &str) {
+        if let (Some(from), Some(into)) = (self.find(from), self.find(into)) {
+            self.merge(from, into);
+        }
+    }
+
+    fn live(&self) -> Vec<usize> {
+        (0..self.clusters.len())
+            .filter(|&i| self.clusters[i].merged_into.is_none() && !self.clusters[i].names.is_empty())
+            .collect()
+    }
+
+    /// "Wagner Group" and "Wagner" are one organisation.
+    fn merge_org_suffixes(&mut self) {
+        let keys: Vec<(String, usize)> = self.by_key.iter().map(|(k, &i)| (k.clone(), i)).collect();
+        for (full, index) in keys {
+            let Some((stem, last)) = full.rsplit_once(' ') else { continue };
+            if ORG_SUFFIXES.contains(&last)
+                && let Some(stem_index) = self.find(stem)
+            {
+                self.merge(stem_index, index);
+            }
+        }
+    }
+
+    /// "Kirby" is "John Kirby" when exactly one multi-word person name ends in "Kirby".
+    fn merge_surnames(&mut self) {
+        let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+        for (full, &index) in &self.by_key {
+            let words: Vec<&str> = full.split(' ').collect();
+            if !(2..=4).contains(&words.len()) || words.iter().any(|w| is_org_or_place_word(w) || CONNECTORS.contains(w)) {
+                continue;
+            }
+            let surname = words[words.len() - 1].to_string();
+            let root = self.root(index);
+            let list = owners.entry(surname).or_default();
+            if !list.contains(&root) {
+                list.push(root);
+            }
+        }
+        for (surname, full_names) in owners {
+            if let ([owner], Some(short)) = (full_names.as_slice(), self.find(&surname)) {
+                self.merge(short, *owner);
+            }
+        }
+    }
+
+    /// "Russian" is a demonym of Russia and "North Korean" of North Korea, not entities of their own.
+    fn attach_demonyms(&mut self) {
+        for index in self.live() {
+            let names: Vec<String> = self.clusters[index].names.keys().cloned().collect();
+            let Some(demonym) = names.iter().find(|n| demonym_bases(n).next().is_some()) else { continue };
+            if names.len() > 1 || self.clusters[index].titled > 0 {
+                continue;
+            }
+            let base = demonym_bases(demonym).find_map(|base| self.find(&key(&base)));
+            match base {
+                Some(base) if base != index => {
+                    let moved = std::mem::take(&mut self.clusters[index]);
+                    let target = &mut self.clusters[base];
+                    target.demonyms.push(demonym.clone());
+                    target.demonym_mentions.extend(moved.mentions);
+                    self.clusters[index].merged_into = Some(base);
+                }
+                Some(_) => {}
+                None if looks_like_demonym(demonym) => self.clusters[index].hidden = true,
+                None => {}
+            }
+        }
+    }
+
+    fn apply_overrides(&mut self, overrides: &EntityOverrides) {
+        for configured in &overrides.entities {
+            let index = self.clusters.len();
+            self.clusters.push(Cluster {
+                kind: configured.kind,
+                ..Cluster::default()
+            });
+            self.clusters[index].names.insert(configured.name.clone(), u32::MAX / 2);
+            for alias in &configured.aliases {
+                self.clusters[index].names.entry(alias.clone()).or_insert(0);
+            }
+            for name in std::iter::once(&configured.name).chain(&configured.aliases) {
+                if let Some(existing) = self.find(&key(name)) {
+                    self.merge(existing, index);
+                }
+                self.by_key.insert(key(name), index);
+            }
+        }
+        for name in &overrides.hide {
+            if let Some(index) = self.find(&key(name)) {
+                self.clusters[index].hidden = true;
+            }
+        }
+    }
+
+    fn finish(self, _source_count: usize) -> EntityIndex {
+        let mut entities: Vec<Entity> = Vec::new();
+        for index in self.live() {
+            let cluster = &self.clusters[index];
+            if cluster.hidden {
+                continue;
+            }
+            let name = canonical_name(&cluster.names);
+            let mut aliases: Vec<String> = cluster.names.keys().filter(|n| **n != name).cloned().collect();
+            aliases.sort();
+            let mut demonyms = cluster.demonyms.clone();
+            demonyms.sort();
+            demonyms.dedup();
+            let mut mentions = cluster.mentions.clone();
+            mentions.sort_by_key(|m| (m.source, m.range.start()));
+            let mut articles: Vec<usize> = mentions.iter().map(|m| m.source).collect();
+            articles.dedup();
+            let kind = cluster.kind.unwrap_or_else(|| guess_kind(cluster, &name));
+            entities.push(Entity {
+                name,
+                kind,
+                aliases,
+                demonyms,
+                article_count: articles.len(),
+                mentions,
+            });
+        }
+        entities.sort_by(|a, b| b.mentions.len().cmp(&a.mentions.len()).then_with(|| a.name.cmp(&b.name)));
+        let mut by_key = HashMap::new();
+        for (i, entity) in entities.iter().enumerate() {
+            for name in entity.names().chain(entity.demonyms.iter().map(String::as_str)) {
+                by_key.entry(key(name)).or_insert(i);
+            }
+        }
+        EntityIndex { entities, by_key }
+    }
+}
+
+/// The most complete name: most words (titles aside), then most frequent, then alphabetical.
+fn canonical_name(names: &HashMap<String, u32>) -> String {
+    names
+        .iter()
+        .filter(|(name, _)| !name.split(' ').next().is_some_and(is_title_head))
+        .max_by(|(a, ca), (b, cb)| {
+            let words = |n: &str| n.split(' ').count();
+            let acronym = |n: &str| is_all_caps(n) && !n.contains(' ');
+            (!acronym(a), words(a), *ca, std::cmp::Reverse(*a)).cmp(&(!acronym(b), words(b), *cb, std::cmp::Reverse(*b)))
+        })
+        .or_else(|| names.iter().next())
+        .map(|(name, _)| name.clone())
+        .unwrap_or_default()
+}
+
+fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
+    let words: Vec<String> = cluster.names.keys().flat_map(|n| n.split(' ').map(str::to_lowercase)).collect();
+    if words.iter().any(|w| PLACE_WORDS.contains(&w.as_str())) {
+        return EntityKind::Place;
+    }
+    if words.iter().any(|w| ORG_WORDS.contains(&w.as_str())) {
+        return EntityKind::Organisation;
+    }
+    if cluster.titled > 0 {
+        return EntityKind::Person;
+    }
+    if !cluster.demonyms.is_empty() || cluster.place_context * 2 > cluster.mentions.len() as u32
+    {
+        return EntityKind::Place;
+    }
+    if cluster.names.keys().any(|n| is_all_caps(n)) {
+        return EntityKind::Organisation;
+    }
+    let name_words = name.split(' ').count();
+    if (2..=3).contains(&name_words) && cluster.names.len() > 1 {
+        return EntityKind::Person;
+    }
+    EntityKind::Other
+}
+
+/// A name as written, with whitespace collapsed.
+fn name_of(surface: &str) -> String {
+    surface.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The place names a demonym may derive from: "Ukrainian" → "Ukraine", "North Korean" → "North Korea".
+fn demonym_bases(name: &str) -> impl Iterator<Item = String> + '_ {
+    const RULES: &[(&str, &str)] = &[
+        ("ian", "ia"),
+        ("ian", "e"),
+        ("ian", ""),
+        ("ean", "ea"),
+        ("an", "a"),
+        ("an", ""),
+        ("n", ""),
+        ("ese", ""),
+        ("ese", "a"),
+        ("i", ""),
+        ("ish", ""),
+        ("ish", "land"),
+    ];
+    let (prefix, last) = name.rsplit_once(' ').map_or(("", name), |(p, l)| (p, l));
+    RULES.iter().filter_map(move |(suffix, replacement)| {
+        let stem = last.strip_prefix("N.").map_or(last, |rest| rest).strip_suffix(suffix)?;
+        if stem.chars().count() < 3 || !last.starts_with(char::is_uppercase) {
+            return None;
+        }
+        let base = format!("{stem}{replacement}");
+        let prefix = if last.starts_with("N.") { "North" } else { prefix };
+        Some(if prefix.is_empty() { base } else { format!("{prefix} {base}") })
+    })
+}
+
+fn looks_like_demonym(name: &str) -> bool {
+    !name.contains(' ') && ["ian", "ese", "ish"].iter().any(|s| name.ends_with(s))
+}
+
+fn is_org_or_place_word(word: &str) -> bool {
+    ORG_WORDS.contains(&word) || PLACE_WORDS.contains(&word) || ORG_SUFFIXES.contains(&word)
+}
+
+fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// Words that are capitalised but never part of a name: pronouns, weekdays, months.
+fn is_excluded(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    EXCLUDED.contains(&lower.as_str())
+}
+
+fn is_title_head(word: &str) -> bool {
+    TITLE_HEADS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+}
+
+fn is_title_modifier(word: &str) -> bool {
+    TITLE_MODIFIERS.contains(&word.to_lowercase().as_str())
+}
+
+const CONNECTORS: &[&str] = &["of", "de", "del", "von", "der", "van", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "y", "for"];
+
+const NAME_PARTICLES: &[&str] = &["al", "el", "ad", "ar", "as", "at", "az", "bin", "ibn", "abu", "de", "da", "di", "van", "von"];
+
+const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "from", "near", "across", "into", "outside", "inside", "towards", "toward", "around", "throughout"];
+
+/// Honorifics and the last word of titles: a name follows them.
+const TITLE_HEADS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "president", "minister",
+    "secretary", "secretary-general", "general", "gen", "lt", "lieutenant", "colonel", "col", "major", "maj", "captain",
+    "capt", "admiral", "adm", "sergeant", "sgt", "chancellor", "senator", "sen", "representative", "rep", "governor",
+    "gov", "mayor", "king", "queen", "prince", "princess", "pope", "chairman", "chairwoman", "chairperson", "director",
+    "ambassador", "commander", "spokesman", "spokeswoman", "spokesperson", "premier", "judge", "justice", "advisor",
+    "adviser", "envoy", "leader", "chief", "marshal", "officer", "deputy", "rev", "reverend", "father", "sheikh", "emir",
+    "ceo", "pm", "vice-president", "director-general", "attorney-general", "coordinator",
+];
+
+/// Words that build titles with a head: "Foreign Secretary", "Prime Minister", "National Security Advisor".
+const TITLE_MODIFIERS: &[&str] = &[
+    "foreign", "defence", "defense", "prime", "vice", "deputy", "acting", "former", "interior", "finance", "home",
+    "state", "supreme", "chief", "executive", "national", "security", "communications", "press", "senior", "army",
+    "military", "first", "general", "lead", "principal", "assistant", "special", "top",
+];
+
+const ORG_SUFFIXES: &[&str] = &["group", "inc", "ltd", "corp", "company", "co", "plc", "llc", "pmc"];
+
+const ORG_WORDS: &[&str] = &[
+    "group", "council", "ministry", "agency", "department", "committee", "commission", "office", "organisation",
+    "organization", "union", "nations", "party", "army", "navy", "forces", "force", "guard", "police", "bank",
+    "university", "institute", "company", "corporation", "news", "times", "post", "press", "service", "services",
+    "alliance", "association", "house", "court", "parliament", "congress", "senate", "assembly", "board", "bureau",
+    "centre", "center", "foundation", "fund", "staff", "chiefs", "command", "network", "media", "club", "league",
+    "government", "administration", "pentagon", "kremlin", "tribune", "herald", "journal", "express", "agency",
+];
+
+const PLACE_WORDS: &[&str] = &[
+    "republic", "kingdom", "states", "federation", "island", "islands", "sea", "ocean", "river", "mountains",
+    "valley", "province", "region", "oblast", "county", "city", "peninsula", "strait", "gulf", "bay", "lake",
+    "coast", "north", "south", "east", "west", "emirates",
+];
+
+/// Function words that start sentences: a capital on them proves nothing.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "in", "on", "at", "by", "for", "from", "to", "of", "with",
+    "without", "as", "and", "but", "or", "nor", "so", "yet", "if", "when", "while", "after", "before", "since",
+    "because", "although", "though", "however", "meanwhile", "moreover", "also", "then", "there", "here", "it", "its",
+    "he", "she", "they", "we", "you", "his", "her", "their", "our", "your", "my", "i", "me", "him", "them", "us",
+    "who", "what", "which", "where", "why", "how", "all", "some", "many", "most", "more", "few", "several", "each",
+    "every", "no", "not", "one", "two", "three", "about", "over", "under", "during", "despite", "according", "amid",
+    "among", "between", "into", "through", "until", "unless", "whether", "both", "either", "neither", "such", "other",
+    "another", "any", "only", "even", "still", "now", "today", "yesterday", "tomorrow", "last", "next", "earlier",
+    "later", "once", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will",
+    "would", "can", "could", "should", "may", "might", "must", "shall", "let", "please", "follow", "join", "read",
+    "click", "photo", "photos", "video", "watch", "source", "updated", "published", "see", "like", "share", "new",
+];
+
+const EXCLUDED: &[&str] = &[
+    "i", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "june", "july", "august", "september", "october", "november", "december",
+];
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,165 @@
+//! The index of the source articles: sources by id, their sentences, and the entities named in them.
+//!
+//! The corpus takes texts, not paths: reading files is `load`'s job. It is immutable; a change builds a new
+//! corpus that shares every unchanged article (`Arc<Source>`), so a snapshot stays valid while the next is built.
+
+pub mod entities;
+pub mod quotes;
+mod sentences;
+mod source;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use entities::{ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides};
+pub use source::{Source, shorten};
+
+/// All source articles of a workspace, indexed.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    sources: Vec<Arc<Source>>,
+    by_id: HashMap<String, usize>,
+    entities: EntityIndex,
+    overrides: EntityOverrides,
+}
+
+/// A problem with the set of articles as a whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorpusProblem {
+    /// Two articles have the same file stem; the first (by path) is kept.
+    DuplicateId {
+        /// The shared id.
+        id: String,
+        /// The article that is used.
+        kept: PathBuf,
+        /// The article that is ignored.
+        ignored: PathBuf,
+    },
+}
+
+impl std::fmt::Display for CorpusProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CorpusProblem::DuplicateId { id, kept, ignored } => write!(
+                f,
+                "duplicate source id `{id}`: {} and {} have the same name; using the first",
+                kept.display(),
+                ignored.display()
+            ),
+        }
+    }
+}
+
+impl Corpus {
+    /// Indexes `sources`; an id seen twice keeps the article with the smaller path.
+    pub fn new(sources: Vec<Source>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
+        Corpus::from_shared(sources.into_iter().map(Arc::new).collect(), overrides)
+    }
+
+    fn from_shared(mut sources: Vec<Arc<Source>>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
+        sources.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut problems = Vec::new();
+        let mut by_id = HashMap::with_capacity(sources.len());
+        let mut kept: Vec<Arc<Source>> = Vec::with_capacity(sources.len());
+        for source in sources {
+            if let Some(&existing) = by_id.get(&source.id) {
+                let existing: &Arc<Source> = &kept[existing];
+                problems.push(CorpusProblem::DuplicateId {
+                    id: source.id.clone(),
+                    kept: existing.path.clone(),
+                    ignored: source.path.clone(),
+                });
+                continue;
+            }
+            by_id.insert(source.id.clone(), kept.len());
+            kept.push(source);
+        }
+        let entities = entities::build_index(&kept, &overrides);
+        let corpus = Corpus {
+            sources: kept,
+            by_id,
+            entities,
+            overrides,
+        };
+        (corpus, problems)
+    }
+
+    /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped.
+    pub fn with_changes(&self, changed: Vec<Source>, removed: &[PathBuf]) -> (Corpus, Vec<CorpusProblem>) {
+        let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
+        let mut sources: Vec<Arc<Source>> = self
+            .sources
+            .iter()
+            .filter(|s| !removed.contains(&s.path) && !changed_paths.contains(&s.path.as_path()))
+            .cloned()
+            .collect();
+        sources.extend(changed.into_iter().map(Arc::new));
+        Corpus::from_shared(sources, self.overrides.clone())
+    }
+
+    /// A new corpus with other entity overrides.
+    pub fn with_overrides(&self, overrides: EntityOverrides) -> Corpus {
+        Corpus::from_shared(self.sources.clone(), overrides).0
+    }
+
+    /// The article with this id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.by_id.get(id).map(|&i| &*self.sources[i])
+    }
+
+    /// The article at `index` (as used in entity mentions).
+    pub fn source_at(&self, index: usize) -> &Source {
+        &self.sources[index]
+    }
+
+    /// Every article, by path.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.sources.iter().map(|s| &**s)
+    }
+
+    /// The number of articles.
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// Whether there are no articles.
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    /// The entities named in the articles.
+    pub fn entities(&self) -> &EntityIndex {
+        &self.entities
+    }
+
+    /// The source id closest to a misspelt one, if one is close enough to be what was meant.
+    pub fn closest_source_id(&self, id: &str) -> Option<&str> {
+        closest(id, self.sources.iter().map(|s| s.id.as_str()))
+    }
+
+    /// The entity name or alias closest to a misspelt one, if one is close enough.
+    pub fn closest_entity_name(&self, name: &str) -> Option<&str> {
+        closest(name, self.entities.iter().flat_map(|e| e.names()))
+    }
+
+    /// The total size of the article texts in bytes.
+    pub fn text_bytes(&self) -> usize {
+        self.sources.iter().map(|s| s.text.len()).sum()
+    }
+}
+
+/// The candidate most similar to `wanted` (case-insensitive), if the similarity is at least 0.7.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    const MIN_SIMILARITY: f64 = 0.7;
+    let wanted = wanted.to_lowercase();
+    candidates
+        .map(|candidate| {
+            let lower = candidate.to_lowercase();
+            let score = strsim::jaro_winkler(&wanted, &lower).max(strsim::normalized_damerau_levenshtein(&wanted, &lower));
+            (candidate, score)
+        })
+        .filter(|&(_, score)| score >= MIN_SIMILARITY)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(candidate, _)| candidate)
+}

@@ -1,0 +1,261 @@
+//! Quote matching: where the quoted words of a citation occur in an article, and the closest passage when they do not.
+//!
+//! Both texts are folded first: every run of whitespace becomes one space, curly quotes and apostrophes
+//! become straight ones, dashes become `-`, and soft hyphens vanish. Case matters, except for the first letter
+//! of the quote, which a writer may capitalise to start a sentence. A quote that starts or ends with a letter or
+//! digit must start or end at a word boundary of the article.
+
+use crate::text::{TextRange, range};
+
+/// A text folded for matching, with the way back to the original offsets.
+#[derive(Debug)]
+pub struct Folded {
+    /// The folded text.
+    pub text: String,
+    /// For each byte of `text` (and one past the end), the offset of the original byte it came from.
+    origin: Vec<u32>,
+}
+
+impl Folded {
+    /// Folds `original[within]`.
+    pub fn new(original: &str, within: TextRange) -> Folded {
+        let base = usize::from(within.start());
+        let slice = &original[within];
+        let mut text = String::with_capacity(slice.len());
+        let mut origin = Vec::with_capacity(slice.len() + 1);
+        let mut in_space = false;
+        for (at, c) in slice.char_indices() {
+            let folded = match c {
+                c if c.is_whitespace() => ' ',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+                '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => continue,
+                c => c,
+            };
+            if folded == ' ' {
+                if in_space {
+                    continue;
+                }
+                in_space = true;
+            } else {
+                in_space = false;
+            }
+            for _ in 0..folded.len_utf8() {
+                origin.push((base + at) as u32);
+            }
+            text.push(folded);
+        }
+        origin.push((base + slice.len()) as u32);
+        Folded { text, origin }
+    }
+
+    /// The original range of the folded range `start..end`.
+    pub fn original_range(&self, start: usize, end: usize) -> TextRange {
+        range(self.origin[start] as usize, self.origin[end] as usize)
+    }
+}
+
+/// Folds a quote as written in a note, trimmed.
+pub fn fold_quote(quote: &str) -> String {
+    let folded = Folded::new(quote, range(0, quote.len()));
+    folded.text.trim().to_string()
+}
+
+/// Every place where `quote` occurs in `text[within]`, as original ranges.
+pub fn find_all(text: &str, within: TextRange, quote: &str) -> Vec<TextRange> {
+    let needle = fold_quote(quote);
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let haystack = Folded::new(text, within);
+    find_all_folded(&haystack, &needle)
+}
+
+/// Like [`find_all`], on an already folded text and quote.
+pub fn find_all_folded(haystack: &Folded, needle: &str) -> Vec<TextRange> {
+    let mut found = Vec::new();
+    let mut variants = vec![needle.to_string()];
+    if let Some(first) = needle.chars().next() {
+        let rest = &needle[first.len_utf8()..];
+        for other in first.to_uppercase().chain(first.to_lowercase()) {
+            let variant = format!("{other}{rest}");
+            if !variants.contains(&variant) {
+                variants.push(variant);
+            }
+        }
+    }
+    let hay = haystack.text.as_bytes();
+    for variant in &variants {
+        for start in memchr::memmem::find_iter(hay, variant.as_bytes()) {
+            let end = start + variant.len();
+            if at_word_boundaries(&haystack.text, start, end) {
+                found.push(haystack.original_range(start, end));
+            }
+        }
+    }
+    found.sort_by_key(|r| r.start());
+    found.dedup();
+    found
+}
+
+fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric();
+    let first_is_word = text[start..].chars().next().is_some_and(word);
+    let last_is_word = text[..end].chars().next_back().is_some_and(word);
+    let before_is_word = text[..start].chars().next_back().is_some_and(word);
+    let after_is_word = text[end..].chars().next().is_some_and(word);
+    !(first_is_word && before_is_word) && !(last_is_word && after_is_word)
+}
+
+/// The passage of an article closest to a quote that is not in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearMiss {
+    /// The range of the passage in the article, widened to whole words.
+    pub range: TextRange,
+    /// How alike the quote and the passage are, from 0 to 1.
+    pub similarity: f64,
+}
+
+/// The most similar passage to `quote` in `text[within]` (edit distance, ignoring case), if any is at least half alike.
+///
+/// The cost is the product of the two lengths; quotes longer than `MAX_QUOTE_CHARS` are cut for the search.
+pub fn closest(text: &str, within: TextRange, quote: &str) -> Option<NearMiss> {
+    const MAX_QUOTE_CHARS: usize = 400;
+    let needle: Vec<char> = fold_quote(quote).to_lowercase().chars().take(MAX_QUOTE_CHARS).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let haystack = Folded::new(text, within);
+    // Lowercasing can change lengths; keep the byte offset of each char to map back.
+    let mut hay_chars: Vec<char> = Vec::with_capacity(haystack.text.len());
+    let mut hay_offsets: Vec<usize> = Vec::with_capacity(haystack.text.len() + 1);
+    for (at, c) in haystack.text.char_indices() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        hay_chars.push(lower);
+        hay_offsets.push(at);
+    }
+    hay_offsets.push(haystack.text.len());
+    let (end, distance) = best_end(&hay_chars, &needle)?;
+    let start = best_start(&hay_chars[..end], &needle);
+    let similarity = 1.0 - distance as f64 / needle.len().max(end - start) as f64;
+    if similarity < 0.5 {
+        return None;
+    }
+    let (start, end) = widen_to_words(&hay_chars, start, end);
+    Some(NearMiss {
+        range: haystack.original_range(hay_offsets[start], hay_offsets[end]),
+        similarity,
+    })
+}
+
+/// Semi-global edit distance: the end (exclusive) in `hay` of the best match of `needle`, and its distance.
+fn best_end(hay: &[char], needle: &[char]) -> Option<(usize, usize)> {
+    let m = needle.len();
+    let mut column: Vec<usize> = (0..=m).collect();
+    let mut best: Option<(usize, usize)> = None;
+    for (j, &h) in hay.iter().enumerate() {
+        let mut diagonal = column[0];
+        column[0] = 0;
+        for i in 1..=m {
+            let substitution = diagonal + usize::from(needle[i - 1] != h);
+            diagonal = column[i];
+            column[i] = substitution.min(column[i] + 1).min(column[i - 1] + 1);
+        }
+        if best.is_none_or(|(_, d)| column[m] < d) {
+            best = Some((j + 1, column[m]));
+        }
+    }
+    best
+}
+
+/// The start of the best match ending at the end of `hay`, found by aligning both texts backwards.
+fn best_start(hay: &[char], needle: &[char]) -> usize {
+    let reversed_hay: Vec<char> = hay.iter().rev().copied().collect();
+    let reversed_needle: Vec<char> = needle.iter().rev().copied().collect();
+    // Distances from the end: the first column must start at the end of `hay`, so no free start.
+    let m = reversed_needle.len();
+    let mut column: Vec<usize> = (0..=m).collect();
+    let mut best = (0, column[m]);
+    for (j, &h) in reversed_hay.iter().enumerate() {
+        let mut diagonal = column[0];
+        column[0] = j + 1;
+        for i in 1..=m {
+            let substitution = diagonal + usize::from(reversed_needle[i - 1] != h);
+            diagonal = column[i];
+            column[i] = substitution.min(column[i] + 1).min(column[i - 1] + 1);
+        }
+        if column[m] < best.1 {
+            best = (j + 1, column[m]);
+        }
+        if j > 2 * m {
+            break;
+        }
+    }
+    hay.len() - best.0
+}
+
+fn widen_to_words(hay: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start > 0 && hay[start - 1].is_alphanumeric() && hay[start].is_alphanumeric() {
+        start -= 1;
+    }
+    while end < hay.len() && end > 0 && hay[end - 1].is_alphanumeric() && hay[end].is_alphanumeric() {
+        end += 1;
+    }
+    while start < end && hay[start] == ' ' {
+        start += 1;
+    }
+    while end > start && hay[end - 1] == ' ' {
+        end -= 1;
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(text: &'a str, quote: &str) -> Vec<&'a str> {
+        find_all(text, range(0, text.len()), quote)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn whitespace_and_line_breaks_match_any_run_of_whitespace() {
+        assert_eq!(find("we will\n   not be moved", "we will not  be\nmoved"), vec!["we will\n   not be moved"]);
+    }
+
+    #[test]
+    fn straight_and_curly_quotes_are_interchangeable() {
+        assert_eq!(find("the \u{201C}rival\u{201D} power", "the \"rival\" power"), vec!["the \u{201C}rival\u{201D} power"]);
+        assert_eq!(find("Russia's war", "Russia\u{2019}s war"), vec!["Russia's war"]);
+    }
+
+    #[test]
+    fn only_the_first_letter_may_change_case() {
+        assert_eq!(find("he said we will go", "We will go"), vec!["we will go"]);
+        assert_eq!(find("he said we will go", "we Will go"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn words_are_not_cut() {
+        assert_eq!(find("an illegal war", "legal war"), Vec::<&str>::new());
+        assert_eq!(find("an illegal war", "illegal war"), vec!["illegal war"]);
+    }
+
+    #[test]
+    fn every_occurrence_is_found() {
+        assert_eq!(find("no, no and no", "no").len(), 3);
+    }
+
+    #[test]
+    fn closest_passage_of_a_near_miss() {
+        let text = "The union said the strike would last until Friday. Ships waited outside.";
+        let miss = closest(text, range(0, text.len()), "the strike will last until Friday").unwrap();
+        assert_eq!(&text[miss.range], "the strike would last until Friday");
+        assert!(miss.similarity > 0.8 && miss.similarity < 1.0, "{}", miss.similarity);
+        assert_eq!(closest(text, range(0, text.len()), "entirely unrelated words here"), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! One source article: its text and what is read from it once (front matter, title, date, sentences, entity candidates).
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{entities, sentences};
+use crate::text::{LineIndex, TextRange, TextSize, range};
+
+/// A source article, indexed.
+#[derive(Debug)]
+pub struct Source {
+    /// The id notes cite it by: its file stem.
+    pub id: String,
+    /// Where it was read from, for go-to-definition and messages.
+    pub path: PathBuf,
+    /// The whole file text.
+    pub text: String,
+    /// The article body: the text after any front matter.
+    pub body: TextRange,
+    /// The title from the front matter, else the first meaningful line.
+    pub title: String,
+    /// The date as `YYYY-MM-DD`, from the front matter or the first lines of the text.
+    pub date: Option<String>,
+    /// The `url` of the front matter.
+    pub url: Option<String>,
+    /// The sentences of the body, in order.
+    pub sentences: Vec<TextRange>,
+    /// Entity name candidates found in this article; the corpus clusters them.
+    pub(crate) candidates: entities::ArticleCandidates,
+}
+
+impl Source {
+    /// Reads everything marginalia needs from one article's text.
+    pub fn new(id: String, path: PathBuf, text: String) -> Source {
+        let front_matter = FrontMatter::parse(&text);
+        let body = front_matter.body;
+        let sentences = sentences::split(&text, body);
+        let title = front_matter
+            .title
+            .clone()
+            .unwrap_or_else(|| first_meaningful_line(&text[body]));
+        let date = front_matter
+            .date
+            .as_deref()
+            .and_then(find_date)
+            .or_else(|| find_date(head(&text[body], 2000)));
+        let candidates = entities::extract(&text, &sentences);
+        Source {
+            id,
+            path,
+            title,
+            date,
+            url: front_matter.url,
+            body,
+            sentences,
+            candidates,
+            text,
+        }
+    }
+
+    /// The sentence that contains `offset`, or the nearest one before it.
+    pub fn sentence_at(&self, offset: TextSize) -> Option<TextRange> {
+        let index = self.sentences.partition_point(|s| s.end() < offset);
+        self.sentences
+            .get(index)
+            .filter(|s| s.start() <= offset)
+            .or_else(|| index.checked_sub(1).and_then(|i| self.sentences.get(i)))
+            .copied()
+    }
+
+    /// The sentences that overlap `range`, joined into one range.
+    pub fn sentences_around(&self, target: TextRange) -> TextRange {
+        let first = self.sentence_at(target.start()).unwrap_or(target);
+        let last = self.sentence_at(target.end()).unwrap_or(target);
+        first.cover(last).cover(target)
+    }
+
+    /// The first `lines` non-empty lines of the body, for previews.
+    pub fn opening_lines(&self, lines: usize) -> Vec<&str> {
+        self.text[self.body]
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .take(lines)
+            .collect()
+    }
+
+    /// A line index of the text, built on demand (articles are many; most are never shown).
+    pub fn line_index(&self) -> LineIndex {
+        LineIndex::new(&self.text)
+    }
+}
+
+struct FrontMatter {
+    title: Option<String>,
+    date: Option<String>,
+    url: Option<String>,
+    body: TextRange,
+}
+
+impl FrontMatter {
+    /// Reads `---`-delimited front matter with `key: value` lines; other keys are ignored.
+    fn parse(text: &str) -> FrontMatter {
+        let mut front = FrontMatter {
+            title: None,
+            date: None,
+            url: None,
+            body: range(0, text.len()),
+        };
+        let text_without_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let offset = text.len() - text_without_bom.len();
+        let Some(rest) = text_without_bom
+            .strip_prefix("---\n")
+            .or_else(|| text_without_bom.strip_prefix("---\r\n"))
+        else {
+            return front;
+        };
+        let header_len = text_without_bom.len() - rest.len();
+        let mut consumed = 0;
+        for line in rest.split_inclusive('\n') {
+            consumed += line.len();
+            let line = line.trim_end();
+            if line == "---" || line == "..." {
+                front.body = range(offset + header_len + consumed, text.len());
+                return front;
+            }
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim().trim_matches(['"', '\'']).trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            match key.trim().to_ascii_lowercase().as_str() {
+                "title" => front.title = Some(value),
+                "date" | "published" => front.date = Some(value),
+                "url" | "link" | "source" => front.url = Some(value),
+                _ => {}
+            }
+        }
+        // No closing delimiter: not front matter after all.
+        FrontMatter {
+            title: None,
+            date: None,
+            url: None,
+            body: range(0, text.len()),
+        }
+    }
+}
+
+/// The first line with at least three words (else the first non-empty line), shortened for display.
+fn first_meaningful_line(body: &str) -> String {
+    let lines = || body.lines().map(|l| l.trim().trim_start_matches('#').trim()).filter(|l| !l.is_empty());
+    let line = lines()
+        .find(|l| l.split_whitespace().count() >= 3)
+        .or_else(|| lines().next())
+        .unwrap_or("");
+    shorten(line, 100)
+}
+
+/// `text` cut at a word boundary to at most `max` characters, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(char::is_whitespace).filter(|&i| i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end())
+}
+
+fn head(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+static DATE_PATTERNS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+    [
+        Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid regex"),
+        Regex::new(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b").expect("valid regex"),
+        Regex::new(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b").expect("valid regex"),
+    ]
+});
+
+/// The first date written in `text`, as `YYYY-MM-DD`.
+fn find_date(text: &str) -> Option<String> {
+    let [iso, day_month, month_day] = &*DATE_PATTERNS;
+    let mut found: Vec<(usize, String)> = Vec::new();
+    if let Some(c) = iso.captures(text) {
+        let (y, m, d) = (&c[1], &c[2], &c[3]);
+        if valid(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?) {
+            found.push((c.get(0)?.start(), format!("{y}-{m}-{d}")));
+        }
+    }
+    for (pattern, day_first) in [(day_month, true), (month_day, false)] {
+        for c in pattern.captures_iter(text) {
+            let (day, month) = if day_first { (&c[1], &c[2]) } else { (&c[2], &c[1]) };
+            let (Some(month), Ok(day), Ok(year)) = (month_number(month), day.parse::<u32>(), c[3].parse::<u32>())
+            else {
+                continue;
+            };
+            if valid(year, month, day) {
+                found.push((c.get(0)?.start(), format!("{year:04}-{month:02}-{day:02}")));
+                break;
+            }
+        }
+    }
+    found.into_iter().min_by_key(|(at, _)| *at).map(|(_, date)| date)
+}
+
+fn valid(year: u32, month: u32, day: u32) -> bool {
+    (1800..=2200).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let lower = name.to_ascii_lowercase();
+    let index = MONTHS.iter().position(|m| lower.starts_with(m))?;
+    let full = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ][index];
+    (lower.len() <= 4 || full.starts_with(&lower)).then_some(index as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_gives_title_date_and_url() {
+        let text = "---\ntitle: \"Harbour strike\"\ndate: 2024-03-05\nurl: https://example.org/a\n---\nDock workers walked out.\n";
+        let source = Source::new("a".into(), "a.md".into(), text.into());
+        assert_eq!(source.title, "Harbour strike");
+        assert_eq!(source.date.as_deref(), Some("2024-03-05"));
+        assert_eq!(source.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(&source.text[source.body], "Dock workers walked out.\n");
+    }
+
+    #[test]
+    fn title_and_date_from_the_text() {
+        let text = "Port news\nLast Updated : 7 Mar 2024 10:58 AM\nDock workers walked out on Monday in the port.\n";
+        let source = Source::new("a".into(), "a.txt".into(), text.into());
+        assert_eq!(source.title, "Last Updated : 7 Mar 2024 10:58 AM");
+        assert_eq!(source.date.as_deref(), Some("2024-03-07"));
+    }
+
+    #[test]
+    fn dates_in_words() {
+        assert_eq!(find_date("Published March 5, 2024 by"), Some("2024-03-05".into()));
+        assert_eq!(find_date("On 30 Sept. 2023"), Some("2023-09-30".into()));
+        assert_eq!(find_date("Monday 40 March 2024"), None);
+    }
+}
