@@ -10,3 +10,6 @@ pub mod markup;
 #[doc(hidden)]
 pub mod fixture;
 pub mod corpus;
+pub mod config;
+pub mod load;
+pub mod analysis;

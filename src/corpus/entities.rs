@@ -846,7 +846,7 @@ const ORG_WORDS: &[&str] = &[
     "university", "institute", "company", "corporation", "news", "times", "post", "press", "service", "services",
     "alliance", "association", "house", "court", "parliament", "congress", "senate", "assembly", "board", "bureau",
     "centre", "center", "foundation", "fund", "staff", "chiefs", "command", "network", "media", "club", "league",
-    "government", "administration", "pentagon", "kremlin", "tribune", "herald", "journal", "express", "agency",
+    "government", "administration", "authority", "pentagon", "kremlin", "tribune", "herald", "journal", "express", "agency",
 ];
 
 const PLACE_WORDS: &[&str] = &[

@@ -99,6 +99,32 @@ pub fn find_all_folded(haystack: &Folded, needle: &str) -> Vec<TextRange> {
     found
 }
 
+/// Where typed words (a quote being written) start in `text[within]`: like [`find_all`], but the last word
+/// may be unfinished. Returns the original start offsets.
+pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::text::TextSize> {
+    let needle = Folded::new(typed, range(0, typed.len())).text.trim_start().to_string();
+    if needle.trim().is_empty() {
+        return Vec::new();
+    }
+    let haystack = Folded::new(text, within);
+    let mut starts = Vec::new();
+    let first = needle.chars().next().unwrap_or(' ');
+    let rest = &needle[first.len_utf8()..];
+    let mut variants: Vec<String> = first.to_uppercase().chain(first.to_lowercase()).map(|c| format!("{c}{rest}")).collect();
+    variants.dedup();
+    for variant in &variants {
+        for start in memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes()) {
+            let before_is_word = haystack.text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+            if !(before_is_word && first.is_alphanumeric()) {
+                starts.push(haystack.original_range(start, start).start());
+            }
+        }
+    }
+    starts.sort();
+    starts.dedup();
+    starts
+}
+
 fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let word = |c: char| c.is_alphanumeric();
     let first_is_word = text[start..].chars().next().is_some_and(word);

@@ -1,0 +1,407 @@
+//! Completion: source ids after `[@` and `; @`, entity names after `[[`, and an article's sentences inside a quote.
+//!
+//! The context is read from the text before the cursor, so a half-typed citation completes as well as a whole one.
+//! Lists are ranked here and cut at [`MAX_ITEMS`]; a cut list says so with `is_incomplete`.
+
+use std::sync::LazyLock;
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use regex::Regex;
+
+use super::Note;
+use super::diagnostics::collapse_whitespace;
+use crate::corpus::{Corpus, quotes, shorten};
+use crate::markup::{is_quote_mark, write_id};
+use crate::text::{TextRange, TextSize, range};
+
+/// The most items one answer holds; more make editors slow and are never read.
+pub const MAX_ITEMS: usize = 100;
+
+/// How far back the context of a completion is looked for.
+const CONTEXT_BYTES: usize = 2000;
+
+/// A ranked list of completions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completions {
+    /// The items, best first.
+    pub items: Vec<CompletionItem>,
+    /// The list was cut: typing more asks again.
+    pub is_incomplete: bool,
+}
+
+/// One completion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    /// What the list shows.
+    pub label: String,
+    /// What is completed.
+    pub kind: CompletionKind,
+    /// A short description shown beside the label.
+    pub detail: Option<String>,
+    /// A longer Markdown description.
+    pub documentation: Option<String>,
+    /// The range of the note the item replaces (what was typed so far).
+    pub replace: TextRange,
+    /// The text that replaces it.
+    pub insert_text: String,
+    /// The text an editor matches what is typed against.
+    pub filter_text: String,
+}
+
+/// What a completion item completes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    /// A source id.
+    Source,
+    /// An entity name.
+    Entity,
+    /// Words quoted from an article.
+    Quote,
+}
+
+enum Context {
+    SourceId { typed: String, replace: TextRange },
+    Entity { typed: String, replace: TextRange, close: bool },
+    Quote { id: String, typed: String, replace: TextRange, close: String },
+}
+
+pub(super) fn completions(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Completions> {
+    if note.syntax().is_ignored(offset) || usize::from(offset) > note.text().len() {
+        return None;
+    }
+    let mut items = match find_context(note.text(), usize::from(offset))? {
+        Context::SourceId { typed, replace } => complete_sources(corpus, &typed, replace),
+        Context::Entity { typed, replace, close } => complete_entities(corpus, &typed, replace, close),
+        Context::Quote {
+            id,
+            typed,
+            replace,
+            close,
+        } => complete_quotes(corpus, &id, &typed, replace, &close),
+    };
+    let is_incomplete = items.len() > MAX_ITEMS;
+    items.truncate(MAX_ITEMS);
+    Some(Completions { items, is_incomplete })
+}
+
+static QUOTE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:\[|;)\s*-?@(\{[^}\n]*\}|[^\s\[\];,{}"]+)\s*,\s*(["“”'‘’])"#).expect("valid regex")
+});
+static ID_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?:\[|;)\s*-?@([^\s\[\];,{}"]*)$"#).expect("valid regex"));
+
+fn find_context(text: &str, offset: usize) -> Option<Context> {
+    let mut window_start = offset.saturating_sub(CONTEXT_BYTES);
+    while !text.is_char_boundary(window_start) {
+        window_start += 1;
+    }
+    // The context never reaches back past a blank line.
+    if let Some(blank) = text[window_start..offset].rfind("\n\n") {
+        window_start += blank + 2;
+    }
+    let before = &text[window_start..offset];
+    let after = &text[offset..];
+    quote_context(before, after, window_start)
+        .or_else(|| entity_context(before, after, offset))
+        .or_else(|| {
+            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            let captures = ID_START.captures(line)?;
+            let typed = captures.get(1)?;
+            Some(Context::SourceId {
+                typed: typed.as_str().to_string(),
+                replace: range(offset - typed.len(), offset),
+            })
+        })
+}
+
+fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
+    let last = QUOTE_START.captures_iter(before).last()?;
+    let opener = last.get(2)?;
+    let typed = &before[opener.end()..];
+    let opener_char = opener.as_str().chars().next()?;
+    let double = matches!(opener_char, '"' | '\u{201C}' | '\u{201D}');
+    let closed = typed.contains(']')
+        || if double {
+            typed.contains(['"', '\u{201C}', '\u{201D}'])
+        } else {
+            typed.char_indices().any(|(i, c)| {
+                is_quote_mark(c) && typed[i + c.len_utf8()..].trim_start().starts_with([';', ']'])
+            })
+        };
+    if closed {
+        return None;
+    }
+    let id = last.get(1)?.as_str().trim_matches(['{', '}']).trim().to_string();
+    let closing_mark = match opener_char {
+        '\u{201C}' => '\u{201D}',
+        '\u{2018}' => '\u{2019}',
+        c => c,
+    };
+    let mut close = String::new();
+    let rest = after.trim_start_matches([' ', '\t']);
+    if !rest.starts_with(is_quote_mark) {
+        close.push(closing_mark);
+    }
+    let rest = rest.trim_start_matches(is_quote_mark);
+    if !rest.trim_start_matches([' ', '\t']).starts_with([']', ';']) {
+        close.push(']');
+    }
+    let start = base + opener.end();
+    Some(Context::Quote {
+        id,
+        typed: typed.to_string(),
+        replace: range(start, base + before.len()),
+        close,
+    })
+}
+
+fn entity_context(before: &str, after: &str, offset: usize) -> Option<Context> {
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let open = line.rfind("[[")?;
+    let typed = &line[open + 2..];
+    if typed.contains(['[', ']', '|']) {
+        return None;
+    }
+    let line_after = after.split('\n').next().unwrap_or("");
+    let close = !line_after.trim_start_matches(|c: char| c != ']' && c != '|' && c != '[').starts_with([']', '|']);
+    Some(Context::Entity {
+        typed: typed.to_string(),
+        replace: range(offset - typed.len(), offset),
+        close,
+    })
+}
+
+/// Scores candidates against typed text with the fuzzy matcher; `None` when it does not match.
+struct Fuzzy {
+    matcher: Matcher,
+    pattern: Option<Pattern>,
+    first: Option<char>,
+    buffer: Vec<char>,
+}
+
+impl Fuzzy {
+    fn new(typed: &str) -> Fuzzy {
+        let typed = typed.trim();
+        Fuzzy {
+            matcher: Matcher::new(Config::DEFAULT),
+            pattern: (!typed.is_empty())
+                .then(|| Pattern::new(typed, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy)),
+            first: typed.chars().next(),
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The score of `candidate`; like editors, the first typed character must start one of its words.
+    fn score(&mut self, candidate: &str) -> Option<u32> {
+        let Some(pattern) = &self.pattern else {
+            return Some(0);
+        };
+        let first = self.first?;
+        let starts_a_word = candidate
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.chars().next().is_some_and(|c| c.to_lowercase().eq(first.to_lowercase())));
+        if !starts_a_word {
+            return None;
+        }
+        pattern.score(Utf32Str::new(candidate, &mut self.buffer), &mut self.matcher)
+    }
+}
+
+fn complete_sources(corpus: &Corpus, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+    let mut fuzzy = Fuzzy::new(typed);
+    let mut scored: Vec<(u32, &crate::corpus::Source)> = corpus
+        .sources()
+        .filter_map(|source| {
+            let by_id = fuzzy.score(&source.id).map(|s| s + 1000);
+            let by_title = fuzzy.score(&source.title);
+            Some((by_id.max(by_title)?, source))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    scored
+        .into_iter()
+        .take(MAX_ITEMS + 1)
+        .map(|(_, source)| {
+            let detail = match &source.date {
+                Some(date) => format!("{} ({date})", shorten(&source.title, 60)),
+                None => shorten(&source.title, 60),
+            };
+            let mut documentation = format!("**{}**", source.title);
+            if let Some(date) = &source.date {
+                documentation += &format!("\n\n{date}");
+            }
+            for line in source.opening_lines(3) {
+                documentation += &format!("\n\n> {}", shorten(line, 300));
+            }
+            CompletionItem {
+                label: source.id.clone(),
+                kind: CompletionKind::Source,
+                detail: Some(detail),
+                documentation: Some(documentation),
+                replace,
+                insert_text: write_id(&source.id),
+                filter_text: source.id.clone(),
+            }
+        })
+        .collect()
+}
+
+fn complete_entities(corpus: &Corpus, typed: &str, replace: TextRange, close: bool) -> Vec<CompletionItem> {
+    let mut fuzzy = Fuzzy::new(typed);
+    let mut scored: Vec<(u32, &str, &crate::corpus::Entity)> = corpus
+        .entities()
+        .iter()
+        .filter_map(|entity| {
+            let (score, name) = entity
+                .names()
+                .filter_map(|name| fuzzy.score(name).map(|score| (score, name)))
+                .max_by_key(|&(score, name)| (score, std::cmp::Reverse(name.len())))?;
+            Some((score, name, entity))
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| b.2.mentions.len().cmp(&a.2.mentions.len()))
+            .then_with(|| a.2.name.cmp(&b.2.name))
+    });
+    scored
+        .into_iter()
+        .take(MAX_ITEMS + 1)
+        .map(|(_, matched, entity)| {
+            let mentions = plural(entity.mentions.len(), "mention");
+            let articles = plural(entity.article_count, "article");
+            let mut documentation = format!("**{}** ({})", entity.name, entity.kind.as_str());
+            if !entity.aliases.is_empty() {
+                documentation += &format!("\n\nAlso: {}", entity.aliases.join(", "));
+            }
+            CompletionItem {
+                label: entity.name.clone(),
+                kind: CompletionKind::Entity,
+                detail: Some(format!("{} · {mentions} in {articles}", entity.kind.as_str())),
+                documentation: Some(documentation),
+                replace,
+                insert_text: if close { format!("{}]]", entity.name) } else { entity.name.clone() },
+                filter_text: matched.to_string(),
+            }
+        })
+        .collect()
+}
+
+fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, close: &str) -> Vec<CompletionItem> {
+    let Some(source) = corpus.source(id) else {
+        return Vec::new();
+    };
+    let line_index = source.line_index();
+    let mut suggestions: Vec<(bool, TextSize, TextRange)> = Vec::new();
+    for &sentence in &source.sentences {
+        if typed.trim().is_empty() {
+            suggestions.push((true, sentence.start(), sentence));
+            continue;
+        }
+        for start in quotes::find_starts(&source.text, sentence, typed) {
+            suggestions.push((start == sentence.start(), start, sentence));
+        }
+    }
+    // Matches at the start of a sentence first, then in the order of the article.
+    suggestions.sort_by_key(|&(at_start, start, _)| (!at_start, start));
+    suggestions
+        .into_iter()
+        .map(|(_, start, sentence)| {
+            let words = collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]);
+            let line = line_index.line_col(&source.text, start, crate::text::PositionEncoding::Utf32).line + 1;
+            CompletionItem {
+                label: shorten(&words, 80),
+                kind: CompletionKind::Quote,
+                detail: Some(format!("{id}, line {line}")),
+                documentation: Some(format!("> {}", collapse_whitespace(&source.text[sentence]))),
+                replace,
+                insert_text: format!("{words}{close}"),
+                filter_text: words,
+            }
+        })
+        .collect()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::test_support::from_fixture;
+
+    /// Lists the completions at `$0`, one per line: `label | detail | insert_text`.
+    fn completions(fixture: &str) -> String {
+        let (analysis, note, parsed) = from_fixture(fixture);
+        let Some(completions) = analysis.completions(&note, parsed.cursor_offset()) else {
+            return "(no completion here)".to_string();
+        };
+        let mut lines: Vec<String> = completions
+            .items
+            .iter()
+            .map(|item| {
+                format!(
+                    "{} | {} | {} <- {:?}",
+                    item.label,
+                    item.detail.as_deref().unwrap_or(""),
+                    item.insert_text,
+                    &note.text()[item.replace]
+                )
+            })
+            .collect();
+        if completions.is_incomplete {
+            lines.push("(incomplete)".to_string());
+        }
+        lines.join("\n")
+    }
+
+    const SOURCES: &str = r#"
+//- sources/harbour-strike.txt
+---
+title: Dockers walk out
+date: 2024-03-04
+---
+Dock workers walked out on Monday, the Port Authority said.
+"We will not be moved," said union leader Ana Ruiz.
+Ruiz said the strike would last until Friday.
+//- sources/harvest-report.txt
+Grain harvest falls for a third year.
+Farmers in the Lowlands blamed the drought, said Ana Ruiz.
+"#;
+
+    #[test]
+    fn source_ids_after_bracket_at() {
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@har$0")), @r#"
+        harbour-strike | Dockers walk out (2024-03-04) | harbour-strike <- "har"
+        harvest-report | Grain harvest falls for a third year. | harvest-report <- "har"
+        "#);
+    }
+
+    #[test]
+    fn source_ids_after_semicolon_rank_fuzzy_matches() {
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@harbour-strike; @hvr$0]")), @r#"harvest-report | Grain harvest falls for a third year. | harvest-report <- "hvr""#);
+    }
+
+    #[test]
+    fn entity_names_match_aliases_and_close_the_brackets() {
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nThen [[Rui$0")), @r#"Ana Ruiz | person · 3 mentions in 2 articles | Ana Ruiz]] <- "Rui""#);
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nThen [[port$0]] here")), @r#"Port Authority | organisation · 1 mention in 1 article | Port Authority <- "port""#);
+    }
+
+    #[test]
+    fn sentences_inside_a_quote_close_the_quote() {
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, \"$0")), @r#"
+        Dock workers walked out on Monday, the Port Authority said. | harbour-strike, line 5 | Dock workers walked out on Monday, the Port Authority said."] <- ""
+        "We will not be moved," said union leader Ana Ruiz. | harbour-strike, line 6 | "We will not be moved," said union leader Ana Ruiz."] <- ""
+        Ruiz said the strike would last until Friday. | harbour-strike, line 7 | Ruiz said the strike would last until Friday."] <- ""
+        "#);
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, “the str$0”]")), @r#"the strike would last until Friday. | harbour-strike, line 7 | the strike would last until Friday. <- "the str""#);
+    }
+
+    #[test]
+    fn nothing_in_code_or_plain_text() {
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n`[@har$0`")), @"(no completion here)");
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nplain text$0")), @"(no completion here)");
+    }
+}

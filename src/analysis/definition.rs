@@ -1,0 +1,115 @@
+//! Go-to-definition: a source id leads to its article, a quote to the quoted words in it (every place they occur),
+//! an entity to its mentions in the articles, the first one first.
+
+use std::path::PathBuf;
+
+use super::Note;
+use crate::corpus::{Corpus, quotes};
+use crate::text::{TextRange, TextSize};
+
+/// A place in an article to jump to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavigationTarget {
+    /// The id of the article.
+    pub source_id: String,
+    /// The article's file.
+    pub path: PathBuf,
+    /// The range in the article's text.
+    pub range: TextRange,
+}
+
+pub(super) fn goto_definition(corpus: &Corpus, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
+    let syntax = note.syntax();
+    if let Some((_, item)) = syntax.item_at(offset) {
+        let Some(source) = corpus.source(&item.id) else {
+            return Vec::new();
+        };
+        let target = |range| NavigationTarget {
+            source_id: source.id.clone(),
+            path: source.path.clone(),
+            range,
+        };
+        if let Some(quote) = item.quote.as_ref().filter(|q| crate::markup::contains_inclusive(q.range, offset)) {
+            return quotes::find_all(&source.text, source.body, &quote.text).into_iter().map(target).collect();
+        }
+        return vec![target(TextRange::empty(source.body.start()))];
+    }
+    if let Some(mention) = syntax.mention_at(offset) {
+        let Some(entity) = corpus.entities().get(&mention.name) else {
+            return Vec::new();
+        };
+        return entity
+            .mentions
+            .iter()
+            .map(|occurrence| {
+                let source = corpus.source_at(occurrence.source);
+                NavigationTarget {
+                    source_id: source.id.clone(),
+                    path: source.path.clone(),
+                    range: occurrence.range,
+                }
+            })
+            .collect();
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::test_support::from_fixture;
+
+    /// Lists the targets of `$0` as `source-id line:col-line:col "text"` (one-based, in characters).
+    fn definitions(fixture: &str) -> String {
+        let (analysis, note, parsed) = from_fixture(fixture);
+        let targets = analysis.goto_definition(&note, parsed.cursor_offset());
+        targets
+            .iter()
+            .map(|t| {
+                let text = &analysis.corpus().source(&t.source_id).unwrap().text;
+                let index = crate::text::LineIndex::new(text);
+                let (start, end) = index.range(text, t.range, crate::text::PositionEncoding::Utf32);
+                format!(
+                    "{} {}:{}-{}:{} {:?}",
+                    t.source_id,
+                    start.line + 1,
+                    start.col + 1,
+                    end.line + 1,
+                    end.col + 1,
+                    &text[t.range]
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    const SOURCES: &str = r#"
+//- sources/harbour-strike.txt
+Dock workers walked out on Monday, the Port Authority said.
+"We will not be moved," said union leader Ana Ruiz, who has led the
+union since 2019. Ruiz said: "we will not be moved."
+"#;
+
+    #[test]
+    fn a_source_id_leads_to_the_article() {
+        insta::assert_snapshot!(definitions(&format!("{SOURCES}//- n.md\nSee [@harbour-$0strike].")), @r#"harbour-strike 1:1-1:1 """#);
+    }
+
+    #[test]
+    fn a_quote_leads_to_every_place_it_occurs_even_across_lines() {
+        insta::assert_snapshot!(definitions(&format!("{SOURCES}//- n.md\n[@harbour-strike, \"We will not$0 be moved\"]")), @r#"
+        harbour-strike 2:2-2:22 "We will not be moved"
+        harbour-strike 3:31-3:51 "we will not be moved"
+        "#);
+        insta::assert_snapshot!(definitions(&format!("{SOURCES}//- n.md\n[@harbour-strike, \"who has led $0the union\"]")), @r#"
+        harbour-strike 2:53-3:6 "who has led the\nunion"
+        "#);
+    }
+
+    #[test]
+    fn an_entity_leads_to_its_mentions() {
+        insta::assert_snapshot!(definitions(&format!("{SOURCES}//- n.md\nSee [[Ru$0iz]].")), @r#"
+        harbour-strike 2:43-2:51 "Ana Ruiz"
+        harbour-strike 3:19-3:23 "Ruiz"
+        "#);
+    }
+}

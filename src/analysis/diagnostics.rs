@@ -1,0 +1,287 @@
+//! Validates every citation and mention of a note against the corpus. A diagnostic is data: a stable code,
+//! one message (the editor and `marginalia check` show the same words), a range, and the fixes that apply.
+
+use super::Note;
+use crate::corpus::{Corpus, quotes, shorten};
+use crate::markup::{CitationKind, CiteItem, Quote, write_id};
+use crate::text::TextRange;
+
+/// One problem in a note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// Where the problem is.
+    pub range: TextRange,
+    /// What kind of problem, with its stable code.
+    pub kind: DiagnosticKind,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong and, when known, the closest fix, in one sentence.
+    pub message: String,
+    /// Edits that fix it, best first.
+    pub fixes: Vec<Fix>,
+}
+
+/// The kinds of problems, each with a stable code used by editors, `check --format json` and the docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiagnosticKind {
+    /// A citation names no article of the corpus.
+    UnknownSource,
+    /// A quote is not in the article it cites.
+    QuoteNotFound,
+    /// A `[[mention]]` names no entity of the corpus.
+    UnknownEntity,
+    /// Markup that cannot be understood.
+    MalformedCitation,
+}
+
+impl DiagnosticKind {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            DiagnosticKind::UnknownSource => "unknown-source",
+            DiagnosticKind::QuoteNotFound => "quote-not-found",
+            DiagnosticKind::UnknownEntity => "unknown-entity",
+            DiagnosticKind::MalformedCitation => "malformed-citation",
+        }
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The note says something the sources do not support: `check` fails.
+    Error,
+    /// Probably a mistake, but the note may be right: `check` passes.
+    Warning,
+}
+
+impl Severity {
+    /// The lowercase word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A set of edits that fixes a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, as a command: "Change to `harbour-strike`".
+    pub label: String,
+    /// The edits, in the note, that do it; they never overlap.
+    pub edits: Vec<TextEdit>,
+}
+
+/// Replace `range` of the note by `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    /// The range to replace.
+    pub range: TextRange,
+    /// The replacement.
+    pub new_text: String,
+}
+
+pub(super) fn diagnostics(corpus: &Corpus, note: &Note) -> Vec<Diagnostic> {
+    let syntax = note.syntax();
+    let mut found: Vec<Diagnostic> = syntax
+        .errors
+        .iter()
+        .map(|error| Diagnostic {
+            range: error.range,
+            kind: DiagnosticKind::MalformedCitation,
+            severity: Severity::Error,
+            message: error.kind.message().to_string(),
+            fixes: Vec::new(),
+        })
+        .collect();
+    for citation in &syntax.citations {
+        for item in &citation.items {
+            if citation.kind == CitationKind::InText && corpus.source(&item.id).is_none() {
+                // A bare `@word` that names no article is ordinary text (a handle, an address).
+                continue;
+            }
+            found.extend(check_item(corpus, item));
+        }
+    }
+    for mention in &syntax.mentions {
+        if corpus.entities().get(&mention.name).is_some() {
+            continue;
+        }
+        let closest = corpus.closest_entity_name(&mention.name);
+        let message = match closest {
+            Some(name) => format!("unknown entity `{}`; did you mean `{name}`?", mention.name),
+            None => format!("unknown entity `{}`: no article names it", mention.name),
+        };
+        found.push(Diagnostic {
+            range: mention.name_range,
+            kind: DiagnosticKind::UnknownEntity,
+            severity: Severity::Warning,
+            message,
+            fixes: closest
+                .map(|name| Fix {
+                    label: format!("Change to `{name}`"),
+                    edits: vec![TextEdit {
+                        range: mention.name_range,
+                        new_text: name.to_string(),
+                    }],
+                })
+                .into_iter()
+                .collect(),
+        });
+    }
+    found.sort_by_key(|d| (d.range.start(), d.range.end()));
+    found
+}
+
+fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
+    let Some(source) = corpus.source(&item.id) else {
+        let closest = corpus.closest_source_id(&item.id);
+        let message = match closest {
+            Some(id) => format!("unknown source `{}`; did you mean `{id}`?", item.id),
+            None => format!("unknown source `{}`: no article has this id", item.id),
+        };
+        return Some(Diagnostic {
+            range: item.id_range,
+            kind: DiagnosticKind::UnknownSource,
+            severity: Severity::Error,
+            message,
+            fixes: closest
+                .map(|id| Fix {
+                    label: format!("Change to `{id}`"),
+                    edits: vec![TextEdit {
+                        range: item.id_range,
+                        new_text: write_id(id),
+                    }],
+                })
+                .into_iter()
+                .collect(),
+        });
+    };
+    let quote = item.quote.as_ref()?;
+    if quote.text.trim().is_empty() {
+        return None;
+    }
+    if !quotes::find_all(&source.text, source.body, &quote.text).is_empty() {
+        return None;
+    }
+    Some(quote_not_found(corpus, source, item, quote))
+}
+
+fn quote_not_found(_corpus: &Corpus, source: &crate::corpus::Source, item: &CiteItem, quote: &Quote) -> Diagnostic {
+    let near_miss = quotes::closest(&source.text, source.body, &quote.text);
+    let message = match &near_miss {
+        Some(miss) => {
+            let passage = collapse_whitespace(&source.text[miss.range]);
+            format!(
+                "quote not found in `{}`; closest passage ({:.0}% similar): \u{201C}{}\u{201D}",
+                item.id,
+                (miss.similarity * 100.0).floor(),
+                shorten(&passage, 160)
+            )
+        }
+        None => format!("quote not found in `{}`, nor anything close to it", item.id),
+    };
+    let fixes = near_miss
+        .map(|miss| Fix {
+            label: "Replace with the article's exact words".to_string(),
+            edits: vec![TextEdit {
+                range: quote.text_range,
+                new_text: collapse_whitespace(&source.text[miss.range]),
+            }],
+        })
+        .into_iter()
+        .collect();
+    Diagnostic {
+        range: quote.text_range,
+        kind: DiagnosticKind::QuoteNotFound,
+        severity: Severity::Error,
+        message,
+        fixes,
+    }
+}
+
+/// `text` with every run of whitespace made one space.
+pub(super) fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::test_support::from_fixture;
+    use crate::fixture::annotate;
+
+    /// Checks that the note's diagnostics are exactly the annotated ones (`^^^ severity[code]: message`).
+    #[track_caller]
+    fn check(fixture: &str) {
+        let (analysis, note, parsed) = from_fixture(fixture);
+        let note_index = parsed.files.len() - 1;
+        let expected: Vec<_> = parsed
+            .annotations
+            .iter()
+            .filter(|(file, _, _)| *file == note_index)
+            .map(|(_, range, label)| (*range, label.clone()))
+            .collect();
+        let actual: Vec<_> = analysis
+            .diagnostics(&note)
+            .into_iter()
+            .map(|d| (d.range, format!("{}[{}]: {}", d.severity.as_str(), d.kind.code(), d.message)))
+            .collect();
+        assert_eq!(annotate(note.text(), &actual), annotate(note.text(), &expected));
+    }
+
+    const ARTICLE: &str = r#"
+//- sources/harbour-strike.txt
+Dock workers walked out on Monday, the Port Authority said.
+"We will not be moved," said union leader Ana Ruiz, who has led the
+union since 2019.
+Ruiz said the strike would last until Friday.
+"#;
+
+    #[test]
+    fn valid_citations_are_quiet() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+Dockers struck [@harbour-strike]. Ruiz: [@harbour-strike, \u{201C}We will not be moved\u{201D}].
+She [@harbour-strike, \"has led the union since 2019\"; @harbour-strike, 'would last until Friday'].
+[[Ana Ruiz]] and [[Ruiz|her]] and [[port authority]].
+Mail me@example.org or ask @someone; `[@not-checked]`.
+"
+        ));
+    }
+
+    #[test]
+    fn unknown_source_suggests_the_closest_id() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+Later [@harbour-strik] and [@zzz].
+        ^^^^^^^^^^^^^ error[unknown-source]: unknown source `harbour-strik`; did you mean `harbour-strike`?
+                             ^^^ error[unknown-source]: unknown source `zzz`: no article has this id
+"
+        ));
+    }
+
+    #[test]
+    fn quote_not_found_names_the_closest_passage() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+[@harbour-strike, \"the strike will last until Friday\"] [@harbour-strike, \"entirely unrelated words\"]
+                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `harbour-strike`; closest passage (91% similar): “the strike would last until Friday”
+                                                                          ^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `harbour-strike`, nor anything close to it
+"
+        ));
+    }
+
+    #[test]
+    fn unknown_entity_suggests_the_closest_name_and_malformed_markup_is_reported() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+[[Anna Ruiz]] and [[Nobody Known]] and [@harbour-strike
+  ^^^^^^^^^ warning[unknown-entity]: unknown entity `Anna Ruiz`; did you mean `Ana Ruiz`?
+                    ^^^^^^^^^^^^ warning[unknown-entity]: unknown entity `Nobody Known`: no article names it
+                                       ^^^^^^^^^^^^^^^^ error[malformed-citation]: unclosed citation: expected `]` before the end of the paragraph
+"
+        ));
+    }
+}

@@ -1,0 +1,241 @@
+//! Hover previews, in Markdown: a source (title, date, file, opening lines), a quote (inside its sentence in the
+//! article, with the line), an entity (aliases, type, counts and a few sentences that mention it).
+
+use super::Note;
+use super::diagnostics::collapse_whitespace;
+use crate::corpus::{Corpus, Entity, Source, quotes, shorten};
+use crate::markup::{CiteItem, EntityMention, Quote, contains_inclusive};
+use crate::text::{PositionEncoding, TextRange, TextSize};
+
+/// A hover preview.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    /// The range of the note the preview is about.
+    pub range: TextRange,
+    /// The preview, in Markdown.
+    pub markdown: String,
+}
+
+/// How many sentences an entity preview shows.
+const ENTITY_SENTENCES: usize = 3;
+
+pub(super) fn hover(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Hover> {
+    let syntax = note.syntax();
+    if let Some((_, item)) = syntax.item_at(offset) {
+        let source = corpus.source(&item.id)?;
+        if let Some(quote) = item.quote.as_ref().filter(|q| contains_inclusive(q.range, offset)) {
+            return Some(Hover {
+                range: quote.range,
+                markdown: quote_preview(source, item, quote),
+            });
+        }
+        return Some(Hover {
+            range: item.id_range,
+            markdown: source_preview(source),
+        });
+    }
+    let mention = syntax.mention_at(offset)?;
+    let entity = corpus.entities().get(&mention.name)?;
+    Some(Hover {
+        range: mention.range,
+        markdown: entity_preview(corpus, entity, mention),
+    })
+}
+
+fn file_name(source: &Source) -> String {
+    source
+        .path
+        .file_name()
+        .map_or_else(|| source.path.display().to_string(), |name| name.to_string_lossy().into_owned())
+}
+
+fn source_preview(source: &Source) -> String {
+    let mut out = format!("**{}**\n\n", escape(&source.title));
+    if let Some(date) = &source.date {
+        out += &format!("{date} · ");
+    }
+    out += &format!("`{}`", file_name(source));
+    if let Some(url) = &source.url {
+        out += &format!(" · <{url}>");
+    }
+    for line in source.opening_lines(3) {
+        out += &format!("\n\n> {}", escape(&shorten(line, 300)));
+    }
+    out
+}
+
+fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
+    let found = quotes::find_all(&source.text, source.body, &quote.text);
+    let Some(&first) = found.first() else {
+        let mut out = format!("**Quote not found** in `{}`", item.id);
+        if let Some(miss) = quotes::closest(&source.text, source.body, &quote.text) {
+            out += &format!(
+                "\n\nClosest passage ({:.0}% similar):\n\n> {}",
+                (miss.similarity * 100.0).floor(),
+                escape(&collapse_whitespace(&source.text[miss.range]))
+            );
+        }
+        return out;
+    };
+    let context = source.sentences_around(first);
+    let before = collapse_whitespace(&source.text[TextRange::new(context.start(), first.start())]);
+    let quoted = collapse_whitespace(&source.text[first]);
+    let after = collapse_whitespace(&source.text[TextRange::new(first.end(), context.end())]);
+    let join = |a: &str, b: &str, c: &str| {
+        let mut s = escape(a);
+        if !a.is_empty() {
+            s.push(' ');
+        }
+        s += &format!("**{}**", escape(b));
+        if !c.is_empty() {
+            if !c.starts_with([',', '.', ';', ':', '!', '?', '"', '\'', '\u{201D}', '\u{2019}', ')']) {
+                s.push(' ');
+            }
+            s += &escape(c);
+        }
+        s
+    };
+    let line = source
+        .line_index()
+        .line_col(&source.text, first.start(), PositionEncoding::Utf32)
+        .line
+        + 1;
+    let mut out = format!("> {}\n\n`{}`, line {line} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
+    if found.len() > 1 {
+        out += &format!(" · found {} times", found.len());
+    }
+    out
+}
+
+fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> String {
+    let mut out = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
+    let aliases: Vec<&String> = entity.aliases.iter().filter(|a| **a != mention.name).collect();
+    if !aliases.is_empty() {
+        out += &format!("\n\nAlso: {}", escape(&aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")));
+    }
+    if !entity.demonyms.is_empty() {
+        out += &format!("\n\nDemonyms: {}", escape(&entity.demonyms.join(", ")));
+    }
+    out += &format!(
+        "\n\n{} {} in {} {}",
+        entity.mentions.len(),
+        if entity.mentions.len() == 1 { "mention" } else { "mentions" },
+        entity.article_count,
+        if entity.article_count == 1 { "article" } else { "articles" }
+    );
+    // One sentence per article first, so the preview shows the breadth of sources.
+    let mut shown: Vec<(usize, TextRange)> = Vec::new();
+    for pass in 0..2 {
+        for occurrence in &entity.mentions {
+            if shown.len() >= ENTITY_SENTENCES {
+                break;
+            }
+            let seen_article = shown.iter().any(|(s, _)| *s == occurrence.source);
+            if pass == 0 && seen_article {
+                continue;
+            }
+            let source = corpus.source_at(occurrence.source);
+            let Some(sentence) = source.sentence_at(occurrence.range.start()) else { continue };
+            if shown.contains(&(occurrence.source, sentence)) {
+                continue;
+            }
+            shown.push((occurrence.source, sentence));
+        }
+    }
+    for (source_index, sentence) in shown {
+        let source = corpus.source_at(source_index);
+        let text = shorten(&collapse_whitespace(&source.text[sentence]), 240);
+        out += &format!("\n\n> {} — `{}`", escape(&text), source.id);
+    }
+    out
+}
+
+/// Escapes the characters Markdown would read as markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::test_support::from_fixture;
+
+    fn hover(fixture: &str) -> String {
+        let (analysis, note, parsed) = from_fixture(fixture);
+        match analysis.hover(&note, parsed.cursor_offset()) {
+            Some(hover) => format!("[{:?}]\n{}", &note.text()[hover.range], hover.markdown),
+            None => "(no hover)".to_string(),
+        }
+    }
+
+    const SOURCES: &str = r#"
+//- sources/harbour-strike.txt
+---
+title: Dockers walk out
+date: 2024-03-04
+---
+Dock workers walked out on Monday, the Port Authority said.
+"We will not be moved," said union leader Ana Ruiz, who has led
+the union since 2019. Ruiz said the strike would last until Friday.
+"#;
+
+    #[test]
+    fn a_source_shows_title_date_file_and_opening_lines() {
+        insta::assert_snapshot!(hover(&format!("{SOURCES}//- n.md\nSee [@harbour$0-strike].")), @r#"
+        ["harbour-strike"]
+        **Dockers walk out**
+
+        2024-03-04 · `harbour-strike.txt`
+
+        > Dock workers walked out on Monday, the Port Authority said.
+
+        > "We will not be moved," said union leader Ana Ruiz, who has led
+
+        > the union since 2019. Ruiz said the strike would last until Friday.
+        "#);
+    }
+
+    #[test]
+    fn a_quote_shows_its_sentence_with_the_line() {
+        insta::assert_snapshot!(hover(&format!("{SOURCES}//- n.md\n[@harbour-strike, \"who has led the $0union\"]")), @r#"
+        ["\"who has led the union\""]
+        > "We will not be moved," said union leader Ana Ruiz, **who has led the union** since 2019.
+
+        `harbour-strike`, line 6 · `harbour-strike.txt`
+        "#);
+    }
+
+    #[test]
+    fn a_missing_quote_shows_the_closest_passage() {
+        insta::assert_snapshot!(hover(&format!("{SOURCES}//- n.md\n[@harbour-strike, \"the strike will last$0\"]")), @r#"
+        ["\"the strike will last\""]
+        **Quote not found** in `harbour-strike`
+
+        Closest passage (85% similar):
+
+        > the strike would last
+        "#);
+    }
+
+    #[test]
+    fn an_entity_shows_aliases_counts_and_sentences() {
+        insta::assert_snapshot!(hover(&format!("{SOURCES}//- n.md\nSee [[Ana R$0uiz]].")), @r#"
+        ["[[Ana Ruiz]]"]
+        **Ana Ruiz** · person
+
+        Also: Ruiz
+
+        2 mentions in 1 article
+
+        > "We will not be moved," said union leader Ana Ruiz, who has led the union since 2019. — `harbour-strike`
+
+        > Ruiz said the strike would last until Friday. — `harbour-strike`
+        "#);
+    }
+}

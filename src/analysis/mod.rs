@@ -1,0 +1,119 @@
+//! The features, free of any protocol: diagnostics, completion, hover, go-to-definition and fixes.
+//!
+//! [`Analysis`] is an immutable snapshot of the corpus; a [`Note`] is one parsed note. Each feature is a free
+//! function over both, lives in its own module, and answers in byte offsets, strings and plain enums.
+//! The language server and the command line translate those answers for their audience.
+
+mod completion;
+mod definition;
+mod diagnostics;
+mod hover;
+
+use std::sync::Arc;
+
+pub use completion::{CompletionItem, CompletionKind, Completions};
+pub use definition::NavigationTarget;
+pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit};
+pub use hover::Hover;
+
+use crate::corpus::Corpus;
+use crate::markup::{self, NoteSyntax};
+use crate::text::{TextRange, TextSize};
+
+/// A note and its parsed markup.
+#[derive(Clone, Debug)]
+pub struct Note {
+    text: String,
+    syntax: NoteSyntax,
+}
+
+impl Note {
+    /// Parses `text` as a note.
+    pub fn new(text: String) -> Note {
+        let syntax = markup::parse(&text);
+        Note { text, syntax }
+    }
+
+    /// The note's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The markup found in the note.
+    pub fn syntax(&self) -> &NoteSyntax {
+        &self.syntax
+    }
+}
+
+/// A snapshot of the corpus that answers questions about notes; cheap to clone and to send to another thread.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    corpus: Arc<Corpus>,
+}
+
+impl Analysis {
+    /// A snapshot of `corpus`.
+    pub fn new(corpus: Arc<Corpus>) -> Analysis {
+        Analysis { corpus }
+    }
+
+    /// The corpus this snapshot answers from.
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
+    /// Every problem in `note`, in the order of the text.
+    pub fn diagnostics(&self, note: &Note) -> Vec<Diagnostic> {
+        diagnostics::diagnostics(&self.corpus, note)
+    }
+
+    /// Completions at `offset`, or `None` when the cursor is not in a place marginalia completes.
+    pub fn completions(&self, note: &Note, offset: TextSize) -> Option<Completions> {
+        completion::completions(&self.corpus, note, offset)
+    }
+
+    /// A preview of what is under `offset`.
+    pub fn hover(&self, note: &Note, offset: TextSize) -> Option<Hover> {
+        hover::hover(&self.corpus, note, offset)
+    }
+
+    /// Where what is under `offset` is defined: an article, the quoted words in it, or an entity's mentions.
+    pub fn goto_definition(&self, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
+        definition::goto_definition(&self.corpus, note, offset)
+    }
+
+    /// The fixes of the diagnostics that touch `range`, each with the diagnostic it fixes.
+    pub fn fixes(&self, note: &Note, range: TextRange) -> Vec<(Diagnostic, Fix)> {
+        self.diagnostics(note)
+            .into_iter()
+            .filter(|d| d.range.intersect(range).is_some())
+            .flat_map(|d| d.fixes.clone().into_iter().map(move |fix| (d.clone(), fix)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Builds an analysis from a fixture: files under `sources/` are articles, the file with the cursor
+    //! (or the last file) is the note.
+
+    use super::*;
+    use crate::corpus::{EntityOverrides, Source};
+    use crate::fixture::Fixture;
+
+    pub(crate) fn from_fixture(fixture: &str) -> (Analysis, Note, Fixture) {
+        let fixture = Fixture::parse(fixture);
+        let sources = fixture
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with("sources/"))
+            .map(|f| {
+                let id = f.path.trim_start_matches("sources/").rsplit_once('.').map_or(f.path.as_str(), |(stem, _)| stem);
+                Source::new(id.to_string(), f.path.clone().into(), f.text.clone())
+            })
+            .collect();
+        let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
+        let note = Note::new(fixture.main_file().text.clone());
+        (Analysis::new(Arc::new(corpus)), note, fixture)
+    }
+}

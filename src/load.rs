@@ -1,0 +1,283 @@
+//! The only code that reads the disk: finds the workspace root, reads `marginalia.toml`, walks the
+//! article and note folders, and reads files, reporting every unreadable file with its path.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::corpus::Source;
+use crate::text::LineIndex;
+
+/// A problem met while loading a workspace; loading goes on without the file concerned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoadProblem {
+    /// A file could not be read.
+    #[error("{}: cannot read: {message}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's words.
+        message: String,
+    },
+    /// A file is not UTF-8 text.
+    #[error("{}: not UTF-8 text (invalid byte at offset {offset}); skipped", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// The offset of the first invalid byte.
+        offset: usize,
+    },
+    /// `marginalia.toml` is invalid; the defaults are used instead.
+    #[error("{}:{line}:{column}: {message}; using the default configuration", path.display())]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// One-based line.
+        line: u32,
+        /// One-based column, in characters.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The folder that holds the notes and articles, and how to find them.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// The root folder.
+    pub root: PathBuf,
+    /// The configuration (the defaults when `marginalia.toml` is absent or invalid).
+    pub config: Config,
+    sources: GlobSet,
+    notes: GlobSet,
+}
+
+impl Workspace {
+    /// Opens the workspace at `root`, reading its `marginalia.toml` if there is one.
+    pub fn open(root: &Path) -> (Workspace, Option<LoadProblem>) {
+        let config_path = root.join(CONFIG_FILE);
+        let (config, problem) = match std::fs::read_to_string(&config_path) {
+            Ok(text) => match Config::parse(&text) {
+                Ok(config) => (config, None),
+                Err(error) => (Config::default(), Some(config_problem(&config_path, &text, &error))),
+            },
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
+            Err(error) => (
+                Config::default(),
+                Some(LoadProblem::Unreadable {
+                    path: config_path,
+                    message: error.to_string(),
+                }),
+            ),
+        };
+        (Workspace::with_config(root, config), problem)
+    }
+
+    /// The workspace at `root` with the given configuration.
+    pub fn with_config(root: &Path, config: Config) -> Workspace {
+        let sources = glob_set(config.sources.iter().flat_map(|pattern| source_globs(pattern)));
+        let notes = glob_set(config.notes.iter().cloned());
+        Workspace {
+            root: root.to_path_buf(),
+            config,
+            sources,
+            notes,
+        }
+    }
+
+    /// Whether `path` is an article of this workspace.
+    pub fn is_source(&self, path: &Path) -> bool {
+        path.strip_prefix(&self.root).is_ok_and(|relative| self.sources.is_match(relative))
+    }
+
+    /// Whether `path` is a note of this workspace (articles never are).
+    pub fn is_note(&self, path: &Path) -> bool {
+        path.strip_prefix(&self.root)
+            .is_ok_and(|relative| self.notes.is_match(relative) && !self.sources.is_match(relative))
+    }
+
+    /// The article files, sorted. Ignore files are not honoured: articles are often kept out of version control.
+    pub fn source_paths(&self) -> Vec<PathBuf> {
+        self.walk(false, |path| self.is_source(path))
+    }
+
+    /// The note files, sorted, honouring `.gitignore` and skipping hidden folders.
+    pub fn note_paths(&self) -> Vec<PathBuf> {
+        self.walk(true, |path| self.is_note(path))
+    }
+
+    fn walk(&self, honour_ignore_files: bool, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = ignore::WalkBuilder::new(&self.root)
+            .hidden(true)
+            .git_ignore(honour_ignore_files)
+            .git_global(false)
+            .git_exclude(honour_ignore_files)
+            .ignore(honour_ignore_files)
+            .parents(honour_ignore_files)
+            .require_git(false)
+            .build()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+            .map(ignore::DirEntry::into_path)
+            .filter(|path| keep(path))
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    /// Reads and indexes every article, in parallel.
+    pub fn read_sources(&self) -> (Vec<Source>, Vec<LoadProblem>) {
+        read_sources(&self.source_paths())
+    }
+}
+
+/// Reads and indexes the articles at `paths`, in parallel; unreadable ones are reported and skipped.
+pub fn read_sources(paths: &[PathBuf]) -> (Vec<Source>, Vec<LoadProblem>) {
+    let results: Vec<Result<Source, LoadProblem>> = paths.par_iter().map(|path| read_source(path)).collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(source) => sources.push(source),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (sources, problems)
+}
+
+/// Reads and indexes one article; its id is the file stem.
+pub fn read_source(path: &Path) -> Result<Source, LoadProblem> {
+    let text = read_text(path)?;
+    let id = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Source::new(id, path.to_path_buf(), text))
+}
+
+/// Reads a UTF-8 text file.
+pub fn read_text(path: &Path) -> Result<String, LoadProblem> {
+    let bytes = std::fs::read(path).map_err(|error| LoadProblem::Unreadable {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|error| LoadProblem::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: error.utf8_error().valid_up_to(),
+    })
+}
+
+/// The workspace root for `start`: the nearest folder at or above it with `marginalia.toml`,
+/// else the nearest with a `sources` folder, else `start` itself (or its folder, for a file).
+pub fn find_root(start: &Path) -> PathBuf {
+    let start = if start.is_file() {
+        start.parent().unwrap_or(start)
+    } else {
+        start
+    };
+    let ancestors = || start.ancestors();
+    ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .or_else(|| ancestors().find(|dir| dir.join("sources").is_dir()))
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// A folder pattern means every `.txt` and `.md` file below it; a glob is taken as written.
+fn source_globs(pattern: &str) -> Vec<String> {
+    let pattern = pattern.trim_end_matches('/');
+    if pattern.contains(['*', '?', '[', '{']) {
+        vec![pattern.to_string()]
+    } else {
+        vec![format!("{pattern}/**/*.txt"), format!("{pattern}/**/*.md")]
+    }
+}
+
+fn glob_set(patterns: impl Iterator<Item = String>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        // Patterns were validated when the configuration was parsed.
+        if let Ok(glob) = Glob::new(&pattern) {
+            builder.add(glob);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn config_problem(path: &Path, text: &str, error: &ConfigError) -> LoadProblem {
+    let index = LineIndex::new(text);
+    let position = index.line_col(text, error.range.start(), crate::text::PositionEncoding::Utf32);
+    LoadProblem::Config {
+        path: path.to_path_buf(),
+        line: position.line + 1,
+        column: position.col + 1,
+        message: error.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, content) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        dir
+    }
+
+    fn relative(root: &Path, paths: Vec<PathBuf>) -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect()
+    }
+
+    #[test]
+    fn default_layout_sources_folder_and_notes_everywhere_else() {
+        let dir = workspace(&[
+            ("sources/a.txt", b"A."),
+            ("sources/deep/b.md", b"B."),
+            ("sources/c.pdf", b"C"),
+            ("notes/n.md", b"N"),
+            ("README.md", b"R"),
+            (".hidden/x.md", b"X"),
+        ]);
+        let (workspace, problem) = Workspace::open(dir.path());
+        assert_eq!(problem, None);
+        assert_eq!(relative(dir.path(), workspace.source_paths()), vec!["sources/a.txt", "sources/deep/b.md"]);
+        assert_eq!(relative(dir.path(), workspace.note_paths()), vec!["README.md", "notes/n.md"]);
+    }
+
+    #[test]
+    fn unreadable_and_non_utf8_files_are_reported_and_skipped() {
+        let dir = workspace(&[("sources/good.txt", b"Fine text."), ("sources/bad.txt", b"caf\xe9")]);
+        let (workspace, _) = Workspace::open(dir.path());
+        let (sources, problems) = workspace.read_sources();
+        assert_eq!(sources.len(), 1);
+        assert_eq!(sources[0].id, "good");
+        assert!(matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 3, .. }]), "{problems:?}");
+    }
+
+    #[test]
+    fn invalid_config_falls_back_to_defaults_with_a_located_error() {
+        let dir = workspace(&[("marginalia.toml", b"sources = 3\n")]);
+        let (workspace, problem) = Workspace::open(dir.path());
+        assert_eq!(workspace.config, Config::default());
+        let Some(LoadProblem::Config { line, column, .. }) = problem else {
+            panic!("expected a config problem, got {problem:?}");
+        };
+        assert_eq!((line, column), (1, 11));
+    }
+
+    #[test]
+    fn root_is_found_from_a_note() {
+        let dir = workspace(&[("marginalia.toml", b""), ("notes/deep/n.md", b"N")]);
+        assert_eq!(find_root(&dir.path().join("notes/deep/n.md")), dir.path());
+    }
+}
