@@ -85,7 +85,9 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| ConfigError {
             message: error.message().trim_end_matches('\n').to_string(),
-            range: error.span().map_or(range(0, 0), |span| range(span.start, span.end)),
+            range: error
+                .span()
+                .map_or(range(0, 0), |span| range(span.start, span.end)),
         })?;
         let mut config = Config::default();
         if let Some(sources) = raw.sources {
@@ -165,7 +167,10 @@ aliases = ["Wagner"]
         assert_eq!(config.sources, vec!["articles"]);
         assert_eq!(config.notes, vec!["notes/**/*.md"]);
         assert_eq!(config.entities.hide, vec!["Follow Us"]);
-        assert_eq!(config.entities.entities[0].kind, Some(EntityKind::Organisation));
+        assert_eq!(
+            config.entities.entities[0].kind,
+            Some(EntityKind::Organisation)
+        );
     }
 
     #[test]
@@ -180,7 +185,11 @@ aliases = ["Wagner"]
 
         let text = "sourcs = [\"a\"]\n";
         let error = Config::parse(text).unwrap_err();
-        assert!(error.message.contains("unknown field `sourcs`"), "{}", error.message);
+        assert!(
+            error.message.contains("unknown field `sourcs`"),
+            "{}",
+            error.message
+        );
         assert_eq!(&text[error.range], "sourcs");
     }
 }

@@ -5,11 +5,13 @@
 //! [`load`] (the only code that reads the disk), and the two programs on top: [`lsp`] and [`cli`].
 //! ARCHITECTURE.md has the map.
 
-pub mod text;
-pub mod markup;
+pub mod analysis;
+pub mod cli;
+pub mod config;
+pub mod corpus;
 #[doc(hidden)]
 pub mod fixture;
-pub mod corpus;
-pub mod config;
 pub mod load;
-pub mod analysis;
+pub mod lsp;
+pub mod markup;
+pub mod text;

@@ -61,7 +61,10 @@ impl Workspace {
         let (config, problem) = match std::fs::read_to_string(&config_path) {
             Ok(text) => match Config::parse(&text) {
                 Ok(config) => (config, None),
-                Err(error) => (Config::default(), Some(config_problem(&config_path, &text, &error))),
+                Err(error) => (
+                    Config::default(),
+                    Some(config_problem(&config_path, &text, &error)),
+                ),
             },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
             Err(error) => (
@@ -77,7 +80,12 @@ impl Workspace {
 
     /// The workspace at `root` with the given configuration.
     pub fn with_config(root: &Path, config: Config) -> Workspace {
-        let sources = glob_set(config.sources.iter().flat_map(|pattern| source_globs(pattern)));
+        let sources = glob_set(
+            config
+                .sources
+                .iter()
+                .flat_map(|pattern| source_globs(pattern)),
+        );
         let notes = glob_set(config.notes.iter().cloned());
         Workspace {
             root: root.to_path_buf(),
@@ -89,7 +97,8 @@ impl Workspace {
 
     /// Whether `path` is an article of this workspace.
     pub fn is_source(&self, path: &Path) -> bool {
-        path.strip_prefix(&self.root).is_ok_and(|relative| self.sources.is_match(relative))
+        path.strip_prefix(&self.root)
+            .is_ok_and(|relative| self.sources.is_match(relative))
     }
 
     /// Whether `path` is a note of this workspace (articles never are).
@@ -129,13 +138,24 @@ impl Workspace {
 
     /// Reads and indexes every article, in parallel.
     pub fn read_sources(&self) -> (Vec<Source>, Vec<LoadProblem>) {
-        read_sources(&self.source_paths())
+        read_sources(&self.source_paths(), &|| {})
     }
 }
 
-/// Reads and indexes the articles at `paths`, in parallel; unreadable ones are reported and skipped.
-pub fn read_sources(paths: &[PathBuf]) -> (Vec<Source>, Vec<LoadProblem>) {
-    let results: Vec<Result<Source, LoadProblem>> = paths.par_iter().map(|path| read_source(path)).collect();
+/// Reads and indexes the articles at `paths`, in parallel, calling `on_each` after each file;
+/// unreadable ones are reported and skipped.
+pub fn read_sources(
+    paths: &[PathBuf],
+    on_each: &(dyn Fn() + Sync),
+) -> (Vec<Source>, Vec<LoadProblem>) {
+    let results: Vec<Result<Source, LoadProblem>> = paths
+        .par_iter()
+        .map(|path| {
+            let result = read_source(path);
+            on_each();
+            result
+        })
+        .collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for result in results {
@@ -208,7 +228,11 @@ fn glob_set(patterns: impl Iterator<Item = String>) -> GlobSet {
 
 fn config_problem(path: &Path, text: &str, error: &ConfigError) -> LoadProblem {
     let index = LineIndex::new(text);
-    let position = index.line_col(text, error.range.start(), crate::text::PositionEncoding::Utf32);
+    let position = index.line_col(
+        text,
+        error.range.start(),
+        crate::text::PositionEncoding::Utf32,
+    );
     LoadProblem::Config {
         path: path.to_path_buf(),
         line: position.line + 1,
@@ -234,7 +258,12 @@ mod tests {
     fn relative(root: &Path, paths: Vec<PathBuf>) -> Vec<String> {
         paths
             .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect()
     }
 
@@ -250,18 +279,30 @@ mod tests {
         ]);
         let (workspace, problem) = Workspace::open(dir.path());
         assert_eq!(problem, None);
-        assert_eq!(relative(dir.path(), workspace.source_paths()), vec!["sources/a.txt", "sources/deep/b.md"]);
-        assert_eq!(relative(dir.path(), workspace.note_paths()), vec!["README.md", "notes/n.md"]);
+        assert_eq!(
+            relative(dir.path(), workspace.source_paths()),
+            vec!["sources/a.txt", "sources/deep/b.md"]
+        );
+        assert_eq!(
+            relative(dir.path(), workspace.note_paths()),
+            vec!["README.md", "notes/n.md"]
+        );
     }
 
     #[test]
     fn unreadable_and_non_utf8_files_are_reported_and_skipped() {
-        let dir = workspace(&[("sources/good.txt", b"Fine text."), ("sources/bad.txt", b"caf\xe9")]);
+        let dir = workspace(&[
+            ("sources/good.txt", b"Fine text."),
+            ("sources/bad.txt", b"caf\xe9"),
+        ]);
         let (workspace, _) = Workspace::open(dir.path());
         let (sources, problems) = workspace.read_sources();
         assert_eq!(sources.len(), 1);
         assert_eq!(sources[0].id, "good");
-        assert!(matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 3, .. }]), "{problems:?}");
+        assert!(
+            matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 3, .. }]),
+            "{problems:?}"
+        );
     }
 
     #[test]

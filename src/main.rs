@@ -1,1 +1,92 @@
-fn main() {}
+//! The `marginalia` program: the language server (`marginalia lsp`) and the checker (`marginalia check`).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use marginalia::cli::{self, ColorWhen, Format, check::CheckOptions};
+
+/// A language server and checker for research notes that cite source articles.
+#[derive(Parser)]
+#[command(name = "marginalia", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server over standard input and output (what editors start).
+    Lsp {
+        /// Accepted for editors that pass it; standard input and output are the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Check every note of a workspace: unknown sources, quotes not in their article, unknown entities, bad markup.
+    Check {
+        /// A workspace folder, a folder inside one, or a single note [default: the current folder].
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// When to use colours.
+        #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+        color: ColorWhen,
+    },
+    /// List the people, organisations and places found in the articles.
+    Entities {
+        /// A workspace folder or a folder inside one [default: the current folder].
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    match args.command {
+        Some(Command::Lsp { .. }) => run_server(),
+        // Editors start the server without arguments; a person at a terminal gets the help instead.
+        None if !std::io::stdin().is_terminal() => run_server(),
+        None => {
+            Args::command().print_help()?;
+            Ok(())
+        }
+        Some(Command::Check {
+            path,
+            format,
+            color,
+        }) => {
+            let code = cli::check::run(&CheckOptions {
+                path,
+                format,
+                color,
+            })?;
+            std::process::exit(code);
+        }
+        Some(Command::Entities { path, format }) => {
+            let code = cli::entities::run(path, format)?;
+            std::process::exit(code);
+        }
+    }
+}
+
+fn run_server() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("MARGINALIA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(marginalia::lsp::serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+    ));
+    Ok(())
+}

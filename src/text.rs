@@ -102,11 +102,21 @@ impl LineIndex {
         }
         let line_range = self.line_range(text, position.line);
         let line_text = &text[line_range];
-        line_range.start() + size(byte_len_of_columns(line_text.chars(), position.col, encoding))
+        line_range.start()
+            + size(byte_len_of_columns(
+                line_text.chars(),
+                position.col,
+                encoding,
+            ))
     }
 
     /// Converts a byte range to a pair of line/column positions.
-    pub fn range(&self, text: &str, range: TextRange, encoding: PositionEncoding) -> (LineCol, LineCol) {
+    pub fn range(
+        &self,
+        text: &str,
+        range: TextRange,
+        encoding: PositionEncoding,
+    ) -> (LineCol, LineCol) {
         (
             self.line_col(text, range.start(), encoding),
             self.line_col(text, range.end(), encoding),
@@ -139,7 +149,11 @@ fn char_width(c: char, encoding: PositionEncoding) -> u32 {
 }
 
 /// The bytes taken by the first `columns` columns of a line; a column inside a character stops before it.
-fn byte_len_of_columns(chars: impl Iterator<Item = char>, columns: u32, encoding: PositionEncoding) -> usize {
+fn byte_len_of_columns(
+    chars: impl Iterator<Item = char>,
+    columns: u32,
+    encoding: PositionEncoding,
+) -> usize {
     let mut seen = 0;
     let mut bytes = 0;
     for c in chars {

@@ -61,9 +61,21 @@ pub enum CompletionKind {
 }
 
 enum Context {
-    SourceId { typed: String, replace: TextRange },
-    Entity { typed: String, replace: TextRange, close: bool },
-    Quote { id: String, typed: String, replace: TextRange, close: String },
+    SourceId {
+        typed: String,
+        replace: TextRange,
+    },
+    Entity {
+        typed: String,
+        replace: TextRange,
+        close: bool,
+    },
+    Quote {
+        id: String,
+        typed: String,
+        replace: TextRange,
+        close: String,
+    },
 }
 
 pub(super) fn completions(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Completions> {
@@ -72,7 +84,11 @@ pub(super) fn completions(corpus: &Corpus, note: &Note, offset: TextSize) -> Opt
     }
     let mut items = match find_context(note.text(), usize::from(offset))? {
         Context::SourceId { typed, replace } => complete_sources(corpus, &typed, replace),
-        Context::Entity { typed, replace, close } => complete_entities(corpus, &typed, replace, close),
+        Context::Entity {
+            typed,
+            replace,
+            close,
+        } => complete_entities(corpus, &typed, replace, close),
         Context::Quote {
             id,
             typed,
@@ -82,11 +98,15 @@ pub(super) fn completions(corpus: &Corpus, note: &Note, offset: TextSize) -> Opt
     };
     let is_incomplete = items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
-    Some(Completions { items, is_incomplete })
+    Some(Completions {
+        items,
+        is_incomplete,
+    })
 }
 
 static QUOTE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:\[|;)\s*-?@(\{[^}\n]*\}|[^\s\[\];,{}"]+)\s*,\s*(["“”'‘’])"#).expect("valid regex")
+    Regex::new(r#"(?:\[|;)\s*-?@(\{[^}\n]*\}|[^\s\[\];,{}"]+)\s*,\s*(["“”'‘’])"#)
+        .expect("valid regex")
 });
 static ID_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?:\[|;)\s*-?@([^\s\[\];,{}"]*)$"#).expect("valid regex"));
@@ -126,13 +146,21 @@ fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
             typed.contains(['"', '\u{201C}', '\u{201D}'])
         } else {
             typed.char_indices().any(|(i, c)| {
-                is_quote_mark(c) && typed[i + c.len_utf8()..].trim_start().starts_with([';', ']'])
+                is_quote_mark(c)
+                    && typed[i + c.len_utf8()..]
+                        .trim_start()
+                        .starts_with([';', ']'])
             })
         };
     if closed {
         return None;
     }
-    let id = last.get(1)?.as_str().trim_matches(['{', '}']).trim().to_string();
+    let id = last
+        .get(1)?
+        .as_str()
+        .trim_matches(['{', '}'])
+        .trim()
+        .to_string();
     let closing_mark = match opener_char {
         '\u{201C}' => '\u{201D}',
         '\u{2018}' => '\u{2019}',
@@ -164,7 +192,9 @@ fn entity_context(before: &str, after: &str, offset: usize) -> Option<Context> {
         return None;
     }
     let line_after = after.split('\n').next().unwrap_or("");
-    let close = !line_after.trim_start_matches(|c: char| c != ']' && c != '|' && c != '[').starts_with([']', '|']);
+    let close = !line_after
+        .trim_start_matches(|c: char| c != ']' && c != '|' && c != '[')
+        .starts_with([']', '|']);
     Some(Context::Entity {
         typed: typed.to_string(),
         replace: range(offset - typed.len(), offset),
@@ -185,8 +215,14 @@ impl Fuzzy {
         let typed = typed.trim();
         Fuzzy {
             matcher: Matcher::new(Config::DEFAULT),
-            pattern: (!typed.is_empty())
-                .then(|| Pattern::new(typed, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy)),
+            pattern: (!typed.is_empty()).then(|| {
+                Pattern::new(
+                    typed,
+                    CaseMatching::Ignore,
+                    Normalization::Smart,
+                    AtomKind::Fuzzy,
+                )
+            }),
             first: typed.chars().next(),
             buffer: Vec::new(),
         }
@@ -198,13 +234,18 @@ impl Fuzzy {
             return Some(0);
         };
         let first = self.first?;
-        let starts_a_word = candidate
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| word.chars().next().is_some_and(|c| c.to_lowercase().eq(first.to_lowercase())));
+        let starts_a_word = candidate.split(|c: char| !c.is_alphanumeric()).any(|word| {
+            word.chars()
+                .next()
+                .is_some_and(|c| c.to_lowercase().eq(first.to_lowercase()))
+        });
         if !starts_a_word {
             return None;
         }
-        pattern.score(Utf32Str::new(candidate, &mut self.buffer), &mut self.matcher)
+        pattern.score(
+            Utf32Str::new(candidate, &mut self.buffer),
+            &mut self.matcher,
+        )
     }
 }
 
@@ -247,7 +288,12 @@ fn complete_sources(corpus: &Corpus, typed: &str, replace: TextRange) -> Vec<Com
         .collect()
 }
 
-fn complete_entities(corpus: &Corpus, typed: &str, replace: TextRange, close: bool) -> Vec<CompletionItem> {
+fn complete_entities(
+    corpus: &Corpus,
+    typed: &str,
+    replace: TextRange,
+    close: bool,
+) -> Vec<CompletionItem> {
     let mut fuzzy = Fuzzy::new(typed);
     let mut scored: Vec<(u32, &str, &crate::corpus::Entity)> = corpus
         .entities()
@@ -278,17 +324,30 @@ fn complete_entities(corpus: &Corpus, typed: &str, replace: TextRange, close: bo
             CompletionItem {
                 label: entity.name.clone(),
                 kind: CompletionKind::Entity,
-                detail: Some(format!("{} · {mentions} in {articles}", entity.kind.as_str())),
+                detail: Some(format!(
+                    "{} · {mentions} in {articles}",
+                    entity.kind.as_str()
+                )),
                 documentation: Some(documentation),
                 replace,
-                insert_text: if close { format!("{}]]", entity.name) } else { entity.name.clone() },
+                insert_text: if close {
+                    format!("{}]]", entity.name)
+                } else {
+                    entity.name.clone()
+                },
                 filter_text: matched.to_string(),
             }
         })
         .collect()
 }
 
-fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, close: &str) -> Vec<CompletionItem> {
+fn complete_quotes(
+    corpus: &Corpus,
+    id: &str,
+    typed: &str,
+    replace: TextRange,
+    close: &str,
+) -> Vec<CompletionItem> {
     let Some(source) = corpus.source(id) else {
         return Vec::new();
     };
@@ -309,7 +368,10 @@ fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, c
         .into_iter()
         .map(|(_, start, sentence)| {
             let words = collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]);
-            let line = line_index.line_col(&source.text, start, crate::text::PositionEncoding::Utf32).line + 1;
+            let line = line_index
+                .line_col(&source.text, start, crate::text::PositionEncoding::Utf32)
+                .line
+                + 1;
             CompletionItem {
                 label: shorten(&words, 80),
                 kind: CompletionKind::Quote,
@@ -324,7 +386,11 @@ fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, c
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 #[cfg(test)]

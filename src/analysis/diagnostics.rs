@@ -169,7 +169,12 @@ fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
     Some(quote_not_found(corpus, source, item, quote))
 }
 
-fn quote_not_found(_corpus: &Corpus, source: &crate::corpus::Source, item: &CiteItem, quote: &Quote) -> Diagnostic {
+fn quote_not_found(
+    _corpus: &Corpus,
+    source: &crate::corpus::Source,
+    item: &CiteItem,
+    quote: &Quote,
+) -> Diagnostic {
     let near_miss = quotes::closest(&source.text, source.body, &quote.text);
     let message = match &near_miss {
         Some(miss) => {
@@ -226,9 +231,17 @@ mod tests {
         let actual: Vec<_> = analysis
             .diagnostics(&note)
             .into_iter()
-            .map(|d| (d.range, format!("{}[{}]: {}", d.severity.as_str(), d.kind.code(), d.message)))
+            .map(|d| {
+                (
+                    d.range,
+                    format!("{}[{}]: {}", d.severity.as_str(), d.kind.code(), d.message),
+                )
+            })
             .collect();
-        assert_eq!(annotate(note.text(), &actual), annotate(note.text(), &expected));
+        assert_eq!(
+            annotate(note.text(), &actual),
+            annotate(note.text(), &expected)
+        );
     }
 
     const ARTICLE: &str = r#"

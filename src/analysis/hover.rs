@@ -23,7 +23,11 @@ pub(super) fn hover(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Ho
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
         let source = corpus.source(&item.id)?;
-        if let Some(quote) = item.quote.as_ref().filter(|q| contains_inclusive(q.range, offset)) {
+        if let Some(quote) = item
+            .quote
+            .as_ref()
+            .filter(|q| contains_inclusive(q.range, offset))
+        {
             return Some(Hover {
                 range: quote.range,
                 markdown: quote_preview(source, item, quote),
@@ -43,10 +47,10 @@ pub(super) fn hover(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Ho
 }
 
 fn file_name(source: &Source) -> String {
-    source
-        .path
-        .file_name()
-        .map_or_else(|| source.path.display().to_string(), |name| name.to_string_lossy().into_owned())
+    source.path.file_name().map_or_else(
+        || source.path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 fn source_preview(source: &Source) -> String {
@@ -88,7 +92,9 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
         }
         s += &format!("**{}**", escape(b));
         if !c.is_empty() {
-            if !c.starts_with([',', '.', ';', ':', '!', '?', '"', '\'', '\u{201D}', '\u{2019}', ')']) {
+            if !c.starts_with([
+                ',', '.', ';', ':', '!', '?', '"', '\'', '\u{201D}', '\u{2019}', ')',
+            ]) {
                 s.push(' ');
             }
             s += &escape(c);
@@ -100,7 +106,12 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
         .line_col(&source.text, first.start(), PositionEncoding::Utf32)
         .line
         + 1;
-    let mut out = format!("> {}\n\n`{}`, line {line} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
+    let mut out = format!(
+        "> {}\n\n`{}`, line {line} · `{}`",
+        join(&before, &quoted, &after),
+        item.id,
+        file_name(source)
+    );
     if found.len() > 1 {
         out += &format!(" · found {} times", found.len());
     }
@@ -109,9 +120,22 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
 
 fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> String {
     let mut out = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
-    let aliases: Vec<&String> = entity.aliases.iter().filter(|a| **a != mention.name).collect();
+    let aliases: Vec<&String> = entity
+        .aliases
+        .iter()
+        .filter(|a| **a != mention.name)
+        .collect();
     if !aliases.is_empty() {
-        out += &format!("\n\nAlso: {}", escape(&aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")));
+        out += &format!(
+            "\n\nAlso: {}",
+            escape(
+                &aliases
+                    .iter()
+                    .map(|a| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        );
     }
     if !entity.demonyms.is_empty() {
         out += &format!("\n\nDemonyms: {}", escape(&entity.demonyms.join(", ")));
@@ -119,9 +143,17 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
     out += &format!(
         "\n\n{} {} in {} {}",
         entity.mentions.len(),
-        if entity.mentions.len() == 1 { "mention" } else { "mentions" },
+        if entity.mentions.len() == 1 {
+            "mention"
+        } else {
+            "mentions"
+        },
         entity.article_count,
-        if entity.article_count == 1 { "article" } else { "articles" }
+        if entity.article_count == 1 {
+            "article"
+        } else {
+            "articles"
+        }
     );
     // One sentence per article first, so the preview shows the breadth of sources.
     let mut shown: Vec<(usize, TextRange)> = Vec::new();
@@ -135,7 +167,9 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
                 continue;
             }
             let source = corpus.source_at(occurrence.source);
-            let Some(sentence) = source.sentence_at(occurrence.range.start()) else { continue };
+            let Some(sentence) = source.sentence_at(occurrence.range.start()) else {
+                continue;
+            };
             if shown.contains(&(occurrence.source, sentence)) {
                 continue;
             }
@@ -154,7 +188,10 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
             out.push('\\');
         }
         out.push(c);

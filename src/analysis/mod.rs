@@ -108,7 +108,11 @@ pub(crate) mod test_support {
             .iter()
             .filter(|f| f.path.starts_with("sources/"))
             .map(|f| {
-                let id = f.path.trim_start_matches("sources/").rsplit_once('.').map_or(f.path.as_str(), |(stem, _)| stem);
+                let id = f
+                    .path
+                    .trim_start_matches("sources/")
+                    .rsplit_once('.')
+                    .map_or(f.path.as_str(), |(stem, _)| stem);
                 Source::new(id.to_string(), f.path.clone().into(), f.text.clone())
             })
             .collect();

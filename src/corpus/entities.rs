@@ -218,7 +218,10 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
             i += 1;
             continue;
         }
-        let was_joined = joined && tokens.last().is_none_or(|t: &Token| usize::from(t.range.end()) < base + at);
+        let was_joined = joined
+            && tokens
+                .last()
+                .is_none_or(|t: &Token| usize::from(t.range.end()) < base + at);
         if !c.is_alphanumeric() {
             tokens.push(Token {
                 range: range(base + at, base + at + c.len_utf8()),
@@ -233,8 +236,17 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
         let mut j = i + 1;
         while j < chars.len() {
             let c = chars[j].1;
-            let inner_joiner = matches!(c, '-' | '\'' | '\u{2019}' | '.' | '&')
-                && chars.get(j + 1).is_some_and(|&(_, next)| next.is_alphanumeric());
+            let next = chars.get(j + 1).map(|&(_, next)| next);
+            let apostrophe = matches!(c, '\'' | '\u{2019}');
+            // "O'Brien" and "Russia's" hold together; "India'PM", text glued by a scraper, does not.
+            let short_prefix = chars[i..j].len() <= 2;
+            let inner_joiner = match c {
+                '-' | '.' | '&' => next.is_some_and(char::is_alphanumeric),
+                _ if apostrophe => {
+                    next.is_some_and(|n| n.is_lowercase() || (short_prefix && n.is_uppercase()))
+                }
+                _ => false,
+            };
             if c.is_alphanumeric() || inner_joiner {
                 j += 1;
             } else {
@@ -272,7 +284,10 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
 
 fn is_dotted_acronym(word: &str) -> bool {
     let parts: Vec<&str> = word.split('.').collect();
-    parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
 }
 
 fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<String, WordCount>) {
@@ -281,7 +296,9 @@ fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<String, WordCo
             continue;
         }
         let word = &text[token.range];
-        let Some(first) = word.chars().next() else { continue };
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
         if !first.is_alphabetic() {
             continue;
         }
@@ -302,7 +319,10 @@ fn starts_clause(text: &str, tokens: &[Token], index: usize) -> bool {
             return false;
         }
         let mark = &text[token.range];
-        if matches!(mark, "\"" | "\u{201C}" | "\u{2018}" | "'" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "|") {
+        if matches!(
+            mark,
+            "\"" | "\u{201C}" | "\u{2018}" | "'" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "|"
+        ) {
             return true;
         }
     }
@@ -314,9 +334,9 @@ fn is_capitalised(word: &str) -> bool {
     match chars.next() {
         Some(c) if c.is_uppercase() => true,
         // "al-Assad", "bin-Salman": a lowercase particle joined to a capitalised name.
-        Some(c) if c.is_lowercase() => word
-            .split_once('-')
-            .is_some_and(|(particle, rest)| NAME_PARTICLES.contains(&particle) && rest.starts_with(char::is_uppercase)),
+        Some(c) if c.is_lowercase() => word.split_once('-').is_some_and(|(particle, rest)| {
+            NAME_PARTICLES.contains(&particle) && rest.starts_with(char::is_uppercase)
+        }),
         _ => false,
     }
 }
@@ -327,7 +347,8 @@ fn is_all_caps(word: &str) -> bool {
 }
 
 fn find_spans(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
-    let word = |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
+    let word =
+        |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
     let name_word = |i: usize| word(i).is_some_and(|w| is_capitalised(w) && !is_excluded(w));
     let mut i = 0;
     while i < tokens.len() {
@@ -344,8 +365,14 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
                 continue;
             }
             let connector = word(end).filter(|w| CONNECTORS.contains(w) && tokens[end].joined);
-            if connector.is_some() && continues(end + 1) {
-                end += 2;
+            // "Ursula von der Leyen": up to three connectors between two capitalised words.
+            let connectors = (end..end + 3)
+                .take_while(|&j| {
+                    word(j).is_some_and(|w| CONNECTORS.contains(&w)) && tokens[j].joined
+                })
+                .count();
+            if connectors > 0 && continues(end + connectors) {
+                end += connectors + 1;
                 continue;
             }
             if connector == Some("of") && word(end + 1) == Some("the") && continues(end + 2) {
@@ -372,11 +399,16 @@ fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut
         return;
     }
     // The last title head with a name after it splits the run.
-    let head = (start..end).rev().find(|&i| is_title_head(word(i)));
+    let head = (start..end)
+        .rev()
+        .find(|&i| is_title_head(word(i)) && (i + 1 >= end || !is_all_caps(word(i + 1))));
     let (name_start, title, prefix_end) = match head {
         Some(h) => {
             let mut title_start = h;
-            while title_start > start && (is_title_head(word(title_start - 1)) || is_title_modifier(word(title_start - 1))) {
+            while title_start > start
+                && (is_title_head(word(title_start - 1))
+                    || is_title_modifier(word(title_start - 1)))
+            {
                 title_start -= 1;
             }
             // "Mr Kirby" and "President Putin" are names of their own; "Minister Tomas Vidal" is not.
@@ -386,7 +418,15 @@ fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut
         None => (start, None, start),
     };
     if prefix_end > start {
-        push_span(text, tokens, start, prefix_end, None, uncertain_start, spans);
+        push_span(
+            text,
+            tokens,
+            start,
+            prefix_end,
+            None,
+            uncertain_start,
+            spans,
+        );
         if let Some(span) = spans.last_mut() {
             span.before_title = true;
         }
@@ -422,15 +462,25 @@ fn push_span(
         return;
     }
     let acronym = (mark(end) == Some("(") && mark(end + 2) == Some(")"))
-        .then(|| word(end + 1).filter(|w| is_all_caps(w)).map(|_| tokens[end + 1].range))
+        .then(|| {
+            word(end + 1)
+                .filter(|w| is_all_caps(w))
+                .map(|_| tokens[end + 1].range)
+        })
         .flatten();
     let before = start.checked_sub(1).and_then(word).map(str::to_lowercase);
-    let place_context = before.as_deref().is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
+    let place_context = before
+        .as_deref()
+        .is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
         || (mark(end) == Some(",")
             && word(end + 1).is_some_and(is_capitalised)
             && tokens.get(end + 2).is_none_or(|t| !t.word));
     spans.push(Span {
-        tokens: tokens[start..end].iter().filter(|t| t.word).map(|t| t.range).collect(),
+        tokens: tokens[start..end]
+            .iter()
+            .filter(|t| t.word)
+            .map(|t| t.range)
+            .collect(),
         title,
         uncertain_start,
         acronym,
@@ -458,7 +508,10 @@ struct Cluster {
 }
 
 /// Clusters the candidates of all articles into entities and applies the user's overrides.
-pub(crate) fn build_index(sources: &[std::sync::Arc<Source>], overrides: &EntityOverrides) -> EntityIndex {
+pub(crate) fn build_index(
+    sources: &[std::sync::Arc<Source>],
+    overrides: &EntityOverrides,
+) -> EntityIndex {
     let mut word_counts: HashMap<&str, WordCount> = HashMap::new();
     for source in sources {
         for (word, count) in &source.candidates.word_counts {
@@ -479,10 +532,15 @@ pub(crate) fn build_index(sources: &[std::sync::Arc<Source>], overrides: &Entity
                 let count = word_counts.get(first.as_str()).copied().unwrap_or_default();
                 let never_inside = count.capitalised_inside == 0;
                 // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
-                let joined_by_connector = tokens.len() > 1 && CONNECTORS.contains(&word_of(&tokens[1]).as_str());
-                if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector)) {
+                let joined_by_connector =
+                    tokens.len() > 1 && CONNECTORS.contains(&word_of(&tokens[1]).as_str());
+                if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector))
+                {
                     tokens = &tokens[1..];
-                    while tokens.len() > 1 && (CONNECTORS.contains(&word_of(&tokens[0]).as_str()) || word_of(&tokens[0]) == "the") {
+                    while tokens.len() > 1
+                        && (CONNECTORS.contains(&word_of(&tokens[0]).as_str())
+                            || word_of(&tokens[0]) == "the")
+                    {
                         tokens = &tokens[1..];
                     }
                 }
@@ -498,8 +556,26 @@ pub(crate) fn build_index(sources: &[std::sync::Arc<Source>], overrides: &Entity
                 continue;
             };
             let name = name_of(&source.text[first.cover(*last)]);
+            if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                continue;
+            }
+            if span.uncertain_start && tokens.len() == 1 && tokens.len() == span.tokens.len() {
+                let count = word_counts
+                    .get(key(&name).as_str())
+                    .copied()
+                    .unwrap_or_default();
+                let inflected = ["ly", "ed", "ing"]
+                    .iter()
+                    .any(|suffix| name.ends_with(suffix));
+                if count.capitalised_inside == 0 && inflected {
+                    continue;
+                }
+            }
             if tokens.len() == 1 && span.title.is_none() {
-                let count = word_counts.get(key(&name).as_str()).copied().unwrap_or_default();
+                let count = word_counts
+                    .get(key(&name).as_str())
+                    .copied()
+                    .unwrap_or_default();
                 // A word mostly written in lowercase is a common word, not a name.
                 if count.lower >= 2 && count.lower >= 3 * count.capitalised_inside.max(1) {
                     continue;
@@ -589,7 +665,9 @@ impl Merger {
 
     fn live(&self) -> Vec<usize> {
         (0..self.clusters.len())
-            .filter(|&i| self.clusters[i].merged_into.is_none() && !self.clusters[i].names.is_empty())
+            .filter(|&i| {
+                self.clusters[i].merged_into.is_none() && !self.clusters[i].names.is_empty()
+            })
             .collect()
     }
 
@@ -597,7 +675,9 @@ impl Merger {
     fn merge_org_suffixes(&mut self) {
         let keys: Vec<(String, usize)> = self.by_key.iter().map(|(k, &i)| (k.clone(), i)).collect();
         for (full, index) in keys {
-            let Some((stem, last)) = full.rsplit_once(' ') else { continue };
+            let Some((stem, last)) = full.rsplit_once(' ') else {
+                continue;
+            };
             if ORG_SUFFIXES.contains(&last)
                 && let Some(stem_index) = self.find(stem)
             {
@@ -611,7 +691,11 @@ impl Merger {
         let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
         for (full, &index) in &self.by_key {
             let words: Vec<&str> = full.split(' ').collect();
-            if !(2..=4).contains(&words.len()) || words.iter().any(|w| is_org_or_place_word(w) || CONNECTORS.contains(w)) {
+            if !(2..=4).contains(&words.len())
+                || words
+                    .iter()
+                    .any(|w| is_org_or_place_word(w) || CONNECTORS.contains(w))
+            {
                 continue;
             }
             let surname = words[words.len() - 1].to_string();
@@ -622,8 +706,30 @@ impl Merger {
             }
         }
         for (surname, full_names) in owners {
-            if let ([owner], Some(short)) = (full_names.as_slice(), self.find(&surname)) {
-                self.merge(short, *owner);
+            let ([owner], Some(short)) = (full_names.as_slice(), self.find(&surname)) else {
+                continue;
+            };
+            let (owner, short_cluster) = (*owner, &self.clusters[short]);
+            let full_cluster = &self.clusters[owner];
+            // The short form is written as in the full name ("Un" is not "UN"),
+            let same_spelling = short_cluster.names.keys().any(|short_name| {
+                full_cluster
+                    .names
+                    .keys()
+                    .any(|full_name| full_name.ends_with(&format!(" {short_name}")))
+            });
+            // the two are a person by title ("Mr Kirby") or the short form is only used where the full name
+            // was given first, and the short form is not a place.
+            let a_person = short_cluster.titled + full_cluster.titled > 0;
+            let introduced = short_cluster.mentions.iter().all(|short| {
+                full_cluster
+                    .mentions
+                    .iter()
+                    .any(|full| full.source == short.source)
+            });
+            let a_place = short_cluster.place_context * 2 > short_cluster.mentions.len() as u32;
+            if same_spelling && (a_person || introduced) && !a_place {
+                self.merge(short, owner);
             }
         }
     }
@@ -632,7 +738,9 @@ impl Merger {
     fn attach_demonyms(&mut self) {
         for index in self.live() {
             let names: Vec<String> = self.clusters[index].names.keys().cloned().collect();
-            let Some(demonym) = names.iter().find(|n| demonym_bases(n).next().is_some()) else { continue };
+            let Some(demonym) = names.iter().find(|n| demonym_bases(n).next().is_some()) else {
+                continue;
+            };
             if names.len() > 1 || self.clusters[index].titled > 0 {
                 continue;
             }
@@ -659,7 +767,9 @@ impl Merger {
                 kind: configured.kind,
                 ..Cluster::default()
             });
-            self.clusters[index].names.insert(configured.name.clone(), u32::MAX / 2);
+            self.clusters[index]
+                .names
+                .insert(configured.name.clone(), u32::MAX / 2);
             for alias in &configured.aliases {
                 self.clusters[index].names.entry(alias.clone()).or_insert(0);
             }
@@ -685,7 +795,12 @@ impl Merger {
                 continue;
             }
             let name = canonical_name(&cluster.names);
-            let mut aliases: Vec<String> = cluster.names.keys().filter(|n| **n != name).cloned().collect();
+            let mut aliases: Vec<String> = cluster
+                .names
+                .keys()
+                .filter(|n| **n != name)
+                .cloned()
+                .collect();
             aliases.sort();
             let mut demonyms = cluster.demonyms.clone();
             demonyms.sort();
@@ -704,10 +819,18 @@ impl Merger {
                 mentions,
             });
         }
-        entities.sort_by(|a, b| b.mentions.len().cmp(&a.mentions.len()).then_with(|| a.name.cmp(&b.name)));
+        entities.sort_by(|a, b| {
+            b.mentions
+                .len()
+                .cmp(&a.mentions.len())
+                .then_with(|| a.name.cmp(&b.name))
+        });
         let mut by_key = HashMap::new();
         for (i, entity) in entities.iter().enumerate() {
-            for name in entity.names().chain(entity.demonyms.iter().map(String::as_str)) {
+            for name in entity
+                .names()
+                .chain(entity.demonyms.iter().map(String::as_str))
+            {
                 by_key.entry(key(name)).or_insert(i);
             }
         }
@@ -723,7 +846,12 @@ fn canonical_name(names: &HashMap<String, u32>) -> String {
         .max_by(|(a, ca), (b, cb)| {
             let words = |n: &str| n.split(' ').count();
             let acronym = |n: &str| is_all_caps(n) && !n.contains(' ');
-            (!acronym(a), words(a), *ca, std::cmp::Reverse(*a)).cmp(&(!acronym(b), words(b), *cb, std::cmp::Reverse(*b)))
+            (!acronym(a), words(a), *ca, std::cmp::Reverse(*a)).cmp(&(
+                !acronym(b),
+                words(b),
+                *cb,
+                std::cmp::Reverse(*b),
+            ))
         })
         .or_else(|| names.iter().next())
         .map(|(name, _)| name.clone())
@@ -731,7 +859,11 @@ fn canonical_name(names: &HashMap<String, u32>) -> String {
 }
 
 fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
-    let words: Vec<String> = cluster.names.keys().flat_map(|n| n.split(' ').map(str::to_lowercase)).collect();
+    let words: Vec<String> = cluster
+        .names
+        .keys()
+        .flat_map(|n| n.split(' ').map(str::to_lowercase))
+        .collect();
     if words.iter().any(|w| PLACE_WORDS.contains(&w.as_str())) {
         return EntityKind::Place;
     }
@@ -741,8 +873,7 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
     if cluster.titled > 0 {
         return EntityKind::Person;
     }
-    if !cluster.demonyms.is_empty() || cluster.place_context * 2 > cluster.mentions.len() as u32
-    {
+    if !cluster.demonyms.is_empty() || cluster.place_context * 2 > cluster.mentions.len() as u32 {
         return EntityKind::Place;
     }
     if cluster.names.keys().any(|n| is_all_caps(n)) {
@@ -778,13 +909,24 @@ fn demonym_bases(name: &str) -> impl Iterator<Item = String> + '_ {
     ];
     let (prefix, last) = name.rsplit_once(' ').map_or(("", name), |(p, l)| (p, l));
     RULES.iter().filter_map(move |(suffix, replacement)| {
-        let stem = last.strip_prefix("N.").map_or(last, |rest| rest).strip_suffix(suffix)?;
+        let stem = last
+            .strip_prefix("N.")
+            .map_or(last, |rest| rest)
+            .strip_suffix(suffix)?;
         if stem.chars().count() < 3 || !last.starts_with(char::is_uppercase) {
             return None;
         }
         let base = format!("{stem}{replacement}");
-        let prefix = if last.starts_with("N.") { "North" } else { prefix };
-        Some(if prefix.is_empty() { base } else { format!("{prefix} {base}") })
+        let prefix = if last.starts_with("N.") {
+            "North"
+        } else {
+            prefix
+        };
+        Some(if prefix.is_empty() {
+            base
+        } else {
+            format!("{prefix} {base}")
+        })
     })
 }
 
@@ -814,65 +956,431 @@ fn is_title_modifier(word: &str) -> bool {
     TITLE_MODIFIERS.contains(&word.to_lowercase().as_str())
 }
 
-const CONNECTORS: &[&str] = &["of", "de", "del", "von", "der", "van", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el", "y", "for"];
+const CONNECTORS: &[&str] = &[
+    "of", "de", "del", "von", "der", "van", "den", "da", "di", "du", "la", "le", "bin", "ibn",
+    "al", "el", "y", "for",
+];
 
-const NAME_PARTICLES: &[&str] = &["al", "el", "ad", "ar", "as", "at", "az", "bin", "ibn", "abu", "de", "da", "di", "van", "von"];
+const NAME_PARTICLES: &[&str] = &[
+    "al", "el", "ad", "ar", "as", "at", "az", "bin", "ibn", "abu", "de", "da", "di", "van", "von",
+];
 
-const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "from", "near", "across", "into", "outside", "inside", "towards", "toward", "around", "throughout"];
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in",
+    "at",
+    "from",
+    "near",
+    "across",
+    "into",
+    "outside",
+    "inside",
+    "towards",
+    "toward",
+    "around",
+    "throughout",
+];
 
 /// Honorifics and the last word of titles: a name follows them.
 const TITLE_HEADS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "president", "minister",
-    "secretary", "secretary-general", "general", "gen", "lt", "lieutenant", "colonel", "col", "major", "maj", "captain",
-    "capt", "admiral", "adm", "sergeant", "sgt", "chancellor", "senator", "sen", "representative", "rep", "governor",
-    "gov", "mayor", "king", "queen", "prince", "princess", "pope", "chairman", "chairwoman", "chairperson", "director",
-    "ambassador", "commander", "spokesman", "spokeswoman", "spokesperson", "premier", "judge", "justice", "advisor",
-    "adviser", "envoy", "leader", "chief", "marshal", "officer", "deputy", "rev", "reverend", "father", "sheikh", "emir",
-    "ceo", "pm", "vice-president", "director-general", "attorney-general", "coordinator",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "minister",
+    "secretary",
+    "secretary-general",
+    "general",
+    "gen",
+    "lt",
+    "lieutenant",
+    "colonel",
+    "col",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "admiral",
+    "adm",
+    "sergeant",
+    "sgt",
+    "chancellor",
+    "senator",
+    "sen",
+    "representative",
+    "rep",
+    "governor",
+    "gov",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "director",
+    "ambassador",
+    "commander",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "premier",
+    "judge",
+    "justice",
+    "advisor",
+    "adviser",
+    "envoy",
+    "leader",
+    "chief",
+    "marshal",
+    "officer",
+    "deputy",
+    "rev",
+    "reverend",
+    "father",
+    "sheikh",
+    "emir",
+    "ceo",
+    "pm",
+    "vice-president",
+    "director-general",
+    "attorney-general",
+    "coordinator",
 ];
 
 /// Words that build titles with a head: "Foreign Secretary", "Prime Minister", "National Security Advisor".
 const TITLE_MODIFIERS: &[&str] = &[
-    "foreign", "defence", "defense", "prime", "vice", "deputy", "acting", "former", "interior", "finance", "home",
-    "state", "supreme", "chief", "executive", "national", "security", "communications", "press", "senior", "army",
-    "military", "first", "general", "lead", "principal", "assistant", "special", "top",
+    "foreign",
+    "defence",
+    "defense",
+    "prime",
+    "vice",
+    "deputy",
+    "acting",
+    "former",
+    "interior",
+    "finance",
+    "home",
+    "state",
+    "supreme",
+    "chief",
+    "executive",
+    "national",
+    "security",
+    "communications",
+    "press",
+    "senior",
+    "army",
+    "military",
+    "first",
+    "general",
+    "lead",
+    "principal",
+    "assistant",
+    "special",
+    "top",
 ];
 
-const ORG_SUFFIXES: &[&str] = &["group", "inc", "ltd", "corp", "company", "co", "plc", "llc", "pmc"];
+const ORG_SUFFIXES: &[&str] = &[
+    "group", "inc", "ltd", "corp", "company", "co", "plc", "llc", "pmc",
+];
 
 const ORG_WORDS: &[&str] = &[
-    "group", "council", "ministry", "agency", "department", "committee", "commission", "office", "organisation",
-    "organization", "union", "nations", "party", "army", "navy", "forces", "force", "guard", "police", "bank",
-    "university", "institute", "company", "corporation", "news", "times", "post", "press", "service", "services",
-    "alliance", "association", "house", "court", "parliament", "congress", "senate", "assembly", "board", "bureau",
-    "centre", "center", "foundation", "fund", "staff", "chiefs", "command", "network", "media", "club", "league",
-    "government", "administration", "authority", "pentagon", "kremlin", "tribune", "herald", "journal", "express", "agency",
+    "group",
+    "council",
+    "ministry",
+    "agency",
+    "department",
+    "committee",
+    "commission",
+    "office",
+    "organisation",
+    "organization",
+    "union",
+    "nations",
+    "party",
+    "army",
+    "navy",
+    "forces",
+    "force",
+    "guard",
+    "police",
+    "bank",
+    "university",
+    "institute",
+    "company",
+    "corporation",
+    "news",
+    "times",
+    "post",
+    "press",
+    "service",
+    "services",
+    "alliance",
+    "association",
+    "house",
+    "court",
+    "parliament",
+    "congress",
+    "senate",
+    "assembly",
+    "board",
+    "bureau",
+    "centre",
+    "center",
+    "foundation",
+    "fund",
+    "staff",
+    "chiefs",
+    "command",
+    "network",
+    "media",
+    "club",
+    "league",
+    "government",
+    "administration",
+    "authority",
+    "pentagon",
+    "kremlin",
+    "tribune",
+    "herald",
+    "journal",
+    "express",
+    "agency",
 ];
 
 const PLACE_WORDS: &[&str] = &[
-    "republic", "kingdom", "states", "federation", "island", "islands", "sea", "ocean", "river", "mountains",
-    "valley", "province", "region", "oblast", "county", "city", "peninsula", "strait", "gulf", "bay", "lake",
-    "coast", "north", "south", "east", "west", "emirates",
+    "republic",
+    "kingdom",
+    "states",
+    "federation",
+    "island",
+    "islands",
+    "sea",
+    "ocean",
+    "river",
+    "mountains",
+    "valley",
+    "province",
+    "region",
+    "oblast",
+    "county",
+    "city",
+    "peninsula",
+    "strait",
+    "gulf",
+    "bay",
+    "lake",
+    "coast",
+    "north",
+    "south",
+    "east",
+    "west",
+    "emirates",
 ];
 
 /// Function words that start sentences: a capital on them proves nothing.
 const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "in", "on", "at", "by", "for", "from", "to", "of", "with",
-    "without", "as", "and", "but", "or", "nor", "so", "yet", "if", "when", "while", "after", "before", "since",
-    "because", "although", "though", "however", "meanwhile", "moreover", "also", "then", "there", "here", "it", "its",
-    "he", "she", "they", "we", "you", "his", "her", "their", "our", "your", "my", "i", "me", "him", "them", "us",
-    "who", "what", "which", "where", "why", "how", "all", "some", "many", "most", "more", "few", "several", "each",
-    "every", "no", "not", "one", "two", "three", "about", "over", "under", "during", "despite", "according", "amid",
-    "among", "between", "into", "through", "until", "unless", "whether", "both", "either", "neither", "such", "other",
-    "another", "any", "only", "even", "still", "now", "today", "yesterday", "tomorrow", "last", "next", "earlier",
-    "later", "once", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will",
-    "would", "can", "could", "should", "may", "might", "must", "shall", "let", "please", "follow", "join", "read",
-    "click", "photo", "photos", "video", "watch", "source", "updated", "published", "see", "like", "share", "new",
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "to",
+    "of",
+    "with",
+    "without",
+    "as",
+    "and",
+    "but",
+    "or",
+    "nor",
+    "so",
+    "yet",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "since",
+    "because",
+    "although",
+    "though",
+    "however",
+    "meanwhile",
+    "moreover",
+    "also",
+    "then",
+    "there",
+    "here",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "your",
+    "my",
+    "i",
+    "me",
+    "him",
+    "them",
+    "us",
+    "who",
+    "what",
+    "which",
+    "where",
+    "why",
+    "how",
+    "all",
+    "some",
+    "many",
+    "most",
+    "more",
+    "few",
+    "several",
+    "each",
+    "every",
+    "no",
+    "not",
+    "one",
+    "two",
+    "three",
+    "about",
+    "over",
+    "under",
+    "during",
+    "despite",
+    "according",
+    "amid",
+    "among",
+    "between",
+    "into",
+    "through",
+    "until",
+    "unless",
+    "whether",
+    "both",
+    "either",
+    "neither",
+    "such",
+    "other",
+    "another",
+    "any",
+    "only",
+    "even",
+    "still",
+    "now",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "last",
+    "next",
+    "earlier",
+    "later",
+    "once",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "let",
+    "please",
+    "follow",
+    "join",
+    "read",
+    "click",
+    "photo",
+    "photos",
+    "video",
+    "watch",
+    "source",
+    "updated",
+    "published",
+    "see",
+    "like",
+    "share",
+    "new",
 ];
 
 const EXCLUDED: &[&str] = &[
-    "i", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
-    "april", "june", "july", "august", "september", "october", "november", "december",
+    "i",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
 ];
 
 #[cfg(test)]

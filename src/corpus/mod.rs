@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use entities::{ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides};
+pub use entities::{
+    ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides,
+};
 pub use source::{Source, shorten};
 
 /// All source articles of a workspace, indexed.
@@ -57,7 +59,10 @@ impl Corpus {
         Corpus::from_shared(sources.into_iter().map(Arc::new).collect(), overrides)
     }
 
-    fn from_shared(mut sources: Vec<Arc<Source>>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
+    fn from_shared(
+        mut sources: Vec<Arc<Source>>,
+        overrides: EntityOverrides,
+    ) -> (Corpus, Vec<CorpusProblem>) {
         sources.sort_by(|a, b| a.path.cmp(&b.path));
         let mut problems = Vec::new();
         let mut by_id = HashMap::with_capacity(sources.len());
@@ -86,7 +91,11 @@ impl Corpus {
     }
 
     /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped.
-    pub fn with_changes(&self, changed: Vec<Source>, removed: &[PathBuf]) -> (Corpus, Vec<CorpusProblem>) {
+    pub fn with_changes(
+        &self,
+        changed: Vec<Source>,
+        removed: &[PathBuf],
+    ) -> (Corpus, Vec<CorpusProblem>) {
         let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
         let mut sources: Vec<Arc<Source>> = self
             .sources
@@ -156,7 +165,8 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
     candidates
         .map(|candidate| {
             let lower = candidate.to_lowercase();
-            let score = strsim::jaro_winkler(&wanted, &lower).max(strsim::normalized_damerau_levenshtein(&wanted, &lower));
+            let score = strsim::jaro_winkler(&wanted, &lower)
+                .max(strsim::normalized_damerau_levenshtein(&wanted, &lower));
             (candidate, score)
         })
         .filter(|&(_, score)| score >= MIN_SIMILARITY)

@@ -29,7 +29,8 @@ impl Folded {
                 c if c.is_whitespace() => ' ',
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
                 '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+                | '\u{2212}' => '-',
                 '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => continue,
                 c => c,
             };
@@ -102,7 +103,10 @@ pub fn find_all_folded(haystack: &Folded, needle: &str) -> Vec<TextRange> {
 /// Where typed words (a quote being written) start in `text[within]`: like [`find_all`], but the last word
 /// may be unfinished. Returns the original start offsets.
 pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::text::TextSize> {
-    let needle = Folded::new(typed, range(0, typed.len())).text.trim_start().to_string();
+    let needle = Folded::new(typed, range(0, typed.len()))
+        .text
+        .trim_start()
+        .to_string();
     if needle.trim().is_empty() {
         return Vec::new();
     }
@@ -110,11 +114,18 @@ pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::tex
     let mut starts = Vec::new();
     let first = needle.chars().next().unwrap_or(' ');
     let rest = &needle[first.len_utf8()..];
-    let mut variants: Vec<String> = first.to_uppercase().chain(first.to_lowercase()).map(|c| format!("{c}{rest}")).collect();
+    let mut variants: Vec<String> = first
+        .to_uppercase()
+        .chain(first.to_lowercase())
+        .map(|c| format!("{c}{rest}"))
+        .collect();
     variants.dedup();
     for variant in &variants {
         for start in memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes()) {
-            let before_is_word = haystack.text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+            let before_is_word = haystack.text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
             if !(before_is_word && first.is_alphanumeric()) {
                 starts.push(haystack.original_range(start, start).start());
             }
@@ -131,7 +142,7 @@ fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let last_is_word = text[..end].chars().next_back().is_some_and(word);
     let before_is_word = text[..start].chars().next_back().is_some_and(word);
     let after_is_word = text[end..].chars().next().is_some_and(word);
-    !(first_is_word && before_is_word) && !(last_is_word && after_is_word)
+    !(first_is_word && before_is_word || last_is_word && after_is_word)
 }
 
 /// The passage of an article closest to a quote that is not in it.
@@ -148,7 +159,11 @@ pub struct NearMiss {
 /// The cost is the product of the two lengths; quotes longer than `MAX_QUOTE_CHARS` are cut for the search.
 pub fn closest(text: &str, within: TextRange, quote: &str) -> Option<NearMiss> {
     const MAX_QUOTE_CHARS: usize = 400;
-    let needle: Vec<char> = fold_quote(quote).to_lowercase().chars().take(MAX_QUOTE_CHARS).collect();
+    let needle: Vec<char> = fold_quote(quote)
+        .to_lowercase()
+        .chars()
+        .take(MAX_QUOTE_CHARS)
+        .collect();
     if needle.is_empty() {
         return None;
     }
@@ -162,13 +177,17 @@ pub fn closest(text: &str, within: TextRange, quote: &str) -> Option<NearMiss> {
         hay_offsets.push(at);
     }
     hay_offsets.push(haystack.text.len());
-    let (end, distance) = best_end(&hay_chars, &needle)?;
+    let (end, _) = best_end(&hay_chars, &needle)?;
     let start = best_start(&hay_chars[..end], &needle);
+    let (start, end) = widen_to_words(&hay_chars, start, end);
+    // The similarity is measured against the whole words shown, not the cut the alignment found.
+    let passage: String = hay_chars[start..end].iter().collect();
+    let quote: String = needle.iter().collect();
+    let distance = strsim::levenshtein(&quote, &passage);
     let similarity = 1.0 - distance as f64 / needle.len().max(end - start) as f64;
     if similarity < 0.5 {
         return None;
     }
-    let (start, end) = widen_to_words(&hay_chars, start, end);
     Some(NearMiss {
         range: haystack.original_range(hay_offsets[start], hay_offsets[end]),
         similarity,
@@ -225,7 +244,8 @@ fn widen_to_words(hay: &[char], mut start: usize, mut end: usize) -> (usize, usi
     while start > 0 && hay[start - 1].is_alphanumeric() && hay[start].is_alphanumeric() {
         start -= 1;
     }
-    while end < hay.len() && end > 0 && hay[end - 1].is_alphanumeric() && hay[end].is_alphanumeric() {
+    while end < hay.len() && end > 0 && hay[end - 1].is_alphanumeric() && hay[end].is_alphanumeric()
+    {
         end += 1;
     }
     while start < end && hay[start] == ' ' {
@@ -250,13 +270,22 @@ mod tests {
 
     #[test]
     fn whitespace_and_line_breaks_match_any_run_of_whitespace() {
-        assert_eq!(find("we will\n   not be moved", "we will not  be\nmoved"), vec!["we will\n   not be moved"]);
+        assert_eq!(
+            find("we will\n   not be moved", "we will not  be\nmoved"),
+            vec!["we will\n   not be moved"]
+        );
     }
 
     #[test]
     fn straight_and_curly_quotes_are_interchangeable() {
-        assert_eq!(find("the \u{201C}rival\u{201D} power", "the \"rival\" power"), vec!["the \u{201C}rival\u{201D} power"]);
-        assert_eq!(find("Russia's war", "Russia\u{2019}s war"), vec!["Russia's war"]);
+        assert_eq!(
+            find("the \u{201C}rival\u{201D} power", "the \"rival\" power"),
+            vec!["the \u{201C}rival\u{201D} power"]
+        );
+        assert_eq!(
+            find("Russia's war", "Russia\u{2019}s war"),
+            vec!["Russia's war"]
+        );
     }
 
     #[test]
@@ -279,9 +308,21 @@ mod tests {
     #[test]
     fn closest_passage_of_a_near_miss() {
         let text = "The union said the strike would last until Friday. Ships waited outside.";
-        let miss = closest(text, range(0, text.len()), "the strike will last until Friday").unwrap();
+        let miss = closest(
+            text,
+            range(0, text.len()),
+            "the strike will last until Friday",
+        )
+        .unwrap();
         assert_eq!(&text[miss.range], "the strike would last until Friday");
-        assert!(miss.similarity > 0.8 && miss.similarity < 1.0, "{}", miss.similarity);
-        assert_eq!(closest(text, range(0, text.len()), "entirely unrelated words here"), None);
+        assert!(
+            miss.similarity > 0.8 && miss.similarity < 1.0,
+            "{}",
+            miss.similarity
+        );
+        assert_eq!(
+            closest(text, range(0, text.len()), "entirely unrelated words here"),
+            None
+        );
     }
 }

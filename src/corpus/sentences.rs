@@ -7,9 +7,10 @@ use crate::text::{TextRange, range};
 
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col", "sgt", "capt", "cpt", "maj", "adm", "gov", "sen", "rep",
-    "jr", "sr", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig", "jan",
-    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "hon", "pres", "mt", "ft",
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col", "sgt", "capt", "cpt", "maj", "adm",
+    "gov", "sen", "rep", "jr", "sr", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "corp",
+    "dept", "est", "approx", "fig", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov",
+    "dec", "rev", "hon", "pres", "mt", "ft",
 ];
 
 /// The sentences of `text[body]`, trimmed, in order; line breaks inside a wrapped paragraph do not end a sentence.
@@ -71,7 +72,8 @@ fn unwrap_soft_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
         let line = text[line_start..i].trim_end();
         let next_line = text[i + 1..].lines().next().unwrap_or("");
         let ends_sentence = line.ends_with(['.', '!', '?', ':', '"', '\u{201D}', '\'', '\u{2019}']);
-        let next_goes_on = !next_line.trim().is_empty() && !next_line.starts_with([' ', '\t', '-', '*', '#']);
+        let next_goes_on =
+            !next_line.trim().is_empty() && !next_line.starts_with([' ', '\t', '-', '*', '#']);
         if line.len() >= MIN_WRAPPED_LINE && !ends_sentence && next_goes_on {
             soft.push(i);
         }
@@ -84,7 +86,9 @@ fn unwrap_soft_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
     for i in soft {
         owned[i] = b' ';
     }
-    std::borrow::Cow::Owned(String::from_utf8(owned).expect("a newline replaced by a space keeps UTF-8 valid"))
+    std::borrow::Cow::Owned(
+        String::from_utf8(owned).expect("a newline replaced by a space keeps UTF-8 valid"),
+    )
 }
 
 #[cfg(test)]
@@ -103,7 +107,11 @@ mod tests {
     fn abbreviations_and_initials_do_not_end_sentences() {
         assert_eq!(
             sentences("Mr. Kirby spoke. U.S. troops left on Monday. J. R. Smith agreed!"),
-            vec!["Mr. Kirby spoke.", "U.S. troops left on Monday.", "J. R. Smith agreed!"]
+            vec![
+                "Mr. Kirby spoke.",
+                "U.S. troops left on Monday.",
+                "J. R. Smith agreed!"
+            ]
         );
     }
 

@@ -152,7 +152,11 @@ impl FrontMatter {
 
 /// The first line with at least three words (else the first non-empty line), shortened for display.
 fn first_meaningful_line(body: &str) -> String {
-    let lines = || body.lines().map(|l| l.trim().trim_start_matches('#').trim()).filter(|l| !l.is_empty());
+    let lines = || {
+        body.lines()
+            .map(|l| l.trim().trim_start_matches('#').trim())
+            .filter(|l| !l.is_empty())
+    };
     let line = lines()
         .find(|l| l.split_whitespace().count() >= 3)
         .or_else(|| lines().next())
@@ -166,7 +170,10 @@ pub fn shorten(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let cut: String = text.chars().take(max).collect();
-    let at_word = cut.rfind(char::is_whitespace).filter(|&i| i > max / 2).unwrap_or(cut.len());
+    let at_word = cut
+        .rfind(char::is_whitespace)
+        .filter(|&i| i > max / 2)
+        .unwrap_or(cut.len());
     format!("{}…", cut[..at_word].trim_end())
 }
 
@@ -198,8 +205,13 @@ fn find_date(text: &str) -> Option<String> {
     }
     for (pattern, day_first) in [(day_month, true), (month_day, false)] {
         for c in pattern.captures_iter(text) {
-            let (day, month) = if day_first { (&c[1], &c[2]) } else { (&c[2], &c[1]) };
-            let (Some(month), Ok(day), Ok(year)) = (month_number(month), day.parse::<u32>(), c[3].parse::<u32>())
+            let (day, month) = if day_first {
+                (&c[1], &c[2])
+            } else {
+                (&c[2], &c[1])
+            };
+            let (Some(month), Ok(day), Ok(year)) =
+                (month_number(month), day.parse::<u32>(), c[3].parse::<u32>())
             else {
                 continue;
             };
@@ -209,7 +221,10 @@ fn find_date(text: &str) -> Option<String> {
             }
         }
     }
-    found.into_iter().min_by_key(|(at, _)| *at).map(|(_, date)| date)
+    found
+        .into_iter()
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, date)| date)
 }
 
 fn valid(year: u32, month: u32, day: u32) -> bool {
@@ -217,11 +232,23 @@ fn valid(year: u32, month: u32, day: u32) -> bool {
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let lower = name.to_ascii_lowercase();
     let index = MONTHS.iter().position(|m| lower.starts_with(m))?;
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
         "december",
     ][index];
     (lower.len() <= 4 || full.starts_with(&lower)).then_some(index as u32 + 1)
@@ -251,7 +278,10 @@ mod tests {
 
     #[test]
     fn dates_in_words() {
-        assert_eq!(find_date("Published March 5, 2024 by"), Some("2024-03-05".into()));
+        assert_eq!(
+            find_date("Published March 5, 2024 by"),
+            Some("2024-03-05".into())
+        );
         assert_eq!(find_date("On 30 Sept. 2023"), Some("2023-09-30".into()));
         assert_eq!(find_date("Monday 40 March 2024"), None);
     }

@@ -4,8 +4,8 @@
 //! so one broken bracket cannot swallow the rest of the note.
 
 use super::{
-    Citation, CitationKind, CiteItem, EntityMention, NoteSyntax, Quote, SyntaxError, SyntaxErrorKind, is_id_char,
-    is_id_punctuation, is_quote_mark,
+    Citation, CitationKind, CiteItem, EntityMention, NoteSyntax, Quote, SyntaxError,
+    SyntaxErrorKind, is_id_char, is_id_punctuation, is_quote_mark,
 };
 use crate::text::{TextRange, range, size};
 
@@ -101,7 +101,10 @@ impl Scanner<'_> {
 
     /// Skips spaces, tabs and single line breaks, stopping at a blank line.
     fn skip_space(&self, mut i: usize) -> usize {
-        while i < self.bytes.len() && matches!(self.bytes[i], b' ' | b'\t' | b'\n' | b'\r') && !self.is_stop(i) {
+        while i < self.bytes.len()
+            && matches!(self.bytes[i], b' ' | b'\t' | b'\n' | b'\r')
+            && !self.is_stop(i)
+        {
             i += 1;
         }
         i
@@ -130,7 +133,8 @@ impl Scanner<'_> {
     }
 
     fn starts_in_text(&self, at: usize) -> bool {
-        let before_ok = at == 0 || matches!(self.bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
+        let before_ok =
+            at == 0 || matches!(self.bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
         let next_ok = self
             .char_at(at + 1)
             .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '{');
@@ -151,11 +155,19 @@ impl Scanner<'_> {
             while !self.is_line_end(i) && self.bytes[i] != b'}' {
                 i += 1;
             }
-            let end = if self.bytes.get(i) == Some(&b'}') { i + 1 } else { i };
+            let end = if self.bytes.get(i) == Some(&b'}') {
+                i + 1
+            } else {
+                i
+            };
             let raw = &self.text[start + 1..i];
             let trimmed_start = start + 1 + (raw.len() - raw.trim_start().len());
             let id = raw.trim();
-            return (id.to_string(), range(trimmed_start, trimmed_start + id.len()), end);
+            return (
+                id.to_string(),
+                range(trimmed_start, trimmed_start + id.len()),
+                end,
+            );
         }
         let rest = &self.text[start..];
         let mut len = rest.find(|c: char| !is_id_char(c)).unwrap_or(rest.len());
@@ -235,7 +247,8 @@ impl Scanner<'_> {
                 }
             }
         };
-        let is_link = self.out.errors.len() == errors_before && matches!(self.bytes.get(end), Some(b'(' | b'['));
+        let is_link = self.out.errors.len() == errors_before
+            && matches!(self.bytes.get(end), Some(b'(' | b'['));
         if is_link {
             return open + 1;
         }
@@ -298,7 +311,11 @@ impl Scanner<'_> {
                 }
             }
         }
-        let item = (!id.is_empty()).then_some(CiteItem { id, id_range, quote });
+        let item = (!id.is_empty()).then_some(CiteItem {
+            id,
+            id_range,
+            quote,
+        });
         ItemEnd::Item(item, next)
     }
 
@@ -343,7 +360,11 @@ impl Scanner<'_> {
         while !self.is_line_end(line_end) {
             line_end += 1;
         }
-        self.error(SyntaxErrorKind::UnterminatedQuote, open, line_end.max(content_start));
+        self.error(
+            SyntaxErrorKind::UnterminatedQuote,
+            open,
+            line_end.max(content_start),
+        );
         Err(())
     }
 
@@ -358,7 +379,9 @@ impl Scanner<'_> {
                 matches!(c, '"' | '\u{201C}' | '\u{201D}')
             } else {
                 matches!(c, '\'' | '\u{2018}' | '\u{2019}')
-                    && !self.char_at(i + c.len_utf8()).is_some_and(char::is_alphanumeric)
+                    && !self
+                        .char_at(i + c.len_utf8())
+                        .is_some_and(char::is_alphanumeric)
             };
             if closes {
                 return Some(i);

@@ -1,0 +1,400 @@
+//! `marginalia check [PATH]`: validates every note of a workspace (or one note) and reports like a compiler.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::{self, Chars, Config as TermConfig, Styles, StylesWriter};
+use serde_json::json;
+
+use super::{ColorWhen, Format, exit};
+use crate::analysis::{Analysis, Diagnostic, Note, Severity};
+use crate::config::{CONFIG_FILE, Config};
+use crate::corpus::Corpus;
+use crate::load::{self, Workspace};
+use crate::text::{LineIndex, PositionEncoding, TextRange};
+
+/// What to check and how to report.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// A workspace folder, a folder inside one, or one note; the current folder when absent.
+    pub path: Option<PathBuf>,
+    /// Human or JSON output.
+    pub format: Format,
+    /// When to colour human output.
+    pub color: ColorWhen,
+}
+
+/// One note's diagnostics, with what is needed to print them.
+struct CheckedNote {
+    display: String,
+    note: Note,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs the check and returns the exit code. Output goes to stdout.
+pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
+    let given = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !given.exists() {
+        eprintln!("error: no such file or folder: {}", given.display());
+        return Ok(exit::USAGE);
+    }
+    let root = load::find_root(
+        &given
+            .canonicalize()
+            .with_context(|| format!("cannot open {}", given.display()))?,
+    );
+    let display_root = display_root(&given, &root);
+    let mut out = Output::new(options);
+
+    let config_path = root.join(CONFIG_FILE);
+    if let Ok(text) = std::fs::read_to_string(&config_path)
+        && let Err(error) = Config::parse(&text)
+    {
+        out.config_error(
+            &display_root.join(CONFIG_FILE),
+            &text,
+            error.range,
+            &error.message,
+        )?;
+        return Ok(exit::USAGE);
+    }
+    let (workspace, problem) = Workspace::open(&root);
+    let mut problems: Vec<String> = problem.iter().map(ToString::to_string).collect();
+    let (sources, load_problems) = workspace.read_sources();
+    problems.extend(load_problems.iter().map(ToString::to_string));
+    let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
+    problems.extend(corpus_problems.iter().map(ToString::to_string));
+    let analysis = Analysis::new(std::sync::Arc::new(corpus));
+
+    let note_paths = if given.is_file() {
+        vec![given.canonicalize()?]
+    } else {
+        let within = given.canonicalize()?;
+        workspace
+            .note_paths()
+            .into_iter()
+            .filter(|p| p.starts_with(&within))
+            .collect()
+    };
+    let mut checked = Vec::with_capacity(note_paths.len());
+    for path in &note_paths {
+        let text = match load::read_text(path) {
+            Ok(text) => text,
+            Err(problem) => {
+                problems.push(problem.to_string());
+                continue;
+            }
+        };
+        let note = Note::new(text);
+        let diagnostics = analysis.diagnostics(&note);
+        let relative = path.strip_prefix(&root).unwrap_or(path);
+        checked.push(CheckedNote {
+            display: display_root
+                .join(relative)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            note,
+            diagnostics,
+        });
+    }
+    let errors = checked
+        .iter()
+        .flat_map(|c| &c.diagnostics)
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = checked
+        .iter()
+        .flat_map(|c| &c.diagnostics)
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let summary = Summary {
+        notes: checked.len(),
+        sources: analysis.corpus().len(),
+        entities: analysis.corpus().entities().len(),
+        errors,
+        warnings,
+    };
+    out.report(&problems, &checked, &summary)?;
+    Ok(if errors > 0 {
+        exit::ERRORS
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// How paths are shown: from the path the user gave, so that they can be opened from where the command ran.
+fn display_root(given: &Path, root: &Path) -> PathBuf {
+    let given_dir = if given.is_file() {
+        given.parent().unwrap_or(Path::new("."))
+    } else {
+        given
+    };
+    let Ok(given_canonical) = given_dir.canonicalize() else {
+        return root.to_path_buf();
+    };
+    // The root is the given folder or one of its ancestors.
+    let mut display = given_dir.to_path_buf();
+    let mut current = given_canonical.as_path();
+    while current != root {
+        match current.parent() {
+            Some(parent) => {
+                current = parent;
+                display.push("..");
+            }
+            None => return root.to_path_buf(),
+        }
+    }
+    let cleaned: PathBuf = display.components().collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+struct Summary {
+    notes: usize,
+    sources: usize,
+    entities: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Summary {
+    fn line(&self) -> String {
+        let count = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let checked = format!(
+            "{} against {} ({})",
+            count(self.notes, "note"),
+            count(self.sources, "article"),
+            count(self.entities, "entity").replace("entitys", "entities")
+        );
+        if self.errors == 0 && self.warnings == 0 {
+            return format!("checked {checked}: no problems");
+        }
+        format!(
+            "checked {checked}: {}, {}",
+            count(self.errors, "error"),
+            count(self.warnings, "warning")
+        )
+    }
+}
+
+enum Output {
+    Human {
+        stdout: StandardStream,
+        config: TermConfig,
+        styles: Box<Styles>,
+    },
+    Json {
+        stdout: std::io::Stdout,
+    },
+}
+
+impl Output {
+    fn new(options: &CheckOptions) -> Output {
+        match options.format {
+            Format::Json => Output::Json {
+                stdout: std::io::stdout(),
+            },
+            Format::Human => {
+                let choice = match options.color {
+                    ColorWhen::Always => ColorChoice::Always,
+                    ColorWhen::Never => ColorChoice::Never,
+                    ColorWhen::Auto
+                        if std::io::stdout().is_terminal()
+                            && std::env::var_os("NO_COLOR").is_none() =>
+                    {
+                        ColorChoice::Auto
+                    }
+                    ColorWhen::Auto => ColorChoice::Never,
+                };
+                Output::Human {
+                    stdout: StandardStream::stdout(choice),
+                    config: TermConfig {
+                        chars: Chars::ascii(),
+                        ..TermConfig::default()
+                    },
+                    styles: Box::default(),
+                }
+            }
+        }
+    }
+
+    fn emit(
+        &mut self,
+        files: &SimpleFiles<String, &str>,
+        report: &Report<usize>,
+    ) -> anyhow::Result<()> {
+        if let Output::Human {
+            stdout,
+            config,
+            styles,
+        } = self
+        {
+            let mut lock = stdout.lock();
+            let mut writer = StylesWriter::new(&mut lock, styles);
+            term::emit_to_write_style(&mut writer, config, files, report)?;
+        }
+        Ok(())
+    }
+
+    fn config_error(
+        &mut self,
+        path: &Path,
+        text: &str,
+        range: TextRange,
+        message: &str,
+    ) -> anyhow::Result<()> {
+        match self {
+            Output::Json { stdout } => {
+                let (line, column) = one_based(text, range);
+                let value = json!({
+                    "error": {
+                        "file": path.to_string_lossy(),
+                        "line": line,
+                        "column": column,
+                        "message": message,
+                    }
+                });
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
+                Ok(())
+            }
+            Output::Human { .. } => {
+                let mut files = SimpleFiles::new();
+                let file = files.add(path.to_string_lossy().into_owned(), text);
+                let report = Report::error()
+                    .with_message(format!("invalid configuration: {message}"))
+                    .with_labels(vec![Label::primary(file, range)])
+                    .with_notes(vec![
+                        "the configuration is described in docs/configuration.md".to_string(),
+                    ]);
+                self.emit(&files, &report)
+            }
+        }
+    }
+
+    fn report(
+        &mut self,
+        problems: &[String],
+        checked: &[CheckedNote],
+        summary: &Summary,
+    ) -> anyhow::Result<()> {
+        match self {
+            Output::Json { stdout } => {
+                let diagnostics: Vec<serde_json::Value> = checked
+                    .iter()
+                    .flat_map(|c| c.diagnostics.iter().map(move |d| diagnostic_json(c, d)))
+                    .collect();
+                let value = json!({
+                    "diagnostics": diagnostics,
+                    "problems": problems,
+                    "summary": {
+                        "notes": summary.notes,
+                        "articles": summary.sources,
+                        "entities": summary.entities,
+                        "errors": summary.errors,
+                        "warnings": summary.warnings,
+                    }
+                });
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
+            }
+            Output::Human { .. } => {
+                let mut files = SimpleFiles::new();
+                for problem in problems {
+                    self.emit(&files, &Report::warning().with_message(problem))?;
+                }
+                let ids: Vec<usize> = checked
+                    .iter()
+                    .map(|c| files.add(c.display.clone(), c.note.text()))
+                    .collect();
+                for (checked, file) in checked.iter().zip(ids) {
+                    for diagnostic in &checked.diagnostics {
+                        self.emit(&files, &diagnostic_report(file, diagnostic))?;
+                    }
+                }
+                if let Output::Human { stdout, .. } = self {
+                    writeln!(stdout, "{}", summary.line())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn diagnostic_report(file: usize, diagnostic: &Diagnostic) -> Report<usize> {
+    let severity = match diagnostic.severity {
+        Severity::Error => ReportSeverity::Error,
+        Severity::Warning => ReportSeverity::Warning,
+    };
+    let notes = diagnostic
+        .fixes
+        .iter()
+        .map(|fix| format!("fix: {}", fix.label))
+        .collect();
+    Report::new(severity)
+        .with_code(diagnostic.kind.code())
+        .with_message(&diagnostic.message)
+        .with_labels(vec![Label::primary(file, diagnostic.range)])
+        .with_notes(notes)
+}
+
+fn diagnostic_json(checked: &CheckedNote, diagnostic: &Diagnostic) -> serde_json::Value {
+    let text = checked.note.text();
+    let index = LineIndex::new(text);
+    let location = |range: TextRange| {
+        let (start, end) = index.range(text, range, PositionEncoding::Utf32);
+        json!({
+            "line": start.line + 1,
+            "column": start.col + 1,
+            "end_line": end.line + 1,
+            "end_column": end.col + 1,
+            "byte_range": [u32::from(range.start()), u32::from(range.end())],
+        })
+    };
+    let fixes: Vec<serde_json::Value> = diagnostic
+        .fixes
+        .iter()
+        .map(|fix| {
+            let edits: Vec<serde_json::Value> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    let mut value = location(edit.range);
+                    value["new_text"] = json!(edit.new_text);
+                    value
+                })
+                .collect();
+            json!({ "label": fix.label, "edits": edits })
+        })
+        .collect();
+    let mut value = json!({
+        "file": checked.display,
+        "severity": diagnostic.severity.as_str(),
+        "code": diagnostic.kind.code(),
+        "message": diagnostic.message,
+    });
+    if let (Some(object), serde_json::Value::Object(range)) =
+        (value.as_object_mut(), location(diagnostic.range))
+    {
+        object.extend(range);
+        object.insert("fixes".to_string(), json!(fixes));
+    }
+    value
+}
+
+fn one_based(text: &str, range: TextRange) -> (u32, u32) {
+    let index = LineIndex::new(text);
+    let position = index.line_col(text, range.start(), PositionEncoding::Utf32);
+    (position.line + 1, position.col + 1)
+}

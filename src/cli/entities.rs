@@ -1,0 +1,92 @@
+//! `marginalia entities [PATH]`: lists the entities found in the articles, for review and for scripts.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::{Format, exit};
+use crate::corpus::Corpus;
+use crate::load::{self, Workspace};
+use crate::text::{LineIndex, PositionEncoding};
+
+/// Lists every entity with its type, names and mentions; returns the exit code.
+pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
+    let given = path.unwrap_or_else(|| PathBuf::from("."));
+    if !given.exists() {
+        eprintln!("error: no such file or folder: {}", given.display());
+        return Ok(exit::USAGE);
+    }
+    let root = load::find_root(&given.canonicalize()?);
+    let (workspace, problem) = Workspace::open(&root);
+    if let Some(problem) = problem {
+        eprintln!("warning: {problem}");
+    }
+    let (sources, problems) = workspace.read_sources();
+    for problem in problems {
+        eprintln!("warning: {problem}");
+    }
+    let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        Format::Human => {
+            writeln!(
+                stdout,
+                "{:<13} {:>8} {:>8}  {:<32} aliases",
+                "type", "mentions", "articles", "name"
+            )?;
+            for entity in corpus.entities().iter() {
+                let mut names = entity.aliases.clone();
+                names.extend(entity.demonyms.iter().map(|d| format!("{d} (demonym)")));
+                writeln!(
+                    stdout,
+                    "{:<13} {:>8} {:>8}  {:<32} {}",
+                    entity.kind.as_str(),
+                    entity.mentions.len(),
+                    entity.article_count,
+                    entity.name,
+                    names.join(", ")
+                )?;
+            }
+        }
+        Format::Json => {
+            let mut indexes: Vec<Option<LineIndex>> = (0..corpus.len()).map(|_| None).collect();
+            let entities: Vec<serde_json::Value> = corpus
+                .entities()
+                .iter()
+                .map(|entity| {
+                    let mentions: Vec<serde_json::Value> = entity
+                        .mentions
+                        .iter()
+                        .map(|mention| {
+                            let source = corpus.source_at(mention.source);
+                            let index = indexes[mention.source].get_or_insert_with(|| source.line_index());
+                            let position = index.line_col(&source.text, mention.range.start(), PositionEncoding::Utf32);
+                            json!({
+                                "source": source.id,
+                                "text": &source.text[mention.range],
+                                "line": position.line + 1,
+                                "column": position.col + 1,
+                                "byte_range": [u32::from(mention.range.start()), u32::from(mention.range.end())],
+                            })
+                        })
+                        .collect();
+                    json!({
+                        "name": entity.name,
+                        "type": entity.kind.as_str(),
+                        "aliases": entity.aliases,
+                        "demonyms": entity.demonyms,
+                        "articles": entity.article_count,
+                        "mentions": mentions,
+                    })
+                })
+                .collect();
+            writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string_pretty(&json!({ "entities": entities }))?
+            )?;
+        }
+    }
+    Ok(exit::CLEAN)
+}

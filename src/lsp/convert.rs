@@ -1,0 +1,221 @@
+//! The only place where marginalia's types meet `lsp_types`: positions, ranges, diagnostics, completions,
+//! hovers and locations, in both directions. Positions go through `text::LineIndex` in the negotiated encoding.
+
+use std::path::Path;
+
+use tower_lsp::lsp_types as lsp;
+
+use crate::analysis::{self, CompletionKind, Severity};
+use crate::corpus::Corpus;
+use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
+
+/// A text with its line index, for converting positions in it.
+pub struct TextLines<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its line index.
+    pub index: &'a LineIndex,
+    /// The negotiated encoding.
+    pub encoding: PositionEncoding,
+}
+
+impl TextLines<'_> {
+    /// The byte offset of an LSP position, clamped to the text.
+    pub fn offset(&self, position: lsp::Position) -> TextSize {
+        let line_col = LineCol {
+            line: position.line,
+            col: position.character,
+        };
+        self.index.offset(self.text, line_col, self.encoding)
+    }
+
+    /// The byte range of an LSP range, clamped to the text.
+    pub fn text_range(&self, range: lsp::Range) -> TextRange {
+        let start = self.offset(range.start);
+        let end = self.offset(range.end).max(start);
+        TextRange::new(start, end)
+    }
+
+    /// The LSP position of a byte offset.
+    pub fn position(&self, offset: TextSize) -> lsp::Position {
+        let line_col = self.index.line_col(self.text, offset, self.encoding);
+        lsp::Position::new(line_col.line, line_col.col)
+    }
+
+    /// The LSP range of a byte range.
+    pub fn range(&self, range: TextRange) -> lsp::Range {
+        lsp::Range::new(self.position(range.start()), self.position(range.end()))
+    }
+}
+
+/// The encoding to use, given what the client offers: the most preferred one it supports, UTF-16 by default.
+pub fn negotiate_encoding(capabilities: &lsp::ClientCapabilities) -> PositionEncoding {
+    capabilities
+        .general
+        .as_ref()
+        .and_then(|general| general.position_encodings.as_ref())
+        .and_then(|offered| offered.iter().filter_map(encoding_from_proto).max())
+        .unwrap_or_default()
+}
+
+fn encoding_from_proto(kind: &lsp::PositionEncodingKind) -> Option<PositionEncoding> {
+    match kind.as_str() {
+        "utf-8" => Some(PositionEncoding::Utf8),
+        "utf-16" => Some(PositionEncoding::Utf16),
+        "utf-32" => Some(PositionEncoding::Utf32),
+        _ => None,
+    }
+}
+
+/// The protocol name of an encoding.
+pub fn encoding_to_proto(encoding: PositionEncoding) -> lsp::PositionEncodingKind {
+    match encoding {
+        PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        PositionEncoding::Utf32 => lsp::PositionEncodingKind::UTF32,
+    }
+}
+
+/// An LSP diagnostic.
+pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: lines.range(diagnostic.range),
+        severity: Some(match diagnostic.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        }),
+        code: Some(lsp::NumberOrString::String(
+            diagnostic.kind.code().to_string(),
+        )),
+        source: Some("marginalia".to_string()),
+        message: diagnostic.message.clone(),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+/// An LSP completion list; `sort_text` keeps marginalia's ranking.
+pub fn completion_list(
+    lines: &TextLines,
+    completions: analysis::Completions,
+) -> lsp::CompletionList {
+    let items = completions
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(rank, item)| lsp::CompletionItem {
+            label: item.label,
+            kind: Some(match item.kind {
+                CompletionKind::Source => lsp::CompletionItemKind::REFERENCE,
+                CompletionKind::Entity => lsp::CompletionItemKind::CONSTANT,
+                CompletionKind::Quote => lsp::CompletionItemKind::TEXT,
+            }),
+            detail: item.detail,
+            documentation: item.documentation.map(|value| {
+                lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                    kind: lsp::MarkupKind::Markdown,
+                    value,
+                })
+            }),
+            sort_text: Some(format!("{rank:04}")),
+            filter_text: Some(item.filter_text),
+            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                range: lines.range(item.replace),
+                new_text: item.insert_text,
+            })),
+            ..lsp::CompletionItem::default()
+        })
+        .collect();
+    lsp::CompletionList {
+        is_incomplete: completions.is_incomplete,
+        items,
+    }
+}
+
+/// An LSP hover.
+pub fn hover(lines: &TextLines, hover: analysis::Hover) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: hover.markdown,
+        }),
+        range: Some(lines.range(hover.range)),
+    }
+}
+
+/// LSP locations for navigation targets in articles; each article's line index is built once.
+pub fn locations(
+    corpus: &Corpus,
+    targets: &[analysis::NavigationTarget],
+    encoding: PositionEncoding,
+) -> Vec<lsp::Location> {
+    let mut indexes: Vec<(&str, LineIndex)> = Vec::new();
+    let mut locations = Vec::with_capacity(targets.len());
+    for target in targets {
+        let Some(source) = corpus.source(&target.source_id) else {
+            continue;
+        };
+        let Some(uri) = file_url(&target.path) else {
+            continue;
+        };
+        let index = match indexes.iter().position(|(id, _)| *id == source.id) {
+            Some(i) => &indexes[i].1,
+            None => {
+                indexes.push((&source.id, source.line_index()));
+                &indexes[indexes.len() - 1].1
+            }
+        };
+        let lines = TextLines {
+            text: &source.text,
+            index,
+            encoding,
+        };
+        locations.push(lsp::Location::new(uri, lines.range(target.range)));
+    }
+    locations
+}
+
+/// A `file://` URL for a path.
+pub fn file_url(path: &Path) -> Option<lsp::Url> {
+    lsp::Url::from_file_path(path).ok()
+}
+
+/// LSP text edits for a fix.
+pub fn text_edits(lines: &TextLines, fix: &analysis::Fix) -> Vec<lsp::TextEdit> {
+    fix.edits
+        .iter()
+        .map(|edit| lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefers_utf8_then_utf32_then_utf16() {
+        let offering = |kinds: Vec<lsp::PositionEncodingKind>| lsp::ClientCapabilities {
+            general: Some(lsp::GeneralClientCapabilities {
+                position_encodings: Some(kinds),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        use lsp::PositionEncodingKind as K;
+        assert_eq!(
+            negotiate_encoding(&lsp::ClientCapabilities::default()),
+            PositionEncoding::Utf16
+        );
+        assert_eq!(
+            negotiate_encoding(&offering(vec![K::UTF16, K::UTF8])),
+            PositionEncoding::Utf8
+        );
+        assert_eq!(
+            negotiate_encoding(&offering(vec![K::UTF32, K::UTF16])),
+            PositionEncoding::Utf32
+        );
+        assert_eq!(
+            negotiate_encoding(&offering(vec![K::new("latin-1")])),
+            PositionEncoding::Utf16
+        );
+    }
+}

@@ -1,0 +1,647 @@
+//! The language server: a thin `tower_lsp::LanguageServer` over the analysis.
+//!
+//! Each request handler does three things: convert the request to offsets (`convert`), ask a snapshot of the
+//! analysis on a blocking thread, and convert the answer back. Notifications that change documents mutate the
+//! session under a lock before their first `.await`, so edits are applied in the order they arrive.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types as lsp;
+use tower_lsp::{Client, LanguageServer};
+
+use super::convert::{self, TextLines};
+use super::documents::{Documents, ParsedNote};
+use crate::analysis::Analysis;
+use crate::config::CONFIG_FILE;
+use crate::corpus::Corpus;
+use crate::load::{self, LoadProblem, Workspace};
+use crate::text::PositionEncoding;
+
+/// How long typing must pause before the diagnostics of a changed note are recomputed.
+///
+/// Computing on every keystroke would keep a core busy under steady typing and flood the client.
+const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// How often indexing progress is reported.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
+
+/// The server; cheap to clone, so background tasks can hold it.
+#[derive(Clone)]
+pub struct Server {
+    client: Client,
+    session: Arc<Mutex<Session>>,
+    /// Serialises corpus rebuilds, so that two file changes never build on the same old corpus.
+    rebuild: Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Default)]
+struct Session {
+    encoding: PositionEncoding,
+    root: Option<PathBuf>,
+    workspace: Option<Workspace>,
+    analysis: Analysis,
+    /// The corpus is complete; until then, no diagnostics are published (every id would look unknown).
+    ready: bool,
+    /// Bumped by each full indexing, so that a stale one does not overwrite a newer one.
+    index_generation: u64,
+    documents: Documents,
+    client_supports_progress: bool,
+    client_supports_watching: bool,
+}
+
+/// What a request needs: a snapshot of the analysis and the parsed note.
+struct Snapshot {
+    analysis: Analysis,
+    parsed: Arc<ParsedNote>,
+    encoding: PositionEncoding,
+    ready: bool,
+}
+
+impl Snapshot {
+    fn lines(&self) -> TextLines<'_> {
+        TextLines {
+            text: self.parsed.note.text(),
+            index: &self.parsed.line_index,
+            encoding: self.encoding,
+        }
+    }
+}
+
+impl Server {
+    /// A server that talks to `client`.
+    pub fn new(client: Client) -> Server {
+        Server {
+            client,
+            session: Arc::default(),
+            rebuild: Arc::default(),
+        }
+    }
+
+    fn session(&self) -> MutexGuard<'_, Session> {
+        // A panic while holding the lock leaves the session usable: every mutation is a plain assignment.
+        self.session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The analysis and the parsed note of an open document; parses off the async workers when needed.
+    async fn snapshot(&self, uri: &lsp::Url) -> Option<Snapshot> {
+        let (rope, version, cached, analysis, encoding, ready) = {
+            let session = self.session();
+            let Some(document) = session.documents.get(uri) else {
+                tracing::warn!("request for a document that is not open: {uri}");
+                return None;
+            };
+            (
+                document.rope.clone(),
+                document.version,
+                document.parsed(),
+                session.analysis.clone(),
+                session.encoding,
+                session.ready,
+            )
+        };
+        let parsed = match cached {
+            Some(parsed) => parsed,
+            None => {
+                let parsed = Arc::new(blocking(move || ParsedNote::new(&rope, version)).await?);
+                if let Some(document) = self.session().documents.get_mut(uri) {
+                    document.cache(parsed.clone());
+                }
+                parsed
+            }
+        };
+        Some(Snapshot {
+            analysis,
+            parsed,
+            encoding,
+            ready,
+        })
+    }
+
+    async fn publish_diagnostics(&self, uri: lsp::Url) {
+        let Some(snapshot) = self.snapshot(&uri).await else {
+            return;
+        };
+        if !snapshot.ready {
+            return;
+        }
+        let version = snapshot.parsed.version;
+        let Some(diagnostics) = blocking(move || {
+            let lines = snapshot.lines();
+            snapshot
+                .analysis
+                .diagnostics(&snapshot.parsed.note)
+                .iter()
+                .map(|d| convert::diagnostic(&lines, d))
+                .collect::<Vec<_>>()
+        })
+        .await
+        else {
+            return;
+        };
+        let current = self.session().documents.get(&uri).map(|d| d.version);
+        if current == Some(version) {
+            self.client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
+        }
+    }
+
+    fn publish_diagnostics_later(&self, uri: lsp::Url, generation: u64) {
+        let server = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(DIAGNOSTICS_DEBOUNCE).await;
+            let current = server.session().documents.get(&uri).map(|d| d.generation);
+            if current == Some(generation) {
+                server.publish_diagnostics(uri).await;
+            }
+        });
+    }
+
+    async fn publish_all_diagnostics(&self) {
+        let uris = self.session().documents.uris();
+        for uri in uris {
+            self.publish_diagnostics(uri).await;
+        }
+    }
+
+    /// Indexes the whole workspace in the background, reporting progress, then publishes diagnostics.
+    async fn index_workspace(&self) {
+        let _rebuild = self.rebuild.lock().await;
+        let (root, generation, progress) = {
+            let mut session = self.session();
+            let Some(root) = session.root.clone() else {
+                return;
+            };
+            session.index_generation += 1;
+            (
+                root,
+                session.index_generation,
+                session.client_supports_progress,
+            )
+        };
+        let progress = match progress {
+            true => Progress::begin(&self.client, generation).await,
+            false => None,
+        };
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicBool::new(false));
+        if let Some(progress) = &progress {
+            let (progress, done, total, finished) = (
+                progress.clone(),
+                done.clone(),
+                total.clone(),
+                finished.clone(),
+            );
+            tokio::spawn(async move {
+                while !finished.load(Ordering::Relaxed) {
+                    tokio::time::sleep(PROGRESS_INTERVAL).await;
+                    let (done, total) =
+                        (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
+                    if total > 0 && !finished.load(Ordering::Relaxed) {
+                        progress
+                            .report(
+                                format!("{done}/{total} articles"),
+                                (done * 100 / total) as u32,
+                            )
+                            .await;
+                    }
+                }
+            });
+        }
+        let started = std::time::Instant::now();
+        let (done_counter, total_counter) = (done.clone(), total.clone());
+        let indexed = blocking(move || {
+            let (workspace, config_problem) = Workspace::open(&root);
+            let paths = workspace.source_paths();
+            total_counter.store(paths.len(), Ordering::Relaxed);
+            let (sources, mut problems) = load::read_sources(&paths, &|| {
+                done_counter.fetch_add(1, Ordering::Relaxed);
+            });
+            problems.extend(config_problem);
+            let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
+            let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
+            messages.extend(corpus_problems.iter().map(ToString::to_string));
+            (workspace, corpus, messages)
+        })
+        .await;
+        finished.store(true, Ordering::Relaxed);
+        let Some((workspace, corpus, messages)) = indexed else {
+            if let Some(progress) = progress {
+                progress.end("indexing failed".to_string()).await;
+            }
+            return;
+        };
+        let summary = format!(
+            "{} articles, {} entities in {:.1} s",
+            corpus.len(),
+            corpus.entities().len(),
+            started.elapsed().as_secs_f64()
+        );
+        tracing::info!("indexed {summary}");
+        {
+            let mut session = self.session();
+            if session.index_generation != generation {
+                return;
+            }
+            session.workspace = Some(workspace);
+            session.analysis = Analysis::new(Arc::new(corpus));
+            session.ready = true;
+        }
+        if let Some(progress) = progress {
+            progress.end(summary).await;
+        }
+        self.report_problems(&messages).await;
+        self.publish_all_diagnostics().await;
+    }
+
+    /// Re-reads the changed articles and rebuilds the corpus around them; reindexes all on a config change.
+    async fn apply_file_changes(&self, changes: Vec<lsp::FileEvent>) {
+        let Some(workspace) = self.session().workspace.clone() else {
+            return;
+        };
+        let mut changed = Vec::new();
+        let mut removed = Vec::new();
+        for change in changes {
+            let Ok(path) = change.uri.to_file_path() else {
+                continue;
+            };
+            if path == workspace.root.join(CONFIG_FILE) {
+                return self.index_workspace().await;
+            }
+            if !workspace.is_source(&path) {
+                continue;
+            }
+            if change.typ == lsp::FileChangeType::DELETED {
+                removed.push(path);
+            } else {
+                changed.push(path);
+            }
+        }
+        if changed.is_empty() && removed.is_empty() {
+            return;
+        }
+        let _rebuild = self.rebuild.lock().await;
+        let (analysis, generation) = {
+            let session = self.session();
+            (session.analysis.clone(), session.index_generation)
+        };
+        let Some((corpus, messages)) = blocking(move || {
+            let (sources, problems) = load::read_sources(&changed, &|| {});
+            let (corpus, corpus_problems) = analysis.corpus().with_changes(sources, &removed);
+            let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
+            messages.extend(corpus_problems.iter().map(ToString::to_string));
+            (corpus, messages)
+        })
+        .await
+        else {
+            return;
+        };
+        {
+            let mut session = self.session();
+            if session.index_generation != generation {
+                return;
+            }
+            session.analysis = Analysis::new(Arc::new(corpus));
+        }
+        self.report_problems(&messages).await;
+        self.publish_all_diagnostics().await;
+    }
+
+    /// Logs every problem and shows one message that sums them up.
+    async fn report_problems(&self, messages: &[String]) {
+        for message in messages {
+            tracing::warn!("{message}");
+            self.client
+                .log_message(lsp::MessageType::WARNING, message)
+                .await;
+        }
+        let shown = match messages {
+            [] => return,
+            [one] => format!("marginalia: {one}"),
+            [first, rest @ ..] => format!(
+                "marginalia: {first} (and {} more problems; see the output log)",
+                rest.len()
+            ),
+        };
+        self.client
+            .show_message(lsp::MessageType::WARNING, shown)
+            .await;
+    }
+
+    async fn register_file_watchers(&self) {
+        let watchers = ["**/*.txt", "**/*.md", &format!("**/{CONFIG_FILE}")]
+            .into_iter()
+            .map(|pattern| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(pattern.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: "marginalia-watched-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("the client refused to watch files: {error}");
+        }
+    }
+}
+
+/// Runs CPU work on the blocking pool; a panic there is logged and becomes `None`, never a crashed server.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => Some(value),
+        Err(error) => {
+            tracing::error!("a request failed: {error}");
+            None
+        }
+    }
+}
+
+/// A work-done progress shown by the client while indexing.
+#[derive(Clone)]
+struct Progress {
+    client: Client,
+    token: lsp::NumberOrString,
+}
+
+impl Progress {
+    async fn begin(client: &Client, generation: u64) -> Option<Progress> {
+        let token = lsp::NumberOrString::String(format!("marginalia/indexing/{generation}"));
+        let created = client
+            .send_request::<lsp::request::WorkDoneProgressCreate>(
+                lsp::WorkDoneProgressCreateParams {
+                    token: token.clone(),
+                },
+            )
+            .await;
+        if created.is_err() {
+            return None;
+        }
+        let progress = Progress {
+            client: client.clone(),
+            token,
+        };
+        progress
+            .send(lsp::WorkDoneProgress::Begin(lsp::WorkDoneProgressBegin {
+                title: "Indexing articles".to_string(),
+                cancellable: Some(false),
+                message: None,
+                percentage: Some(0),
+            }))
+            .await;
+        Some(progress)
+    }
+
+    async fn report(&self, message: String, percentage: u32) {
+        self.send(lsp::WorkDoneProgress::Report(lsp::WorkDoneProgressReport {
+            cancellable: Some(false),
+            message: Some(message),
+            percentage: Some(percentage),
+        }))
+        .await;
+    }
+
+    async fn end(&self, message: String) {
+        self.send(lsp::WorkDoneProgress::End(lsp::WorkDoneProgressEnd {
+            message: Some(message),
+        }))
+        .await;
+    }
+
+    async fn send(&self, value: lsp::WorkDoneProgress) {
+        self.client
+            .send_notification::<lsp::notification::Progress>(lsp::ProgressParams {
+                token: self.token.clone(),
+                value: lsp::ProgressParamsValue::WorkDone(value),
+            })
+            .await;
+    }
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Server {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let encoding = convert::negotiate_encoding(&params.capabilities);
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .and_then(|folder| folder.uri.to_file_path().ok())
+            .or_else(|| {
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|uri| uri.to_file_path().ok())
+            });
+        {
+            let mut session = self.session();
+            session.encoding = encoding;
+            session.root = root.map(|root| load::find_root(&root));
+            session.client_supports_progress = params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|window| window.work_done_progress)
+                .unwrap_or(false);
+            session.client_supports_watching = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+                .and_then(|watch| watch.dynamic_registration)
+                .unwrap_or(false);
+        }
+        Ok(lsp::InitializeResult {
+            capabilities: super::capabilities::server_capabilities(encoding),
+            server_info: Some(lsp::ServerInfo {
+                name: "marginalia".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        let server = self.clone();
+        tokio::spawn(async move {
+            if server.session().client_supports_watching {
+                server.register_file_watchers().await;
+            }
+            server.index_workspace().await;
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let start_indexing = {
+            let mut session = self.session();
+            session
+                .documents
+                .open(document.uri.clone(), &document.text, document.version);
+            // A client that gave no workspace folder: the first note opened tells where the workspace is.
+            let needs_root = session.root.is_none();
+            if needs_root && let Ok(path) = document.uri.to_file_path() {
+                session.root = Some(load::find_root(&path));
+            }
+            needs_root && session.root.is_some()
+        };
+        if start_indexing {
+            let server = self.clone();
+            tokio::spawn(async move { server.index_workspace().await });
+        }
+        self.publish_diagnostics(document.uri).await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let generation = {
+            let mut session = self.session();
+            let encoding = session.encoding;
+            if !session.documents.change(
+                &uri,
+                params.text_document.version,
+                params.content_changes,
+                encoding,
+            ) {
+                tracing::warn!("change to a document that is not open: {uri}");
+                return;
+            }
+            session.documents.get(&uri).map_or(0, |d| d.generation)
+        };
+        self.publish_diagnostics_later(uri, generation);
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        self.publish_diagnostics(params.text_document.uri).await;
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.session().documents.close(&uri);
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let server = self.clone();
+        tokio::spawn(async move { server.apply_file_changes(params.changes).await });
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
+        let position = params.text_document_position;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        let list = blocking(move || {
+            let lines = snapshot.lines();
+            let offset = lines.offset(position.position);
+            let mut completions = snapshot
+                .analysis
+                .completions(&snapshot.parsed.note, offset)?;
+            // While indexing, the list is partial: ask again.
+            completions.is_incomplete |= !snapshot.ready;
+            Some(convert::completion_list(&lines, completions))
+        })
+        .await
+        .flatten();
+        Ok(list.map(lsp::CompletionResponse::List))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(blocking(move || {
+            let lines = snapshot.lines();
+            let offset = lines.offset(position.position);
+            let hover = snapshot.analysis.hover(&snapshot.parsed.note, offset)?;
+            Some(convert::hover(&lines, hover))
+        })
+        .await
+        .flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let position = params.text_document_position_params;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(blocking(move || {
+            let lines = snapshot.lines();
+            let offset = lines.offset(position.position);
+            let targets = snapshot
+                .analysis
+                .goto_definition(&snapshot.parsed.note, offset);
+            let mut locations =
+                convert::locations(snapshot.analysis.corpus(), &targets, snapshot.encoding);
+            match locations.len() {
+                0 => None,
+                1 => locations.pop().map(lsp::GotoDefinitionResponse::Scalar),
+                _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
+            }
+        })
+        .await
+        .flatten())
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot(&uri).await else {
+            return Ok(None);
+        };
+        if !snapshot.ready {
+            return Ok(None);
+        }
+        Ok(blocking(move || {
+            let lines = snapshot.lines();
+            let range = lines.text_range(params.range);
+            let actions: Vec<lsp::CodeActionOrCommand> = snapshot
+                .analysis
+                .fixes(&snapshot.parsed.note, range)
+                .iter()
+                .enumerate()
+                .map(|(index, (diagnostic, fix))| {
+                    let changes = [(uri.clone(), convert::text_edits(&lines, fix))]
+                        .into_iter()
+                        .collect();
+                    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: fix.label.clone(),
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![convert::diagnostic(&lines, diagnostic)]),
+                        edit: Some(lsp::WorkspaceEdit {
+                            changes: Some(changes),
+                            ..lsp::WorkspaceEdit::default()
+                        }),
+                        is_preferred: Some(index == 0),
+                        ..lsp::CodeAction::default()
+                    })
+                })
+                .collect();
+            (!actions.is_empty()).then_some(actions)
+        })
+        .await
+        .flatten())
+    }
+}
