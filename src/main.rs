@@ -88,5 +88,7 @@ fn run_server() -> anyhow::Result<()> {
         tokio::io::stdin(),
         tokio::io::stdout(),
     ));
+    // A read of stdin may still be blocking a thread; do not wait for a byte that will never come.
+    runtime.shutdown_background();
     Ok(())
 }

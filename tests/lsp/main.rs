@@ -1,0 +1,331 @@
+//! The language server, tested through a real JSON-RPC stream: what an editor sends, what it gets back.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{TestServer, apply_edits, corpus_workspace, url, utf16_position, workspace};
+
+const HARBOUR: &str = "Dock workers walked out on Monday, the Port Authority said.\n\
+\"We will not be moved,\" said union leader Ana Ruiz, who has led the\n\
+union since 2019. Ruiz said the strike would last until Friday.\n";
+
+fn position(line: u32, character: u32) -> Value {
+    json!({ "line": line, "character": character })
+}
+
+fn at(uri: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": position(line, character) })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn negotiates_the_encoding_and_advertises_its_features() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let server = TestServer::start(dir.path(), &["utf-16", "utf-8"]).await;
+    let capabilities = &server.initialize_result["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-8");
+    assert_eq!(
+        capabilities["textDocumentSync"]["change"], 2,
+        "incremental sync"
+    );
+    assert_eq!(capabilities["hoverProvider"], true);
+    assert_eq!(capabilities["definitionProvider"], true);
+    let triggers = capabilities["completionProvider"]["triggerCharacters"]
+        .as_array()
+        .unwrap();
+    assert!(triggers.contains(&json!("@")) && triggers.contains(&json!("[")));
+    assert_eq!(server.initialize_result["serverInfo"]["name"], "marginalia");
+    server.shutdown().await;
+
+    let server = TestServer::start(dir.path(), &[]).await;
+    assert_eq!(
+        server.initialize_result["capabilities"]["positionEncoding"],
+        "utf-16"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completes_hovers_and_jumps_on_the_sample_corpus() {
+    let Some(dir) = corpus_workspace(&[]) else {
+        return;
+    };
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    let summary = server.wait_until_indexed().await;
+    assert!(summary.starts_with("5 articles"), "{summary}");
+    let note = dir.path().join("notes/week.md");
+    let uri = url(&note);
+    let text = "Kirby: [@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"].\nSee [[Kir";
+    server.open(&uri, text).await;
+
+    // Completion after `[[Kir` offers John Kirby first.
+    let completion = server
+        .request("textDocument/completion", at(&uri, 1, 9))
+        .await;
+    let first = &completion["items"][0];
+    assert_eq!(first["label"], "John Kirby", "{completion:#}");
+    assert_eq!(first["textEdit"]["newText"], "John Kirby]]");
+    assert_eq!(
+        first["textEdit"]["range"],
+        json!({ "start": position(1, 6), "end": position(1, 9) })
+    );
+
+    // Hover on the quote shows it inside its sentence.
+    let hover = server.request("textDocument/hover", at(&uri, 0, 40)).await;
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.contains("**Wagner is searching around the world for arms suppliers** to support its military operations in Ukraine"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("`000_cf61e6d1027e3aa9`, line 3"),
+        "{markdown}"
+    );
+
+    // Definition of the quote lands on the quoted words in the article.
+    let definition = server
+        .request("textDocument/definition", at(&uri, 0, 40))
+        .await;
+    let article_path = dir.path().join("sources/000_cf61e6d1027e3aa9.txt");
+    let article = std::fs::read_to_string(&article_path).unwrap();
+    let start = article
+        .find("Wagner is searching around the world for arms suppliers")
+        .unwrap();
+    let end = start + "Wagner is searching around the world for arms suppliers".len();
+    let (start_line, start_col) = utf16_position(&article, start);
+    let (end_line, end_col) = utf16_position(&article, end);
+    assert_eq!(definition["uri"], url(&article_path));
+    assert_eq!(
+        definition["range"],
+        json!({ "start": position(start_line, start_col), "end": position(end_line, end_col) })
+    );
+    assert_eq!((start_line, start_col, end_col), (2, 1, 56));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_quote_is_reported_after_save_and_cleared_when_fixed() {
+    let Some(dir) = corpus_workspace(&[]) else {
+        return;
+    };
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("notes/claims.md"));
+    let good =
+        "[@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"]\n";
+    server.open(&uri, good).await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
+
+    let wrong =
+        "[@000_cf61e6d1027e3aa9, \"Wagner is searching around the globe for arms suppliers\"]\n";
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": wrong }] }),
+        )
+        .await;
+    server
+        .notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "quote-not-found");
+    assert_eq!(diagnostics[0]["severity"], 1);
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({ "start": position(0, 25), "end": position(0, 80) })
+    );
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("“Wagner is searching around the world for arms suppliers”"),
+        "{message}"
+    );
+
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": good }] }),
+        )
+        .await;
+    server
+        .notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_edits_keep_positions_right_after_an_emoji() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    for (encoding, column_after_emoji) in [("utf-16", 2), ("utf-8", 4)] {
+        let mut server = TestServer::start(dir.path(), &[encoding]).await;
+        server.wait_until_indexed().await;
+        let uri = url(&dir.path().join("note.md"));
+        server.open(&uri, "😀 x\n").await;
+        // Replace "x" (just after the emoji and a space) with a citation, in two incremental edits.
+        let x = column_after_emoji + 1;
+        let changes = json!([
+            { "range": { "start": position(0, x), "end": position(0, x + 1) }, "text": "[@harbour, \"will not" },
+            { "range": { "start": position(0, x + 20), "end": position(0, x + 20) }, "text": " be moved\"]" },
+        ]);
+        server
+            .notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": changes }),
+            )
+            .await;
+        let hover = server
+            .request("textDocument/hover", at(&uri, 0, x + 14))
+            .await;
+        let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+        assert!(
+            markdown.contains("\"We **will not be moved**,\""),
+            "{encoding}: {hover:#}"
+        );
+        assert_eq!(
+            hover["range"],
+            json!({ "start": position(0, x + 11), "end": position(0, x + 30) }),
+            "{encoding}"
+        );
+        server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
+    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("note.md"));
+    let text =
+        "See [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday\"].\n";
+    server.open(&uri, text).await;
+    server.await_diagnostics(&uri, |d| d.len() == 2).await;
+
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": position(0, 8), "end": position(0, 8) },
+                "context": { "diagnostics": [] }
+            }),
+        )
+        .await;
+    assert_eq!(actions[0]["title"], "Change to `harbour-strike`");
+    let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply_edits(text, edits),
+        "See [@harbour-strike] and [@harbour-strike, \"the strike will last until Friday\"].\n"
+    );
+
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": position(0, 50), "end": position(0, 50) },
+                "context": { "diagnostics": [] }
+            }),
+        )
+        .await;
+    assert_eq!(
+        actions[0]["title"],
+        "Replace with the article's exact words"
+    );
+    let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply_edits(text, edits),
+        "See [@harbour-strik] and [@harbour-strike, \"the strike would last until Friday\"].\n"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_article_is_indexed_when_the_watcher_reports_it() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    let registration = server
+        .await_notification("client/registerCapability", |_| true)
+        .await;
+    assert_eq!(
+        registration["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("note.md"));
+    server
+        .open(&uri, "Grain [@harvest, \"falls for a third year\"].\n")
+        .await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics[0]["code"], "unknown-source");
+
+    let article = dir.path().join("sources/harvest.txt");
+    std::fs::write(&article, "Grain harvest falls for a third year.\n").unwrap();
+    server
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": url(&article), "type": 1 }] }),
+        )
+        .await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
+    server.shutdown().await;
+}
+
+#[test]
+fn the_binary_serves_over_stdio() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut send = |message: Value| {
+        let body = message.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut receive = || -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some(value) = line.trim().strip_prefix("Content-Length: ") {
+                length = value.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    };
+    send(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "rootUri": url(dir.path()) } }),
+    );
+    let response = receive();
+    assert_eq!(response["result"]["serverInfo"]["name"], "marginalia");
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    loop {
+        let message = receive();
+        if message["id"] == 2 {
+            break;
+        }
+    }
+    send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}

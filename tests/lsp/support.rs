@@ -1,0 +1,312 @@
+//! A test client that speaks real JSON-RPC to the server: `Content-Length` framing over in-memory pipes,
+//! requests with ids, notifications, and answers to the server's own requests (progress, registration).
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{
+    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
+};
+
+/// How long any single wait may take before the test fails.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A language server running in this process, and the client end of its pipes.
+pub struct TestServer {
+    writer: WriteHalf<DuplexStream>,
+    reader: BufReader<ReadHalf<DuplexStream>>,
+    next_id: i64,
+    notifications: VecDeque<Value>,
+    /// The result of `initialize`.
+    pub initialize_result: Value,
+}
+
+impl TestServer {
+    /// Starts a server on `root`, offering `encodings` (e.g. `["utf-16"]`), and completes the handshake.
+    pub async fn start(root: &Path, encodings: &[&str]) -> TestServer {
+        let (client, server) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server);
+        tokio::spawn(marginalia::lsp::serve(server_read, server_write));
+        let (client_read, client_write) = tokio::io::split(client);
+        let mut test_server = TestServer {
+            writer: client_write,
+            reader: BufReader::new(client_read),
+            next_id: 1,
+            notifications: VecDeque::new(),
+            initialize_result: Value::Null,
+        };
+        let root_uri = url(root);
+        test_server.initialize_result = test_server
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": root_uri,
+                    "workspaceFolders": [{ "uri": root_uri, "name": "test" }],
+                    "capabilities": {
+                        "general": { "positionEncodings": encodings },
+                        "window": { "workDoneProgress": true },
+                        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+                        "textDocument": { "completion": { "completionItem": { "snippetSupport": false } } }
+                    }
+                }),
+            )
+            .await;
+        test_server.notify("initialized", json!({})).await;
+        test_server
+    }
+
+    /// Waits until the server reports that indexing ended, and returns the final progress message.
+    pub async fn wait_until_indexed(&mut self) -> String {
+        let end = self
+            .await_notification("$/progress", |params| params["value"]["kind"] == "end")
+            .await;
+        end["value"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Sends a request and returns its result; fails the test on an error response.
+    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut message = json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(message).await;
+        loop {
+            let message = self.receive().await;
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                if let Some(error) = message.get("error") {
+                    panic!("{method} failed: {error}");
+                }
+                return message["result"].clone();
+            }
+            self.handle(message).await;
+        }
+    }
+
+    /// Sends a notification.
+    pub async fn notify(&mut self, method: &str, params: Value) {
+        let mut message = json!({ "jsonrpc": "2.0", "method": method });
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(message).await;
+    }
+
+    /// Waits for a notification of `method` whose params satisfy `matches`; earlier ones stay queued.
+    pub async fn await_notification(
+        &mut self,
+        method: &str,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Value {
+        if let Some(index) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == method && matches(&n["params"]))
+        {
+            return self.notifications.remove(index).unwrap()["params"].clone();
+        }
+        loop {
+            let message = self.receive().await;
+            self.answer_if_request(&message).await;
+            if message["method"] == method && matches(&message["params"]) {
+                return message["params"].clone();
+            }
+            self.notifications.push_back(message);
+        }
+    }
+
+    /// Waits for the diagnostics of `uri` that satisfy `matches`.
+    pub async fn await_diagnostics(
+        &mut self,
+        uri: &str,
+        matches: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let params = self
+            .await_notification("textDocument/publishDiagnostics", |params| {
+                params["uri"] == uri
+                    && matches(
+                        params["diagnostics"]
+                            .as_array()
+                            .map_or(&[], |v| v.as_slice()),
+                    )
+            })
+            .await;
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Opens a document with `text`.
+    pub async fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+        )
+        .await;
+    }
+
+    /// Shuts the server down politely and checks that it answered.
+    pub async fn shutdown(mut self) {
+        let result = self.request("shutdown", Value::Null).await;
+        assert_eq!(result, Value::Null);
+        self.notify("exit", Value::Null).await;
+    }
+
+    async fn handle(&mut self, message: Value) {
+        self.answer_if_request(&message).await;
+        self.notifications.push_back(message);
+    }
+
+    /// Accepts what the server asks of the client: progress tokens and registrations.
+    async fn answer_if_request(&mut self, message: &Value) {
+        if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
+            let id = id.clone();
+            self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }))
+                .await;
+        }
+    }
+
+    async fn send(&mut self, message: Value) {
+        let body = serde_json::to_string(&message).unwrap();
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer.write_all(framed.as_bytes()).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    async fn receive(&mut self) -> Value {
+        tokio::time::timeout(TIMEOUT, read_message(&mut self.reader))
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "no message from the server within {TIMEOUT:?}; queued: {:#?}",
+                    self.notifications
+                )
+            })
+    }
+}
+
+async fn read_message(reader: &mut BufReader<ReadHalf<DuplexStream>>) -> Value {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).await.unwrap();
+        assert!(read > 0, "the server closed the stream");
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = Some(value.parse::<usize>().unwrap());
+        }
+    }
+    let mut body = vec![0; length.expect("a Content-Length header")];
+    reader.read_exact(&mut body).await.unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// The `file://` URL of a path.
+pub fn url(path: &Path) -> String {
+    tower_lsp::lsp_types::Url::from_file_path(path)
+        .unwrap()
+        .to_string()
+}
+
+/// A temporary workspace with the given files.
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// The shared sample corpus, or `None` (with the reason printed) when it is not beside this checkout.
+/// In CI (`CI=true`) a missing corpus fails the test instead.
+pub fn shared_corpus() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if path.is_dir() {
+        return Some(path);
+    }
+    let reason = format!("the sample corpus is not at {}", path.display());
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{reason}, and CI=true requires it");
+    }
+    eprintln!("skipped: {reason}");
+    None
+}
+
+/// A temporary workspace with the shared corpus as `sources/` and the given notes.
+pub fn corpus_workspace(notes: &[(&str, &str)]) -> Option<tempfile::TempDir> {
+    let corpus = shared_corpus()?;
+    let dir = workspace(notes);
+    let sources = dir.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), sources.join(entry.file_name())).unwrap();
+    }
+    Some(dir)
+}
+
+/// The zero-based line and UTF-16 column of byte `offset` in `text`, computed independently of the server.
+pub fn utf16_position(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].encode_utf16().count() as u32;
+    (line, column)
+}
+
+/// The byte offset of a zero-based line and UTF-16 column, computed independently of the server.
+pub fn utf16_offset(text: &str, line: u32, column: u32) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line as usize)
+        .map(str::len)
+        .sum();
+    let mut units = 0;
+    for (i, c) in text[line_start..].char_indices() {
+        if units >= column as usize || c == '\n' {
+            return line_start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// Applies LSP text edits (UTF-16 positions) to `text`, last edit first.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut resolved: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|edit| {
+            let at = |p: &Value| {
+                utf16_offset(
+                    text,
+                    p["line"].as_u64().unwrap() as u32,
+                    p["character"].as_u64().unwrap() as u32,
+                )
+            };
+            (
+                at(&edit["range"]["start"]),
+                at(&edit["range"]["end"]),
+                edit["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    resolved.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+    let mut result = text.to_string();
+    for (start, end, new_text) in resolved {
+        result.replace_range(start..end, &new_text);
+    }
+    result
+}
