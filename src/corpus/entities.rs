@@ -10,6 +10,10 @@ use std::collections::HashMap;
 
 use super::Source;
 use crate::text::{TextRange, range};
+use words::{
+    CONNECTORS, EXCLUDED, NAME_PARTICLES, ORG_SUFFIXES, ORG_WORDS, PLACE_PREPOSITIONS, PLACE_WORDS,
+    STOPWORDS, TITLE_HEADS, TITLE_MODIFIERS,
+};
 
 /// What one article contributes to the entity index.
 #[derive(Debug, Default)]
@@ -41,6 +45,9 @@ struct Span {
     place_context: bool,
     /// Written right before a title ("Labour" in "Labour Minister Tomas Vidal"): a name only if seen as one elsewhere.
     before_title: bool,
+    /// The next word is in lowercase ("Farmers blamed"): a lone capitalised word at a sentence start is then
+    /// most likely an ordinary word.
+    next_lowercase: bool,
 }
 
 /// The type guessed for an entity.
@@ -335,7 +342,7 @@ fn is_capitalised(word: &str) -> bool {
         Some(c) if c.is_uppercase() => true,
         // "al-Assad", "bin-Salman": a lowercase particle joined to a capitalised name.
         Some(c) if c.is_lowercase() => word.split_once('-').is_some_and(|(particle, rest)| {
-            NAME_PARTICLES.contains(&particle) && rest.starts_with(char::is_uppercase)
+            NAME_PARTICLES.contains(particle) && rest.starts_with(char::is_uppercase)
         }),
         _ => false,
     }
@@ -368,7 +375,7 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
             // "Ursula von der Leyen": up to three connectors between two capitalised words.
             let connectors = (end..end + 3)
                 .take_while(|&j| {
-                    word(j).is_some_and(|w| CONNECTORS.contains(&w)) && tokens[j].joined
+                    word(j).is_some_and(|w| CONNECTORS.contains(w)) && tokens[j].joined
                 })
                 .count();
             if connectors > 0 && continues(end + connectors) {
@@ -455,7 +462,7 @@ fn push_span(
     let mark = |i: usize| tokens.get(i).filter(|t| !t.word).map(|t| &text[t.range]);
     // Connectors never end a name.
     let mut end = end;
-    while end > start && word(end - 1).is_some_and(|w| CONNECTORS.contains(&w) || w == "the") {
+    while end > start && word(end - 1).is_some_and(|w| CONNECTORS.contains(w) || w == "the") {
         end -= 1;
     }
     if end <= start {
@@ -471,7 +478,7 @@ fn push_span(
     let before = start.checked_sub(1).and_then(word).map(str::to_lowercase);
     let place_context = before
         .as_deref()
-        .is_some_and(|w| PLACE_PREPOSITIONS.contains(&w))
+        .is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
         || (mark(end) == Some(",")
             && word(end + 1).is_some_and(is_capitalised)
             && tokens.get(end + 2).is_none_or(|t| !t.word));
@@ -487,6 +494,7 @@ fn push_span(
         place_context,
         before_title: false,
         titled: false,
+        next_lowercase: word(end).is_some_and(|w| w.starts_with(char::is_lowercase)),
     });
 }
 
@@ -533,12 +541,12 @@ pub(crate) fn build_index(
                 let never_inside = count.capitalised_inside == 0;
                 // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
                 let joined_by_connector =
-                    tokens.len() > 1 && CONNECTORS.contains(&word_of(&tokens[1]).as_str());
+                    tokens.len() > 1 && CONNECTORS.contains(word_of(&tokens[1]).as_str());
                 if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector))
                 {
                     tokens = &tokens[1..];
                     while tokens.len() > 1
-                        && (CONNECTORS.contains(&word_of(&tokens[0]).as_str())
+                        && (CONNECTORS.contains(word_of(&tokens[0]).as_str())
                             || word_of(&tokens[0]) == "the")
                     {
                         tokens = &tokens[1..];
@@ -567,7 +575,7 @@ pub(crate) fn build_index(
                 let inflected = ["ly", "ed", "ing"]
                     .iter()
                     .any(|suffix| name.ends_with(suffix));
-                if count.capitalised_inside == 0 && inflected {
+                if count.capitalised_inside == 0 && (inflected || span.next_lowercase) {
                     continue;
                 }
             }
@@ -678,7 +686,7 @@ impl Merger {
             let Some((stem, last)) = full.rsplit_once(' ') else {
                 continue;
             };
-            if ORG_SUFFIXES.contains(&last)
+            if ORG_SUFFIXES.contains(last)
                 && let Some(stem_index) = self.find(stem)
             {
                 self.merge(stem_index, index);
@@ -864,10 +872,10 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
         .keys()
         .flat_map(|n| n.split(' ').map(str::to_lowercase))
         .collect();
-    if words.iter().any(|w| PLACE_WORDS.contains(&w.as_str())) {
+    if words.iter().any(|w| PLACE_WORDS.contains(w.as_str())) {
         return EntityKind::Place;
     }
-    if words.iter().any(|w| ORG_WORDS.contains(&w.as_str())) {
+    if words.iter().any(|w| ORG_WORDS.contains(w.as_str())) {
         return EntityKind::Organisation;
     }
     if cluster.titled > 0 {
@@ -935,453 +943,28 @@ fn looks_like_demonym(name: &str) -> bool {
 }
 
 fn is_org_or_place_word(word: &str) -> bool {
-    ORG_WORDS.contains(&word) || PLACE_WORDS.contains(&word) || ORG_SUFFIXES.contains(&word)
+    ORG_WORDS.contains(word) || PLACE_WORDS.contains(word) || ORG_SUFFIXES.contains(word)
 }
 
 fn is_stopword(word: &str) -> bool {
-    STOPWORDS.contains(&word.to_lowercase().as_str())
+    STOPWORDS.contains(word.to_lowercase().as_str())
 }
 
 /// Words that are capitalised but never part of a name: pronouns, weekdays, months.
 fn is_excluded(word: &str) -> bool {
     let lower = word.to_lowercase();
-    EXCLUDED.contains(&lower.as_str())
+    EXCLUDED.contains(lower.as_str())
 }
 
 fn is_title_head(word: &str) -> bool {
-    TITLE_HEADS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+    TITLE_HEADS.contains(word.trim_end_matches('.').to_lowercase().as_str())
 }
 
 fn is_title_modifier(word: &str) -> bool {
-    TITLE_MODIFIERS.contains(&word.to_lowercase().as_str())
+    TITLE_MODIFIERS.contains(word.to_lowercase().as_str())
 }
 
-const CONNECTORS: &[&str] = &[
-    "of", "de", "del", "von", "der", "van", "den", "da", "di", "du", "la", "le", "bin", "ibn",
-    "al", "el", "y", "for",
-];
-
-const NAME_PARTICLES: &[&str] = &[
-    "al", "el", "ad", "ar", "as", "at", "az", "bin", "ibn", "abu", "de", "da", "di", "van", "von",
-];
-
-const PLACE_PREPOSITIONS: &[&str] = &[
-    "in",
-    "at",
-    "from",
-    "near",
-    "across",
-    "into",
-    "outside",
-    "inside",
-    "towards",
-    "toward",
-    "around",
-    "throughout",
-];
-
-/// Honorifics and the last word of titles: a name follows them.
-const TITLE_HEADS: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "president",
-    "minister",
-    "secretary",
-    "secretary-general",
-    "general",
-    "gen",
-    "lt",
-    "lieutenant",
-    "colonel",
-    "col",
-    "major",
-    "maj",
-    "captain",
-    "capt",
-    "admiral",
-    "adm",
-    "sergeant",
-    "sgt",
-    "chancellor",
-    "senator",
-    "sen",
-    "representative",
-    "rep",
-    "governor",
-    "gov",
-    "mayor",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "director",
-    "ambassador",
-    "commander",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "premier",
-    "judge",
-    "justice",
-    "advisor",
-    "adviser",
-    "envoy",
-    "leader",
-    "chief",
-    "marshal",
-    "officer",
-    "deputy",
-    "rev",
-    "reverend",
-    "father",
-    "sheikh",
-    "emir",
-    "ceo",
-    "pm",
-    "vice-president",
-    "director-general",
-    "attorney-general",
-    "coordinator",
-];
-
-/// Words that build titles with a head: "Foreign Secretary", "Prime Minister", "National Security Advisor".
-const TITLE_MODIFIERS: &[&str] = &[
-    "foreign",
-    "defence",
-    "defense",
-    "prime",
-    "vice",
-    "deputy",
-    "acting",
-    "former",
-    "interior",
-    "finance",
-    "home",
-    "state",
-    "supreme",
-    "chief",
-    "executive",
-    "national",
-    "security",
-    "communications",
-    "press",
-    "senior",
-    "army",
-    "military",
-    "first",
-    "general",
-    "lead",
-    "principal",
-    "assistant",
-    "special",
-    "top",
-];
-
-const ORG_SUFFIXES: &[&str] = &[
-    "group", "inc", "ltd", "corp", "company", "co", "plc", "llc", "pmc",
-];
-
-const ORG_WORDS: &[&str] = &[
-    "group",
-    "council",
-    "ministry",
-    "agency",
-    "department",
-    "committee",
-    "commission",
-    "office",
-    "organisation",
-    "organization",
-    "union",
-    "nations",
-    "party",
-    "army",
-    "navy",
-    "forces",
-    "force",
-    "guard",
-    "police",
-    "bank",
-    "university",
-    "institute",
-    "company",
-    "corporation",
-    "news",
-    "times",
-    "post",
-    "press",
-    "service",
-    "services",
-    "alliance",
-    "association",
-    "house",
-    "court",
-    "parliament",
-    "congress",
-    "senate",
-    "assembly",
-    "board",
-    "bureau",
-    "centre",
-    "center",
-    "foundation",
-    "fund",
-    "staff",
-    "chiefs",
-    "command",
-    "network",
-    "media",
-    "club",
-    "league",
-    "government",
-    "administration",
-    "authority",
-    "pentagon",
-    "kremlin",
-    "tribune",
-    "herald",
-    "journal",
-    "express",
-    "agency",
-];
-
-const PLACE_WORDS: &[&str] = &[
-    "republic",
-    "kingdom",
-    "states",
-    "federation",
-    "island",
-    "islands",
-    "sea",
-    "ocean",
-    "river",
-    "mountains",
-    "valley",
-    "province",
-    "region",
-    "oblast",
-    "county",
-    "city",
-    "peninsula",
-    "strait",
-    "gulf",
-    "bay",
-    "lake",
-    "coast",
-    "north",
-    "south",
-    "east",
-    "west",
-    "emirates",
-];
-
-/// Function words that start sentences: a capital on them proves nothing.
-const STOPWORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "these",
-    "those",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "from",
-    "to",
-    "of",
-    "with",
-    "without",
-    "as",
-    "and",
-    "but",
-    "or",
-    "nor",
-    "so",
-    "yet",
-    "if",
-    "when",
-    "while",
-    "after",
-    "before",
-    "since",
-    "because",
-    "although",
-    "though",
-    "however",
-    "meanwhile",
-    "moreover",
-    "also",
-    "then",
-    "there",
-    "here",
-    "it",
-    "its",
-    "he",
-    "she",
-    "they",
-    "we",
-    "you",
-    "his",
-    "her",
-    "their",
-    "our",
-    "your",
-    "my",
-    "i",
-    "me",
-    "him",
-    "them",
-    "us",
-    "who",
-    "what",
-    "which",
-    "where",
-    "why",
-    "how",
-    "all",
-    "some",
-    "many",
-    "most",
-    "more",
-    "few",
-    "several",
-    "each",
-    "every",
-    "no",
-    "not",
-    "one",
-    "two",
-    "three",
-    "about",
-    "over",
-    "under",
-    "during",
-    "despite",
-    "according",
-    "amid",
-    "among",
-    "between",
-    "into",
-    "through",
-    "until",
-    "unless",
-    "whether",
-    "both",
-    "either",
-    "neither",
-    "such",
-    "other",
-    "another",
-    "any",
-    "only",
-    "even",
-    "still",
-    "now",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "last",
-    "next",
-    "earlier",
-    "later",
-    "once",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "has",
-    "have",
-    "had",
-    "do",
-    "does",
-    "did",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "may",
-    "might",
-    "must",
-    "shall",
-    "let",
-    "please",
-    "follow",
-    "join",
-    "read",
-    "click",
-    "photo",
-    "photos",
-    "video",
-    "watch",
-    "source",
-    "updated",
-    "published",
-    "see",
-    "like",
-    "share",
-    "new",
-];
-
-const EXCLUDED: &[&str] = &[
-    "i",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-    "sat",
-    "sun",
-];
+mod words;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,80 @@
+//! Closed word lists of English used by entity extraction: function words, titles, and the words that mark
+//! organisations and places. They describe the language, not any corpus.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// A set of lowercase words, written as one string so that the lists stay readable.
+pub(super) struct Words(LazyLock<HashSet<&'static str>>);
+
+impl Words {
+    /// Whether `word` (already lowercase) is in the list.
+    pub(super) fn contains(&self, word: &str) -> bool {
+        self.0.contains(word)
+    }
+}
+
+macro_rules! words {
+    ($text:expr) => {
+        Words(LazyLock::new(|| $text.split_whitespace().collect()))
+    };
+}
+
+pub(super) static CONNECTORS: Words =
+    words!("of de del von der van den da di du la le bin ibn al el y for");
+
+pub(super) static NAME_PARTICLES: Words =
+    words!("al el ad ar as at az bin ibn abu de da di van von");
+
+pub(super) static PLACE_PREPOSITIONS: Words =
+    words!("in at from near across into outside inside towards toward around throughout");
+
+/// Honorifics and the last word of titles: a name follows them.
+pub(super) static TITLE_HEADS: Words = words!(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady president minister secretary secretary-general general gen lt lieutenant colonel col major maj captain capt admiral adm sergeant sgt 
+     chancellor senator sen representative rep governor gov mayor king queen prince princess pope 
+     chairman chairwoman chairperson director ambassador commander spokesman spokeswoman spokesperson 
+     premier judge justice advisor adviser envoy leader chief marshal officer deputy rev reverend father 
+     sheikh emir ceo pm vice-president director-general attorney-general coordinator
+     councillor councilor alderman mp mep congressman congresswoman inspector superintendent bishop rabbi imam"
+);
+
+/// Words that build titles with a head: "Foreign Secretary", "Prime Minister", "National Security Advisor".
+pub(super) static TITLE_MODIFIERS: Words = words!(
+    "foreign defence defense prime vice deputy acting former interior finance home state supreme chief 
+     executive national security communications press senior army military first general lead principal 
+     assistant special top"
+);
+
+pub(super) static ORG_SUFFIXES: Words = words!("group inc ltd corp company co plc llc pmc");
+
+pub(super) static ORG_WORDS: Words = words!(
+    "group council ministry agency department committee commission office organisation organization union 
+     nations party army navy forces force guard police bank university institute company corporation news 
+     times post press service services alliance association house court parliament congress senate 
+     assembly board bureau centre center foundation fund staff chiefs command network media club league 
+     government administration authority pentagon kremlin tribune herald journal express agency"
+);
+
+pub(super) static PLACE_WORDS: Words = words!(
+    "republic kingdom states federation island islands sea ocean river mountains valley province region 
+     oblast county city peninsula strait gulf bay lake coast north south east west emirates"
+);
+
+/// Function words that start sentences: a capital on them proves nothing.
+pub(super) static STOPWORDS: Words = words!(
+    "a an the this that these those in on at by for from to of with without as and but or nor so yet if 
+     when while after before since because although though however meanwhile moreover also then there 
+     here it its he she they we you his her their our your my i me him them us who what which where why 
+     how all some many most more few several each every no not one two three about over under during 
+     despite according amid among between into through until unless whether both either neither such 
+     other another any only even still now today yesterday tomorrow last next earlier later once is are 
+     was were be been has have had do does did will would can could should may might must shall let 
+     please follow join read click photo photos video watch source updated published see like share new"
+);
+
+pub(super) static EXCLUDED: Words = words!(
+    "i monday tuesday wednesday thursday friday saturday sunday january february march april june july 
+     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec mon tue 
+     wed thu fri sat sun"
+);

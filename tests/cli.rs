@@ -1,0 +1,148 @@
+//! The command line, run as a user runs it: the example workspace, exact output and exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn marginalia(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the marginalia binary runs")
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn check_reports_every_mistake_of_the_example_and_fails() {
+    let output = marginalia(&["check", "examples/research"], repo());
+    insta::assert_snapshot!("check_example_human", stdout(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn check_json_is_for_machines() {
+    let output = marginalia(&["check", "examples/research", "--format", "json"], repo());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    insta::assert_json_snapshot!("check_example_json", json);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_clean_note_passes() {
+    let output = marginalia(&["check", "examples/research/notes/clean.md"], repo());
+    assert_eq!(
+        stdout(&output),
+        "checked 1 note against 3 articles (14 entities): no problems\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn check_never_writes_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/research"), dir.path());
+    let before = snapshot_dir(dir.path());
+    let output = marginalia(&["check", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(snapshot_dir(dir.path()), before);
+}
+
+#[test]
+fn an_invalid_configuration_is_a_usage_error_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("marginalia.toml"),
+        "sources = [\"sources\"]\nnotes = 3\n",
+    )
+    .unwrap();
+    let output = marginalia(&["check", "."], dir.path());
+    insta::assert_snapshot!(stdout(&output), @r"
+    error: invalid configuration: invalid type: integer `3`, expected a sequence
+      --> ./marginalia.toml:2:9
+      |
+    2 | notes = 3
+      |         ^
+      |
+      = the configuration is described in docs/configuration.md
+    ");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let output = marginalia(&["check", "no/such/folder"], repo());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: no such file or folder: no/such/folder\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let output = marginalia(&["check", "--format", "xml"], repo());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn unreadable_articles_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    std::fs::write(dir.path().join("sources/latin1.txt"), b"caf\xe9 au lait\n").unwrap();
+    std::fs::write(
+        dir.path().join("sources/good.txt"),
+        "Dock workers walked out.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("note.md"), "[@good, \"walked out\"]\n").unwrap();
+    let output = marginalia(&["check", "."], dir.path());
+    insta::assert_snapshot!(stdout(&output).replace(&*dir.path().to_string_lossy(), "<workspace>"), @r"
+    warning: <workspace>/sources/latin1.txt: not UTF-8 text (invalid byte at offset 3); skipped
+
+    checked 1 note against 1 article (0 entities): no problems
+    ");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in walk(dir) {
+        files.push((
+            entry.to_string_lossy().into_owned(),
+            std::fs::read(&entry).unwrap(),
+        ));
+    }
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
