@@ -20,11 +20,70 @@ use words::{
 pub(crate) struct ArticleCandidates {
     spans: Vec<Span>,
     /// For each lowercased word: how often it was written in lowercase, and capitalised away from a sentence start.
+    /// The corpus moves these into its [`WordStats`] when it takes the article in, so they are held once.
     word_counts: HashMap<String, WordCount>,
 }
 
+impl ArticleCandidates {
+    /// Takes the word counts out, leaving none.
+    pub(crate) fn take_word_counts(&mut self) -> HashMap<String, WordCount> {
+        std::mem::take(&mut self.word_counts)
+    }
+}
+
+/// How every word of the corpus is written: the evidence that tells names from capitalised ordinary words.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WordStats(HashMap<String, WordCount>);
+
+impl WordStats {
+    /// Adds one article's counts.
+    pub(crate) fn add(&mut self, counts: HashMap<String, WordCount>) {
+        if self.0.is_empty() {
+            self.0 = counts;
+            return;
+        }
+        for (word, count) in counts {
+            let entry = self.0.entry(word).or_default();
+            entry.lower += count.lower;
+            entry.capitalised_inside += count.capitalised_inside;
+        }
+    }
+
+    /// Merges two sets of statistics.
+    pub(crate) fn merge(mut self, other: WordStats) -> WordStats {
+        let (mut larger, smaller) = if self.0.len() >= other.0.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        larger.add(smaller.0);
+        self = larger;
+        self
+    }
+
+    /// Removes the counts of an article that leaves the corpus.
+    pub(crate) fn subtract(&mut self, text: &str, sentences: &[TextRange]) {
+        let mut counts = HashMap::new();
+        for &sentence in sentences {
+            count_words(text, &tokenize(text, sentence), &mut counts);
+        }
+        for (word, count) in counts {
+            if let Some(entry) = self.0.get_mut(&word) {
+                entry.lower = entry.lower.saturating_sub(count.lower);
+                entry.capitalised_inside = entry
+                    .capitalised_inside
+                    .saturating_sub(count.capitalised_inside);
+            }
+        }
+    }
+
+    fn get(&self, word: &str) -> Option<&WordCount> {
+        self.0.get(word)
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
-struct WordCount {
+pub(crate) struct WordCount {
     lower: u32,
     capitalised_inside: u32,
 }
@@ -518,16 +577,9 @@ struct Cluster {
 /// Clusters the candidates of all articles into entities and applies the user's overrides.
 pub(crate) fn build_index(
     sources: &[std::sync::Arc<Source>],
+    word_counts: &WordStats,
     overrides: &EntityOverrides,
 ) -> EntityIndex {
-    let mut word_counts: HashMap<&str, WordCount> = HashMap::new();
-    for source in sources {
-        for (word, count) in &source.candidates.word_counts {
-            let entry = word_counts.entry(word.as_str()).or_default();
-            entry.lower += count.lower;
-            entry.capitalised_inside += count.capitalised_inside;
-        }
-    }
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut acronym_pairs: Vec<(String, String)> = Vec::new();

@@ -24,6 +24,7 @@ pub struct Corpus {
     by_id: HashMap<String, usize>,
     entities: EntityIndex,
     overrides: EntityOverrides,
+    word_stats: entities::WordStats,
 }
 
 /// A problem with the set of articles as a whole.
@@ -56,11 +57,13 @@ impl std::fmt::Display for CorpusProblem {
 impl Corpus {
     /// Indexes `sources`; an id seen twice keeps the article with the smaller path.
     pub fn new(sources: Vec<Source>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
-        Corpus::from_shared(sources.into_iter().map(Arc::new).collect(), overrides)
+        let (shared, word_stats) = share(sources);
+        Corpus::assemble(shared, word_stats, overrides)
     }
 
-    fn from_shared(
+    fn assemble(
         mut sources: Vec<Arc<Source>>,
+        word_stats: entities::WordStats,
         overrides: EntityOverrides,
     ) -> (Corpus, Vec<CorpusProblem>) {
         sources.sort_by(|a, b| a.path.cmp(&b.path));
@@ -80,36 +83,46 @@ impl Corpus {
             by_id.insert(source.id.clone(), kept.len());
             kept.push(source);
         }
-        let entities = entities::build_index(&kept, &overrides);
+        let entities = entities::build_index(&kept, &word_stats, &overrides);
         let corpus = Corpus {
             sources: kept,
             by_id,
             entities,
             overrides,
+            word_stats,
         };
         (corpus, problems)
     }
 
     /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped.
+    /// Unchanged articles are shared, not re-read or re-indexed.
     pub fn with_changes(
         &self,
         changed: Vec<Source>,
         removed: &[PathBuf],
     ) -> (Corpus, Vec<CorpusProblem>) {
         let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
-        let mut sources: Vec<Arc<Source>> = self
-            .sources
-            .iter()
-            .filter(|s| !removed.contains(&s.path) && !changed_paths.contains(&s.path.as_path()))
-            .cloned()
-            .collect();
-        sources.extend(changed.into_iter().map(Arc::new));
-        Corpus::from_shared(sources, self.overrides.clone())
+        let mut word_stats = self.word_stats.clone();
+        let mut sources: Vec<Arc<Source>> = Vec::with_capacity(self.sources.len() + changed.len());
+        for source in &self.sources {
+            if removed.contains(&source.path) || changed_paths.contains(&source.path.as_path()) {
+                word_stats.subtract(&source.text, &source.sentences);
+            } else {
+                sources.push(source.clone());
+            }
+        }
+        let (changed, changed_stats) = share(changed);
+        sources.extend(changed);
+        Corpus::assemble(
+            sources,
+            word_stats.merge(changed_stats),
+            self.overrides.clone(),
+        )
     }
 
     /// A new corpus with other entity overrides.
     pub fn with_overrides(&self, overrides: EntityOverrides) -> Corpus {
-        Corpus::from_shared(self.sources.clone(), overrides).0
+        Corpus::assemble(self.sources.clone(), self.word_stats.clone(), overrides).0
     }
 
     /// The article with this id.
@@ -156,6 +169,21 @@ impl Corpus {
     pub fn text_bytes(&self) -> usize {
         self.sources.iter().map(|s| s.text.len()).sum()
     }
+}
+
+/// Moves the articles behind `Arc`s, taking their word counts into one set of statistics.
+fn share(sources: Vec<Source>) -> (Vec<Arc<Source>>, entities::WordStats) {
+    use rayon::prelude::*;
+    let mut sources = sources;
+    let word_stats = sources
+        .par_iter_mut()
+        .map(|source| {
+            let mut stats = entities::WordStats::default();
+            stats.add(source.candidates.take_word_counts());
+            stats
+        })
+        .reduce(entities::WordStats::default, entities::WordStats::merge);
+    (sources.into_iter().map(Arc::new).collect(), word_stats)
 }
 
 /// The candidate most similar to `wanted` (case-insensitive), if the similarity is at least 0.7.

@@ -45,7 +45,7 @@ impl Source {
             .date
             .as_deref()
             .and_then(find_date)
-            .or_else(|| find_date(head(&text[body], 2000)));
+            .or_else(|| find_date(head(&text[body], 1000)));
         let candidates = entities::extract(&text, &sentences);
         Source {
             id,
@@ -187,9 +187,10 @@ fn head(text: &str, max: usize) -> &str {
 
 static DATE_PATTERNS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
     [
-        Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid regex"),
-        Regex::new(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b").expect("valid regex"),
-        Regex::new(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b").expect("valid regex"),
+        // ASCII classes and boundaries (`(?-u)`) keep the search fast; dates are written in ASCII digits.
+        Regex::new(r"(?-u)\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid regex"),
+        Regex::new(r"(?-u)\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b").expect("valid regex"),
+        Regex::new(r"(?-u)\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b").expect("valid regex"),
     ]
 });
 

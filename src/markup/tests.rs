@@ -77,6 +77,20 @@ fn quote_with_straight_and_curly_marks() {
 }
 
 #[test]
+fn quotes_may_hold_quotation_marks_of_their_own() {
+    check(
+        r#"
+[@port, "called it "a gamble""] and [@port, 'the port's chair'; @b]
+         ^^^^^^^^^^^^^^^^^^^^ quote
+  ^^^^ source
+                                      ^^^^ source
+                                             ^^^^^^^^^^^^^^^^ quote
+                                                                 ^ source
+"#,
+    );
+}
+
+#[test]
 fn quote_across_a_line_break() {
     check(
         r#"

@@ -1,0 +1,175 @@
+//! A deterministic generator of news-like articles for benchmarks: named people with honorifics and short forms,
+//! organisations with acronyms, places, curly quotes, and a little scraped noise. The same seed gives the same
+//! corpus on every machine.
+
+use std::fmt::Write;
+
+/// A small, fast, deterministic pseudo-random generator (SplitMix64).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "ri", "mo", "ten", "vel", "dor", "an", "bre", "sil", "tav", "na", "lor", "em", "quin",
+    "har", "zo", "pel", "mar", "os", "lin", "ged", "rue", "fa", "ton",
+];
+const VERBS: &[&str] = &[
+    "said",
+    "told reporters",
+    "added",
+    "warned",
+    "confirmed",
+    "argued",
+];
+const TITLES: &[&str] = &["Mr", "Ms", "Dr", "President", "Minister", "General"];
+const ORG_KINDS: &[&str] = &[
+    "Ministry of Trade",
+    "Workers Union",
+    "Port Authority",
+    "Group",
+    "Council",
+    "Bank",
+];
+const FILLER: &[&str] = &[
+    "the talks stalled again after a long night of negotiation",
+    "prices rose sharply in the weeks that followed",
+    "officials declined to give a figure for the losses",
+    "the decision was expected to face a challenge in court",
+    "shipments were delayed by several days along the coast",
+    "residents gathered outside the offices to demand answers",
+    "the agreement would be reviewed at the end of the year",
+    "analysts said the figures were worse than forecast",
+];
+
+fn word(rng: &mut Rng, syllables: usize) -> String {
+    let mut w = String::new();
+    for _ in 0..syllables {
+        let syllable: &&str = rng.pick(SYLLABLES);
+        w.push_str(syllable);
+    }
+    let mut chars = w.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The cast of one corpus: people, organisations and places shared by its articles.
+pub struct Cast {
+    people: Vec<(String, String)>,
+    organisations: Vec<(String, String)>,
+    places: Vec<String>,
+}
+
+impl Cast {
+    pub fn new(rng: &mut Rng, size: usize) -> Cast {
+        let people = (0..size).map(|_| (word(rng, 2), word(rng, 3))).collect();
+        let organisations = (0..size / 4 + 1)
+            .map(|_| {
+                let name = format!("{} {}", word(rng, 2), rng.pick(ORG_KINDS));
+                let acronym: String = name
+                    .split(' ')
+                    .filter_map(|w| w.chars().next())
+                    .filter(|c| c.is_uppercase())
+                    .collect();
+                (name, acronym)
+            })
+            .collect();
+        let places = (0..size / 2 + 1).map(|_| word(rng, 3)).collect();
+        Cast {
+            people,
+            organisations,
+            places,
+        }
+    }
+}
+
+/// One article of about `target_bytes`.
+pub fn article(rng: &mut Rng, cast: &Cast, target_bytes: usize) -> String {
+    let mut text = String::with_capacity(target_bytes + 256);
+    let (first, last) = rng.pick(&cast.people).clone();
+    let (org, acronym) = rng.pick(&cast.organisations).clone();
+    let place = rng.pick(&cast.places).clone();
+    let _ = writeln!(text, "{org} warns of delays in {place}");
+    let _ = writeln!(
+        text,
+        "The {org} ({acronym}) said on Monday that work in {place} would stop, according to {first} {last}, who leads it."
+    );
+    while text.len() < target_bytes {
+        match rng.below(6) {
+            0 => {
+                let _ = writeln!(
+                    text,
+                    "\u{201C}We will not accept {} in {place},\u{201D} {} {last} {}.",
+                    rng.pick(FILLER),
+                    rng.pick(TITLES),
+                    rng.pick(VERBS)
+                );
+            }
+            1 => {
+                let (other_first, other_last) = rng.pick(&cast.people).clone();
+                let _ = writeln!(
+                    text,
+                    "{other_first} {other_last}, a spokesperson for the {acronym}, said {}.",
+                    rng.pick(FILLER)
+                );
+            }
+            2 => {
+                let _ = writeln!(
+                    text,
+                    "In {}, {}, and {}.",
+                    rng.pick(&cast.places),
+                    rng.pick(FILLER),
+                    rng.pick(FILLER)
+                );
+            }
+            3 => {
+                let _ = writeln!(
+                    text,
+                    "{last} said the {org} had {}.",
+                    rng.pick(FILLER).replace("the ", "its ")
+                );
+            }
+            4 => {
+                let _ = writeln!(
+                    text,
+                    "According to the {acronym}, {} near {}.",
+                    rng.pick(FILLER),
+                    rng.pick(&cast.places)
+                );
+            }
+            _ => {
+                let _ = writeln!(
+                    text,
+                    "Officials said {} and that {}.",
+                    rng.pick(FILLER),
+                    rng.pick(FILLER)
+                );
+            }
+        }
+    }
+    if rng.below(5) == 0 {
+        text.push_str("Follow us on\nShare this article\n10.0.0.1\n");
+    }
+    text
+}

@@ -1,0 +1,145 @@
+//! Indexing benchmark: how long reading and indexing a corpus takes, and the peak memory it needs.
+//!
+//! `cargo bench --bench index` measures the shared sample corpus (when `../shared/corpus` exists) and generated
+//! corpora of 1,000 and 10,000 articles of about 4 KB. Each measurement runs in a fresh process, so that the peak
+//! resident set size (VmHWM) is the indexing's own; each is repeated and the median and spread are printed.
+//! `cargo bench --bench index -- 100000` adds other sizes.
+
+mod generate;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use marginalia::corpus::Corpus;
+use marginalia::load::Workspace;
+
+const RUNS: usize = 5;
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [flag, dir] = args.as_slice()
+        && flag == "--measure"
+    {
+        measure(Path::new(dir));
+        return;
+    }
+    let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000];
+    }
+    println!(
+        "| corpus | articles | text MB | index time median (min–max) | MB/s | peak RSS median | RSS / text |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if shared.is_dir() {
+        let dir = std::env::temp_dir().join("marginalia-bench-shared");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sources")).unwrap();
+        for entry in std::fs::read_dir(&shared).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join("sources").join(entry.file_name())).unwrap();
+        }
+        report("shared sample", &dir);
+    }
+    for size in sizes {
+        let dir = generated(size);
+        report("generated", &dir);
+    }
+}
+
+/// Writes (once) a generated corpus of `size` articles and returns its workspace folder.
+fn generated(size: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-corpus-{size}"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let mut rng = generate::Rng::new(size as u64);
+    let cast = generate::Cast::new(&mut rng, (size / 10).max(20));
+    for i in 0..size {
+        let target = 3_000 + rng.below(2_000);
+        let text = generate::article(&mut rng, &cast, target);
+        std::fs::write(
+            dir.join("sources").join(format!("article-{i:06}.txt")),
+            text,
+        )
+        .unwrap();
+    }
+    std::fs::write(done, "").unwrap();
+    dir
+}
+
+fn report(label: &str, dir: &Path) {
+    let exe = std::env::current_exe().unwrap();
+    let mut results: Vec<(f64, f64, usize, usize)> = (0..RUNS)
+        .map(|_| {
+            let output = Command::new(&exe)
+                .arg("--measure")
+                .arg(dir)
+                .output()
+                .unwrap();
+            let line = String::from_utf8(output.stdout).unwrap();
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (
+                fields[0].parse().unwrap(),
+                fields[1].parse().unwrap(),
+                fields[2].parse().unwrap(),
+                fields[3].parse().unwrap(),
+            )
+        })
+        .collect();
+    results.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (median_time, _, articles, bytes) = results[RUNS / 2];
+    let (min, max) = (results[0].0, results[RUNS - 1].0);
+    let mut rss: Vec<f64> = results.iter().map(|r| r.1).collect();
+    rss.sort_by(f64::total_cmp);
+    let median_rss = rss[RUNS / 2];
+    let megabytes = bytes as f64 / 1e6;
+    println!(
+        "| {label} | {articles} | {megabytes:.1} | {:.0} ms ({:.0}–{:.0}) | {:.1} | {median_rss:.0} MB | {:.1}× |",
+        median_time * 1e3,
+        min * 1e3,
+        max * 1e3,
+        megabytes / median_time,
+        median_rss / megabytes.max(f64::EPSILON)
+    );
+}
+
+/// In a fresh process: index the workspace and print seconds, peak RSS in MB, articles and text bytes.
+fn measure(dir: &Path) {
+    let started = Instant::now();
+    let (workspace, _) = Workspace::open(dir);
+    let (sources, _) = workspace.read_sources();
+    let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{elapsed} {} {} {}",
+        peak_rss_mb(),
+        corpus.len(),
+        corpus.text_bytes()
+    );
+    std::hint::black_box(corpus);
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| {
+            value
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
