@@ -5,6 +5,8 @@
 //! [`load`] (the only code that reads the disk), and the two programs on top: [`lsp`] and [`cli`].
 //! ARCHITECTURE.md has the map.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod cli;
 pub mod config;

@@ -44,6 +44,22 @@ enum Command {
 }
 
 fn main() -> anyhow::Result<()> {
+    match run() {
+        // `marginalia check | head` closes the pipe early; that is not an error.
+        Err(error) if is_broken_pipe(&error) => Ok(()),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run() -> anyhow::Result<()> {
     let args = Args::parse();
     match args.command {
         Some(Command::Lsp { .. }) => run_server(),

@@ -67,7 +67,7 @@ fn an_invalid_configuration_is_a_usage_error_with_its_location() {
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output), @r"
     error: invalid configuration: invalid type: integer `3`, expected a sequence
-      --> ./marginalia.toml:2:9
+      --> marginalia.toml:2:9
       |
     2 | notes = 3
       |         ^

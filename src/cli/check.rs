@@ -55,7 +55,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         && let Err(error) = Config::parse(&text)
     {
         out.config_error(
-            &display_root.join(CONFIG_FILE),
+            Path::new(&display_path(&display_root, Path::new(CONFIG_FILE))),
             &text,
             error.range,
             &error.message,
@@ -93,10 +93,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         let diagnostics = analysis.diagnostics(&note);
         let relative = path.strip_prefix(&root).unwrap_or(path);
         checked.push(CheckedNote {
-            display: display_root
-                .join(relative)
-                .to_string_lossy()
-                .replace('\\', "/"),
+            display: display_path(&display_root, relative),
             note,
             diagnostics,
         });
@@ -154,6 +151,16 @@ fn display_root(given: &Path, root: &Path) -> PathBuf {
     } else {
         cleaned
     }
+}
+
+/// A workspace file as shown: from the path the user gave, without a leading `./`.
+fn display_path(display_root: &Path, relative: &Path) -> String {
+    let path = if display_root == Path::new(".") {
+        relative.to_path_buf()
+    } else {
+        display_root.join(relative)
+    };
+    path.to_string_lossy().replace('\\', "/")
 }
 
 struct Summary {
