@@ -156,7 +156,7 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
         }
     );
     // One sentence per article first, so the preview shows the breadth of sources.
-    let mut shown: Vec<(usize, TextRange)> = Vec::new();
+    let mut shown: Vec<(u32, TextRange)> = Vec::new();
     for pass in 0..2 {
         for occurrence in &entity.mentions {
             if shown.len() >= ENTITY_SENTENCES {

@@ -60,7 +60,7 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
                         .iter()
                         .map(|mention| {
                             let source = corpus.source_at(mention.source);
-                            let index = indexes[mention.source].get_or_insert_with(|| source.line_index());
+                            let index = indexes[mention.source as usize].get_or_insert_with(|| source.line_index());
                             let position = index.line_col(&source.text, mention.range.start(), PositionEncoding::Utf32);
                             json!({
                                 "source": source.id,

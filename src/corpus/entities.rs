@@ -19,29 +19,28 @@ use words::{
 #[derive(Debug, Default)]
 pub(crate) struct ArticleCandidates {
     spans: Vec<Span>,
+    /// Titles and acronyms of the spans that have them, in span order.
+    extras: Vec<SpanExtra>,
     /// For each lowercased word: how often it was written in lowercase, and capitalised away from a sentence start.
     /// The corpus moves these into its [`WordStats`] when it takes the article in, so they are held once.
-    word_counts: HashMap<String, WordCount>,
+    word_counts: Vec<(u64, WordCount)>,
 }
 
 impl ArticleCandidates {
     /// Takes the word counts out, leaving none.
-    pub(crate) fn take_word_counts(&mut self) -> HashMap<String, WordCount> {
+    pub(crate) fn take_word_counts(&mut self) -> Vec<(u64, WordCount)> {
         std::mem::take(&mut self.word_counts)
     }
 }
 
 /// How every word of the corpus is written: the evidence that tells names from capitalised ordinary words.
+/// Words are keyed by a 64-bit hash of their lowercase form, so the statistics of a large corpus stay small.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct WordStats(HashMap<String, WordCount>);
+pub(crate) struct WordStats(HashMap<u64, WordCount>);
 
 impl WordStats {
     /// Adds one article's counts.
-    pub(crate) fn add(&mut self, counts: HashMap<String, WordCount>) {
-        if self.0.is_empty() {
-            self.0 = counts;
-            return;
-        }
+    pub(crate) fn add(&mut self, counts: Vec<(u64, WordCount)>) {
         for (word, count) in counts {
             let entry = self.0.entry(word).or_default();
             entry.lower += count.lower;
@@ -50,15 +49,14 @@ impl WordStats {
     }
 
     /// Merges two sets of statistics.
-    pub(crate) fn merge(mut self, other: WordStats) -> WordStats {
+    pub(crate) fn merge(self, other: WordStats) -> WordStats {
         let (mut larger, smaller) = if self.0.len() >= other.0.len() {
             (self, other)
         } else {
             (other, self)
         };
-        larger.add(smaller.0);
-        self = larger;
-        self
+        larger.add(smaller.0.into_iter().collect());
+        larger
     }
 
     /// Removes the counts of an article that leaves the corpus.
@@ -77,36 +75,71 @@ impl WordStats {
         }
     }
 
-    fn get(&self, word: &str) -> Option<&WordCount> {
-        self.0.get(word)
+    /// The counts of `word`, in any case.
+    fn get(&self, word: &str) -> WordCount {
+        self.0.get(&word_hash(word)).copied().unwrap_or_default()
     }
 }
 
+/// A 64-bit FNV-1a hash of the lowercase form of `word`, without allocating.
+fn word_hash(word: &str) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    if word.is_ascii() {
+        for byte in word.bytes() {
+            hash = (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(PRIME);
+        }
+        return hash;
+    }
+    for c in word.chars().flat_map(char::to_lowercase) {
+        hash = (hash ^ u64::from(u32::from(c))).wrapping_mul(PRIME);
+    }
+    hash
+}
+
+/// How one word is written: in lowercase, or capitalised away from a sentence start.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct WordCount {
     lower: u32,
     capitalised_inside: u32,
 }
 
-/// A run of capitalised words that may name an entity.
-#[derive(Debug)]
+/// A run of capitalised words that may name an entity, in 12 bytes: a corpus holds hundreds per article.
+///
+/// The words of a span are separated only by spaces, so its tokens are `text[range].split_whitespace()`.
+#[derive(Clone, Copy, Debug)]
 struct Span {
-    tokens: Vec<TextRange>,
-    /// An honorific written right before a one-word name ("Mr" in "Mr Kirby"): the pair is an alias.
-    title: Option<TextRange>,
-    /// A title or honorific precedes the name: it names a person.
-    titled: bool,
-    /// The first token starts a sentence (or a quotation), so its capital proves nothing.
-    uncertain_start: bool,
-    /// An acronym written in parentheses right after the name.
-    acronym: Option<TextRange>,
+    range: TextRange,
+    flags: u8,
+}
+
+impl Span {
+    /// The first word starts a sentence (or a quotation), so its capital proves nothing.
+    const UNCERTAIN_START: u8 = 1;
     /// Preceded by a preposition of place, or followed by ", Country".
-    place_context: bool,
+    const PLACE_CONTEXT: u8 = 2;
     /// Written right before a title ("Labour" in "Labour Minister Tomas Vidal"): a name only if seen as one elsewhere.
-    before_title: bool,
+    const BEFORE_TITLE: u8 = 4;
+    /// A title or honorific precedes the name: it names a person.
+    const TITLED: u8 = 8;
     /// The next word is in lowercase ("Farmers blamed"): a lone capitalised word at a sentence start is then
     /// most likely an ordinary word.
-    next_lowercase: bool,
+    const NEXT_LOWERCASE: u8 = 16;
+
+    fn has(self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// What a few spans have besides their words.
+#[derive(Clone, Copy, Debug)]
+struct SpanExtra {
+    /// The index of the span in `ArticleCandidates::spans`.
+    span: u32,
+    /// An honorific written right before a one-word name ("Mr" in "Mr Kirby"): the pair is an alias.
+    title: Option<TextRange>,
+    /// An acronym written in parentheses right after the name.
+    acronym: Option<TextRange>,
 }
 
 /// The type guessed for an entity.
@@ -149,7 +182,7 @@ impl EntityKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EntityOccurrence {
     /// The index of the article in the corpus.
-    pub source: usize,
+    pub source: u32,
     /// The range of the name in the article.
     pub range: TextRange,
 }
@@ -258,11 +291,14 @@ struct Token {
 /// Finds the candidate names of one article.
 pub(crate) fn extract(text: &str, sentences: &[TextRange]) -> ArticleCandidates {
     let mut candidates = ArticleCandidates::default();
+    let mut counts: HashMap<u64, WordCount> = HashMap::new();
     for &sentence in sentences {
         let tokens = tokenize(text, sentence);
-        count_words(text, &tokens, &mut candidates.word_counts);
-        find_spans(text, &tokens, &mut candidates.spans);
+        count_words(text, &tokens, &mut counts);
+        find_spans(text, &tokens, &mut candidates);
     }
+    candidates.word_counts = counts.into_iter().collect();
+    candidates.spans.shrink_to_fit();
     candidates
 }
 
@@ -356,7 +392,7 @@ fn is_dotted_acronym(word: &str) -> bool {
             .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
 }
 
-fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<String, WordCount>) {
+fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<u64, WordCount>) {
     for (index, token) in tokens.iter().enumerate() {
         if !token.word {
             continue;
@@ -368,7 +404,7 @@ fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<String, WordCo
         if !first.is_alphabetic() {
             continue;
         }
-        let entry = counts.entry(word.to_lowercase()).or_default();
+        let entry = counts.entry(word_hash(word)).or_default();
         if first.is_lowercase() {
             entry.lower += 1;
         } else if !starts_clause(text, tokens, index) {
@@ -412,7 +448,7 @@ fn is_all_caps(word: &str) -> bool {
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
-fn find_spans(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
+fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
     let word =
         |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
     let name_word = |i: usize| word(i).is_some_and(|w| is_capitalised(w) && !is_excluded(w));
@@ -453,7 +489,13 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut Vec<Span>) {
 }
 
 /// Splits a run of capitalised words into a title and a name, and records the candidates.
-fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut Vec<Span>) {
+fn split_run(
+    text: &str,
+    tokens: &[Token],
+    start: usize,
+    end: usize,
+    spans: &mut ArticleCandidates,
+) {
     let word = |i: usize| &text[tokens[i].range];
     let mut start = start;
     let mut uncertain_start = starts_clause(text, tokens, start);
@@ -493,17 +535,17 @@ fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut
             uncertain_start,
             spans,
         );
-        if let Some(span) = spans.last_mut() {
-            span.before_title = true;
+        if let Some(span) = spans.spans.last_mut() {
+            span.flags |= Span::BEFORE_TITLE;
         }
     }
     if name_start < end {
         let uncertain = uncertain_start && name_start == start;
         push_span(text, tokens, name_start, end, title, uncertain, spans);
         if head.is_some()
-            && let Some(span) = spans.last_mut()
+            && let Some(span) = spans.spans.last_mut()
         {
-            span.titled = true;
+            span.flags |= Span::TITLED;
         }
     }
 }
@@ -515,7 +557,7 @@ fn push_span(
     end: usize,
     title: Option<TextRange>,
     uncertain_start: bool,
-    spans: &mut Vec<Span>,
+    spans: &mut ArticleCandidates,
 ) {
     let word = |i: usize| tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]);
     let mark = |i: usize| tokens.get(i).filter(|t| !t.word).map(|t| &text[t.range]);
@@ -541,19 +583,25 @@ fn push_span(
         || (mark(end) == Some(",")
             && word(end + 1).is_some_and(is_capitalised)
             && tokens.get(end + 2).is_none_or(|t| !t.word));
-    spans.push(Span {
-        tokens: tokens[start..end]
-            .iter()
-            .filter(|t| t.word)
-            .map(|t| t.range)
-            .collect(),
-        title,
-        uncertain_start,
-        acronym,
-        place_context,
-        before_title: false,
-        titled: false,
-        next_lowercase: word(end).is_some_and(|w| w.starts_with(char::is_lowercase)),
+    let next_lowercase = word(end).is_some_and(|w| w.starts_with(char::is_lowercase));
+    let flags = [
+        (uncertain_start, Span::UNCERTAIN_START),
+        (place_context, Span::PLACE_CONTEXT),
+        (next_lowercase, Span::NEXT_LOWERCASE),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .fold(0, |flags, (_, flag)| flags | flag);
+    if title.is_some() || acronym.is_some() {
+        spans.extras.push(SpanExtra {
+            span: spans.spans.len() as u32,
+            title,
+            acronym,
+        });
+    }
+    spans.spans.push(Span {
+        range: tokens[start].range.cover(tokens[end - 1].range),
+        flags,
     });
 }
 
@@ -584,12 +632,16 @@ pub(crate) fn build_index(
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut acronym_pairs: Vec<(String, String)> = Vec::new();
     for (source_index, source) in sources.iter().enumerate() {
-        for span in &source.candidates.spans {
-            let mut tokens: &[TextRange] = &span.tokens;
+        let mut extras = source.candidates.extras.iter().peekable();
+        for (span_index, span) in source.candidates.spans.iter().enumerate() {
+            let extra = extras.next_if(|extra| extra.span as usize == span_index);
+            let (title, acronym) = extra.map_or((None, None), |extra| (extra.title, extra.acronym));
+            let all_tokens = word_ranges(&source.text, span.range);
+            let mut tokens: &[TextRange] = &all_tokens;
             let word_of = |r: &TextRange| source.text[*r].to_lowercase();
-            if span.uncertain_start {
+            if span.has(Span::UNCERTAIN_START) {
                 let first = word_of(&tokens[0]);
-                let count = word_counts.get(first.as_str()).copied().unwrap_or_default();
+                let count = word_counts.get(&first);
                 let never_inside = count.capitalised_inside == 0;
                 // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
                 let joined_by_connector =
@@ -605,9 +657,8 @@ pub(crate) fn build_index(
                     }
                 }
             }
-            if span.before_title && tokens.len() == 1 {
-                let word = word_of(&tokens[0]);
-                let count = word_counts.get(word.as_str()).copied().unwrap_or_default();
+            if span.has(Span::BEFORE_TITLE) && tokens.len() == 1 {
+                let count = word_counts.get(&source.text[tokens[0]]);
                 if count.capitalised_inside < 2 && !is_all_caps(&source.text[tokens[0]]) {
                     continue;
                 }
@@ -619,23 +670,17 @@ pub(crate) fn build_index(
             if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
                 continue;
             }
-            if span.uncertain_start && tokens.len() == 1 && tokens.len() == span.tokens.len() {
-                let count = word_counts
-                    .get(key(&name).as_str())
-                    .copied()
-                    .unwrap_or_default();
+            if span.has(Span::UNCERTAIN_START) && tokens.len() == 1 && all_tokens.len() == 1 {
+                let count = word_counts.get(&name);
                 let inflected = ["ly", "ed", "ing"]
                     .iter()
                     .any(|suffix| name.ends_with(suffix));
-                if count.capitalised_inside == 0 && (inflected || span.next_lowercase) {
+                if count.capitalised_inside == 0 && (inflected || span.has(Span::NEXT_LOWERCASE)) {
                     continue;
                 }
             }
-            if tokens.len() == 1 && span.title.is_none() {
-                let count = word_counts
-                    .get(key(&name).as_str())
-                    .copied()
-                    .unwrap_or_default();
+            if tokens.len() == 1 && title.is_none() {
+                let count = word_counts.get(&name);
                 // A word mostly written in lowercase is a common word, not a name.
                 if count.lower >= 2 && count.lower >= 3 * count.capitalised_inside.max(1) {
                     continue;
@@ -650,20 +695,20 @@ pub(crate) fn build_index(
             *cluster.names.entry(name.clone()).or_default() += 1;
             let range = first.cover(*last);
             cluster.mentions.push(EntityOccurrence {
-                source: source_index,
+                source: source_index as u32,
                 range,
             });
-            if span.titled {
+            if span.has(Span::TITLED) {
                 cluster.titled += 1;
             }
-            if let Some(title) = span.title {
+            if let Some(title) = title {
                 let titled_name = format!("{} {}", &source.text[title], name);
                 *cluster.names.entry(titled_name).or_default() += 0;
             }
-            if span.place_context {
+            if span.has(Span::PLACE_CONTEXT) {
                 cluster.place_context += 1;
             }
-            if let Some(acronym) = span.acronym {
+            if let Some(acronym) = acronym {
                 acronym_pairs.push((key(&source.text[acronym]), key(&name)));
             }
         }
@@ -867,7 +912,7 @@ impl Merger {
             demonyms.dedup();
             let mut mentions = cluster.mentions.clone();
             mentions.sort_by_key(|m| (m.source, m.range.start()));
-            let mut articles: Vec<usize> = mentions.iter().map(|m| m.source).collect();
+            let mut articles: Vec<u32> = mentions.iter().map(|m| m.source).collect();
             articles.dedup();
             let kind = cluster.kind.unwrap_or_else(|| guess_kind(cluster, &name));
             entities.push(Entity {
@@ -944,6 +989,28 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
         return EntityKind::Person;
     }
     EntityKind::Other
+}
+
+/// The ranges of the whitespace-separated words of `text[range]`.
+fn word_ranges(text: &str, range: TextRange) -> Vec<TextRange> {
+    let base = usize::from(range.start());
+    let slice = &text[range];
+    let mut words = Vec::with_capacity(4);
+    let mut start = None;
+    for (i, c) in slice.char_indices() {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                words.push(crate::text::range(base + s, base + i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push(crate::text::range(base + s, base + slice.len()));
+    }
+    words
 }
 
 /// A name as written, with whitespace collapsed.

@@ -131,8 +131,8 @@ impl Corpus {
     }
 
     /// The article at `index` (as used in entity mentions).
-    pub fn source_at(&self, index: usize) -> &Source {
-        &self.sources[index]
+    pub fn source_at(&self, index: u32) -> &Source {
+        &self.sources[index as usize]
     }
 
     /// Every article, by path.

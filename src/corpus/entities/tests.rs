@@ -91,3 +91,12 @@ The Dockers Union met in Santiago with Mayor Rosa Diaz.
     person Rosa Diaz 1/1
     ");
 }
+
+#[test]
+fn word_hashes_ignore_case_in_any_script() {
+    use super::word_hash;
+    assert_eq!(word_hash("Kirby"), word_hash("kirby"));
+    assert_eq!(word_hash("KIRBY"), word_hash("kirby"));
+    assert_eq!(word_hash("Ärzte"), word_hash("ärzte"));
+    assert_ne!(word_hash("kirby"), word_hash("kirbi"));
+}
