@@ -74,6 +74,19 @@ pub struct Fix {
     pub edits: Vec<TextEdit>,
 }
 
+impl Fix {
+    /// A fix that replaces one range of the note.
+    pub fn replace(label: String, range: TextRange, new_text: &str) -> Fix {
+        Fix {
+            label,
+            edits: vec![TextEdit {
+                range,
+                new_text: new_text.to_string(),
+            }],
+        }
+    }
+}
+
 /// Replace `range` of the note by `new_text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextEdit {
@@ -120,13 +133,7 @@ pub(super) fn diagnostics(corpus: &Corpus, note: &Note) -> Vec<Diagnostic> {
             severity: Severity::Warning,
             message,
             fixes: closest
-                .map(|name| Fix {
-                    label: format!("Change to `{name}`"),
-                    edits: vec![TextEdit {
-                        range: mention.name_range,
-                        new_text: name.to_string(),
-                    }],
-                })
+                .map(|name| Fix::replace(format!("Change to `{name}`"), mention.name_range, name))
                 .into_iter()
                 .collect(),
         });
@@ -148,13 +155,7 @@ fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
             severity: Severity::Error,
             message,
             fixes: closest
-                .map(|id| Fix {
-                    label: format!("Change to `{id}`"),
-                    edits: vec![TextEdit {
-                        range: item.id_range,
-                        new_text: write_id(id),
-                    }],
-                })
+                .map(|id| Fix::replace(format!("Change to `{id}`"), item.id_range, &write_id(id)))
                 .into_iter()
                 .collect(),
         });
@@ -189,12 +190,13 @@ fn quote_not_found(
         None => format!("quote not found in `{}`, nor anything close to it", item.id),
     };
     let fixes = near_miss
-        .map(|miss| Fix {
-            label: "Replace with the article's exact words".to_string(),
-            edits: vec![TextEdit {
-                range: quote.text_range,
-                new_text: collapse_whitespace(&source.text[miss.range]),
-            }],
+        .map(|miss| {
+            let exact_words = collapse_whitespace(&source.text[miss.range]);
+            Fix::replace(
+                "Replace with the article's exact words".to_string(),
+                quote.text_range,
+                &exact_words,
+            )
         })
         .into_iter()
         .collect();

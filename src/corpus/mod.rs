@@ -201,3 +201,60 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
         .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
         .map(|(candidate, _)| candidate)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &str, text: &str) -> Source {
+        let id = Path::new(path)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        Source::new(id, path.into(), text.into())
+    }
+
+    #[test]
+    fn a_duplicate_id_keeps_the_first_path_and_names_both() {
+        let (corpus, problems) = Corpus::new(
+            vec![
+                source("b/strike.md", "Second."),
+                source("a/strike.txt", "First."),
+            ],
+            EntityOverrides::default(),
+        );
+        assert_eq!(corpus.len(), 1);
+        assert_eq!(corpus.source("strike").unwrap().text, "First.");
+        assert_eq!(
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![
+                "duplicate source id `strike`: a/strike.txt and b/strike.md have the same name; using the first"
+            ]
+        );
+    }
+
+    #[test]
+    fn changes_replace_add_and_remove_articles_and_keep_the_rest() {
+        let (corpus, _) = Corpus::new(
+            vec![
+                source("s/a.txt", "Ana Ruiz spoke."),
+                source("s/b.txt", "Tomas Vidal spoke."),
+            ],
+            EntityOverrides::default(),
+        );
+        let (changed, _) = corpus.with_changes(
+            vec![
+                source("s/a.txt", "Leila Haddad spoke."),
+                source("s/c.txt", "Jonas Penn spoke."),
+            ],
+            &[PathBuf::from("s/b.txt")],
+        );
+        let ids: Vec<&str> = changed.sources().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, vec!["a", "c"]);
+        assert!(changed.entities().get("Leila Haddad").is_some());
+        assert!(changed.entities().get("Ana Ruiz").is_none());
+        assert!(changed.entities().get("Tomas Vidal").is_none());
+        assert!(changed.closest_source_id("d").is_none());
+    }
+}
