@@ -85,16 +85,16 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
     let before = collapse_whitespace(&source.text[TextRange::new(context.start(), first.start())]);
     let quoted = collapse_whitespace(&source.text[first]);
     let after = collapse_whitespace(&source.text[TextRange::new(first.end(), context.end())]);
+    let space_before = source.text[..usize::from(first.start())].ends_with(char::is_whitespace);
+    let space_after = source.text[usize::from(first.end())..].starts_with(char::is_whitespace);
     let join = |a: &str, b: &str, c: &str| {
         let mut s = escape(a);
-        if !a.is_empty() {
+        if !a.is_empty() && space_before {
             s.push(' ');
         }
         s += &format!("**{}**", escape(b));
         if !c.is_empty() {
-            if !c.starts_with([
-                ',', '.', ';', ':', '!', '?', '"', '\'', '\u{201D}', '\u{2019}', ')',
-            ]) {
+            if space_after {
                 s.push(' ');
             }
             s += &escape(c);

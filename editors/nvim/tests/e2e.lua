@@ -1,0 +1,141 @@
+-- End-to-end test of the Neovim plugin with the real server, run headless by tests/editors.rs:
+--   MARGINALIA_BIN=/path/to/marginalia MARGINALIA_WS=/path/to/workspace nvim --headless --clean -u e2e.lua
+-- The workspace holds the sample articles in sources/ and notes/e2e.md. Prints one PASS/FAIL line per check
+-- and a closing `N passed, N failed`; exits 0 only when every check passed.
+local plugin = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h')
+local bin = assert(os.getenv('MARGINALIA_BIN'), 'MARGINALIA_BIN is not set')
+local ws = assert(os.getenv('MARGINALIA_WS'), 'MARGINALIA_WS is not set')
+local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '') or 15000
+local ARTICLE = '000_cf61e6d1027e3aa9'
+local t0 = vim.uv.hrtime()
+
+local function out(s) io.stdout:write(s .. '\n') end
+local function ms() return math.floor((vim.uv.hrtime() - t0) / 1e6) end
+local failures, checks = 0, 0
+local function check(name, ok, detail)
+  checks = checks + 1
+  out(('%s %-26s %5d ms  %s'):format(ok and 'PASS' or 'FAIL', name, ms(), (detail or ''):gsub('\n', ' ')))
+  if not ok then failures = failures + 1 end
+  return ok
+end
+local function finish()
+  out(('%d passed, %d failed'):format(checks - failures, failures))
+  vim.cmd(failures == 0 and 'qall!' or 'cquit! 1')
+end
+
+vim.o.showmode = false
+vim.o.swapfile = false
+vim.opt.shortmess:append('c')
+-- Load the plugin the way a plugin manager does, then configure it the way the README says.
+vim.opt.runtimepath:prepend(plugin)
+vim.cmd('runtime! plugin/marginalia.lua')
+require('marginalia').setup({ cmd = { bin, 'lsp' } })
+
+local attached
+vim.api.nvim_create_autocmd('LspAttach', {
+  callback = function(a) attached = vim.lsp.get_client_by_id(a.data.client_id) end,
+})
+
+local function request(buf, method, params)
+  local res = vim.lsp.buf_request_sync(buf, method, params, T) or {}
+  for _, r in pairs(res) do
+    if r.result then return r.result end
+  end
+end
+
+local function completion_labels(buf, params)
+  local result = request(buf, 'textDocument/completion', params) or {}
+  return vim.tbl_map(function(item) return item.label end, result.items or result)
+end
+
+local function run()
+  vim.cmd.edit(vim.fn.fnameescape(ws .. '/notes/e2e.md'))
+  local buf = vim.api.nvim_get_current_buf()
+  if not check('attach', vim.wait(T, function() return attached ~= nil end, 20),
+      attached and (attached.name .. ' at ' .. (attached.root_dir or '?')) or 'no client attached') then
+    return finish()
+  end
+  check('root', attached.root_dir == ws, attached.root_dir)
+  local encoding = attached.offset_encoding
+
+  -- Completion after `[[Kir` (line 2), retried until the index is ready.
+  vim.api.nvim_win_set_cursor(0, { 2, 9 })
+  local params = vim.lsp.util.make_position_params(0, encoding)
+  local labels = {}
+  vim.wait(T, function()
+    labels = completion_labels(buf, params)
+    return labels[1] == 'John Kirby'
+  end, 100)
+  check('completion [[Kir', labels[1] == 'John Kirby', table.concat(labels, ', '))
+
+  -- Hover on the quote of line 1 shows it inside its sentence.
+  vim.api.nvim_win_set_cursor(0, { 1, 40 })
+  local hover = request(buf, 'textDocument/hover', vim.lsp.util.make_position_params(0, encoding))
+  local text = hover and hover.contents.value or ''
+  check('hover on a quote', text:find('to support its military operations in Ukraine', 1, true) ~= nil, text)
+
+  -- Definition opens the article with the cursor on the quoted words.
+  vim.lsp.buf.definition()
+  local landed = vim.wait(T, function()
+    return vim.api.nvim_buf_get_name(0):find(ARTICLE .. '.txt', 1, true) ~= nil
+  end, 20)
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  local line = vim.api.nvim_get_current_line()
+  check('definition opens article', landed, vim.api.nvim_buf_get_name(0))
+  check('definition at the quote', cursor[1] == 3 and line:sub(cursor[2] + 1):find('^Wagner is searching') ~= nil,
+    ('line %d col %d: %s'):format(cursor[1], cursor[2], line:sub(cursor[2] + 1, cursor[2] + 40)))
+  vim.cmd.buffer(buf)
+
+  -- Insert-mode completion through the omnifunc popup, as a user triggers it.
+  vim.bo[buf].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  vim.api.nvim_win_set_cursor(0, { 4, 0 })
+  local words, deadline = {}, ms() + T
+  local poll = vim.uv.new_timer()
+  poll:start(50, 50, vim.schedule_wrap(function()
+    words = vim.tbl_map(function(i) return i.abbr ~= '' and i.abbr or i.word end,
+      vim.fn.complete_info({ 'items' }).items or {})
+    if #words > 0 or ms() > deadline then
+      poll:stop(); poll:close()
+      vim.api.nvim_input('<C-e><Esc>')
+    end
+  end))
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A [[Prigo<C-x><C-o>', true, false, true), 'xt!', false)
+  check('omni popup [[Prigo', vim.tbl_contains(words, 'Yevgeny Prigozhin'), table.concat(words, ', '))
+
+  -- A wrong quote is reported after :write.
+  vim.api.nvim_buf_set_lines(buf, 2, 3, false,
+    { 'Wrong: [@' .. ARTICLE .. ', "Wagner is searching around the globe for arms suppliers"].' })
+  vim.cmd('silent write')
+  local diagnostic
+  vim.wait(T, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == 'quote-not-found' then diagnostic = d end
+    end
+    return diagnostic ~= nil
+  end, 20)
+  check('diagnostic after :write', diagnostic ~= nil and diagnostic.lnum == 2
+    and diagnostic.message:find('around the world for arms suppliers', 1, true) ~= nil,
+    diagnostic and ('%d:%d %s'):format(diagnostic.lnum, diagnostic.col, diagnostic.message) or 'none')
+
+  -- :checkhealth finds the binary, its version and the workspace.
+  vim.cmd('checkhealth marginalia')
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  check('checkhealth', report:find('marginalia 0', 1, true) ~= nil and report:find('workspace: ' .. ws, 1, true) ~= nil,
+    report:match('marginalia %d[^\n]*') or report:sub(1, 200))
+  finish()
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {
+  once = true,
+  callback = function()
+    vim.schedule(function()
+      local ok, err = xpcall(run, debug.traceback)
+      if not ok then
+        out('ERROR ' .. tostring(err))
+        failures = failures + 1
+        finish()
+      end
+    end)
+  end,
+})
+vim.defer_fn(function() out('TIMEOUT: the whole test took over ' .. (T * 8) .. ' ms'); vim.cmd('cquit! 2') end, T * 8)
