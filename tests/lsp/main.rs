@@ -329,3 +329,53 @@ fn the_binary_serves_over_stdio() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_notification_counts_articles_and_entities() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    let status = server
+        .await_notification("marginalia/status", |s| s["state"] == "ready")
+        .await;
+    assert_eq!(status["articles"], 1);
+    assert!(status["entities"].as_u64().unwrap() >= 2, "{status}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_on_save_mode_changes_are_checked_only_when_saved() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server =
+        TestServer::start_with_options(dir.path(), &["utf-16"], json!({ "diagnostics": "onSave" }))
+            .await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("note.md"));
+    server.open(&uri, "[@harbour]\n").await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "[@harbor]\n" }] }),
+        )
+        .await;
+    // Longer than the on-change debounce; then a request makes sure everything sent before it was read.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    server.request("textDocument/hover", at(&uri, 0, 3)).await;
+    let early = server.queued().iter().any(|n| {
+        n["method"] == "textDocument/publishDiagnostics" && n["params"]["diagnostics"] != json!([])
+    });
+    assert!(
+        !early,
+        "diagnostics were published before saving: {:#?}",
+        server.queued()
+    );
+    server
+        .notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics[0]["code"], "unknown-source");
+    server.shutdown().await;
+}

@@ -26,6 +26,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on `root`, offering `encodings` (e.g. `["utf-16"]`), and completes the handshake.
     pub async fn start(root: &Path, encodings: &[&str]) -> TestServer {
+        TestServer::start_with_options(root, encodings, Value::Null).await
+    }
+
+    /// Like [`TestServer::start`], with `initializationOptions`.
+    pub async fn start_with_options(root: &Path, encodings: &[&str], options: Value) -> TestServer {
         let (client, server) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server);
         tokio::spawn(marginalia::lsp::serve(server_read, server_write));
@@ -44,6 +49,7 @@ impl TestServer {
                 json!({
                     "processId": null,
                     "rootUri": root_uri,
+                    "initializationOptions": options,
                     "workspaceFolders": [{ "uri": root_uri, "name": "test" }],
                     "capabilities": {
                         "general": { "positionEncodings": encodings },
@@ -151,6 +157,11 @@ impl TestServer {
             json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
         )
         .await;
+    }
+
+    /// The notifications received but not yet awaited, for checking that something did not happen.
+    pub fn queued(&self) -> &VecDeque<Value> {
+        &self.notifications
     }
 
     /// Shuts the server down politely and checks that it answered.
