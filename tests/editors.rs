@@ -1,9 +1,10 @@
-//! End-to-end tests in real editors: headless Neovim with `editors/nvim`, and VS Code (code-server driven by
-//! Chromium) with the packaged `editors/vscode` extension. Each builds a temporary workspace from the sample
-//! corpus and drives the editor as a user would, against the server binary built by cargo.
+//! End-to-end tests in real editors: headless Neovim with `editors/nvim`, VS Code (code-server driven by
+//! Chromium) with the packaged `editors/vscode` extension, and Emacs in batch mode with the eglot snippet.
+//! Each builds a temporary workspace from the sample corpus and drives the editor as a user would, against the
+//! server binary built by cargo.
 //!
 //! When an editor is not installed, a local run prints why and passes; with `CI=true` it fails.
-//! `.ci/run` installs both.
+//! `.ci/run` installs all three.
 
 #[allow(dead_code)]
 #[path = "lsp/support.rs"]
@@ -103,6 +104,42 @@ fn vscode_extension_works_in_the_real_workbench() {
     assert!(
         output.status.success() && stdout.contains(" passed, 0 failed"),
         "VS Code end-to-end test failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn emacs_eglot_snippet_hovers_completes_and_reports() {
+    let Some(emacs) = require(
+        "emacs",
+        "apt-get install emacs-nox elpa-eglot elpa-markdown-mode",
+    ) else {
+        return;
+    };
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+        return;
+    };
+    // eglot finds the project through version control.
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(workspace.path())
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new(emacs)
+        .args(["--batch", "-q", "-l"])
+        .arg(repo().join("editors/emacs/e2e.el"))
+        .env("HOME", home.path())
+        .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
+        .env("MARGINALIA_WS", workspace.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success() && stdout.contains(" passed, 0 failed"),
+        "Emacs end-to-end test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
 }

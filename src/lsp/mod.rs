@@ -38,7 +38,7 @@ pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
     }
 }
 
-/// Passes every message on, and signals when the client sends `exit`.
+/// Passes every message on (normalised by [`without_null_params`]), and signals when the client sends `exit`.
 struct ExitSignal<S> {
     inner: S,
     exit: Option<oneshot::Sender<()>>,
@@ -54,6 +54,7 @@ impl<S: Service<Request>> Service<Request> for ExitSignal<S> {
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        let request = without_null_params(request);
         if request.method() == "exit"
             && let Some(exit) = self.exit.take()
         {
@@ -61,4 +62,18 @@ impl<S: Service<Request>> Service<Request> for ExitSignal<S> {
         }
         self.inner.call(request)
     }
+}
+
+/// `shutdown` and `exit` take no parameters, and some clients (eglot) send `"params": null` for them,
+/// which tower-lsp rejects; drop the null so that those clients can shut the server down.
+fn without_null_params(request: Request) -> Request {
+    if request.params().is_some_and(serde_json::Value::is_null) {
+        let (method, id, _) = request.into_parts();
+        let builder = Request::build(method);
+        return match id {
+            Some(id) => builder.id(id).finish(),
+            None => builder.finish(),
+        };
+    }
+    request
 }

@@ -318,10 +318,12 @@ fn the_binary_serves_over_stdio() {
     );
     let response = receive();
     assert_eq!(response["result"]["serverInfo"]["name"], "marginalia");
-    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    // Some clients (eglot) send `"params": null` with shutdown; it must still shut down.
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null }));
     loop {
         let message = receive();
         if message["id"] == 2 {
+            assert_eq!(message.get("error"), None, "{message}");
             break;
         }
     }
