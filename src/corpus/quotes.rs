@@ -1,9 +1,18 @@
 //! Quote matching: where the quoted words of a citation occur in an article, and the closest passage when they do not.
 //!
-//! Both texts are folded first: every run of whitespace becomes one space, curly quotes and apostrophes
-//! become straight ones, dashes become `-`, and soft hyphens vanish. Case matters, except for the first letter
-//! of the quote, which a writer may capitalise to start a sentence. A quote that starts or ends with a letter or
-//! digit must start or end at a word boundary of the article.
+//! Both texts are folded first: compatibility forms are decomposed (NFKD, per character), every run of whitespace
+//! becomes one space, curly quotes and apostrophes become straight ones, dashes become `-` without the spaces
+//! around them, and soft hyphens vanish. Case matters, except for the first letter of the quote, which a writer
+//! may capitalise to start a sentence. A quote that starts or ends with a letter or digit must start or end at a
+//! word boundary of the article.
+//!
+//! Inside a quote, `...` or `…` (an elision) matches any stretch of the same paragraph, and `[words]`
+//! (an editorial insertion) matches up to six words of the article, or none. `docs/markup.md` has examples.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::char::decompose_compatible;
 
 use crate::text::{TextRange, range};
 
@@ -21,39 +30,72 @@ impl Folded {
     pub fn new(original: &str, within: TextRange) -> Folded {
         let base = usize::from(within.start());
         let slice = &original[within];
-        let mut text = String::with_capacity(slice.len());
-        let mut origin = Vec::with_capacity(slice.len() + 1);
-        let mut in_space = false;
+        let mut folded = Folded {
+            text: String::with_capacity(slice.len()),
+            origin: Vec::with_capacity(slice.len() + 1),
+        };
+        let mut pending_space: Option<usize> = None;
         for (at, c) in slice.char_indices() {
-            let folded = match c {
-                c if c.is_whitespace() => ' ',
-                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
-                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-                '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-                | '\u{2212}' => '-',
-                '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => continue,
-                c => c,
-            };
-            if folded == ' ' {
-                if in_space {
-                    continue;
-                }
-                in_space = true;
+            let at = base + at;
+            if c.is_ascii() {
+                folded.push_char(c, at, &mut pending_space);
             } else {
-                in_space = false;
+                decompose_compatible(c, |d| {
+                    folded.push_char(fold_char(d), at, &mut pending_space)
+                });
             }
-            for _ in 0..folded.len_utf8() {
-                origin.push((base + at) as u32);
-            }
-            text.push(folded);
         }
-        origin.push((base + slice.len()) as u32);
-        Folded { text, origin }
+        if let Some(space_at) = pending_space {
+            folded.emit(' ', space_at);
+        }
+        folded.origin.push((base + slice.len()) as u32);
+        folded
+    }
+
+    fn push_char(&mut self, c: char, at: usize, pending_space: &mut Option<usize>) {
+        let c = fold_char(c);
+        match c {
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => {}
+            c if c.is_whitespace() => {
+                // A space after a dash is dropped; a space before one is dropped when the dash comes.
+                if !self.text.ends_with('-') && !self.text.is_empty() && pending_space.is_none() {
+                    *pending_space = Some(at);
+                }
+            }
+            '-' => {
+                *pending_space = None;
+                self.emit('-', at);
+            }
+            c => {
+                if let Some(space_at) = pending_space.take() {
+                    self.emit(' ', space_at);
+                }
+                self.emit(c, at);
+            }
+        }
+    }
+
+    fn emit(&mut self, c: char, at: usize) {
+        for _ in 0..c.len_utf8() {
+            self.origin.push(at as u32);
+        }
+        self.text.push(c);
     }
 
     /// The original range of the folded range `start..end`.
     pub fn original_range(&self, start: usize, end: usize) -> TextRange {
         range(self.origin[start] as usize, self.origin[end] as usize)
+    }
+}
+
+/// Quotation marks, apostrophes and dashes of every kind folded to one form each.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        c => c,
     }
 }
 
@@ -65,20 +107,118 @@ pub fn fold_quote(quote: &str) -> String {
 
 /// Every place where `quote` occurs in `text[within]`, as original ranges.
 pub fn find_all(text: &str, within: TextRange, quote: &str) -> Vec<TextRange> {
-    let needle = fold_quote(quote);
-    if needle.is_empty() {
-        return Vec::new();
+    match QuotePattern::new(quote) {
+        Some(pattern) => pattern.find_all(&Folded::new(text, within), text),
+        None => Vec::new(),
     }
-    let haystack = Folded::new(text, within);
-    find_all_folded(&haystack, &needle)
 }
 
-/// Like [`find_all`], on an already folded text and quote.
-pub fn find_all_folded(haystack: &Folded, needle: &str) -> Vec<TextRange> {
-    let mut found = Vec::new();
-    let mut variants = vec![needle.to_string()];
-    if let Some(first) = needle.chars().next() {
-        let rest = &needle[first.len_utf8()..];
+/// The most words an editorial insertion (`[the group]`) stands for.
+const MAX_INSERTION_WORDS: usize = 6;
+
+/// The most characters an elision (`...`) stands for.
+const MAX_ELISION_CHARS: usize = 1_000;
+
+/// A quote compiled for matching: plain words are found with a substring search, quotes with elisions
+/// or insertions with a regular expression over the folded article.
+#[derive(Debug)]
+pub struct QuotePattern {
+    /// The folded quote, elisions and insertions left out: what near misses are measured against.
+    pub folded: String,
+    matcher: Matcher,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Exact(Vec<String>),
+    Pattern(Regex),
+}
+
+#[derive(Debug, PartialEq)]
+enum Part {
+    Words(String),
+    Elision,
+    Insertion,
+}
+
+static ELISION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\.\s*\.\s*\.|\u{2026}|\[[^\]]*\]").expect("valid regex"));
+
+impl QuotePattern {
+    /// Compiles a quote as written in a note; `None` when it has no words.
+    pub fn new(quote: &str) -> Option<QuotePattern> {
+        let mut parts = Vec::new();
+        let mut last = 0;
+        for marker in ELISION.find_iter(quote) {
+            parts.push(Part::Words(fold_quote(&quote[last..marker.start()])));
+            parts.push(if marker.as_str().starts_with('[') {
+                Part::Insertion
+            } else {
+                Part::Elision
+            });
+            last = marker.end();
+        }
+        parts.push(Part::Words(fold_quote(&quote[last..])));
+        parts.retain(|part| !matches!(part, Part::Words(words) if words.is_empty()));
+        let folded = parts
+            .iter()
+            .filter_map(|part| match part {
+                Part::Words(words) => Some(words.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        if folded.is_empty() {
+            return None;
+        }
+        let matcher = match parts.as_slice() {
+            [Part::Words(words)] => Matcher::Exact(case_variants(words)),
+            _ => Matcher::Pattern(Regex::new(&pattern(&parts)).ok()?),
+        };
+        Some(QuotePattern { folded, matcher })
+    }
+
+    /// Every place the quote occurs in a folded text, as ranges of `original`.
+    pub fn find_all(&self, haystack: &Folded, original: &str) -> Vec<TextRange> {
+        let mut found = Vec::new();
+        match &self.matcher {
+            Matcher::Exact(variants) => {
+                for variant in variants {
+                    for start in
+                        memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes())
+                    {
+                        let end = start + variant.len();
+                        if at_word_boundaries(&haystack.text, start, end) {
+                            found.push(haystack.original_range(start, end));
+                        }
+                    }
+                }
+            }
+            Matcher::Pattern(regex) => {
+                for m in regex.find_iter(&haystack.text) {
+                    let range = haystack.original_range(m.start(), m.end());
+                    if !crosses_paragraph(&original[range]) {
+                        found.push(range);
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|r| r.start());
+        found.dedup();
+        found
+    }
+
+    /// Whether the quote is found anywhere in `text[within]`.
+    pub fn is_in(&self, text: &str, within: TextRange) -> bool {
+        !self.find_all(&Folded::new(text, within), text).is_empty()
+    }
+}
+
+/// The quote with its first letter in both cases.
+fn case_variants(words: &str) -> Vec<String> {
+    let mut variants = vec![words.to_string()];
+    if let Some(first) = words.chars().next() {
+        let rest = &words[first.len_utf8()..];
         for other in first.to_uppercase().chain(first.to_lowercase()) {
             let variant = format!("{other}{rest}");
             if !variants.contains(&variant) {
@@ -86,18 +226,52 @@ pub fn find_all_folded(haystack: &Folded, needle: &str) -> Vec<TextRange> {
             }
         }
     }
-    let hay = haystack.text.as_bytes();
-    for variant in &variants {
-        for start in memchr::memmem::find_iter(hay, variant.as_bytes()) {
-            let end = start + variant.len();
-            if at_word_boundaries(&haystack.text, start, end) {
-                found.push(haystack.original_range(start, end));
+    variants
+}
+
+/// A regular expression for a quote with elisions or insertions, over folded text.
+fn pattern(parts: &[Part]) -> String {
+    let mut pattern = String::new();
+    let last = parts.len() - 1;
+    for (index, part) in parts.iter().enumerate() {
+        match part {
+            Part::Words(words) => {
+                let mut chars = words.chars();
+                let first = chars.next().unwrap_or(' ');
+                if index == 0 {
+                    if first.is_alphanumeric() {
+                        pattern.push_str(r"\b");
+                    }
+                    let both: String = first.to_lowercase().chain(first.to_uppercase()).collect();
+                    pattern.push_str(&format!("[{}]", regex::escape(&both)));
+                    pattern.push_str(&regex::escape(chars.as_str()));
+                } else {
+                    pattern.push_str(&regex::escape(words));
+                }
+                if index == last && words.chars().next_back().is_some_and(char::is_alphanumeric) {
+                    pattern.push_str(r"\b");
+                }
+            }
+            Part::Elision => {
+                pattern.push_str(&format!(r"(?:\s?\b.{{0,{MAX_ELISION_CHARS}}}?\b\s?|\s)"))
+            }
+            // At either end an insertion may stand for no words, so it constrains nothing.
+            Part::Insertion if index == 0 || index == last => {}
+            Part::Insertion => {
+                pattern.push_str(&format!(r"\s(?:[^\s]+\s){{0,{MAX_INSERTION_WORDS}}}"))
             }
         }
     }
-    found.sort_by_key(|r| r.start());
-    found.dedup();
-    found
+    pattern
+}
+
+/// Whether a match runs into another paragraph: over a blank line, or a line break after a sentence end.
+fn crosses_paragraph(original: &str) -> bool {
+    let lines: Vec<&str> = original.split('\n').collect();
+    lines[..lines.len() - 1].iter().any(|line| {
+        let line = line.trim_end();
+        line.is_empty() || line.ends_with(['.', '!', '?', '"', '\u{201D}'])
+    })
 }
 
 /// Where typed words (a quote being written) start in `text[within]`: like [`find_all`], but the last word
@@ -298,6 +472,90 @@ mod tests {
     fn words_are_not_cut() {
         assert_eq!(find("an illegal war", "legal war"), Vec::<&str>::new());
         assert_eq!(find("an illegal war", "illegal war"), vec!["illegal war"]);
+    }
+
+    #[test]
+    fn dashes_and_their_spacing_are_the_same() {
+        assert_eq!(
+            find(
+                "from early\u{2013} to mid\u{2014}October",
+                "early - to mid-October"
+            ),
+            vec!["early\u{2013} to mid\u{2014}October"]
+        );
+        assert_eq!(
+            find("the group \u{2014} which", "the group-which"),
+            vec!["the group \u{2014} which"]
+        );
+    }
+
+    #[test]
+    fn compatibility_forms_soft_hyphens_and_non_breaking_spaces() {
+        assert_eq!(
+            find("an of\u{FB01}ce re\u{00AD}opened", "an office reopened"),
+            vec!["an of\u{FB01}ce re\u{00AD}opened"]
+        );
+        assert_eq!(
+            find("100\u{00A0}million dollars", "100 million dollars"),
+            vec!["100\u{00A0}million dollars"]
+        );
+        assert_eq!(
+            find("caf\u{00E9} society", "cafe\u{0301} society"),
+            vec!["caf\u{00E9} society"]
+        );
+    }
+
+    #[test]
+    fn an_elision_matches_words_left_out_within_a_paragraph() {
+        let text = "Wagner is searching around the world for arms suppliers, he said.\nIn other news the port closed.";
+        assert_eq!(
+            find(text, "Wagner is searching ... for arms suppliers"),
+            vec!["Wagner is searching around the world for arms suppliers"]
+        );
+        assert_eq!(
+            find(text, "searching \u{2026} arms"),
+            vec!["searching around the world for arms"]
+        );
+        assert_eq!(
+            find(text, "Wagner is searching... arms suppliers"),
+            vec!["Wagner is searching around the world for arms suppliers"]
+        );
+        assert_eq!(
+            find(text, "he said ... the port closed"),
+            Vec::<&str>::new(),
+            "not across paragraphs"
+        );
+        assert_eq!(
+            find(text, "arms ... Wagner"),
+            Vec::<&str>::new(),
+            "in order"
+        );
+    }
+
+    #[test]
+    fn an_insertion_matches_a_few_words_or_none() {
+        let text = "Kirby said the Wagner group is spending more than $100 million each month.";
+        assert_eq!(
+            find(text, "[the group] is spending more than $100 million"),
+            vec!["is spending more than $100 million"]
+        );
+        assert_eq!(
+            find(text, "the [mercenary] group is spending"),
+            vec!["the Wagner group is spending"]
+        );
+        assert_eq!(
+            find(text, "the [one two three four five six seven] month"),
+            Vec::<&str>::new(),
+            "at most six words"
+        );
+        assert_eq!(
+            find(text, "Kirby said [that] the Wagner group"),
+            vec!["Kirby said the Wagner group"]
+        );
+        assert_eq!(
+            find(text, "more than $100 million [a month]"),
+            vec!["more than $100 million"]
+        );
     }
 
     #[test]
