@@ -2,8 +2,10 @@
 //! one message (the editor and `marginalia check` show the same words), a range, and the fixes that apply.
 
 use super::Note;
-use crate::corpus::{Corpus, quotes, shorten};
+use crate::corpus::quotes::{self, NearMiss};
+use crate::corpus::{Corpus, Source, shorten};
 use crate::markup::{CitationKind, CiteItem, Quote, write_id};
+use crate::text::PositionEncoding;
 use crate::text::TextRange;
 
 /// One problem in a note.
@@ -32,6 +34,8 @@ pub enum DiagnosticKind {
     UnknownEntity,
     /// Markup that cannot be understood.
     MalformedCitation,
+    /// A quotation in the prose whose words are in an article that is not cited for it.
+    UncitedQuote,
 }
 
 impl DiagnosticKind {
@@ -42,6 +46,7 @@ impl DiagnosticKind {
             DiagnosticKind::QuoteNotFound => "quote-not-found",
             DiagnosticKind::UnknownEntity => "unknown-entity",
             DiagnosticKind::MalformedCitation => "malformed-citation",
+            DiagnosticKind::UncitedQuote => "uncited-quote",
         }
     }
 }
@@ -53,6 +58,8 @@ pub enum Severity {
     Error,
     /// Probably a mistake, but the note may be right: `check` passes.
     Warning,
+    /// A suggestion: nothing is wrong.
+    Hint,
 }
 
 impl Severity {
@@ -61,6 +68,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Hint => "hint",
         }
     }
 }
@@ -138,8 +146,53 @@ pub(super) fn diagnostics(corpus: &Corpus, note: &Note) -> Vec<Diagnostic> {
                 .collect(),
         });
     }
+    for quote in &syntax.plain_quotes {
+        found.extend(uncited_quote(corpus, quote));
+    }
     found.sort_by_key(|d| (d.range.start(), d.range.end()));
     found
+}
+
+/// The fewest words a prose quotation needs before marginalia looks for its source.
+const MIN_UNCITED_QUOTE_WORDS: usize = 5;
+
+fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
+    if quote.text.split_whitespace().count() < MIN_UNCITED_QUOTE_WORDS {
+        return None;
+    }
+    let found = corpus.find_quote(&quote.text, 3);
+    let (source, _) = found.first()?;
+    let words = collapse_whitespace(&quote.text);
+    let others: Vec<String> = found[1..]
+        .iter()
+        .map(|(s, _)| format!("`{}`", s.id))
+        .collect();
+    let mut message = format!("these words are in `{}`; cite it", source.id);
+    if !others.is_empty() {
+        message += &format!(" (also in {})", others.join(", "));
+    }
+    let fixes = found
+        .iter()
+        .map(|(source, _)| {
+            let citation = format!(" [@{}, \"{words}\"]", write_id(&source.id));
+            Fix::replace(
+                format!(
+                    "Cite [@{}, \"{}\"]",
+                    source.id,
+                    crate::corpus::shorten(&words, 40)
+                ),
+                TextRange::empty(quote.range.end()),
+                &citation,
+            )
+        })
+        .collect();
+    Some(Diagnostic {
+        range: quote.text_range,
+        kind: DiagnosticKind::UncitedQuote,
+        severity: Severity::Hint,
+        message,
+        fixes,
+    })
 }
 
 fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
@@ -164,42 +217,94 @@ fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
     if quote.text.trim().is_empty() {
         return None;
     }
-    if !quotes::find_all(&source.text, source.body, &quote.text).is_empty() {
+    if quotes::QuotePattern::new(&quote.text)
+        .is_none_or(|pattern| pattern.is_in(&source.text, source.body))
+    {
         return None;
     }
     Some(quote_not_found(corpus, source, item, quote))
 }
 
-fn quote_not_found(
-    _corpus: &Corpus,
-    source: &crate::corpus::Source,
-    item: &CiteItem,
-    quote: &Quote,
-) -> Diagnostic {
-    let near_miss = quotes::closest(&source.text, source.body, &quote.text);
-    let message = match &near_miss {
-        Some(miss) => {
-            let passage = collapse_whitespace(&source.text[miss.range]);
-            format!(
-                "quote not found in `{}`; closest passage ({:.0}% similar): \u{201C}{}\u{201D}",
-                item.id,
+/// Two near misses this close in similarity are both named: the note may mean either.
+const AMBIGUITY: f64 = 0.02;
+
+fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Quote) -> Diagnostic {
+    let misses = quotes::closest_passages(&source.text, source.body, &quote.text, 3);
+    let best = misses.first();
+    let candidates: Vec<&NearMiss> = misses
+        .iter()
+        .filter(|m| best.is_some_and(|b| b.similarity - m.similarity <= AMBIGUITY))
+        .collect();
+    let passage = |miss: &NearMiss| collapse_whitespace(&source.text[miss.range]);
+    let mut message = format!("quote not found in `{}`", item.id);
+    match candidates.as_slice() {
+        [] => message += ", nor anything close to it",
+        [miss] => {
+            let differences = quotes::differences(&quote.text, &passage(miss));
+            if (1..=3).contains(&differences.len()) {
+                let explained: Vec<String> = differences.iter().map(ToString::to_string).collect();
+                message += &format!(": {}", explained.join(", "));
+            }
+            message += &format!(
+                "; closest passage ({:.0}% similar): \u{201C}{}\u{201D}",
                 (miss.similarity * 100.0).floor(),
-                shorten(&passage, 160)
-            )
+                shorten(&passage(miss), 160)
+            );
         }
-        None => format!("quote not found in `{}`, nor anything close to it", item.id),
-    };
-    let fixes = near_miss
-        .map(|miss| {
-            let exact_words = collapse_whitespace(&source.text[miss.range]);
+        several => {
+            let index = source.line_index();
+            let named: Vec<String> = several
+                .iter()
+                .map(|miss| {
+                    let line = index
+                        .line_col(&source.text, miss.range.start(), PositionEncoding::Utf32)
+                        .line
+                        + 1;
+                    format!(
+                        "\u{201C}{}\u{201D} (line {line})",
+                        shorten(&passage(miss), 80)
+                    )
+                })
+                .collect();
+            message += &format!(
+                "; {} passages are equally close ({:.0}% similar): {}",
+                several.len(),
+                (several[0].similarity * 100.0).floor(),
+                named.join(", ")
+            );
+        }
+    }
+    let elsewhere: Vec<&Source> = corpus
+        .find_quote(&quote.text, 4)
+        .into_iter()
+        .map(|(other, _)| other)
+        .filter(|other| other.id != source.id)
+        .take(3)
+        .collect();
+    if let Some(other) = elsewhere.first() {
+        message += &format!("; the exact words are in `{}`", other.id);
+    }
+    let mut fixes: Vec<Fix> = elsewhere
+        .iter()
+        .map(|other| {
             Fix::replace(
-                "Replace with the article's exact words".to_string(),
-                quote.text_range,
-                &exact_words,
+                format!("Cite [@{}] instead", other.id),
+                item.id_range,
+                &write_id(&other.id),
             )
         })
-        .into_iter()
         .collect();
+    fixes.extend(candidates.iter().map(|miss| {
+        let label = if candidates.len() == 1 {
+            "Replace with the article's exact words".to_string()
+        } else {
+            format!(
+                "Replace with \u{201C}{}\u{201D}",
+                shorten(&passage(miss), 60)
+            )
+        };
+        Fix::replace(label, quote.text_range, &passage(miss))
+    }));
     Diagnostic {
         range: quote.text_range,
         kind: DiagnosticKind::QuoteNotFound,
@@ -282,8 +387,45 @@ Later [@harbour-strik] and [@zzz].
         check(&format!(
             "{ARTICLE}//- notes/week.md
 [@harbour-strike, \"the strike will last until Friday\"] [@harbour-strike, \"entirely unrelated words\"]
-                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `harbour-strike`; closest passage (91% similar): “the strike would last until Friday”
+                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `harbour-strike`: “will” should be “would”; closest passage (91% similar): “the strike would last until Friday”
                                                                           ^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `harbour-strike`, nor anything close to it
+"
+        ));
+    }
+
+    #[test]
+    fn a_quote_found_in_another_article_offers_to_cite_it() {
+        check(&format!(
+            "{ARTICLE}//- sources/harvest.txt
+Grain harvest falls for a third year in the valley.
+//- notes/week.md
+[@harbour-strike, \"Grain harvest falls for a third year\"]
+                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `harbour-strike`, nor anything close to it; the exact words are in `harvest`
+"
+        ));
+    }
+
+    #[test]
+    fn equally_close_passages_are_all_named() {
+        check(
+            r#"
+//- sources/minutes.txt
+The council voted to close the east library.
+Later the council voted to close the west library.
+//- notes/week.md
+[@minutes, "the council voted to close the north library"]
+            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `minutes`; 2 passages are equally close (90% similar): “The council voted to close the east library” (line 1), “the council voted to close the west library” (line 2)
+"#,
+        );
+    }
+
+    #[test]
+    fn a_prose_quotation_from_an_article_gets_a_hint_to_cite_it() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+She said “the strike would last until Friday” and “nothing else here matters much”.
+          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[uncited-quote]: these words are in `harbour-strike`; cite it
+Cited: “the strike would last until Friday” [@harbour-strike]; short: “until Friday”.
 "
         ));
     }

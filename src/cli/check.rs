@@ -343,6 +343,7 @@ fn diagnostic_report(file: usize, diagnostic: &Diagnostic) -> Report<usize> {
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
+        Severity::Hint => ReportSeverity::Help,
     };
     let notes = diagnostic
         .fixes

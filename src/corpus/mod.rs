@@ -4,6 +4,7 @@
 //! corpus that shares every unchanged article (`Arc<Source>`), so a snapshot stays valid while the next is built.
 
 pub mod entities;
+pub mod passages;
 pub mod quotes;
 mod sentences;
 mod source;
@@ -11,6 +12,8 @@ mod source;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use crate::text::TextRange;
 
 pub use entities::{
     ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides,
@@ -25,6 +28,7 @@ pub struct Corpus {
     entities: EntityIndex,
     overrides: EntityOverrides,
     word_stats: entities::WordStats,
+    passages: passages::PassageIndex,
 }
 
 /// A problem with the set of articles as a whole.
@@ -83,13 +87,17 @@ impl Corpus {
             by_id.insert(source.id.clone(), kept.len());
             kept.push(source);
         }
-        let entities = entities::build_index(&kept, &word_stats, &overrides);
+        let (entities, passages) = rayon::join(
+            || entities::build_index(&kept, &word_stats, &overrides),
+            || passages::PassageIndex::build(&kept),
+        );
         let corpus = Corpus {
             sources: kept,
             by_id,
             entities,
             overrides,
             word_stats,
+            passages,
         };
         (corpus, problems)
     }
@@ -163,6 +171,61 @@ impl Corpus {
     /// The entity name or alias closest to a misspelt one, if one is close enough.
     pub fn closest_entity_name(&self, name: &str) -> Option<&str> {
         closest(name, self.entities.iter().flat_map(|e| e.names()))
+    }
+
+    /// The articles that contain `quote` exactly, with every place in each, the most likely first.
+    ///
+    /// Quotes of five words or more are always found; shorter ones are found when they share an indexed
+    /// shingle (see `passages`).
+    pub fn find_quote(&self, quote: &str, limit: usize) -> Vec<(&Source, Vec<TextRange>)> {
+        /// Candidates verified against their text, at most.
+        const MAX_VERIFIED: usize = 64;
+        let Some(pattern) = quotes::QuotePattern::new(quote) else {
+            return Vec::new();
+        };
+        self.passages
+            .candidates(&pattern.folded)
+            .into_iter()
+            .take(MAX_VERIFIED)
+            .filter_map(|(index, _)| {
+                let source = self.source_at(index);
+                let found = pattern.find_all(
+                    &quotes::Folded::new(&source.text, source.body),
+                    &source.text,
+                );
+                (!found.is_empty()).then_some((source, found))
+            })
+            .take(limit)
+            .collect()
+    }
+
+    /// The passages of the corpus closest to `quote`, best first: one per article, among the articles that share
+    /// the most words with it.
+    pub fn closest_passages(&self, quote: &str, limit: usize) -> Vec<(&Source, quotes::NearMiss)> {
+        /// Articles compared in full, at most.
+        const MAX_COMPARED: usize = 16;
+        let Some(pattern) = quotes::QuotePattern::new(quote) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(&Source, quotes::NearMiss)> = self
+            .passages
+            .candidates(&pattern.folded)
+            .into_iter()
+            .take(MAX_COMPARED)
+            .filter_map(|(index, _)| {
+                let source = self.source_at(index);
+                quotes::closest(&source.text, source.body, &pattern.folded)
+                    .map(|miss| (source, miss))
+            })
+            .collect();
+        found.sort_by(|a, b| b.1.similarity.total_cmp(&a.1.similarity));
+        found.truncate(limit);
+        found
+    }
+
+    /// The memory taken by the passage index, in bytes.
+    pub fn passage_index_bytes(&self) -> usize {
+        self.passages.bytes()
     }
 
     /// The total size of the article texts in bytes.

@@ -329,44 +329,64 @@ pub struct NearMiss {
 }
 
 /// The most similar passage to `quote` in `text[within]` (edit distance, ignoring case), if any is at least half alike.
-///
-/// The cost is the product of the two lengths; quotes longer than `MAX_QUOTE_CHARS` are cut for the search.
 pub fn closest(text: &str, within: TextRange, quote: &str) -> Option<NearMiss> {
+    closest_passages(text, within, quote, 1).into_iter().next()
+}
+
+/// Up to `limit` passages of `text[within]` similar to `quote`, best first, none overlapping another.
+///
+/// The cost is the product of the two lengths for each passage; quotes longer than `MAX_QUOTE_CHARS` are cut for
+/// the search.
+pub fn closest_passages(text: &str, within: TextRange, quote: &str, limit: usize) -> Vec<NearMiss> {
     const MAX_QUOTE_CHARS: usize = 400;
-    let needle: Vec<char> = fold_quote(quote)
+    let cleaned = ELISION.replace_all(quote, " ");
+    let needle: Vec<char> = fold_quote(&cleaned)
         .to_lowercase()
         .chars()
         .take(MAX_QUOTE_CHARS)
         .collect();
     if needle.is_empty() {
-        return None;
+        return Vec::new();
     }
     let haystack = Folded::new(text, within);
     // Lowercasing can change lengths; keep the byte offset of each char to map back.
     let mut hay_chars: Vec<char> = Vec::with_capacity(haystack.text.len());
     let mut hay_offsets: Vec<usize> = Vec::with_capacity(haystack.text.len() + 1);
     for (at, c) in haystack.text.char_indices() {
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        hay_chars.push(lower);
+        hay_chars.push(c.to_lowercase().next().unwrap_or(c));
         hay_offsets.push(at);
     }
     hay_offsets.push(haystack.text.len());
-    let (end, _) = best_end(&hay_chars, &needle)?;
-    let start = best_start(&hay_chars[..end], &needle);
-    let (start, end) = widen_to_words(&hay_chars, start, end);
-    // The similarity is measured against the whole words shown, not the cut the alignment found.
-    let passage: String = hay_chars[start..end].iter().collect();
-    let quote: String = needle.iter().collect();
-    let distance = strsim::levenshtein(&quote, &passage);
-    let similarity = 1.0 - distance as f64 / needle.len().max(end - start) as f64;
-    if similarity < 0.5 {
-        return None;
+    let quote_text: String = needle.iter().collect();
+    let mut found = Vec::new();
+    let mut masked = hay_chars.clone();
+    while found.len() < limit {
+        let Some((end, _)) = best_end(&masked, &needle) else {
+            break;
+        };
+        let start = best_start(&masked[..end], &needle);
+        let (start, end) = widen_to_words(&hay_chars, start, end);
+        if start >= end || masked[start..end].contains(&MASK) {
+            break;
+        }
+        // The similarity is measured against the whole words shown, not the cut the alignment found.
+        let passage: String = hay_chars[start..end].iter().collect();
+        let distance = strsim::levenshtein(&quote_text, &passage);
+        let similarity = 1.0 - distance as f64 / needle.len().max(end - start) as f64;
+        if similarity < 0.5 {
+            break;
+        }
+        found.push(NearMiss {
+            range: haystack.original_range(hay_offsets[start], hay_offsets[end]),
+            similarity,
+        });
+        masked[start..end].fill(MASK);
     }
-    Some(NearMiss {
-        range: haystack.original_range(hay_offsets[start], hay_offsets[end]),
-        similarity,
-    })
+    found
 }
+
+/// Stands for text already given as a near miss, so that the next search finds another passage.
+const MASK: char = '\u{0}';
 
 /// Semi-global edit distance: the end (exclusive) in `hay` of the best match of `needle`, and its distance.
 fn best_end(hay: &[char], needle: &[char]) -> Option<(usize, usize)> {
@@ -429,6 +449,118 @@ fn widen_to_words(hay: &[char], mut start: usize, mut end: usize) -> (usize, usi
         end -= 1;
     }
     (start, end)
+}
+
+/// One way a quote differs from the closest passage of the article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Difference {
+    /// The quote has other words where the article has these.
+    Changed {
+        /// The words in the quote.
+        quote: String,
+        /// The words in the article.
+        article: String,
+    },
+    /// A misspelt word: one or two letters differ.
+    Typo {
+        /// The word in the quote.
+        quote: String,
+        /// The word in the article.
+        article: String,
+    },
+    /// The article has these words, which the quote leaves out.
+    Missing(String),
+    /// The quote has these words, which the article does not.
+    Extra(String),
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::Changed { quote, article } => write!(
+                f,
+                "\u{201C}{quote}\u{201D} should be \u{201C}{article}\u{201D}"
+            ),
+            Difference::Typo { quote, article } => write!(
+                f,
+                "typo: \u{201C}{quote}\u{201D} for \u{201C}{article}\u{201D}"
+            ),
+            Difference::Missing(words) => write!(f, "\u{201C}{words}\u{201D} is missing"),
+            Difference::Extra(words) => write!(f, "\u{201C}{words}\u{201D} is not in the article"),
+        }
+    }
+}
+
+/// What differs between a quote and a passage, word by word (longest common subsequence of words).
+pub fn differences(quote: &str, passage: &str) -> Vec<Difference> {
+    let fold = |text: &str| {
+        fold_quote(text)
+            .split(' ')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (fold(quote), fold(passage));
+    let key = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    // lengths[i][j]: the LCS length of a[i..] and b[j..].
+    let mut lengths = vec![vec![0u16; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lengths[i][j] = if key(&a[i]) == key(&b[j]) {
+                lengths[i + 1][j + 1] + 1
+            } else {
+                lengths[i + 1][j].max(lengths[i][j + 1])
+            };
+        }
+    }
+    let mut differences = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let (mut only_quote, mut only_article): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let mut flush = |only_quote: &mut Vec<&str>, only_article: &mut Vec<&str>| {
+        let (q, p) = (only_quote.join(" "), only_article.join(" "));
+        match (q.is_empty(), p.is_empty()) {
+            (true, true) => {}
+            (false, true) => differences.push(Difference::Extra(q)),
+            (true, false) => differences.push(Difference::Missing(p)),
+            (false, false)
+                if only_quote.len() == 1 && only_article.len() == 1 && is_typo(&q, &p) =>
+            {
+                differences.push(Difference::Typo {
+                    quote: q,
+                    article: p,
+                })
+            }
+            (false, false) => differences.push(Difference::Changed {
+                quote: q,
+                article: p,
+            }),
+        }
+        only_quote.clear();
+        only_article.clear();
+    };
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && key(&a[i]) == key(&b[j]) {
+            flush(&mut only_quote, &mut only_article);
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lengths[i][j + 1] >= lengths[i + 1][j]) {
+            only_article.push(&b[j]);
+            j += 1;
+        } else {
+            only_quote.push(&a[i]);
+            i += 1;
+        }
+    }
+    flush(&mut only_quote, &mut only_article);
+    differences
+}
+
+/// Whether two words differ by a slip of the keyboard: at most two edits, and not shorter than four letters.
+fn is_typo(quote: &str, article: &str) -> bool {
+    quote.chars().count() >= 4
+        && strsim::damerau_levenshtein(&quote.to_lowercase(), &article.to_lowercase()) <= 2
 }
 
 #[cfg(test)]
@@ -561,6 +693,36 @@ mod tests {
     #[test]
     fn every_occurrence_is_found() {
         assert_eq!(find("no, no and no", "no").len(), 3);
+    }
+
+    #[test]
+    fn differences_name_the_changed_missing_and_extra_words() {
+        let show = |quote: &str, passage: &str| {
+            differences(quote, passage)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            show("the strike will last", "the strike would last"),
+            vec!["\u{201C}will\u{201D} should be \u{201C}would\u{201D}"]
+        );
+        assert_eq!(
+            show("reopened talks", "reopened the talks"),
+            vec!["\u{201C}the\u{201D} is missing"]
+        );
+        assert_eq!(
+            show("a very reckless gamble", "a reckless gamble"),
+            vec!["\u{201C}very\u{201D} is not in the article"]
+        );
+        assert_eq!(
+            show("a reckles gamble", "a reckless gamble"),
+            vec!["typo: \u{201C}reckles\u{201D} for \u{201C}reckless\u{201D}"]
+        );
+        assert_eq!(
+            show("We will not, be moved", "we will not be moved"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -83,6 +83,7 @@ pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::
         severity: Some(match diagnostic.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(
             diagnostic.kind.code().to_string(),

@@ -23,6 +23,8 @@ pub struct NoteSyntax {
     pub errors: Vec<SyntaxError>,
     /// Code spans, code blocks, HTML and front matter: ranges where markup means nothing.
     pub ignored: Vec<TextRange>,
+    /// Quotations in the prose (“…” or "…", on one line) with no citation right after them.
+    pub plain_quotes: Vec<Quote>,
 }
 
 /// One citation: a bracket with one or more items, or a bare in-text `@id`.
@@ -143,7 +145,45 @@ impl SyntaxErrorKind {
 /// Parses the citation markup of a Markdown note.
 pub fn parse(text: &str) -> NoteSyntax {
     let ignored = code::ignored_ranges(text);
-    scanner::scan(text, ignored)
+    let mut syntax = scanner::scan(text, ignored);
+    syntax.plain_quotes = plain_quotes(text, &syntax);
+    syntax
+}
+
+/// Quotations in running text that no citation follows: candidates for "which article said this?".
+fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
+    static PLAIN_QUOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new("[\"\u{201C}]([^\"\u{201C}\u{201D}\n\\[\\]]{1,600}?)[\"\u{201D}]")
+            .expect("valid regex")
+    });
+    let inside = |range: TextRange| {
+        syntax
+            .ignored
+            .iter()
+            .chain(syntax.citations.iter().map(|c| &c.range))
+            .chain(syntax.mentions.iter().map(|m| &m.range))
+            .any(|other| {
+                other
+                    .intersect(range)
+                    .is_some_and(|common| !common.is_empty())
+            })
+    };
+    PLAIN_QUOTE
+        .captures_iter(text)
+        .filter_map(|captures| {
+            let whole = captures.get(0)?;
+            let words = captures.get(1)?;
+            let range = crate::text::range(whole.start(), whole.end());
+            let cited = text[whole.end()..]
+                .trim_start_matches([' ', '\t', ',', '.'])
+                .starts_with("[@");
+            (!cited && !inside(range)).then(|| Quote {
+                text: words.as_str().to_string(),
+                text_range: crate::text::range(words.start(), words.end()),
+                range,
+            })
+        })
+        .collect()
 }
 
 impl NoteSyntax {
