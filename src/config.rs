@@ -85,9 +85,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| ConfigError {
             message: error.message().trim_end_matches('\n').to_string(),
-            range: error
-                .span()
-                .map_or(range(0, 0), |span| range(span.start, span.end)),
+            range: error.span().map_or(range(0, 0), |span| range(span.start, span.end)),
         })?;
         let mut config = Config::default();
         if let Some(sources) = raw.sources {
@@ -130,11 +128,7 @@ impl Config {
                     })?)
                 }
             };
-            config.entities.entities.push(ConfiguredEntity {
-                name,
-                kind,
-                aliases: entity.aliases,
-            });
+            config.entities.entities.push(ConfiguredEntity { name, kind, aliases: entity.aliases });
         }
         Ok(config)
     }
@@ -167,29 +161,19 @@ aliases = ["Wagner"]
         assert_eq!(config.sources, vec!["articles"]);
         assert_eq!(config.notes, vec!["notes/**/*.md"]);
         assert_eq!(config.entities.hide, vec!["Follow Us"]);
-        assert_eq!(
-            config.entities.entities[0].kind,
-            Some(EntityKind::Organisation)
-        );
+        assert_eq!(config.entities.entities[0].kind, Some(EntityKind::Organisation));
     }
 
     #[test]
     fn errors_point_at_the_problem() {
         let text = "sources = [\"a\"]\n[[entity]]\nname = \"X\"\ntype = \"planet\"\n";
         let error = Config::parse(text).unwrap_err();
-        assert_eq!(
-            error.message,
-            "unknown entity type `planet`: expected one of person, organisation, place, other"
-        );
+        assert_eq!(error.message, "unknown entity type `planet`: expected one of person, organisation, place, other");
         assert_eq!(&text[error.range], "\"planet\"");
 
         let text = "sourcs = [\"a\"]\n";
         let error = Config::parse(text).unwrap_err();
-        assert!(
-            error.message.contains("unknown field `sourcs`"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("unknown field `sourcs`"), "{}", error.message);
         assert_eq!(&text[error.range], "sourcs");
     }
 }

@@ -56,17 +56,11 @@ impl Fixture {
         for line in fixture.lines() {
             if let Some(path) = line.strip_prefix("//- ") {
                 finish(current.take(), &mut lines_of_current, &mut result);
-                current = Some(FixtureFile {
-                    path: path.trim().to_string(),
-                    text: String::new(),
-                });
+                current = Some(FixtureFile { path: path.trim().to_string(), text: String::new() });
                 continue;
             }
             if current.is_none() {
-                current = Some(FixtureFile {
-                    path: "note.md".to_string(),
-                    text: String::new(),
-                });
+                current = Some(FixtureFile { path: "note.md".to_string(), text: String::new() });
             }
             let file_index = result.files.len();
             if let Some((start_col, width, label)) = annotation(line) {
@@ -75,9 +69,7 @@ impl Fixture {
                 let above = lines_of_current.last().map(String::as_str).unwrap_or("");
                 let start = line_start + byte_of_char(above, start_col);
                 let end = line_start + byte_of_char(above, start_col + width);
-                result
-                    .annotations
-                    .push((file_index, range(start, end), label.to_string()));
+                result.annotations.push((file_index, range(start, end), label.to_string()));
                 continue;
             }
             let mut line = line.to_string();
@@ -135,19 +127,14 @@ pub fn annotate(text: &str, annotations: &[(TextRange, String)]) -> String {
         let line_end = line_start + content.len();
         for (r, label) in &sorted {
             let start = usize::from(r.start());
-            let on_this_line =
-                start >= line_start && (start < line_end || (start == line_end && r.is_empty()));
-            let at_empty_end =
-                start == line_end && !r.is_empty() && start == line_start + line.len();
+            let on_this_line = start >= line_start && (start < line_end || (start == line_end && r.is_empty()));
+            let at_empty_end = start == line_end && !r.is_empty() && start == line_start + line.len();
             if !on_this_line && !at_empty_end {
                 continue;
             }
             let end = usize::from(r.end()).min(line_end).max(start);
             let col = content[..start - line_start].chars().count();
-            let width = content[start - line_start..end - line_start]
-                .chars()
-                .count()
-                .max(1);
+            let width = content[start - line_start..end - line_start].chars().count().max(1);
             out.push_str(&" ".repeat(col));
             out.push_str(&"^".repeat(width));
             if !label.is_empty() {
@@ -181,22 +168,13 @@ See [@a$0].
         assert_eq!(fixture.files[0].text, "Alpha beta.\n");
         assert_eq!(fixture.files[1].text, "See [@a].\n");
         assert_eq!(fixture.cursor, Some((1, size(7))));
-        assert_eq!(
-            fixture.annotations,
-            vec![(1, range(5, 6), "the id".to_string())]
-        );
+        assert_eq!(fixture.annotations, vec![(1, range(5, 6), "the id".to_string())]);
     }
 
     #[test]
     fn annotate_inverts_parse() {
         let text = "one two\nthree\n";
-        let annotated = annotate(
-            text,
-            &[
-                (range(4, 7), "second".into()),
-                (range(8, 13), "third".into()),
-            ],
-        );
+        let annotated = annotate(text, &[(range(4, 7), "second".into()), (range(8, 13), "third".into())]);
         assert_eq!(annotated, "one two\n    ^^^ second\nthree\n^^^^^ third\n");
     }
 }

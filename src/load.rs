@@ -61,44 +61,26 @@ impl Workspace {
         let (config, problem) = match std::fs::read_to_string(&config_path) {
             Ok(text) => match Config::parse(&text) {
                 Ok(config) => (config, None),
-                Err(error) => (
-                    Config::default(),
-                    Some(config_problem(&config_path, &text, &error)),
-                ),
+                Err(error) => (Config::default(), Some(config_problem(&config_path, &text, &error))),
             },
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => (Config::default(), None),
-            Err(error) => (
-                Config::default(),
-                Some(LoadProblem::Unreadable {
-                    path: config_path,
-                    message: error.to_string(),
-                }),
-            ),
+            Err(error) => {
+                (Config::default(), Some(LoadProblem::Unreadable { path: config_path, message: error.to_string() }))
+            }
         };
         (Workspace::with_config(root, config), problem)
     }
 
     /// The workspace at `root` with the given configuration.
     pub fn with_config(root: &Path, config: Config) -> Workspace {
-        let sources = glob_set(
-            config
-                .sources
-                .iter()
-                .flat_map(|pattern| source_globs(pattern)),
-        );
+        let sources = glob_set(config.sources.iter().flat_map(|pattern| source_globs(pattern)));
         let notes = glob_set(config.notes.iter().cloned());
-        Workspace {
-            root: root.to_path_buf(),
-            config,
-            sources,
-            notes,
-        }
+        Workspace { root: root.to_path_buf(), config, sources, notes }
     }
 
     /// Whether `path` is an article of this workspace.
     pub fn is_source(&self, path: &Path) -> bool {
-        path.strip_prefix(&self.root)
-            .is_ok_and(|relative| self.sources.is_match(relative))
+        path.strip_prefix(&self.root).is_ok_and(|relative| self.sources.is_match(relative))
     }
 
     /// Whether `path` is a note of this workspace (articles never are).
@@ -144,10 +126,7 @@ impl Workspace {
 
 /// Reads and indexes the articles at `paths`, in parallel, calling `on_each` after each file;
 /// unreadable ones are reported and skipped.
-pub fn read_sources(
-    paths: &[PathBuf],
-    on_each: &(dyn Fn() + Sync),
-) -> (Vec<Source>, Vec<LoadProblem>) {
+pub fn read_sources(paths: &[PathBuf], on_each: &(dyn Fn() + Sync)) -> (Vec<Source>, Vec<LoadProblem>) {
     let results: Vec<Result<Source, LoadProblem>> = paths
         .par_iter()
         .map(|path| {
@@ -170,33 +149,22 @@ pub fn read_sources(
 /// Reads and indexes one article; its id is the file stem.
 pub fn read_source(path: &Path) -> Result<Source, LoadProblem> {
     let text = read_text(path)?;
-    let id = path
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let id = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Source::new(id, path.to_path_buf(), text))
 }
 
 /// Reads a UTF-8 text file.
 pub fn read_text(path: &Path) -> Result<String, LoadProblem> {
-    let bytes = std::fs::read(path).map_err(|error| LoadProblem::Unreadable {
-        path: path.to_path_buf(),
-        message: error.to_string(),
-    })?;
-    String::from_utf8(bytes).map_err(|error| LoadProblem::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: error.utf8_error().valid_up_to(),
-    })
+    let bytes = std::fs::read(path)
+        .map_err(|error| LoadProblem::Unreadable { path: path.to_path_buf(), message: error.to_string() })?;
+    String::from_utf8(bytes)
+        .map_err(|error| LoadProblem::NotUtf8 { path: path.to_path_buf(), offset: error.utf8_error().valid_up_to() })
 }
 
 /// The workspace root for `start`: the nearest folder at or above it with `marginalia.toml`,
 /// else the nearest with a `sources` folder, else `start` itself (or its folder, for a file).
 pub fn find_root(start: &Path) -> PathBuf {
-    let start = if start.is_file() {
-        start.parent().unwrap_or(start)
-    } else {
-        start
-    };
+    let start = if start.is_file() { start.parent().unwrap_or(start) } else { start };
     let ancestors = || start.ancestors();
     ancestors()
         .find(|dir| dir.join(CONFIG_FILE).is_file())
@@ -228,11 +196,7 @@ fn glob_set(patterns: impl Iterator<Item = String>) -> GlobSet {
 
 fn config_problem(path: &Path, text: &str, error: &ConfigError) -> LoadProblem {
     let index = LineIndex::new(text);
-    let position = index.line_col(
-        text,
-        error.range.start(),
-        crate::text::PositionEncoding::Utf32,
-    );
+    let position = index.line_col(text, error.range.start(), crate::text::PositionEncoding::Utf32);
     LoadProblem::Config {
         path: path.to_path_buf(),
         line: position.line + 1,
@@ -256,15 +220,7 @@ mod tests {
     }
 
     fn relative(root: &Path, paths: Vec<PathBuf>) -> Vec<String> {
-        paths
-            .iter()
-            .map(|p| {
-                p.strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
-            .collect()
+        paths.iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/")).collect()
     }
 
     #[test]
@@ -279,30 +235,18 @@ mod tests {
         ]);
         let (workspace, problem) = Workspace::open(dir.path());
         assert_eq!(problem, None);
-        assert_eq!(
-            relative(dir.path(), workspace.source_paths()),
-            vec!["sources/a.txt", "sources/deep/b.md"]
-        );
-        assert_eq!(
-            relative(dir.path(), workspace.note_paths()),
-            vec!["README.md", "notes/n.md"]
-        );
+        assert_eq!(relative(dir.path(), workspace.source_paths()), vec!["sources/a.txt", "sources/deep/b.md"]);
+        assert_eq!(relative(dir.path(), workspace.note_paths()), vec!["README.md", "notes/n.md"]);
     }
 
     #[test]
     fn unreadable_and_non_utf8_files_are_reported_and_skipped() {
-        let dir = workspace(&[
-            ("sources/good.txt", b"Fine text."),
-            ("sources/bad.txt", b"caf\xe9"),
-        ]);
+        let dir = workspace(&[("sources/good.txt", b"Fine text."), ("sources/bad.txt", b"caf\xe9")]);
         let (workspace, _) = Workspace::open(dir.path());
         let (sources, problems) = workspace.read_sources();
         assert_eq!(sources.len(), 1);
         assert_eq!(sources[0].id, "good");
-        assert!(
-            matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 3, .. }]),
-            "{problems:?}"
-        );
+        assert!(matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 3, .. }]), "{problems:?}");
     }
 
     #[test]

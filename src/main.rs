@@ -33,6 +33,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
         color: ColorWhen,
     },
+    /// Find the articles that contain a passage: exact matches first, then near ones.
+    Find {
+        /// The words to look for.
+        words: String,
+        /// A workspace folder or a folder inside one [default: the current folder].
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// List the people, organisations and places found in the articles.
     Entities {
         /// A workspace folder or a folder inside one [default: the current folder].
@@ -53,9 +63,7 @@ fn main() -> anyhow::Result<()> {
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -69,16 +77,12 @@ fn run() -> anyhow::Result<()> {
             Args::command().print_help()?;
             Ok(())
         }
-        Some(Command::Check {
-            path,
-            format,
-            color,
-        }) => {
-            let code = cli::check::run(&CheckOptions {
-                path,
-                format,
-                color,
-            })?;
+        Some(Command::Check { path, format, color }) => {
+            let code = cli::check::run(&CheckOptions { path, format, color })?;
+            std::process::exit(code);
+        }
+        Some(Command::Find { words, path, format }) => {
+            let code = cli::find::run(&words, path, format)?;
             std::process::exit(code);
         }
         Some(Command::Entities { path, format }) => {
@@ -97,13 +101,8 @@ fn run_server() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(marginalia::lsp::serve(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-    ));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(marginalia::lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
     // A read of stdin may still be blocking a thread; do not wait for a byte that will never come.
     runtime.shutdown_background();
     Ok(())

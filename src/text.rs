@@ -47,18 +47,11 @@ impl LineIndex {
         let mut i = 0;
         while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
             let at = i + found;
-            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                at + 2
-            } else {
-                at + 1
-            };
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
             line_starts.push(size(next));
             i = next;
         }
-        LineIndex {
-            line_starts,
-            len: size(text.len()),
-        }
+        LineIndex { line_starts, len: size(text.len()) }
     }
 
     /// The number of lines; an empty text has one empty line.
@@ -71,11 +64,7 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(line as usize) else {
             return TextRange::empty(self.len);
         };
-        let end = self
-            .line_starts
-            .get(line as usize + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let end = self.line_starts.get(line as usize + 1).copied().unwrap_or(self.len);
         let content = &text[usize::from(start)..usize::from(end)];
         let trimmed = content.trim_end_matches(['\n', '\r']);
         TextRange::at(start, size(trimmed.len()))
@@ -89,10 +78,7 @@ impl LineIndex {
         let line_range = self.line_range(text, line as u32);
         // An offset inside a `\r\n` terminator is reported at the end of the line.
         let before = &text[usize::from(start)..usize::from(offset.min(line_range.end()))];
-        LineCol {
-            line: line as u32,
-            col: width(before.chars(), encoding),
-        }
+        LineCol { line: line as u32, col: width(before.chars(), encoding) }
     }
 
     /// The byte offset of `position`, clamped as the LSP specification asks.
@@ -102,25 +88,12 @@ impl LineIndex {
         }
         let line_range = self.line_range(text, position.line);
         let line_text = &text[line_range];
-        line_range.start()
-            + size(byte_len_of_columns(
-                line_text.chars(),
-                position.col,
-                encoding,
-            ))
+        line_range.start() + size(byte_len_of_columns(line_text.chars(), position.col, encoding))
     }
 
     /// Converts a byte range to a pair of line/column positions.
-    pub fn range(
-        &self,
-        text: &str,
-        range: TextRange,
-        encoding: PositionEncoding,
-    ) -> (LineCol, LineCol) {
-        (
-            self.line_col(text, range.start(), encoding),
-            self.line_col(text, range.end(), encoding),
-        )
+    pub fn range(&self, text: &str, range: TextRange, encoding: PositionEncoding) -> (LineCol, LineCol) {
+        (self.line_col(text, range.start(), encoding), self.line_col(text, range.end(), encoding))
     }
 }
 
@@ -149,11 +122,7 @@ fn char_width(c: char, encoding: PositionEncoding) -> u32 {
 }
 
 /// The bytes taken by the first `columns` columns of a line; a column inside a character stops before it.
-fn byte_len_of_columns(
-    chars: impl Iterator<Item = char>,
-    columns: u32,
-    encoding: PositionEncoding,
-) -> usize {
+fn byte_len_of_columns(chars: impl Iterator<Item = char>, columns: u32, encoding: PositionEncoding) -> usize {
     let mut seen = 0;
     let mut bytes = 0;
     for c in chars {
@@ -213,11 +182,7 @@ mod tests {
         ];
         for (text, offset, encoding, expected) in table {
             let index = LineIndex::new(text);
-            assert_eq!(
-                index.line_col(text, size(offset), encoding),
-                expected,
-                "{text:?} at {offset} in {encoding:?}"
-            );
+            assert_eq!(index.line_col(text, size(offset), encoding), expected, "{text:?} at {offset} in {encoding:?}");
         }
     }
 
@@ -263,9 +228,8 @@ mod tests {
                 let position = index.line_col(text, size(offset), encoding);
                 let back = index.offset(text, position, encoding);
                 // Offsets inside a line terminator come back at the end of their line.
-                let in_terminator = matches!(text.as_bytes()[offset], b'\n')
-                    && offset > 0
-                    && text.as_bytes()[offset - 1] == b'\r';
+                let in_terminator =
+                    matches!(text.as_bytes()[offset], b'\n') && offset > 0 && text.as_bytes()[offset - 1] == b'\r';
                 if !in_terminator {
                     assert_eq!(usize::from(back), offset, "{encoding:?} {offset}");
                 }

@@ -39,10 +39,7 @@ fn check_json_is_for_machines() {
 #[test]
 fn a_clean_note_passes() {
     let output = marginalia(&["check", "examples/research/notes/clean.md"], repo());
-    assert_eq!(
-        stdout(&output),
-        "checked 1 note against 3 articles (14 entities): no problems\n"
-    );
+    assert_eq!(stdout(&output), "checked 1 note against 3 articles (14 entities): no problems\n");
     assert_eq!(output.status.code(), Some(0));
 }
 
@@ -59,11 +56,7 @@ fn check_never_writes_a_file() {
 #[test]
 fn an_invalid_configuration_is_a_usage_error_with_its_location() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("marginalia.toml"),
-        "sources = [\"sources\"]\nnotes = 3\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("marginalia.toml"), "sources = [\"sources\"]\nnotes = 3\n").unwrap();
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output), @r"
     error: invalid configuration: invalid type: integer `3`, expected a sequence
@@ -80,10 +73,7 @@ fn an_invalid_configuration_is_a_usage_error_with_its_location() {
 #[test]
 fn usage_errors_exit_with_2() {
     let output = marginalia(&["check", "no/such/folder"], repo());
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "error: no such file or folder: no/such/folder\n"
-    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "error: no such file or folder: no/such/folder\n");
     assert_eq!(output.status.code(), Some(2));
     let output = marginalia(&["check", "--format", "xml"], repo());
     assert_eq!(output.status.code(), Some(2));
@@ -94,11 +84,7 @@ fn unreadable_articles_are_reported_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("sources")).unwrap();
     std::fs::write(dir.path().join("sources/latin1.txt"), b"caf\xe9 au lait\n").unwrap();
-    std::fs::write(
-        dir.path().join("sources/good.txt"),
-        "Dock workers walked out.\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("sources/good.txt"), "Dock workers walked out.\n").unwrap();
     std::fs::write(dir.path().join("note.md"), "[@good, \"walked out\"]\n").unwrap();
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output).replace(&*dir.path().to_string_lossy(), "<workspace>"), @r"
@@ -125,10 +111,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in walk(dir) {
-        files.push((
-            entry.to_string_lossy().into_owned(),
-            std::fs::read(&entry).unwrap(),
-        ));
+        files.push((entry.to_string_lossy().into_owned(), std::fs::read(&entry).unwrap()));
     }
     files.sort();
     files

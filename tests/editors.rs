@@ -16,9 +16,7 @@ use std::process::Command;
 /// The path of `program` on PATH, or `None` with the reason printed (a failure in CI).
 fn require(program: &str, install: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(program))
-            .find(|candidate| candidate.is_file())
+        std::env::split_paths(&paths).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
     });
     if found.is_none() {
         let reason = format!("`{program}` is not installed ({install})");
@@ -72,15 +70,12 @@ fn neovim_plugin_completes_hovers_jumps_and_reports() {
 
 #[test]
 fn vscode_extension_works_in_the_real_workbench() {
-    let e2e_dir = std::env::var_os("E2E_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("marginalia-e2e"));
+    let e2e_dir =
+        std::env::var_os("E2E_DIR").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("marginalia-e2e"));
     let code_server = e2e_dir.join("cs/node_modules/code-server/out/node/entry.js");
     if !code_server.is_file() || require("chromium", "apt-get install chromium").is_none() {
-        let reason = format!(
-            "code-server is not installed under {} (run editors/vscode/test/setup.sh)",
-            e2e_dir.display()
-        );
+        let reason =
+            format!("code-server is not installed under {} (run editors/vscode/test/setup.sh)", e2e_dir.display());
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("{reason}, and CI=true requires it");
         }
@@ -110,21 +105,14 @@ fn vscode_extension_works_in_the_real_workbench() {
 
 #[test]
 fn emacs_eglot_snippet_hovers_completes_and_reports() {
-    let Some(emacs) = require(
-        "emacs",
-        "apt-get install emacs-nox elpa-eglot elpa-markdown-mode",
-    ) else {
+    let Some(emacs) = require("emacs", "apt-get install emacs-nox elpa-eglot elpa-markdown-mode") else {
         return;
     };
     let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
         return;
     };
     // eglot finds the project through version control.
-    let git = Command::new("git")
-        .args(["init", "-q"])
-        .current_dir(workspace.path())
-        .status()
-        .unwrap();
+    let git = Command::new("git").args(["init", "-q"]).current_dir(workspace.path()).status().unwrap();
     assert!(git.success());
     let home = tempfile::tempdir().unwrap();
     let output = Command::new(emacs)

@@ -25,10 +25,7 @@ fn rust_files(dir: &str) -> Vec<PathBuf> {
 }
 
 fn relative(path: &Path) -> String {
-    path.strip_prefix(repo())
-        .unwrap()
-        .to_string_lossy()
-        .replace('\\', "/")
+    path.strip_prefix(repo()).unwrap().to_string_lossy().replace('\\', "/")
 }
 
 /// Files under `src/` that mention `needle` outside the allowed prefixes.
@@ -37,11 +34,7 @@ fn offenders(needle: &str, allowed: &[&str]) -> Vec<String> {
         .into_iter()
         .map(|p| relative(&p))
         .filter(|p| !allowed.iter().any(|a| p.starts_with(a)))
-        .filter(|p| {
-            std::fs::read_to_string(repo().join(p))
-                .unwrap()
-                .contains(needle)
-        })
+        .filter(|p| std::fs::read_to_string(repo().join(p)).unwrap().contains(needle))
         .collect()
 }
 
@@ -53,18 +46,12 @@ fn only_the_lsp_module_knows_the_protocol() {
 
 #[test]
 fn only_the_server_and_main_are_async() {
-    assert_eq!(
-        offenders("tokio", &["src/lsp/", "src/main.rs"]),
-        Vec::<String>::new()
-    );
+    assert_eq!(offenders("tokio", &["src/lsp/", "src/main.rs"]), Vec::<String>::new());
 }
 
 #[test]
 fn only_load_and_the_command_line_touch_the_disk() {
-    assert_eq!(
-        offenders("std::fs", &["src/load.rs", "src/cli/"]),
-        Vec::<String>::new()
-    );
+    assert_eq!(offenders("std::fs", &["src/load.rs", "src/cli/"]), Vec::<String>::new());
 }
 
 #[test]
@@ -78,11 +65,7 @@ fn every_file_says_what_it_is_for() {
             }
         }
     }
-    assert_eq!(
-        missing,
-        Vec::<String>::new(),
-        "start these files with a `//!` module doc"
-    );
+    assert_eq!(missing, Vec::<String>::new(), "start these files with a `//!` module doc");
 }
 
 #[test]
@@ -96,11 +79,7 @@ fn no_test_is_ignored() {
             }
         }
     }
-    assert_eq!(
-        found,
-        Vec::<String>::new(),
-        "assert the wrong behaviour with a FIXME instead"
-    );
+    assert_eq!(found, Vec::<String>::new(), "assert the wrong behaviour with a FIXME instead");
 }
 
 #[test]
@@ -109,22 +88,13 @@ fn the_architecture_names_every_module() {
     let mut unnamed = Vec::new();
     for path in rust_files("src") {
         let relative = relative(&path);
-        let module = relative
-            .trim_start_matches("src/")
-            .trim_end_matches(".rs")
-            .trim_end_matches("/mod");
+        let module = relative.trim_start_matches("src/").trim_end_matches(".rs").trim_end_matches("/mod");
         if module == "lib" || module.ends_with("tests") {
             continue;
         }
-        if !architecture.contains(&format!("`{module}`"))
-            && !architecture.contains(&format!("`{module}.rs`"))
-        {
+        if !architecture.contains(&format!("`{module}`")) && !architecture.contains(&format!("`{module}.rs`")) {
             unnamed.push(module.to_string());
         }
     }
-    assert_eq!(
-        unnamed,
-        Vec::<String>::new(),
-        "describe these modules in ARCHITECTURE.md's code map"
-    );
+    assert_eq!(unnamed, Vec::<String>::new(), "describe these modules in ARCHITECTURE.md's code map");
 }

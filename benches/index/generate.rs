@@ -30,26 +30,12 @@ impl Rng {
 }
 
 const SYLLABLES: &[&str] = &[
-    "ka", "ri", "mo", "ten", "vel", "dor", "an", "bre", "sil", "tav", "na", "lor", "em", "quin",
-    "har", "zo", "pel", "mar", "os", "lin", "ged", "rue", "fa", "ton",
+    "ka", "ri", "mo", "ten", "vel", "dor", "an", "bre", "sil", "tav", "na", "lor", "em", "quin", "har", "zo", "pel",
+    "mar", "os", "lin", "ged", "rue", "fa", "ton",
 ];
-const VERBS: &[&str] = &[
-    "said",
-    "told reporters",
-    "added",
-    "warned",
-    "confirmed",
-    "argued",
-];
+const VERBS: &[&str] = &["said", "told reporters", "added", "warned", "confirmed", "argued"];
 const TITLES: &[&str] = &["Mr", "Ms", "Dr", "President", "Minister", "General"];
-const ORG_KINDS: &[&str] = &[
-    "Ministry of Trade",
-    "Workers Union",
-    "Port Authority",
-    "Group",
-    "Council",
-    "Bank",
-];
+const ORG_KINDS: &[&str] = &["Ministry of Trade", "Workers Union", "Port Authority", "Group", "Council", "Bank"];
 const FILLER: &[&str] = &[
     "the talks stalled again after a long night of negotiation",
     "prices rose sharply in the weeks that followed",
@@ -68,10 +54,7 @@ fn word(rng: &mut Rng, syllables: usize) -> String {
         w.push_str(syllable);
     }
     let mut chars = w.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The cast of one corpus: people, organisations and places shared by its articles.
@@ -87,20 +70,13 @@ impl Cast {
         let organisations = (0..size / 4 + 1)
             .map(|_| {
                 let name = format!("{} {}", word(rng, 2), rng.pick(ORG_KINDS));
-                let acronym: String = name
-                    .split(' ')
-                    .filter_map(|w| w.chars().next())
-                    .filter(|c| c.is_uppercase())
-                    .collect();
+                let acronym: String =
+                    name.split(' ').filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect();
                 (name, acronym)
             })
             .collect();
         let places = (0..size / 2 + 1).map(|_| word(rng, 3)).collect();
-        Cast {
-            people,
-            organisations,
-            places,
-        }
+        Cast { people, organisations, places }
     }
 }
 
@@ -135,36 +111,18 @@ pub fn article(rng: &mut Rng, cast: &Cast, target_bytes: usize) -> String {
                 );
             }
             2 => {
-                let _ = writeln!(
-                    text,
-                    "In {}, {}, and {}.",
-                    rng.pick(&cast.places),
-                    rng.pick(FILLER),
-                    rng.pick(FILLER)
-                );
+                let _ =
+                    writeln!(text, "In {}, {}, and {}.", rng.pick(&cast.places), rng.pick(FILLER), rng.pick(FILLER));
             }
             3 => {
-                let _ = writeln!(
-                    text,
-                    "{last} said the {org} had {}.",
-                    rng.pick(FILLER).replace("the ", "its ")
-                );
+                let _ = writeln!(text, "{last} said the {org} had {}.", rng.pick(FILLER).replace("the ", "its "));
             }
             4 => {
-                let _ = writeln!(
-                    text,
-                    "According to the {acronym}, {} near {}.",
-                    rng.pick(FILLER),
-                    rng.pick(&cast.places)
-                );
+                let _ =
+                    writeln!(text, "According to the {acronym}, {} near {}.", rng.pick(FILLER), rng.pick(&cast.places));
             }
             _ => {
-                let _ = writeln!(
-                    text,
-                    "Officials said {} and that {}.",
-                    rng.pick(FILLER),
-                    rng.pick(FILLER)
-                );
+                let _ = writeln!(text, "Officials said {} and that {}.", rng.pick(FILLER), rng.pick(FILLER));
             }
         }
     }

@@ -17,10 +17,7 @@ use marginalia::load::Workspace;
 const RUNS: usize = 5;
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if let [flag, dir] = args.as_slice()
         && flag == "--measure"
     {
@@ -31,9 +28,7 @@ fn main() {
     if sizes.is_empty() {
         sizes = vec![1_000, 10_000];
     }
-    println!(
-        "| corpus | articles | text MB | index time median (min–max) | MB/s | peak RSS median | RSS / text |"
-    );
+    println!("| corpus | articles | text MB | index time median (min–max) | MB/s | peak RSS median | RSS / text |");
     println!("|---|---|---|---|---|---|---|");
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     if shared.is_dir() {
@@ -66,11 +61,7 @@ fn generated(size: usize) -> PathBuf {
     for i in 0..size {
         let target = 3_000 + rng.below(2_000);
         let text = generate::article(&mut rng, &cast, target);
-        std::fs::write(
-            dir.join("sources").join(format!("article-{i:06}.txt")),
-            text,
-        )
-        .unwrap();
+        std::fs::write(dir.join("sources").join(format!("article-{i:06}.txt")), text).unwrap();
     }
     std::fs::write(done, "").unwrap();
     dir
@@ -80,11 +71,7 @@ fn report(label: &str, dir: &Path) {
     let exe = std::env::current_exe().unwrap();
     let mut results: Vec<(f64, f64, usize, usize)> = (0..RUNS)
         .map(|_| {
-            let output = Command::new(&exe)
-                .arg("--measure")
-                .arg(dir)
-                .output()
-                .unwrap();
+            let output = Command::new(&exe).arg("--measure").arg(dir).output().unwrap();
             let line = String::from_utf8(output.stdout).unwrap();
             let fields: Vec<&str> = line.split_whitespace().collect();
             (
@@ -119,12 +106,7 @@ fn measure(dir: &Path) {
     let (sources, _) = workspace.read_sources();
     let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
     let elapsed = started.elapsed().as_secs_f64();
-    println!(
-        "{elapsed} {} {} {}",
-        peak_rss_mb(),
-        corpus.len(),
-        corpus.text_bytes()
-    );
+    println!("{elapsed} {} {} {}", peak_rss_mb(), corpus.len(), corpus.text_bytes());
     std::hint::black_box(corpus);
 }
 
@@ -133,13 +115,6 @@ fn peak_rss_mb() -> f64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| {
-            value
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -64,6 +64,8 @@ enum Context {
     SourceId {
         typed: String,
         replace: TextRange,
+        /// A quote already written after the id (`[@|, "words"]`): articles that contain it come first.
+        quote_after: Option<String>,
     },
     Entity {
         typed: String,
@@ -83,31 +85,22 @@ pub(super) fn completions(corpus: &Corpus, note: &Note, offset: TextSize) -> Opt
         return None;
     }
     let mut items = match find_context(note.text(), usize::from(offset))? {
-        Context::SourceId { typed, replace } => complete_sources(corpus, &typed, replace),
-        Context::Entity {
-            typed,
-            replace,
-            close,
-        } => complete_entities(corpus, &typed, replace, close),
-        Context::Quote {
-            id,
-            typed,
-            replace,
-            close,
-        } => complete_quotes(corpus, &id, &typed, replace, &close),
+        Context::SourceId { typed, replace, quote_after } => {
+            complete_sources(corpus, &typed, replace, quote_after.as_deref())
+        }
+        Context::Entity { typed, replace, close } => complete_entities(corpus, &typed, replace, close),
+        Context::Quote { id, typed, replace, close } => complete_quotes(corpus, &id, &typed, replace, &close),
     };
     let is_incomplete = items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
-    Some(Completions {
-        items,
-        is_incomplete,
-    })
+    Some(Completions { items, is_incomplete })
 }
 
 static QUOTE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:\[|;)\s*-?@(\{[^}\n]*\}|[^\s\[\];,{}"]+)\s*,\s*(["“”'‘’])"#)
-        .expect("valid regex")
+    Regex::new(r#"(?:\[|;)\s*-?@(\{[^}\n]*\}|[^\s\[\];,{}"]+)\s*,\s*(["“”'‘’])"#).expect("valid regex")
 });
+static QUOTE_AFTER_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^[^\s,;\]]*\s*,\s*["“”'‘’](.+?)["“”'‘’]\s*[\];]"#).expect("valid regex"));
 static ID_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?:\[|;)\s*-?@([^\s\[\];,{}"]*)$"#).expect("valid regex"));
 
@@ -122,17 +115,19 @@ fn find_context(text: &str, offset: usize) -> Option<Context> {
     }
     let before = &text[window_start..offset];
     let after = &text[offset..];
-    quote_context(before, after, window_start)
-        .or_else(|| entity_context(before, after, offset))
-        .or_else(|| {
-            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-            let captures = ID_START.captures(line)?;
-            let typed = captures.get(1)?;
-            Some(Context::SourceId {
-                typed: typed.as_str().to_string(),
-                replace: range(offset - typed.len(), offset),
-            })
+    quote_context(before, after, window_start).or_else(|| entity_context(before, after, offset)).or_else(|| {
+        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+        let captures = ID_START.captures(line)?;
+        let typed = captures.get(1)?;
+        Some(Context::SourceId {
+            typed: typed.as_str().to_string(),
+            replace: range(offset - typed.len(), offset),
+            quote_after: QUOTE_AFTER_ID
+                .captures(after.split('\n').next().unwrap_or(""))
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string()),
         })
+    })
 }
 
 fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
@@ -145,22 +140,14 @@ fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
         || if double {
             typed.contains(['"', '\u{201C}', '\u{201D}'])
         } else {
-            typed.char_indices().any(|(i, c)| {
-                is_quote_mark(c)
-                    && typed[i + c.len_utf8()..]
-                        .trim_start()
-                        .starts_with([';', ']'])
-            })
+            typed
+                .char_indices()
+                .any(|(i, c)| is_quote_mark(c) && typed[i + c.len_utf8()..].trim_start().starts_with([';', ']']))
         };
     if closed {
         return None;
     }
-    let id = last
-        .get(1)?
-        .as_str()
-        .trim_matches(['{', '}'])
-        .trim()
-        .to_string();
+    let id = last.get(1)?.as_str().trim_matches(['{', '}']).trim().to_string();
     let closing_mark = match opener_char {
         '\u{201C}' => '\u{201D}',
         '\u{2018}' => '\u{2019}',
@@ -176,12 +163,7 @@ fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
         close.push(']');
     }
     let start = base + opener.end();
-    Some(Context::Quote {
-        id,
-        typed: typed.to_string(),
-        replace: range(start, base + before.len()),
-        close,
-    })
+    Some(Context::Quote { id, typed: typed.to_string(), replace: range(start, base + before.len()), close })
 }
 
 fn entity_context(before: &str, after: &str, offset: usize) -> Option<Context> {
@@ -192,14 +174,8 @@ fn entity_context(before: &str, after: &str, offset: usize) -> Option<Context> {
         return None;
     }
     let line_after = after.split('\n').next().unwrap_or("");
-    let close = !line_after
-        .trim_start_matches(|c: char| c != ']' && c != '|' && c != '[')
-        .starts_with([']', '|']);
-    Some(Context::Entity {
-        typed: typed.to_string(),
-        replace: range(offset - typed.len(), offset),
-        close,
-    })
+    let close = !line_after.trim_start_matches(|c: char| c != ']' && c != '|' && c != '[').starts_with([']', '|']);
+    Some(Context::Entity { typed: typed.to_string(), replace: range(offset - typed.len(), offset), close })
 }
 
 /// Scores candidates against typed text with the fuzzy matcher; `None` when it does not match.
@@ -215,14 +191,8 @@ impl Fuzzy {
         let typed = typed.trim();
         Fuzzy {
             matcher: Matcher::new(Config::DEFAULT),
-            pattern: (!typed.is_empty()).then(|| {
-                Pattern::new(
-                    typed,
-                    CaseMatching::Ignore,
-                    Normalization::Smart,
-                    AtomKind::Fuzzy,
-                )
-            }),
+            pattern: (!typed.is_empty())
+                .then(|| Pattern::new(typed, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy)),
             first: typed.chars().next(),
             buffer: Vec::new(),
         }
@@ -234,29 +204,35 @@ impl Fuzzy {
             return Some(0);
         };
         let first = self.first?;
-        let starts_a_word = candidate.split(|c: char| !c.is_alphanumeric()).any(|word| {
-            word.chars()
-                .next()
-                .is_some_and(|c| c.to_lowercase().eq(first.to_lowercase()))
-        });
+        let starts_a_word = candidate
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.chars().next().is_some_and(|c| c.to_lowercase().eq(first.to_lowercase())));
         if !starts_a_word {
             return None;
         }
-        pattern.score(
-            Utf32Str::new(candidate, &mut self.buffer),
-            &mut self.matcher,
-        )
+        pattern.score(Utf32Str::new(candidate, &mut self.buffer), &mut self.matcher)
     }
 }
 
-fn complete_sources(corpus: &Corpus, typed: &str, replace: TextRange) -> Vec<CompletionItem> {
+fn complete_sources(
+    corpus: &Corpus,
+    typed: &str,
+    replace: TextRange,
+    quote_after: Option<&str>,
+) -> Vec<CompletionItem> {
+    /// Ranks articles that contain the quote above any fuzzy score.
+    const CONTAINS_QUOTE: u32 = 1 << 30;
+    let containing: Vec<&str> = quote_after
+        .map(|quote| corpus.find_quote(quote, 50).into_iter().map(|(source, _)| source.id.as_str()).collect())
+        .unwrap_or_default();
     let mut fuzzy = Fuzzy::new(typed);
     let mut scored: Vec<(u32, &crate::corpus::Source)> = corpus
         .sources()
         .filter_map(|source| {
             let by_id = fuzzy.score(&source.id).map(|s| s + 1000);
             let by_title = fuzzy.score(&source.title);
-            Some((by_id.max(by_title)?, source))
+            let bonus = if containing.contains(&source.id.as_str()) { CONTAINS_QUOTE } else { 0 };
+            Some((by_id.max(by_title)? + bonus, source))
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
@@ -288,12 +264,7 @@ fn complete_sources(corpus: &Corpus, typed: &str, replace: TextRange) -> Vec<Com
         .collect()
 }
 
-fn complete_entities(
-    corpus: &Corpus,
-    typed: &str,
-    replace: TextRange,
-    close: bool,
-) -> Vec<CompletionItem> {
+fn complete_entities(corpus: &Corpus, typed: &str, replace: TextRange, close: bool) -> Vec<CompletionItem> {
     let mut fuzzy = Fuzzy::new(typed);
     let mut scored: Vec<(u32, &str, &crate::corpus::Entity)> = corpus
         .entities()
@@ -307,9 +278,7 @@ fn complete_entities(
         })
         .collect();
     scored.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| b.2.mentions.len().cmp(&a.2.mentions.len()))
-            .then_with(|| a.2.name.cmp(&b.2.name))
+        b.0.cmp(&a.0).then_with(|| b.2.mentions.len().cmp(&a.2.mentions.len())).then_with(|| a.2.name.cmp(&b.2.name))
     });
     scored
         .into_iter()
@@ -324,30 +293,17 @@ fn complete_entities(
             CompletionItem {
                 label: entity.name.clone(),
                 kind: CompletionKind::Entity,
-                detail: Some(format!(
-                    "{} · {mentions} in {articles}",
-                    entity.kind.as_str()
-                )),
+                detail: Some(format!("{} · {mentions} in {articles}", entity.kind.as_str())),
                 documentation: Some(documentation),
                 replace,
-                insert_text: if close {
-                    format!("{}]]", entity.name)
-                } else {
-                    entity.name.clone()
-                },
+                insert_text: if close { format!("{}]]", entity.name) } else { entity.name.clone() },
                 filter_text: matched.to_string(),
             }
         })
         .collect()
 }
 
-fn complete_quotes(
-    corpus: &Corpus,
-    id: &str,
-    typed: &str,
-    replace: TextRange,
-    close: &str,
-) -> Vec<CompletionItem> {
+fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, close: &str) -> Vec<CompletionItem> {
     let Some(source) = corpus.source(id) else {
         return Vec::new();
     };
@@ -368,10 +324,7 @@ fn complete_quotes(
         .into_iter()
         .map(|(_, start, sentence)| {
             let words = collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]);
-            let line = line_index
-                .line_col(&source.text, start, crate::text::PositionEncoding::Utf32)
-                .line
-                + 1;
+            let line = line_index.line_col(&source.text, start, crate::text::PositionEncoding::Utf32).line + 1;
             CompletionItem {
                 label: shorten(&words, 80),
                 kind: CompletionKind::Quote,
@@ -386,11 +339,7 @@ fn complete_quotes(
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 #[cfg(test)]
@@ -447,6 +396,14 @@ Farmers in the Lowlands blamed the drought, said Ana Ruiz.
     #[test]
     fn source_ids_after_semicolon_rank_fuzzy_matches() {
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@harbour-strike; @hvr$0]")), @r#"harvest-report | Grain harvest falls for a third year. | harvest-report <- "hvr""#);
+    }
+
+    #[test]
+    fn articles_that_contain_the_quote_after_the_id_come_first() {
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@$0, \"said Ana Ruiz\"]")), @r#"
+        harvest-report | Grain harvest falls for a third year. | harvest-report <- ""
+        harbour-strike | Dockers walk out (2024-03-04) | harbour-strike <- ""
+        "#);
     }
 
     #[test]

@@ -18,30 +18,15 @@ pub struct NavigationTarget {
     pub range: TextRange,
 }
 
-pub(super) fn goto_definition(
-    corpus: &Corpus,
-    note: &Note,
-    offset: TextSize,
-) -> Vec<NavigationTarget> {
+pub(super) fn goto_definition(corpus: &Corpus, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
         let Some(source) = corpus.source(&item.id) else {
             return Vec::new();
         };
-        let target = |range| NavigationTarget {
-            source_id: source.id.clone(),
-            path: source.path.clone(),
-            range,
-        };
-        if let Some(quote) = item
-            .quote
-            .as_ref()
-            .filter(|q| crate::markup::contains_inclusive(q.range, offset))
-        {
-            return quotes::find_all(&source.text, source.body, &quote.text)
-                .into_iter()
-                .map(target)
-                .collect();
+        let target = |range| NavigationTarget { source_id: source.id.clone(), path: source.path.clone(), range };
+        if let Some(quote) = item.quote.as_ref().filter(|q| crate::markup::contains_inclusive(q.range, offset)) {
+            return quotes::find_all(&source.text, source.body, &quote.text).into_iter().map(target).collect();
         }
         return vec![target(TextRange::empty(source.body.start()))];
     }
@@ -54,11 +39,7 @@ pub(super) fn goto_definition(
             .iter()
             .map(|occurrence| {
                 let source = corpus.source_at(occurrence.source);
-                NavigationTarget {
-                    source_id: source.id.clone(),
-                    path: source.path.clone(),
-                    range: occurrence.range,
-                }
+                NavigationTarget { source_id: source.id.clone(), path: source.path.clone(), range: occurrence.range }
             })
             .collect();
     }

@@ -85,13 +85,7 @@ pub struct Fix {
 impl Fix {
     /// A fix that replaces one range of the note.
     pub fn replace(label: String, range: TextRange, new_text: &str) -> Fix {
-        Fix {
-            label,
-            edits: vec![TextEdit {
-                range,
-                new_text: new_text.to_string(),
-            }],
-        }
+        Fix { label, edits: vec![TextEdit { range, new_text: new_text.to_string() }] }
     }
 }
 
@@ -163,10 +157,7 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
     let found = corpus.find_quote(&quote.text, 3);
     let (source, _) = found.first()?;
     let words = collapse_whitespace(&quote.text);
-    let others: Vec<String> = found[1..]
-        .iter()
-        .map(|(s, _)| format!("`{}`", s.id))
-        .collect();
+    let others: Vec<String> = found[1..].iter().map(|(s, _)| format!("`{}`", s.id)).collect();
     let mut message = format!("these words are in `{}`; cite it", source.id);
     if !others.is_empty() {
         message += &format!(" (also in {})", others.join(", "));
@@ -176,11 +167,7 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
         .map(|(source, _)| {
             let citation = format!(" [@{}, \"{words}\"]", write_id(&source.id));
             Fix::replace(
-                format!(
-                    "Cite [@{}, \"{}\"]",
-                    source.id,
-                    crate::corpus::shorten(&words, 40)
-                ),
+                format!("Cite [@{}, \"{}\"]", source.id, crate::corpus::shorten(&words, 40)),
                 TextRange::empty(quote.range.end()),
                 &citation,
             )
@@ -217,9 +204,7 @@ fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
     if quote.text.trim().is_empty() {
         return None;
     }
-    if quotes::QuotePattern::new(&quote.text)
-        .is_none_or(|pattern| pattern.is_in(&source.text, source.body))
-    {
+    if quotes::QuotePattern::new(&quote.text).is_none_or(|pattern| pattern.is_in(&source.text, source.body)) {
         return None;
     }
     Some(quote_not_found(corpus, source, item, quote))
@@ -231,10 +216,8 @@ const AMBIGUITY: f64 = 0.02;
 fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Quote) -> Diagnostic {
     let misses = quotes::closest_passages(&source.text, source.body, &quote.text, 3);
     let best = misses.first();
-    let candidates: Vec<&NearMiss> = misses
-        .iter()
-        .filter(|m| best.is_some_and(|b| b.similarity - m.similarity <= AMBIGUITY))
-        .collect();
+    let candidates: Vec<&NearMiss> =
+        misses.iter().filter(|m| best.is_some_and(|b| b.similarity - m.similarity <= AMBIGUITY)).collect();
     let passage = |miss: &NearMiss| collapse_whitespace(&source.text[miss.range]);
     let mut message = format!("quote not found in `{}`", item.id);
     match candidates.as_slice() {
@@ -256,14 +239,8 @@ fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Qu
             let named: Vec<String> = several
                 .iter()
                 .map(|miss| {
-                    let line = index
-                        .line_col(&source.text, miss.range.start(), PositionEncoding::Utf32)
-                        .line
-                        + 1;
-                    format!(
-                        "\u{201C}{}\u{201D} (line {line})",
-                        shorten(&passage(miss), 80)
-                    )
+                    let line = index.line_col(&source.text, miss.range.start(), PositionEncoding::Utf32).line + 1;
+                    format!("\u{201C}{}\u{201D} (line {line})", shorten(&passage(miss), 80))
                 })
                 .collect();
             message += &format!(
@@ -286,22 +263,13 @@ fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Qu
     }
     let mut fixes: Vec<Fix> = elsewhere
         .iter()
-        .map(|other| {
-            Fix::replace(
-                format!("Cite [@{}] instead", other.id),
-                item.id_range,
-                &write_id(&other.id),
-            )
-        })
+        .map(|other| Fix::replace(format!("Cite [@{}] instead", other.id), item.id_range, &write_id(&other.id)))
         .collect();
     fixes.extend(candidates.iter().map(|miss| {
         let label = if candidates.len() == 1 {
             "Replace with the article's exact words".to_string()
         } else {
-            format!(
-                "Replace with \u{201C}{}\u{201D}",
-                shorten(&passage(miss), 60)
-            )
+            format!("Replace with \u{201C}{}\u{201D}", shorten(&passage(miss), 60))
         };
         Fix::replace(label, quote.text_range, &passage(miss))
     }));
@@ -338,17 +306,9 @@ mod tests {
         let actual: Vec<_> = analysis
             .diagnostics(&note)
             .into_iter()
-            .map(|d| {
-                (
-                    d.range,
-                    format!("{}[{}]: {}", d.severity.as_str(), d.kind.code(), d.message),
-                )
-            })
+            .map(|d| (d.range, format!("{}[{}]: {}", d.severity.as_str(), d.kind.code(), d.message)))
             .collect();
-        assert_eq!(
-            annotate(note.text(), &actual),
-            annotate(note.text(), &expected)
-        );
+        assert_eq!(annotate(note.text(), &actual), annotate(note.text(), &expected));
     }
 
     const ARTICLE: &str = r#"

@@ -23,34 +23,21 @@ pub(super) fn hover(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Ho
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
         let source = corpus.source(&item.id)?;
-        if let Some(quote) = item
-            .quote
-            .as_ref()
-            .filter(|q| contains_inclusive(q.range, offset))
-        {
-            return Some(Hover {
-                range: quote.range,
-                markdown: quote_preview(source, item, quote),
-            });
+        if let Some(quote) = item.quote.as_ref().filter(|q| contains_inclusive(q.range, offset)) {
+            return Some(Hover { range: quote.range, markdown: quote_preview(source, item, quote) });
         }
-        return Some(Hover {
-            range: item.id_range,
-            markdown: source_preview(source),
-        });
+        return Some(Hover { range: item.id_range, markdown: source_preview(source) });
     }
     let mention = syntax.mention_at(offset)?;
     let entity = corpus.entities().get(&mention.name)?;
-    Some(Hover {
-        range: mention.range,
-        markdown: entity_preview(corpus, entity, mention),
-    })
+    Some(Hover { range: mention.range, markdown: entity_preview(corpus, entity, mention) })
 }
 
 fn file_name(source: &Source) -> String {
-    source.path.file_name().map_or_else(
-        || source.path.display().to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    )
+    source
+        .path
+        .file_name()
+        .map_or_else(|| source.path.display().to_string(), |name| name.to_string_lossy().into_owned())
 }
 
 fn source_preview(source: &Source) -> String {
@@ -101,17 +88,9 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
         }
         s
     };
-    let line = source
-        .line_index()
-        .line_col(&source.text, first.start(), PositionEncoding::Utf32)
-        .line
-        + 1;
-    let mut out = format!(
-        "> {}\n\n`{}`, line {line} · `{}`",
-        join(&before, &quoted, &after),
-        item.id,
-        file_name(source)
-    );
+    let line = source.line_index().line_col(&source.text, first.start(), PositionEncoding::Utf32).line + 1;
+    let mut out =
+        format!("> {}\n\n`{}`, line {line} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
     if found.len() > 1 {
         out += &format!(" · found {} times", found.len());
     }
@@ -120,22 +99,9 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
 
 fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> String {
     let mut out = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
-    let aliases: Vec<&String> = entity
-        .aliases
-        .iter()
-        .filter(|a| **a != mention.name)
-        .collect();
+    let aliases: Vec<&String> = entity.aliases.iter().filter(|a| **a != mention.name).collect();
     if !aliases.is_empty() {
-        out += &format!(
-            "\n\nAlso: {}",
-            escape(
-                &aliases
-                    .iter()
-                    .map(|a| a.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        );
+        out += &format!("\n\nAlso: {}", escape(&aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")));
     }
     if !entity.demonyms.is_empty() {
         out += &format!("\n\nDemonyms: {}", escape(&entity.demonyms.join(", ")));
@@ -143,17 +109,9 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
     out += &format!(
         "\n\n{} {} in {} {}",
         entity.mentions.len(),
-        if entity.mentions.len() == 1 {
-            "mention"
-        } else {
-            "mentions"
-        },
+        if entity.mentions.len() == 1 { "mention" } else { "mentions" },
         entity.article_count,
-        if entity.article_count == 1 {
-            "article"
-        } else {
-            "articles"
-        }
+        if entity.article_count == 1 { "article" } else { "articles" }
     );
     // One sentence per article first, so the preview shows the breadth of sources.
     let mut shown: Vec<(u32, TextRange)> = Vec::new();
@@ -188,10 +146,7 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
-        ) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~') {
             out.push('\\');
         }
         out.push(c);

@@ -7,6 +7,7 @@
 mod completion;
 mod definition;
 mod diagnostics;
+mod find_quote;
 mod hover;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 pub use completion::{CompletionItem, CompletionKind, Completions};
 pub use definition::NavigationTarget;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit};
+pub use find_quote::{MAX_MATCHES, PassageMatch};
 pub use hover::Hover;
 
 use crate::corpus::Corpus;
@@ -82,6 +84,11 @@ impl Analysis {
         definition::goto_definition(&self.corpus, note, offset)
     }
 
+    /// The places in the corpus that contain `words`, exact matches first, then near ones.
+    pub fn find_quote(&self, words: &str) -> Vec<PassageMatch> {
+        find_quote::find_quote(&self.corpus, words)
+    }
+
     /// The fixes of the diagnostics that touch `range`, each with the diagnostic it fixes.
     pub fn fixes(&self, note: &Note, range: TextRange) -> Vec<(Diagnostic, Fix)> {
         self.diagnostics(note)
@@ -108,11 +115,8 @@ pub(crate) mod test_support {
             .iter()
             .filter(|f| f.path.starts_with("sources/"))
             .map(|f| {
-                let id = f
-                    .path
-                    .trim_start_matches("sources/")
-                    .rsplit_once('.')
-                    .map_or(f.path.as_str(), |(stem, _)| stem);
+                let id =
+                    f.path.trim_start_matches("sources/").rsplit_once('.').map_or(f.path.as_str(), |(stem, _)| stem);
                 Source::new(id.to_string(), f.path.clone().into(), f.text.clone())
             })
             .collect();

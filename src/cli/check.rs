@@ -10,7 +10,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use codespan_reporting::term::{self, Chars, Config as TermConfig, Styles, StylesWriter};
 use serde_json::json;
 
-use super::{ColorWhen, Format, exit};
+use super::{ColorWhen, Format, display_path, display_root, exit};
 use crate::analysis::{Analysis, Diagnostic, Note, Severity};
 use crate::config::{CONFIG_FILE, Config};
 use crate::corpus::Corpus;
@@ -42,11 +42,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         eprintln!("error: no such file or folder: {}", given.display());
         return Ok(exit::USAGE);
     }
-    let root = load::find_root(
-        &given
-            .canonicalize()
-            .with_context(|| format!("cannot open {}", given.display()))?,
-    );
+    let root = load::find_root(&given.canonicalize().with_context(|| format!("cannot open {}", given.display()))?);
     let display_root = display_root(&given, &root);
     let mut out = Output::new(options);
 
@@ -74,11 +70,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         vec![given.canonicalize()?]
     } else {
         let within = given.canonicalize()?;
-        workspace
-            .note_paths()
-            .into_iter()
-            .filter(|p| p.starts_with(&within))
-            .collect()
+        workspace.note_paths().into_iter().filter(|p| p.starts_with(&within)).collect()
     };
     let mut checked = Vec::with_capacity(note_paths.len());
     for path in &note_paths {
@@ -92,22 +84,10 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         let note = Note::new(text);
         let diagnostics = analysis.diagnostics(&note);
         let relative = path.strip_prefix(&root).unwrap_or(path);
-        checked.push(CheckedNote {
-            display: display_path(&display_root, relative),
-            note,
-            diagnostics,
-        });
+        checked.push(CheckedNote { display: display_path(&display_root, relative), note, diagnostics });
     }
-    let errors = checked
-        .iter()
-        .flat_map(|c| &c.diagnostics)
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = checked
-        .iter()
-        .flat_map(|c| &c.diagnostics)
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
+    let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Error).count();
+    let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Warning).count();
     let summary = Summary {
         notes: checked.len(),
         sources: analysis.corpus().len(),
@@ -116,51 +96,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         warnings,
     };
     out.report(&problems, &checked, &summary)?;
-    Ok(if errors > 0 {
-        exit::ERRORS
-    } else {
-        exit::CLEAN
-    })
-}
-
-/// How paths are shown: from the path the user gave, so that they can be opened from where the command ran.
-fn display_root(given: &Path, root: &Path) -> PathBuf {
-    let given_dir = if given.is_file() {
-        given.parent().unwrap_or(Path::new("."))
-    } else {
-        given
-    };
-    let Ok(given_canonical) = given_dir.canonicalize() else {
-        return root.to_path_buf();
-    };
-    // The root is the given folder or one of its ancestors.
-    let mut display = given_dir.to_path_buf();
-    let mut current = given_canonical.as_path();
-    while current != root {
-        match current.parent() {
-            Some(parent) => {
-                current = parent;
-                display.push("..");
-            }
-            None => return root.to_path_buf(),
-        }
-    }
-    let cleaned: PathBuf = display.components().collect();
-    if cleaned.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        cleaned
-    }
-}
-
-/// A workspace file as shown: from the path the user gave, without a leading `./`.
-fn display_path(display_root: &Path, relative: &Path) -> String {
-    let path = if display_root == Path::new(".") {
-        relative.to_path_buf()
-    } else {
-        display_root.join(relative)
-    };
-    path.to_string_lossy().replace('\\', "/")
+    Ok(if errors > 0 { exit::ERRORS } else { exit::CLEAN })
 }
 
 struct Summary {
@@ -174,11 +110,7 @@ struct Summary {
 impl Summary {
     fn line(&self) -> String {
         let count = |n: usize, word: &str| {
-            if n == 1 {
-                format!("1 {word}")
-            } else {
-                format!("{n} {word}s")
-            }
+            if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
         };
         let checked = format!(
             "{} against {} ({})",
@@ -189,66 +121,39 @@ impl Summary {
         if self.errors == 0 && self.warnings == 0 {
             return format!("checked {checked}: no problems");
         }
-        format!(
-            "checked {checked}: {}, {}",
-            count(self.errors, "error"),
-            count(self.warnings, "warning")
-        )
+        format!("checked {checked}: {}, {}", count(self.errors, "error"), count(self.warnings, "warning"))
     }
 }
 
 enum Output {
-    Human {
-        stdout: StandardStream,
-        config: TermConfig,
-        styles: Box<Styles>,
-    },
-    Json {
-        stdout: std::io::Stdout,
-    },
+    Human { stdout: StandardStream, config: TermConfig, styles: Box<Styles> },
+    Json { stdout: std::io::Stdout },
 }
 
 impl Output {
     fn new(options: &CheckOptions) -> Output {
         match options.format {
-            Format::Json => Output::Json {
-                stdout: std::io::stdout(),
-            },
+            Format::Json => Output::Json { stdout: std::io::stdout() },
             Format::Human => {
                 let choice = match options.color {
                     ColorWhen::Always => ColorChoice::Always,
                     ColorWhen::Never => ColorChoice::Never,
-                    ColorWhen::Auto
-                        if std::io::stdout().is_terminal()
-                            && std::env::var_os("NO_COLOR").is_none() =>
-                    {
+                    ColorWhen::Auto if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => {
                         ColorChoice::Auto
                     }
                     ColorWhen::Auto => ColorChoice::Never,
                 };
                 Output::Human {
                     stdout: StandardStream::stdout(choice),
-                    config: TermConfig {
-                        chars: Chars::ascii(),
-                        ..TermConfig::default()
-                    },
+                    config: TermConfig { chars: Chars::ascii(), ..TermConfig::default() },
                     styles: Box::default(),
                 }
             }
         }
     }
 
-    fn emit(
-        &mut self,
-        files: &SimpleFiles<String, &str>,
-        report: &Report<usize>,
-    ) -> anyhow::Result<()> {
-        if let Output::Human {
-            stdout,
-            config,
-            styles,
-        } = self
-        {
+    fn emit(&mut self, files: &SimpleFiles<String, &str>, report: &Report<usize>) -> anyhow::Result<()> {
+        if let Output::Human { stdout, config, styles } = self {
             let mut lock = stdout.lock();
             let mut writer = StylesWriter::new(&mut lock, styles);
             term::emit_to_write_style(&mut writer, config, files, report)?;
@@ -256,13 +161,7 @@ impl Output {
         Ok(())
     }
 
-    fn config_error(
-        &mut self,
-        path: &Path,
-        text: &str,
-        range: TextRange,
-        message: &str,
-    ) -> anyhow::Result<()> {
+    fn config_error(&mut self, path: &Path, text: &str, range: TextRange, message: &str) -> anyhow::Result<()> {
         match self {
             Output::Json { stdout } => {
                 let (line, column) = one_based(text, range);
@@ -283,26 +182,17 @@ impl Output {
                 let report = Report::error()
                     .with_message(format!("invalid configuration: {message}"))
                     .with_labels(vec![Label::primary(file, range)])
-                    .with_notes(vec![
-                        "the configuration is described in docs/configuration.md".to_string(),
-                    ]);
+                    .with_notes(vec!["the configuration is described in docs/configuration.md".to_string()]);
                 self.emit(&files, &report)
             }
         }
     }
 
-    fn report(
-        &mut self,
-        problems: &[String],
-        checked: &[CheckedNote],
-        summary: &Summary,
-    ) -> anyhow::Result<()> {
+    fn report(&mut self, problems: &[String], checked: &[CheckedNote], summary: &Summary) -> anyhow::Result<()> {
         match self {
             Output::Json { stdout } => {
-                let diagnostics: Vec<serde_json::Value> = checked
-                    .iter()
-                    .flat_map(|c| c.diagnostics.iter().map(move |d| diagnostic_json(c, d)))
-                    .collect();
+                let diagnostics: Vec<serde_json::Value> =
+                    checked.iter().flat_map(|c| c.diagnostics.iter().map(move |d| diagnostic_json(c, d))).collect();
                 let value = json!({
                     "diagnostics": diagnostics,
                     "problems": problems,
@@ -321,10 +211,7 @@ impl Output {
                 for problem in problems {
                     self.emit(&files, &Report::warning().with_message(problem))?;
                 }
-                let ids: Vec<usize> = checked
-                    .iter()
-                    .map(|c| files.add(c.display.clone(), c.note.text()))
-                    .collect();
+                let ids: Vec<usize> = checked.iter().map(|c| files.add(c.display.clone(), c.note.text())).collect();
                 for (checked, file) in checked.iter().zip(ids) {
                     for diagnostic in &checked.diagnostics {
                         self.emit(&files, &diagnostic_report(file, diagnostic))?;
@@ -345,11 +232,7 @@ fn diagnostic_report(file: usize, diagnostic: &Diagnostic) -> Report<usize> {
         Severity::Warning => ReportSeverity::Warning,
         Severity::Hint => ReportSeverity::Help,
     };
-    let notes = diagnostic
-        .fixes
-        .iter()
-        .map(|fix| format!("fix: {}", fix.label))
-        .collect();
+    let notes = diagnostic.fixes.iter().map(|fix| format!("fix: {}", fix.label)).collect();
     Report::new(severity)
         .with_code(diagnostic.kind.code())
         .with_message(&diagnostic.message)
@@ -392,9 +275,7 @@ fn diagnostic_json(checked: &CheckedNote, diagnostic: &Diagnostic) -> serde_json
         "code": diagnostic.kind.code(),
         "message": diagnostic.message,
     });
-    if let (Some(object), serde_json::Value::Object(range)) =
-        (value.as_object_mut(), location(diagnostic.range))
-    {
+    if let (Some(object), serde_json::Value::Object(range)) = (value.as_object_mut(), location(diagnostic.range)) {
         object.extend(range);
         object.insert("fixes".to_string(), json!(fixes));
     }

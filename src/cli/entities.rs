@@ -30,11 +30,7 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Human => {
-            writeln!(
-                stdout,
-                "{:<13} {:>8} {:>8}  {:<32} aliases",
-                "type", "mentions", "articles", "name"
-            )?;
+            writeln!(stdout, "{:<13} {:>8} {:>8}  {:<32} aliases", "type", "mentions", "articles", "name")?;
             for entity in corpus.entities().iter() {
                 let mut names = entity.aliases.clone();
                 names.extend(entity.demonyms.iter().map(|d| format!("{d} (demonym)")));
@@ -81,11 +77,7 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
                     })
                 })
                 .collect();
-            writeln!(
-                stdout,
-                "{}",
-                serde_json::to_string_pretty(&json!({ "entities": entities }))?
-            )?;
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&json!({ "entities": entities }))?)?;
         }
     }
     Ok(exit::CLEAN)

@@ -2,6 +2,9 @@
 
 pub mod check;
 pub mod entities;
+pub mod find;
+
+use std::path::{Path, PathBuf};
 
 /// How the command line reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,4 +34,32 @@ pub mod exit {
     pub const ERRORS: i32 = 1;
     /// Bad usage or an invalid configuration.
     pub const USAGE: i32 = 2;
+}
+
+/// How paths are shown: from the path the user gave, so that they can be opened from where the command ran.
+pub(crate) fn display_root(given: &Path, root: &Path) -> PathBuf {
+    let given_dir = if given.is_file() { given.parent().unwrap_or(Path::new(".")) } else { given };
+    let Ok(given_canonical) = given_dir.canonicalize() else {
+        return root.to_path_buf();
+    };
+    // The root is the given folder or one of its ancestors.
+    let mut display = given_dir.to_path_buf();
+    let mut current = given_canonical.as_path();
+    while current != root {
+        match current.parent() {
+            Some(parent) => {
+                current = parent;
+                display.push("..");
+            }
+            None => return root.to_path_buf(),
+        }
+    }
+    let cleaned: PathBuf = display.components().collect();
+    if cleaned.as_os_str().is_empty() { PathBuf::from(".") } else { cleaned }
+}
+
+/// A workspace file as shown: from the path the user gave, without a leading `./`.
+pub(crate) fn display_path(display_root: &Path, relative: &Path) -> String {
+    let path = if display_root == Path::new(".") { relative.to_path_buf() } else { display_root.join(relative) };
+    path.to_string_lossy().replace('\\', "/")
 }

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use super::Source;
 use crate::text::{TextRange, range};
 use words::{
-    CONNECTORS, EXCLUDED, NAME_PARTICLES, ORG_SUFFIXES, ORG_WORDS, PLACE_PREPOSITIONS, PLACE_WORDS,
-    STOPWORDS, TITLE_HEADS, TITLE_MODIFIERS,
+    CONNECTORS, EXCLUDED, NAME_PARTICLES, ORG_SUFFIXES, ORG_WORDS, PLACE_PREPOSITIONS, PLACE_WORDS, STOPWORDS,
+    TITLE_HEADS, TITLE_MODIFIERS,
 };
 
 /// What one article contributes to the entity index.
@@ -50,11 +50,7 @@ impl WordStats {
 
     /// Merges two sets of statistics.
     pub(crate) fn merge(self, other: WordStats) -> WordStats {
-        let (mut larger, smaller) = if self.0.len() >= other.0.len() {
-            (self, other)
-        } else {
-            (other, self)
-        };
+        let (mut larger, smaller) = if self.0.len() >= other.0.len() { (self, other) } else { (other, self) };
         larger.add(smaller.0.into_iter().collect());
         larger
     }
@@ -68,9 +64,7 @@ impl WordStats {
         for (word, count) in counts {
             if let Some(entry) = self.0.get_mut(&word) {
                 entry.lower = entry.lower.saturating_sub(count.lower);
-                entry.capitalised_inside = entry
-                    .capitalised_inside
-                    .saturating_sub(count.capitalised_inside);
+                entry.capitalised_inside = entry.capitalised_inside.saturating_sub(count.capitalised_inside);
             }
         }
     }
@@ -320,10 +314,7 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
             i += 1;
             continue;
         }
-        let was_joined = joined
-            && tokens
-                .last()
-                .is_none_or(|t: &Token| usize::from(t.range.end()) < base + at);
+        let was_joined = joined && tokens.last().is_none_or(|t: &Token| usize::from(t.range.end()) < base + at);
         if !c.is_alphanumeric() {
             tokens.push(Token {
                 range: range(base + at, base + at + c.len_utf8()),
@@ -344,9 +335,7 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
             let short_prefix = chars[i..j].len() <= 2;
             let inner_joiner = match c {
                 '-' | '.' | '&' => next.is_some_and(char::is_alphanumeric),
-                _ if apostrophe => {
-                    next.is_some_and(|n| n.is_lowercase() || (short_prefix && n.is_uppercase()))
-                }
+                _ if apostrophe => next.is_some_and(|n| n.is_lowercase() || (short_prefix && n.is_uppercase())),
                 _ => false,
             };
             if c.is_alphanumeric() || inner_joiner {
@@ -369,12 +358,7 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
                 possessive = true;
             }
         }
-        tokens.push(Token {
-            range: range(base + at, base + end),
-            joined: was_joined,
-            word: true,
-            possessive,
-        });
+        tokens.push(Token { range: range(base + at, base + end), joined: was_joined, word: true, possessive });
         joined = true;
         i = j;
         if chars.get(i).is_some_and(|&(_, c)| c == '.') && s[at..end].ends_with('.') {
@@ -386,10 +370,7 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
 
 fn is_dotted_acronym(word: &str) -> bool {
     let parts: Vec<&str> = word.split('.').collect();
-    parts.len() >= 2
-        && parts
-            .iter()
-            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+    parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
 }
 
 fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<u64, WordCount>) {
@@ -421,10 +402,7 @@ fn starts_clause(text: &str, tokens: &[Token], index: usize) -> bool {
             return false;
         }
         let mark = &text[token.range];
-        if matches!(
-            mark,
-            "\"" | "\u{201C}" | "\u{2018}" | "'" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "|"
-        ) {
+        if matches!(mark, "\"" | "\u{201C}" | "\u{2018}" | "'" | ":" | "(" | "-" | "\u{2013}" | "\u{2014}" | "|") {
             return true;
         }
     }
@@ -436,9 +414,9 @@ fn is_capitalised(word: &str) -> bool {
     match chars.next() {
         Some(c) if c.is_uppercase() => true,
         // "al-Assad", "bin-Salman": a lowercase particle joined to a capitalised name.
-        Some(c) if c.is_lowercase() => word.split_once('-').is_some_and(|(particle, rest)| {
-            NAME_PARTICLES.contains(particle) && rest.starts_with(char::is_uppercase)
-        }),
+        Some(c) if c.is_lowercase() => word
+            .split_once('-')
+            .is_some_and(|(particle, rest)| NAME_PARTICLES.contains(particle) && rest.starts_with(char::is_uppercase)),
         _ => false,
     }
 }
@@ -449,8 +427,7 @@ fn is_all_caps(word: &str) -> bool {
 }
 
 fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
-    let word =
-        |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
+    let word = |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
     let name_word = |i: usize| word(i).is_some_and(|w| is_capitalised(w) && !is_excluded(w));
     let mut i = 0;
     while i < tokens.len() {
@@ -469,9 +446,7 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
             let connector = word(end).filter(|w| CONNECTORS.contains(w) && tokens[end].joined);
             // "Ursula von der Leyen": up to three connectors between two capitalised words.
             let connectors = (end..end + 3)
-                .take_while(|&j| {
-                    word(j).is_some_and(|w| CONNECTORS.contains(w)) && tokens[j].joined
-                })
+                .take_while(|&j| word(j).is_some_and(|w| CONNECTORS.contains(w)) && tokens[j].joined)
                 .count();
             if connectors > 0 && continues(end + connectors) {
                 end += connectors + 1;
@@ -489,13 +464,7 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
 }
 
 /// Splits a run of capitalised words into a title and a name, and records the candidates.
-fn split_run(
-    text: &str,
-    tokens: &[Token],
-    start: usize,
-    end: usize,
-    spans: &mut ArticleCandidates,
-) {
+fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut ArticleCandidates) {
     let word = |i: usize| &text[tokens[i].range];
     let mut start = start;
     let mut uncertain_start = starts_clause(text, tokens, start);
@@ -507,15 +476,12 @@ fn split_run(
         return;
     }
     // The last title head with a name after it splits the run.
-    let head = (start..end)
-        .rev()
-        .find(|&i| is_title_head(word(i)) && (i + 1 >= end || !is_all_caps(word(i + 1))));
+    let head = (start..end).rev().find(|&i| is_title_head(word(i)) && (i + 1 >= end || !is_all_caps(word(i + 1))));
     let (name_start, title, prefix_end) = match head {
         Some(h) => {
             let mut title_start = h;
             while title_start > start
-                && (is_title_head(word(title_start - 1))
-                    || is_title_modifier(word(title_start - 1)))
+                && (is_title_head(word(title_start - 1)) || is_title_modifier(word(title_start - 1)))
             {
                 title_start -= 1;
             }
@@ -526,15 +492,7 @@ fn split_run(
         None => (start, None, start),
     };
     if prefix_end > start {
-        push_span(
-            text,
-            tokens,
-            start,
-            prefix_end,
-            None,
-            uncertain_start,
-            spans,
-        );
+        push_span(text, tokens, start, prefix_end, None, uncertain_start, spans);
         if let Some(span) = spans.spans.last_mut() {
             span.flags |= Span::BEFORE_TITLE;
         }
@@ -570,16 +528,10 @@ fn push_span(
         return;
     }
     let acronym = (mark(end) == Some("(") && mark(end + 2) == Some(")"))
-        .then(|| {
-            word(end + 1)
-                .filter(|w| is_all_caps(w))
-                .map(|_| tokens[end + 1].range)
-        })
+        .then(|| word(end + 1).filter(|w| is_all_caps(w)).map(|_| tokens[end + 1].range))
         .flatten();
     let before = start.checked_sub(1).and_then(word).map(str::to_lowercase);
-    let place_context = before
-        .as_deref()
-        .is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
+    let place_context = before.as_deref().is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
         || (mark(end) == Some(",")
             && word(end + 1).is_some_and(is_capitalised)
             && tokens.get(end + 2).is_none_or(|t| !t.word));
@@ -593,16 +545,9 @@ fn push_span(
     .filter(|(on, _)| *on)
     .fold(0, |flags, (_, flag)| flags | flag);
     if title.is_some() || acronym.is_some() {
-        spans.extras.push(SpanExtra {
-            span: spans.spans.len() as u32,
-            title,
-            acronym,
-        });
+        spans.extras.push(SpanExtra { span: spans.spans.len() as u32, title, acronym });
     }
-    spans.spans.push(Span {
-        range: tokens[start].range.cover(tokens[end - 1].range),
-        flags,
-    });
+    spans.spans.push(Span { range: tokens[start].range.cover(tokens[end - 1].range), flags });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -644,14 +589,11 @@ pub(crate) fn build_index(
                 let count = word_counts.get(&first);
                 let never_inside = count.capitalised_inside == 0;
                 // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
-                let joined_by_connector =
-                    tokens.len() > 1 && CONNECTORS.contains(word_of(&tokens[1]).as_str());
-                if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector))
-                {
+                let joined_by_connector = tokens.len() > 1 && CONNECTORS.contains(word_of(&tokens[1]).as_str());
+                if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector)) {
                     tokens = &tokens[1..];
                     while tokens.len() > 1
-                        && (CONNECTORS.contains(word_of(&tokens[0]).as_str())
-                            || word_of(&tokens[0]) == "the")
+                        && (CONNECTORS.contains(word_of(&tokens[0]).as_str()) || word_of(&tokens[0]) == "the")
                     {
                         tokens = &tokens[1..];
                     }
@@ -672,9 +614,7 @@ pub(crate) fn build_index(
             }
             if span.has(Span::UNCERTAIN_START) && tokens.len() == 1 && all_tokens.len() == 1 {
                 let count = word_counts.get(&name);
-                let inflected = ["ly", "ed", "ing"]
-                    .iter()
-                    .any(|suffix| name.ends_with(suffix));
+                let inflected = ["ly", "ed", "ing"].iter().any(|suffix| name.ends_with(suffix));
                 if count.capitalised_inside == 0 && (inflected || span.has(Span::NEXT_LOWERCASE)) {
                     continue;
                 }
@@ -694,10 +634,7 @@ pub(crate) fn build_index(
             let cluster = &mut clusters[index];
             *cluster.names.entry(name.clone()).or_default() += 1;
             let range = first.cover(*last);
-            cluster.mentions.push(EntityOccurrence {
-                source: source_index as u32,
-                range,
-            });
+            cluster.mentions.push(EntityOccurrence { source: source_index as u32, range });
             if span.has(Span::TITLED) {
                 cluster.titled += 1;
             }
@@ -770,9 +707,7 @@ impl Merger {
 
     fn live(&self) -> Vec<usize> {
         (0..self.clusters.len())
-            .filter(|&i| {
-                self.clusters[i].merged_into.is_none() && !self.clusters[i].names.is_empty()
-            })
+            .filter(|&i| self.clusters[i].merged_into.is_none() && !self.clusters[i].names.is_empty())
             .collect()
     }
 
@@ -797,9 +732,7 @@ impl Merger {
         for (full, &index) in &self.by_key {
             let words: Vec<&str> = full.split(' ').collect();
             if !(2..=4).contains(&words.len())
-                || words
-                    .iter()
-                    .any(|w| is_org_or_place_word(w) || CONNECTORS.contains(w))
+                || words.iter().any(|w| is_org_or_place_word(w) || CONNECTORS.contains(w))
             {
                 continue;
             }
@@ -818,20 +751,15 @@ impl Merger {
             let full_cluster = &self.clusters[owner];
             // The short form is written as in the full name ("Un" is not "UN"),
             let same_spelling = short_cluster.names.keys().any(|short_name| {
-                full_cluster
-                    .names
-                    .keys()
-                    .any(|full_name| full_name.ends_with(&format!(" {short_name}")))
+                full_cluster.names.keys().any(|full_name| full_name.ends_with(&format!(" {short_name}")))
             });
             // the two are a person by title ("Mr Kirby") or the short form is only used where the full name
             // was given first, and the short form is not a place.
             let a_person = short_cluster.titled + full_cluster.titled > 0;
-            let introduced = short_cluster.mentions.iter().all(|short| {
-                full_cluster
-                    .mentions
-                    .iter()
-                    .any(|full| full.source == short.source)
-            });
+            let introduced = short_cluster
+                .mentions
+                .iter()
+                .all(|short| full_cluster.mentions.iter().any(|full| full.source == short.source));
             let a_place = short_cluster.place_context * 2 > short_cluster.mentions.len() as u32;
             if same_spelling && (a_person || introduced) && !a_place {
                 self.merge(short, owner);
@@ -868,13 +796,8 @@ impl Merger {
     fn apply_overrides(&mut self, overrides: &EntityOverrides) {
         for configured in &overrides.entities {
             let index = self.clusters.len();
-            self.clusters.push(Cluster {
-                kind: configured.kind,
-                ..Cluster::default()
-            });
-            self.clusters[index]
-                .names
-                .insert(configured.name.clone(), u32::MAX / 2);
+            self.clusters.push(Cluster { kind: configured.kind, ..Cluster::default() });
+            self.clusters[index].names.insert(configured.name.clone(), u32::MAX / 2);
             for alias in &configured.aliases {
                 self.clusters[index].names.entry(alias.clone()).or_insert(0);
             }
@@ -900,12 +823,7 @@ impl Merger {
                 continue;
             }
             let name = canonical_name(&cluster.names);
-            let mut aliases: Vec<String> = cluster
-                .names
-                .keys()
-                .filter(|n| **n != name)
-                .cloned()
-                .collect();
+            let mut aliases: Vec<String> = cluster.names.keys().filter(|n| **n != name).cloned().collect();
             aliases.sort();
             let mut demonyms = cluster.demonyms.clone();
             demonyms.sort();
@@ -915,27 +833,12 @@ impl Merger {
             let mut articles: Vec<u32> = mentions.iter().map(|m| m.source).collect();
             articles.dedup();
             let kind = cluster.kind.unwrap_or_else(|| guess_kind(cluster, &name));
-            entities.push(Entity {
-                name,
-                kind,
-                aliases,
-                demonyms,
-                article_count: articles.len(),
-                mentions,
-            });
+            entities.push(Entity { name, kind, aliases, demonyms, article_count: articles.len(), mentions });
         }
-        entities.sort_by(|a, b| {
-            b.mentions
-                .len()
-                .cmp(&a.mentions.len())
-                .then_with(|| a.name.cmp(&b.name))
-        });
+        entities.sort_by(|a, b| b.mentions.len().cmp(&a.mentions.len()).then_with(|| a.name.cmp(&b.name)));
         let mut by_key = HashMap::new();
         for (i, entity) in entities.iter().enumerate() {
-            for name in entity
-                .names()
-                .chain(entity.demonyms.iter().map(String::as_str))
-            {
+            for name in entity.names().chain(entity.demonyms.iter().map(String::as_str)) {
                 by_key.entry(key(name)).or_insert(i);
             }
         }
@@ -964,11 +867,7 @@ fn canonical_name(names: &HashMap<String, u32>) -> String {
 }
 
 fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
-    let words: Vec<String> = cluster
-        .names
-        .keys()
-        .flat_map(|n| n.split(' ').map(str::to_lowercase))
-        .collect();
+    let words: Vec<String> = cluster.names.keys().flat_map(|n| n.split(' ').map(str::to_lowercase)).collect();
     if words.iter().any(|w| PLACE_WORDS.contains(w.as_str())) {
         return EntityKind::Place;
     }
@@ -1036,24 +935,13 @@ fn demonym_bases(name: &str) -> impl Iterator<Item = String> + '_ {
     ];
     let (prefix, last) = name.rsplit_once(' ').map_or(("", name), |(p, l)| (p, l));
     RULES.iter().filter_map(move |(suffix, replacement)| {
-        let stem = last
-            .strip_prefix("N.")
-            .map_or(last, |rest| rest)
-            .strip_suffix(suffix)?;
+        let stem = last.strip_prefix("N.").map_or(last, |rest| rest).strip_suffix(suffix)?;
         if stem.chars().count() < 3 || !last.starts_with(char::is_uppercase) {
             return None;
         }
         let base = format!("{stem}{replacement}");
-        let prefix = if last.starts_with("N.") {
-            "North"
-        } else {
-            prefix
-        };
-        Some(if prefix.is_empty() {
-            base
-        } else {
-            format!("{prefix} {base}")
-        })
+        let prefix = if last.starts_with("N.") { "North" } else { prefix };
+        Some(if prefix.is_empty() { base } else { format!("{prefix} {base}") })
     })
 }
 

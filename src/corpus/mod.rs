@@ -15,9 +15,7 @@ use std::sync::Arc;
 
 use crate::text::TextRange;
 
-pub use entities::{
-    ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides,
-};
+pub use entities::{ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides};
 pub use source::{Source, shorten};
 
 /// All source articles of a workspace, indexed.
@@ -91,24 +89,13 @@ impl Corpus {
             || entities::build_index(&kept, &word_stats, &overrides),
             || passages::PassageIndex::build(&kept),
         );
-        let corpus = Corpus {
-            sources: kept,
-            by_id,
-            entities,
-            overrides,
-            word_stats,
-            passages,
-        };
+        let corpus = Corpus { sources: kept, by_id, entities, overrides, word_stats, passages };
         (corpus, problems)
     }
 
     /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped.
     /// Unchanged articles are shared, not re-read or re-indexed.
-    pub fn with_changes(
-        &self,
-        changed: Vec<Source>,
-        removed: &[PathBuf],
-    ) -> (Corpus, Vec<CorpusProblem>) {
+    pub fn with_changes(&self, changed: Vec<Source>, removed: &[PathBuf]) -> (Corpus, Vec<CorpusProblem>) {
         let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
         let mut word_stats = self.word_stats.clone();
         let mut sources: Vec<Arc<Source>> = Vec::with_capacity(self.sources.len() + changed.len());
@@ -121,11 +108,7 @@ impl Corpus {
         }
         let (changed, changed_stats) = share(changed);
         sources.extend(changed);
-        Corpus::assemble(
-            sources,
-            word_stats.merge(changed_stats),
-            self.overrides.clone(),
-        )
+        Corpus::assemble(sources, word_stats.merge(changed_stats), self.overrides.clone())
     }
 
     /// A new corpus with other entity overrides.
@@ -183,16 +166,12 @@ impl Corpus {
         let Some(pattern) = quotes::QuotePattern::new(quote) else {
             return Vec::new();
         };
-        self.passages
-            .candidates(&pattern.folded)
+        self.candidates(&pattern.folded, true)
             .into_iter()
             .take(MAX_VERIFIED)
             .filter_map(|(index, _)| {
                 let source = self.source_at(index);
-                let found = pattern.find_all(
-                    &quotes::Folded::new(&source.text, source.body),
-                    &source.text,
-                );
+                let found = pattern.find_all(&quotes::Folded::new(&source.text, source.body), &source.text);
                 (!found.is_empty()).then_some((source, found))
             })
             .take(limit)
@@ -208,19 +187,32 @@ impl Corpus {
             return Vec::new();
         };
         let mut found: Vec<(&Source, quotes::NearMiss)> = self
-            .passages
-            .candidates(&pattern.folded)
+            .candidates(&pattern.folded, false)
             .into_iter()
             .take(MAX_COMPARED)
             .filter_map(|(index, _)| {
                 let source = self.source_at(index);
-                quotes::closest(&source.text, source.body, &pattern.folded)
-                    .map(|miss| (source, miss))
+                quotes::closest(&source.text, source.body, &pattern.folded).map(|miss| (source, miss))
             })
             .collect();
         found.sort_by(|a, b| b.1.similarity.total_cmp(&a.1.similarity));
         found.truncate(limit);
         found
+    }
+
+    /// Articles that may contain `folded` words, most likely first; in a small corpus, every article.
+    fn candidates(&self, folded: &str, exact: bool) -> Vec<(u32, usize)> {
+        /// Below this many articles, reading them all is cheaper than missing one.
+        const SMALL_CORPUS: usize = 64;
+        let mut candidates = self.passages.candidates(folded, exact);
+        if self.sources.len() <= SMALL_CORPUS {
+            for index in 0..self.sources.len() as u32 {
+                if !candidates.iter().any(|&(i, _)| i == index) {
+                    candidates.push((index, 0));
+                }
+            }
+        }
+        candidates
     }
 
     /// The memory taken by the passage index, in bytes.
@@ -256,8 +248,8 @@ fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Optio
     candidates
         .map(|candidate| {
             let lower = candidate.to_lowercase();
-            let score = strsim::jaro_winkler(&wanted, &lower)
-                .max(strsim::normalized_damerau_levenshtein(&wanted, &lower));
+            let score =
+                strsim::jaro_winkler(&wanted, &lower).max(strsim::normalized_damerau_levenshtein(&wanted, &lower));
             (candidate, score)
         })
         .filter(|&(_, score)| score >= MIN_SIMILARITY)
@@ -270,47 +262,32 @@ mod tests {
     use super::*;
 
     fn source(path: &str, text: &str) -> Source {
-        let id = Path::new(path)
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let id = Path::new(path).file_stem().unwrap().to_string_lossy().into_owned();
         Source::new(id, path.into(), text.into())
     }
 
     #[test]
     fn a_duplicate_id_keeps_the_first_path_and_names_both() {
         let (corpus, problems) = Corpus::new(
-            vec![
-                source("b/strike.md", "Second."),
-                source("a/strike.txt", "First."),
-            ],
+            vec![source("b/strike.md", "Second."), source("a/strike.txt", "First.")],
             EntityOverrides::default(),
         );
         assert_eq!(corpus.len(), 1);
         assert_eq!(corpus.source("strike").unwrap().text, "First.");
         assert_eq!(
             problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            vec![
-                "duplicate source id `strike`: a/strike.txt and b/strike.md have the same name; using the first"
-            ]
+            vec!["duplicate source id `strike`: a/strike.txt and b/strike.md have the same name; using the first"]
         );
     }
 
     #[test]
     fn changes_replace_add_and_remove_articles_and_keep_the_rest() {
         let (corpus, _) = Corpus::new(
-            vec![
-                source("s/a.txt", "Ana Ruiz spoke."),
-                source("s/b.txt", "Tomas Vidal spoke."),
-            ],
+            vec![source("s/a.txt", "Ana Ruiz spoke."), source("s/b.txt", "Tomas Vidal spoke.")],
             EntityOverrides::default(),
         );
         let (changed, _) = corpus.with_changes(
-            vec![
-                source("s/a.txt", "Leila Haddad spoke."),
-                source("s/c.txt", "Jonas Penn spoke."),
-            ],
+            vec![source("s/a.txt", "Leila Haddad spoke."), source("s/c.txt", "Jonas Penn spoke.")],
             &[PathBuf::from("s/b.txt")],
         );
         let ids: Vec<&str> = changed.sources().map(|s| s.id.as_str()).collect();

@@ -46,24 +46,18 @@ impl PassageIndex {
     }
 
     /// The articles that may contain `words` (already folded), with how many shingles they share, most first.
-    pub fn candidates(&self, words: &str) -> Vec<(u32, usize)> {
+    ///
+    /// With `exact`, only the shingles winnowing keeps are looked up (enough for exact matches); otherwise all,
+    /// so that a passage with a changed word still shares some.
+    pub fn candidates(&self, words: &str, exact: bool) -> Vec<(u32, usize)> {
         let shingles = shingles(words);
-        let mut hashes = if shingles.len() >= WINDOW {
-            winnow(&shingles)
-        } else {
-            shingles
-        };
+        let mut hashes = if exact && shingles.len() >= WINDOW { winnow(&shingles) } else { shingles };
         hashes.sort_unstable();
         hashes.dedup();
         let mut hits: Vec<u32> = Vec::new();
         for hash in hashes {
             let start = self.entries.partition_point(|&(h, _)| h < hash);
-            hits.extend(
-                self.entries[start..]
-                    .iter()
-                    .take_while(|&&(h, _)| h == hash)
-                    .map(|&(_, source)| source),
-            );
+            hits.extend(self.entries[start..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, source)| source));
         }
         hits.sort_unstable();
         let mut counted: Vec<(u32, usize)> = Vec::new();
@@ -85,11 +79,8 @@ impl PassageIndex {
 
 /// The hashes of every run of `SHINGLE` consecutive words of a folded text (case and punctuation ignored).
 fn shingles(folded: &str) -> Vec<u32> {
-    let words: Vec<u32> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(word_hash)
-        .collect();
+    let words: Vec<u32> =
+        folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
     words
         .windows(SHINGLE)
         .map(|window| {
@@ -115,12 +106,7 @@ fn winnow(shingles: &[u32]) -> Vec<u32> {
     let mut kept: Vec<u32> = Vec::new();
     let mut last_position = usize::MAX;
     for (start, window) in shingles.windows(WINDOW).enumerate() {
-        let (offset, &hash) = window
-            .iter()
-            .enumerate()
-            .rev()
-            .min_by_key(|&(_, &h)| h)
-            .expect("windows are not empty");
+        let (offset, &hash) = window.iter().enumerate().rev().min_by_key(|&(_, &h)| h).expect("windows are not empty");
         let position = start + offset;
         if position != last_position {
             kept.push(hash);
@@ -136,8 +122,7 @@ mod tests {
 
     #[test]
     fn five_shared_words_always_share_a_kept_hash() {
-        let article =
-            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
+        let article = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
         let kept = winnow(&shingles(article));
         let words: Vec<&str> = article.split(' ').collect();
         for start in 0..=words.len() - GUARANTEED_WORDS {
@@ -149,9 +134,6 @@ mod tests {
 
     #[test]
     fn case_and_punctuation_do_not_matter() {
-        assert_eq!(
-            shingles("We will not be moved"),
-            shingles("we will, not be MOVED.")
-        );
+        assert_eq!(shingles("We will not be moved"), shingles("we will, not be MOVED."));
     }
 }

@@ -30,19 +30,15 @@ impl Folded {
     pub fn new(original: &str, within: TextRange) -> Folded {
         let base = usize::from(within.start());
         let slice = &original[within];
-        let mut folded = Folded {
-            text: String::with_capacity(slice.len()),
-            origin: Vec::with_capacity(slice.len() + 1),
-        };
+        let mut folded =
+            Folded { text: String::with_capacity(slice.len()), origin: Vec::with_capacity(slice.len() + 1) };
         let mut pending_space: Option<usize> = None;
         for (at, c) in slice.char_indices() {
             let at = base + at;
             if c.is_ascii() {
                 folded.push_char(c, at, &mut pending_space);
             } else {
-                decompose_compatible(c, |d| {
-                    folded.push_char(fold_char(d), at, &mut pending_space)
-                });
+                decompose_compatible(c, |d| folded.push_char(fold_char(d), at, &mut pending_space));
             }
         }
         if let Some(space_at) = pending_space {
@@ -93,8 +89,7 @@ fn fold_char(c: char) -> char {
     match c {
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-        | '\u{2212}' => '-',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
         c => c,
     }
 }
@@ -151,11 +146,7 @@ impl QuotePattern {
         let mut last = 0;
         for marker in ELISION.find_iter(quote) {
             parts.push(Part::Words(fold_quote(&quote[last..marker.start()])));
-            parts.push(if marker.as_str().starts_with('[') {
-                Part::Insertion
-            } else {
-                Part::Elision
-            });
+            parts.push(if marker.as_str().starts_with('[') { Part::Insertion } else { Part::Elision });
             last = marker.end();
         }
         parts.push(Part::Words(fold_quote(&quote[last..])));
@@ -184,9 +175,7 @@ impl QuotePattern {
         match &self.matcher {
             Matcher::Exact(variants) => {
                 for variant in variants {
-                    for start in
-                        memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes())
-                    {
+                    for start in memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes()) {
                         let end = start + variant.len();
                         if at_word_boundaries(&haystack.text, start, end) {
                             found.push(haystack.original_range(start, end));
@@ -252,14 +241,10 @@ fn pattern(parts: &[Part]) -> String {
                     pattern.push_str(r"\b");
                 }
             }
-            Part::Elision => {
-                pattern.push_str(&format!(r"(?:\s?\b.{{0,{MAX_ELISION_CHARS}}}?\b\s?|\s)"))
-            }
+            Part::Elision => pattern.push_str(&format!(r"(?:\s?\b.{{0,{MAX_ELISION_CHARS}}}?\b\s?|\s)")),
             // At either end an insertion may stand for no words, so it constrains nothing.
             Part::Insertion if index == 0 || index == last => {}
-            Part::Insertion => {
-                pattern.push_str(&format!(r"\s(?:[^\s]+\s){{0,{MAX_INSERTION_WORDS}}}"))
-            }
+            Part::Insertion => pattern.push_str(&format!(r"\s(?:[^\s]+\s){{0,{MAX_INSERTION_WORDS}}}")),
         }
     }
     pattern
@@ -277,10 +262,7 @@ fn crosses_paragraph(original: &str) -> bool {
 /// Where typed words (a quote being written) start in `text[within]`: like [`find_all`], but the last word
 /// may be unfinished. Returns the original start offsets.
 pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::text::TextSize> {
-    let needle = Folded::new(typed, range(0, typed.len()))
-        .text
-        .trim_start()
-        .to_string();
+    let needle = Folded::new(typed, range(0, typed.len())).text.trim_start().to_string();
     if needle.trim().is_empty() {
         return Vec::new();
     }
@@ -288,18 +270,12 @@ pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::tex
     let mut starts = Vec::new();
     let first = needle.chars().next().unwrap_or(' ');
     let rest = &needle[first.len_utf8()..];
-    let mut variants: Vec<String> = first
-        .to_uppercase()
-        .chain(first.to_lowercase())
-        .map(|c| format!("{c}{rest}"))
-        .collect();
+    let mut variants: Vec<String> =
+        first.to_uppercase().chain(first.to_lowercase()).map(|c| format!("{c}{rest}")).collect();
     variants.dedup();
     for variant in &variants {
         for start in memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes()) {
-            let before_is_word = haystack.text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
+            let before_is_word = haystack.text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
             if !(before_is_word && first.is_alphanumeric()) {
                 starts.push(haystack.original_range(start, start).start());
             }
@@ -340,11 +316,7 @@ pub fn closest(text: &str, within: TextRange, quote: &str) -> Option<NearMiss> {
 pub fn closest_passages(text: &str, within: TextRange, quote: &str, limit: usize) -> Vec<NearMiss> {
     const MAX_QUOTE_CHARS: usize = 400;
     let cleaned = ELISION.replace_all(quote, " ");
-    let needle: Vec<char> = fold_quote(&cleaned)
-        .to_lowercase()
-        .chars()
-        .take(MAX_QUOTE_CHARS)
-        .collect();
+    let needle: Vec<char> = fold_quote(&cleaned).to_lowercase().chars().take(MAX_QUOTE_CHARS).collect();
     if needle.is_empty() {
         return Vec::new();
     }
@@ -376,10 +348,7 @@ pub fn closest_passages(text: &str, within: TextRange, quote: &str, limit: usize
         if similarity < 0.5 {
             break;
         }
-        found.push(NearMiss {
-            range: haystack.original_range(hay_offsets[start], hay_offsets[end]),
-            similarity,
-        });
+        found.push(NearMiss { range: haystack.original_range(hay_offsets[start], hay_offsets[end]), similarity });
         masked[start..end].fill(MASK);
     }
     found
@@ -438,8 +407,7 @@ fn widen_to_words(hay: &[char], mut start: usize, mut end: usize) -> (usize, usi
     while start > 0 && hay[start - 1].is_alphanumeric() && hay[start].is_alphanumeric() {
         start -= 1;
     }
-    while end < hay.len() && end > 0 && hay[end - 1].is_alphanumeric() && hay[end].is_alphanumeric()
-    {
+    while end < hay.len() && end > 0 && hay[end - 1].is_alphanumeric() && hay[end].is_alphanumeric() {
         end += 1;
     }
     while start < end && hay[start] == ' ' {
@@ -477,14 +445,12 @@ pub enum Difference {
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Difference::Changed { quote, article } => write!(
-                f,
-                "\u{201C}{quote}\u{201D} should be \u{201C}{article}\u{201D}"
-            ),
-            Difference::Typo { quote, article } => write!(
-                f,
-                "typo: \u{201C}{quote}\u{201D} for \u{201C}{article}\u{201D}"
-            ),
+            Difference::Changed { quote, article } => {
+                write!(f, "\u{201C}{quote}\u{201D} should be \u{201C}{article}\u{201D}")
+            }
+            Difference::Typo { quote, article } => {
+                write!(f, "typo: \u{201C}{quote}\u{201D} for \u{201C}{article}\u{201D}")
+            }
             Difference::Missing(words) => write!(f, "\u{201C}{words}\u{201D} is missing"),
             Difference::Extra(words) => write!(f, "\u{201C}{words}\u{201D} is not in the article"),
         }
@@ -493,17 +459,9 @@ impl std::fmt::Display for Difference {
 
 /// What differs between a quote and a passage, word by word (longest common subsequence of words).
 pub fn differences(quote: &str, passage: &str) -> Vec<Difference> {
-    let fold = |text: &str| {
-        fold_quote(text)
-            .split(' ')
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
+    let fold = |text: &str| fold_quote(text).split(' ').map(str::to_string).collect::<Vec<_>>();
     let (a, b) = (fold(quote), fold(passage));
-    let key = |w: &str| {
-        w.trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-    };
+    let key = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     // lengths[i][j]: the LCS length of a[i..] and b[j..].
     let mut lengths = vec![vec![0u16; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
@@ -524,18 +482,10 @@ pub fn differences(quote: &str, passage: &str) -> Vec<Difference> {
             (true, true) => {}
             (false, true) => differences.push(Difference::Extra(q)),
             (true, false) => differences.push(Difference::Missing(p)),
-            (false, false)
-                if only_quote.len() == 1 && only_article.len() == 1 && is_typo(&q, &p) =>
-            {
-                differences.push(Difference::Typo {
-                    quote: q,
-                    article: p,
-                })
+            (false, false) if only_quote.len() == 1 && only_article.len() == 1 && is_typo(&q, &p) => {
+                differences.push(Difference::Typo { quote: q, article: p })
             }
-            (false, false) => differences.push(Difference::Changed {
-                quote: q,
-                article: p,
-            }),
+            (false, false) => differences.push(Difference::Changed { quote: q, article: p }),
         }
         only_quote.clear();
         only_article.clear();
@@ -559,8 +509,7 @@ pub fn differences(quote: &str, passage: &str) -> Vec<Difference> {
 
 /// Whether two words differ by a slip of the keyboard: at most two edits, and not shorter than four letters.
 fn is_typo(quote: &str, article: &str) -> bool {
-    quote.chars().count() >= 4
-        && strsim::damerau_levenshtein(&quote.to_lowercase(), &article.to_lowercase()) <= 2
+    quote.chars().count() >= 4 && strsim::damerau_levenshtein(&quote.to_lowercase(), &article.to_lowercase()) <= 2
 }
 
 #[cfg(test)]
@@ -568,18 +517,12 @@ mod tests {
     use super::*;
 
     fn find<'a>(text: &'a str, quote: &str) -> Vec<&'a str> {
-        find_all(text, range(0, text.len()), quote)
-            .into_iter()
-            .map(|r| &text[r])
-            .collect()
+        find_all(text, range(0, text.len()), quote).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]
     fn whitespace_and_line_breaks_match_any_run_of_whitespace() {
-        assert_eq!(
-            find("we will\n   not be moved", "we will not  be\nmoved"),
-            vec!["we will\n   not be moved"]
-        );
+        assert_eq!(find("we will\n   not be moved", "we will not  be\nmoved"), vec!["we will\n   not be moved"]);
     }
 
     #[test]
@@ -588,10 +531,7 @@ mod tests {
             find("the \u{201C}rival\u{201D} power", "the \"rival\" power"),
             vec!["the \u{201C}rival\u{201D} power"]
         );
-        assert_eq!(
-            find("Russia's war", "Russia\u{2019}s war"),
-            vec!["Russia's war"]
-        );
+        assert_eq!(find("Russia's war", "Russia\u{2019}s war"), vec!["Russia's war"]);
     }
 
     #[test]
@@ -609,16 +549,10 @@ mod tests {
     #[test]
     fn dashes_and_their_spacing_are_the_same() {
         assert_eq!(
-            find(
-                "from early\u{2013} to mid\u{2014}October",
-                "early - to mid-October"
-            ),
+            find("from early\u{2013} to mid\u{2014}October", "early - to mid-October"),
             vec!["early\u{2013} to mid\u{2014}October"]
         );
-        assert_eq!(
-            find("the group \u{2014} which", "the group-which"),
-            vec!["the group \u{2014} which"]
-        );
+        assert_eq!(find("the group \u{2014} which", "the group-which"), vec!["the group \u{2014} which"]);
     }
 
     #[test]
@@ -627,14 +561,8 @@ mod tests {
             find("an of\u{FB01}ce re\u{00AD}opened", "an office reopened"),
             vec!["an of\u{FB01}ce re\u{00AD}opened"]
         );
-        assert_eq!(
-            find("100\u{00A0}million dollars", "100 million dollars"),
-            vec!["100\u{00A0}million dollars"]
-        );
-        assert_eq!(
-            find("caf\u{00E9} society", "cafe\u{0301} society"),
-            vec!["caf\u{00E9} society"]
-        );
+        assert_eq!(find("100\u{00A0}million dollars", "100 million dollars"), vec!["100\u{00A0}million dollars"]);
+        assert_eq!(find("caf\u{00E9} society", "cafe\u{0301} society"), vec!["caf\u{00E9} society"]);
     }
 
     #[test]
@@ -644,24 +572,13 @@ mod tests {
             find(text, "Wagner is searching ... for arms suppliers"),
             vec!["Wagner is searching around the world for arms suppliers"]
         );
-        assert_eq!(
-            find(text, "searching \u{2026} arms"),
-            vec!["searching around the world for arms"]
-        );
+        assert_eq!(find(text, "searching \u{2026} arms"), vec!["searching around the world for arms"]);
         assert_eq!(
             find(text, "Wagner is searching... arms suppliers"),
             vec!["Wagner is searching around the world for arms suppliers"]
         );
-        assert_eq!(
-            find(text, "he said ... the port closed"),
-            Vec::<&str>::new(),
-            "not across paragraphs"
-        );
-        assert_eq!(
-            find(text, "arms ... Wagner"),
-            Vec::<&str>::new(),
-            "in order"
-        );
+        assert_eq!(find(text, "he said ... the port closed"), Vec::<&str>::new(), "not across paragraphs");
+        assert_eq!(find(text, "arms ... Wagner"), Vec::<&str>::new(), "in order");
     }
 
     #[test]
@@ -671,23 +588,14 @@ mod tests {
             find(text, "[the group] is spending more than $100 million"),
             vec!["is spending more than $100 million"]
         );
-        assert_eq!(
-            find(text, "the [mercenary] group is spending"),
-            vec!["the Wagner group is spending"]
-        );
+        assert_eq!(find(text, "the [mercenary] group is spending"), vec!["the Wagner group is spending"]);
         assert_eq!(
             find(text, "the [one two three four five six seven] month"),
             Vec::<&str>::new(),
             "at most six words"
         );
-        assert_eq!(
-            find(text, "Kirby said [that] the Wagner group"),
-            vec!["Kirby said the Wagner group"]
-        );
-        assert_eq!(
-            find(text, "more than $100 million [a month]"),
-            vec!["more than $100 million"]
-        );
+        assert_eq!(find(text, "Kirby said [that] the Wagner group"), vec!["Kirby said the Wagner group"]);
+        assert_eq!(find(text, "more than $100 million [a month]"), vec!["more than $100 million"]);
     }
 
     #[test]
@@ -698,19 +606,13 @@ mod tests {
     #[test]
     fn differences_name_the_changed_missing_and_extra_words() {
         let show = |quote: &str, passage: &str| {
-            differences(quote, passage)
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
+            differences(quote, passage).iter().map(ToString::to_string).collect::<Vec<_>>()
         };
         assert_eq!(
             show("the strike will last", "the strike would last"),
             vec!["\u{201C}will\u{201D} should be \u{201C}would\u{201D}"]
         );
-        assert_eq!(
-            show("reopened talks", "reopened the talks"),
-            vec!["\u{201C}the\u{201D} is missing"]
-        );
+        assert_eq!(show("reopened talks", "reopened the talks"), vec!["\u{201C}the\u{201D} is missing"]);
         assert_eq!(
             show("a very reckless gamble", "a reckless gamble"),
             vec!["\u{201C}very\u{201D} is not in the article"]
@@ -719,30 +621,15 @@ mod tests {
             show("a reckles gamble", "a reckless gamble"),
             vec!["typo: \u{201C}reckles\u{201D} for \u{201C}reckless\u{201D}"]
         );
-        assert_eq!(
-            show("We will not, be moved", "we will not be moved"),
-            Vec::<String>::new()
-        );
+        assert_eq!(show("We will not, be moved", "we will not be moved"), Vec::<String>::new());
     }
 
     #[test]
     fn closest_passage_of_a_near_miss() {
         let text = "The union said the strike would last until Friday. Ships waited outside.";
-        let miss = closest(
-            text,
-            range(0, text.len()),
-            "the strike will last until Friday",
-        )
-        .unwrap();
+        let miss = closest(text, range(0, text.len()), "the strike will last until Friday").unwrap();
         assert_eq!(&text[miss.range], "the strike would last until Friday");
-        assert!(
-            miss.similarity > 0.8 && miss.similarity < 1.0,
-            "{}",
-            miss.similarity
-        );
-        assert_eq!(
-            closest(text, range(0, text.len()), "entirely unrelated words here"),
-            None
-        );
+        assert!(miss.similarity > 0.8 && miss.similarity < 1.0, "{}", miss.similarity);
+        assert_eq!(closest(text, range(0, text.len()), "entirely unrelated words here"), None);
     }
 }

@@ -7,10 +7,9 @@ use crate::text::{TextRange, range};
 
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col", "sgt", "capt", "cpt", "maj", "adm",
-    "gov", "sen", "rep", "jr", "sr", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "corp",
-    "dept", "est", "approx", "fig", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov",
-    "dec", "rev", "hon", "pres", "mt", "ft",
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col", "sgt", "capt", "cpt", "maj", "adm", "gov", "sen", "rep",
+    "jr", "sr", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig", "jan",
+    "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "rev", "hon", "pres", "mt", "ft",
 ];
 
 /// The sentences of `text[body]`, trimmed, in order; line breaks inside a wrapped paragraph do not end a sentence.
@@ -42,10 +41,7 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
     let Some(without_stop) = sentence.strip_suffix('.') else {
         return false;
     };
-    let last_word = without_stop
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .next()
-        .unwrap_or("");
+    let last_word = without_stop.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or("");
     let lower = last_word.to_lowercase();
     if ABBREVIATIONS.contains(&lower.as_str()) {
         return true;
@@ -53,9 +49,7 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
     // Initials and dotted acronyms: "J.", "U.S.", "N.".
     let letters: Vec<&str> = last_word.split('.').collect();
     !last_word.is_empty()
-        && letters
-            .iter()
-            .all(|part| part.chars().count() == 1 && part.chars().all(char::is_uppercase))
+        && letters.iter().all(|part| part.chars().count() == 1 && part.chars().all(char::is_uppercase))
 }
 
 /// Replaces a line break by a space where a paragraph was wrapped: the line is long,
@@ -72,8 +66,7 @@ fn unwrap_soft_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
         let line = text[line_start..i].trim_end();
         let next_line = text[i + 1..].lines().next().unwrap_or("");
         let ends_sentence = line.ends_with(['.', '!', '?', ':', '"', '\u{201D}', '\'', '\u{2019}']);
-        let next_goes_on =
-            !next_line.trim().is_empty() && !next_line.starts_with([' ', '\t', '-', '*', '#']);
+        let next_goes_on = !next_line.trim().is_empty() && !next_line.starts_with([' ', '\t', '-', '*', '#']);
         if line.len() >= MIN_WRAPPED_LINE && !ends_sentence && next_goes_on {
             soft.push(i);
         }
@@ -86,9 +79,7 @@ fn unwrap_soft_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
     for i in soft {
         owned[i] = b' ';
     }
-    std::borrow::Cow::Owned(
-        String::from_utf8(owned).expect("a newline replaced by a space keeps UTF-8 valid"),
-    )
+    std::borrow::Cow::Owned(String::from_utf8(owned).expect("a newline replaced by a space keeps UTF-8 valid"))
 }
 
 #[cfg(test)]
@@ -97,21 +88,14 @@ mod tests {
     use crate::text::size;
 
     fn sentences(text: &str) -> Vec<&str> {
-        split(text, TextRange::up_to(size(text.len())))
-            .into_iter()
-            .map(|r| &text[r])
-            .collect()
+        split(text, TextRange::up_to(size(text.len()))).into_iter().map(|r| &text[r]).collect()
     }
 
     #[test]
     fn abbreviations_and_initials_do_not_end_sentences() {
         assert_eq!(
             sentences("Mr. Kirby spoke. U.S. troops left on Monday. J. R. Smith agreed!"),
-            vec![
-                "Mr. Kirby spoke.",
-                "U.S. troops left on Monday.",
-                "J. R. Smith agreed!"
-            ]
+            vec!["Mr. Kirby spoke.", "U.S. troops left on Monday.", "J. R. Smith agreed!"]
         );
     }
 

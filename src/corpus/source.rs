@@ -37,27 +37,10 @@ impl Source {
         let front_matter = FrontMatter::parse(&text);
         let body = front_matter.body;
         let sentences = sentences::split(&text, body);
-        let title = front_matter
-            .title
-            .clone()
-            .unwrap_or_else(|| first_meaningful_line(&text[body]));
-        let date = front_matter
-            .date
-            .as_deref()
-            .and_then(find_date)
-            .or_else(|| find_date(head(&text[body], 1000)));
+        let title = front_matter.title.clone().unwrap_or_else(|| first_meaningful_line(&text[body]));
+        let date = front_matter.date.as_deref().and_then(find_date).or_else(|| find_date(head(&text[body], 1000)));
         let candidates = entities::extract(&text, &sentences);
-        Source {
-            id,
-            path,
-            title,
-            date,
-            url: front_matter.url,
-            body,
-            sentences,
-            candidates,
-            text,
-        }
+        Source { id, path, title, date, url: front_matter.url, body, sentences, candidates, text }
     }
 
     /// The sentence that contains `offset`, or the nearest one before it.
@@ -79,12 +62,7 @@ impl Source {
 
     /// The first `lines` non-empty lines of the body, for previews.
     pub fn opening_lines(&self, lines: usize) -> Vec<&str> {
-        self.text[self.body]
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .take(lines)
-            .collect()
+        self.text[self.body].lines().map(str::trim).filter(|line| !line.is_empty()).take(lines).collect()
     }
 
     /// A line index of the text, built on demand (articles are many; most are never shown).
@@ -103,17 +81,10 @@ struct FrontMatter {
 impl FrontMatter {
     /// Reads `---`-delimited front matter with `key: value` lines; other keys are ignored.
     fn parse(text: &str) -> FrontMatter {
-        let mut front = FrontMatter {
-            title: None,
-            date: None,
-            url: None,
-            body: range(0, text.len()),
-        };
+        let mut front = FrontMatter { title: None, date: None, url: None, body: range(0, text.len()) };
         let text_without_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
         let offset = text.len() - text_without_bom.len();
-        let Some(rest) = text_without_bom
-            .strip_prefix("---\n")
-            .or_else(|| text_without_bom.strip_prefix("---\r\n"))
+        let Some(rest) = text_without_bom.strip_prefix("---\n").or_else(|| text_without_bom.strip_prefix("---\r\n"))
         else {
             return front;
         };
@@ -141,26 +112,14 @@ impl FrontMatter {
             }
         }
         // No closing delimiter: not front matter after all.
-        FrontMatter {
-            title: None,
-            date: None,
-            url: None,
-            body: range(0, text.len()),
-        }
+        FrontMatter { title: None, date: None, url: None, body: range(0, text.len()) }
     }
 }
 
 /// The first line with at least three words (else the first non-empty line), shortened for display.
 fn first_meaningful_line(body: &str) -> String {
-    let lines = || {
-        body.lines()
-            .map(|l| l.trim().trim_start_matches('#').trim())
-            .filter(|l| !l.is_empty())
-    };
-    let line = lines()
-        .find(|l| l.split_whitespace().count() >= 3)
-        .or_else(|| lines().next())
-        .unwrap_or("");
+    let lines = || body.lines().map(|l| l.trim().trim_start_matches('#').trim()).filter(|l| !l.is_empty());
+    let line = lines().find(|l| l.split_whitespace().count() >= 3).or_else(|| lines().next()).unwrap_or("");
     shorten(line, 100)
 }
 
@@ -170,10 +129,7 @@ pub fn shorten(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let cut: String = text.chars().take(max).collect();
-    let at_word = cut
-        .rfind(char::is_whitespace)
-        .filter(|&i| i > max / 2)
-        .unwrap_or(cut.len());
+    let at_word = cut.rfind(char::is_whitespace).filter(|&i| i > max / 2).unwrap_or(cut.len());
     format!("{}…", cut[..at_word].trim_end())
 }
 
@@ -206,13 +162,8 @@ fn find_date(text: &str) -> Option<String> {
     }
     for (pattern, day_first) in [(day_month, true), (month_day, false)] {
         for c in pattern.captures_iter(text) {
-            let (day, month) = if day_first {
-                (&c[1], &c[2])
-            } else {
-                (&c[2], &c[1])
-            };
-            let (Some(month), Ok(day), Ok(year)) =
-                (month_number(month), day.parse::<u32>(), c[3].parse::<u32>())
+            let (day, month) = if day_first { (&c[1], &c[2]) } else { (&c[2], &c[1]) };
+            let (Some(month), Ok(day), Ok(year)) = (month_number(month), day.parse::<u32>(), c[3].parse::<u32>())
             else {
                 continue;
             };
@@ -222,10 +173,7 @@ fn find_date(text: &str) -> Option<String> {
             }
         }
     }
-    found
-        .into_iter()
-        .min_by_key(|(at, _)| *at)
-        .map(|(_, date)| date)
+    found.into_iter().min_by_key(|(at, _)| *at).map(|(_, date)| date)
 }
 
 fn valid(year: u32, month: u32, day: u32) -> bool {
@@ -233,9 +181,7 @@ fn valid(year: u32, month: u32, day: u32) -> bool {
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     let lower = name.to_ascii_lowercase();
     let index = MONTHS.iter().position(|m| lower.starts_with(m))?;
     let full = [
@@ -279,10 +225,7 @@ mod tests {
 
     #[test]
     fn dates_in_words() {
-        assert_eq!(
-            find_date("Published March 5, 2024 by"),
-            Some("2024-03-05".into())
-        );
+        assert_eq!(find_date("Published March 5, 2024 by"), Some("2024-03-05".into()));
         assert_eq!(find_date("On 30 Sept. 2023"), Some("2023-09-30".into()));
         assert_eq!(find_date("Monday 40 March 2024"), None);
     }

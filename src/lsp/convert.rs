@@ -22,10 +22,7 @@ pub struct TextLines<'a> {
 impl TextLines<'_> {
     /// The byte offset of an LSP position, clamped to the text.
     pub fn offset(&self, position: lsp::Position) -> TextSize {
-        let line_col = LineCol {
-            line: position.line,
-            col: position.character,
-        };
+        let line_col = LineCol { line: position.line, col: position.character };
         self.index.offset(self.text, line_col, self.encoding)
     }
 
@@ -85,9 +82,7 @@ pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
-        code: Some(lsp::NumberOrString::String(
-            diagnostic.kind.code().to_string(),
-        )),
+        code: Some(lsp::NumberOrString::String(diagnostic.kind.code().to_string())),
         source: Some("marginalia".to_string()),
         message: diagnostic.message.clone(),
         ..lsp::Diagnostic::default()
@@ -95,10 +90,7 @@ pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::
 }
 
 /// An LSP completion list; `sort_text` keeps marginalia's ranking.
-pub fn completion_list(
-    lines: &TextLines,
-    completions: analysis::Completions,
-) -> lsp::CompletionList {
+pub fn completion_list(lines: &TextLines, completions: analysis::Completions) -> lsp::CompletionList {
     let items = completions
         .items
         .into_iter()
@@ -112,10 +104,7 @@ pub fn completion_list(
             }),
             detail: item.detail,
             documentation: item.documentation.map(|value| {
-                lsp::Documentation::MarkupContent(lsp::MarkupContent {
-                    kind: lsp::MarkupKind::Markdown,
-                    value,
-                })
+                lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
             }),
             sort_text: Some(format!("{rank:04}")),
             filter_text: Some(item.filter_text),
@@ -126,10 +115,7 @@ pub fn completion_list(
             ..lsp::CompletionItem::default()
         })
         .collect();
-    lsp::CompletionList {
-        is_incomplete: completions.is_incomplete,
-        items,
-    }
+    lsp::CompletionList { is_incomplete: completions.is_incomplete, items }
 }
 
 /// An LSP hover.
@@ -165,11 +151,7 @@ pub fn locations(
                 &indexes[indexes.len() - 1].1
             }
         };
-        let lines = TextLines {
-            text: &source.text,
-            index,
-            encoding,
-        };
+        let lines = TextLines { text: &source.text, index, encoding };
         locations.push(lsp::Location::new(uri, lines.range(target.range)));
     }
     locations
@@ -182,10 +164,7 @@ pub fn file_url(path: &Path) -> Option<lsp::Url> {
 
 /// LSP text edits for a fix.
 pub fn text_edits(lines: &TextLines, fix: &analysis::Fix) -> Vec<lsp::TextEdit> {
-    fix.edits
-        .iter()
-        .map(|edit| lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone()))
-        .collect()
+    fix.edits.iter().map(|edit| lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone())).collect()
 }
 
 #[cfg(test)]
@@ -195,28 +174,13 @@ mod tests {
     #[test]
     fn prefers_utf8_then_utf32_then_utf16() {
         let offering = |kinds: Vec<lsp::PositionEncodingKind>| lsp::ClientCapabilities {
-            general: Some(lsp::GeneralClientCapabilities {
-                position_encodings: Some(kinds),
-                ..Default::default()
-            }),
+            general: Some(lsp::GeneralClientCapabilities { position_encodings: Some(kinds), ..Default::default() }),
             ..Default::default()
         };
         use lsp::PositionEncodingKind as K;
-        assert_eq!(
-            negotiate_encoding(&lsp::ClientCapabilities::default()),
-            PositionEncoding::Utf16
-        );
-        assert_eq!(
-            negotiate_encoding(&offering(vec![K::UTF16, K::UTF8])),
-            PositionEncoding::Utf8
-        );
-        assert_eq!(
-            negotiate_encoding(&offering(vec![K::UTF32, K::UTF16])),
-            PositionEncoding::Utf32
-        );
-        assert_eq!(
-            negotiate_encoding(&offering(vec![K::new("latin-1")])),
-            PositionEncoding::Utf16
-        );
+        assert_eq!(negotiate_encoding(&lsp::ClientCapabilities::default()), PositionEncoding::Utf16);
+        assert_eq!(negotiate_encoding(&offering(vec![K::UTF16, K::UTF8])), PositionEncoding::Utf8);
+        assert_eq!(negotiate_encoding(&offering(vec![K::UTF32, K::UTF16])), PositionEncoding::Utf32);
+        assert_eq!(negotiate_encoding(&offering(vec![K::new("latin-1")])), PositionEncoding::Utf16);
     }
 }

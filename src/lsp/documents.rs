@@ -27,11 +27,7 @@ impl ParsedNote {
     pub fn new(rope: &Rope, version: i32) -> ParsedNote {
         let note = Note::new(rope.to_string());
         let line_index = LineIndex::new(note.text());
-        ParsedNote {
-            note,
-            line_index,
-            version,
-        }
+        ParsedNote { note, line_index, version }
     }
 }
 
@@ -70,15 +66,7 @@ pub struct Documents {
 impl Documents {
     /// Records a newly opened document.
     pub fn open(&mut self, uri: lsp::Url, text: &str, version: i32) {
-        self.open.insert(
-            uri,
-            Document {
-                rope: Rope::from_str(text),
-                version,
-                generation: 0,
-                parsed: None,
-            },
-        );
+        self.open.insert(uri, Document { rope: Rope::from_str(text), version, generation: 0, parsed: None });
     }
 
     /// Applies edits in order; a change without a range replaces the whole text. Returns false if not open.
@@ -133,10 +121,7 @@ impl Documents {
 }
 
 fn line_col(position: lsp::Position) -> LineCol {
-    LineCol {
-        line: position.line,
-        col: position.character,
-    }
+    LineCol { line: position.line, col: position.character }
 }
 
 #[cfg(test)]
@@ -145,10 +130,7 @@ mod tests {
 
     fn edit(start: (u32, u32), end: (u32, u32), text: &str) -> lsp::TextDocumentContentChangeEvent {
         lsp::TextDocumentContentChangeEvent {
-            range: Some(lsp::Range::new(
-                lsp::Position::new(start.0, start.1),
-                lsp::Position::new(end.0, end.1),
-            )),
+            range: Some(lsp::Range::new(lsp::Position::new(start.0, start.1), lsp::Position::new(end.0, end.1))),
             range_length: None,
             text: text.to_string(),
         }

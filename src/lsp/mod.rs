@@ -24,13 +24,8 @@ const MAX_CONCURRENT_REQUESTS: usize = 16;
 pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite) {
     let (service, socket) = LspService::build(Server::new).finish();
     let (exit_sender, exit_received) = oneshot::channel();
-    let service = ExitSignal {
-        inner: service,
-        exit: Some(exit_sender),
-    };
-    let transport = Transport::new(input, output, socket)
-        .concurrency_level(MAX_CONCURRENT_REQUESTS)
-        .serve(service);
+    let service = ExitSignal { inner: service, exit: Some(exit_sender) };
+    let transport = Transport::new(input, output, socket).concurrency_level(MAX_CONCURRENT_REQUESTS).serve(service);
     // tower-lsp only notices `exit` when the next message arrives; stop as soon as it is sent.
     tokio::select! {
         () = transport => {}

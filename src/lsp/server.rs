@@ -65,29 +65,19 @@ struct Snapshot {
 
 impl Snapshot {
     fn lines(&self) -> TextLines<'_> {
-        TextLines {
-            text: self.parsed.note.text(),
-            index: &self.parsed.line_index,
-            encoding: self.encoding,
-        }
+        TextLines { text: self.parsed.note.text(), index: &self.parsed.line_index, encoding: self.encoding }
     }
 }
 
 impl Server {
     /// A server that talks to `client`.
     pub fn new(client: Client) -> Server {
-        Server {
-            client,
-            session: Arc::default(),
-            rebuild: Arc::default(),
-        }
+        Server { client, session: Arc::default(), rebuild: Arc::default() }
     }
 
     fn session(&self) -> MutexGuard<'_, Session> {
         // A panic while holding the lock leaves the session usable: every mutation is a plain assignment.
-        self.session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The analysis and the parsed note of an open document; parses off the async workers when needed.
@@ -117,12 +107,7 @@ impl Server {
                 parsed
             }
         };
-        Some(Snapshot {
-            analysis,
-            parsed,
-            encoding,
-            ready,
-        })
+        Some(Snapshot { analysis, parsed, encoding, ready })
     }
 
     async fn publish_diagnostics(&self, uri: lsp::Url) {
@@ -148,9 +133,7 @@ impl Server {
         };
         let current = self.session().documents.get(&uri).map(|d| d.version);
         if current == Some(version) {
-            self.client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
+            self.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
         }
     }
 
@@ -181,15 +164,9 @@ impl Server {
                 return;
             };
             session.index_generation += 1;
-            (
-                root,
-                session.index_generation,
-                session.client_supports_progress,
-            )
+            (root, session.index_generation, session.client_supports_progress)
         };
-        self.client
-            .send_notification::<StatusNotification>(Status::indexing())
-            .await;
+        self.client.send_notification::<StatusNotification>(Status::indexing()).await;
         let progress = match progress {
             true => Progress::begin(&self.client, generation).await,
             false => None,
@@ -198,24 +175,13 @@ impl Server {
         let total = Arc::new(AtomicUsize::new(0));
         let finished = Arc::new(AtomicBool::new(false));
         if let Some(progress) = &progress {
-            let (progress, done, total, finished) = (
-                progress.clone(),
-                done.clone(),
-                total.clone(),
-                finished.clone(),
-            );
+            let (progress, done, total, finished) = (progress.clone(), done.clone(), total.clone(), finished.clone());
             tokio::spawn(async move {
                 while !finished.load(Ordering::Relaxed) {
                     tokio::time::sleep(PROGRESS_INTERVAL).await;
-                    let (done, total) =
-                        (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
+                    let (done, total) = (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
                     if total > 0 && !finished.load(Ordering::Relaxed) {
-                        progress
-                            .report(
-                                format!("{done}/{total} articles"),
-                                (done * 100 / total) as u32,
-                            )
-                            .await;
+                        progress.report(format!("{done}/{total} articles"), (done * 100 / total) as u32).await;
                     }
                 }
             });
@@ -272,15 +238,9 @@ impl Server {
         let status = {
             let session = self.session();
             let corpus = session.analysis.corpus();
-            Status {
-                state: "ready".to_string(),
-                articles: corpus.len(),
-                entities: corpus.entities().len(),
-            }
+            Status { state: "ready".to_string(), articles: corpus.len(), entities: corpus.entities().len() }
         };
-        self.client
-            .send_notification::<StatusNotification>(status)
-            .await;
+        self.client.send_notification::<StatusNotification>(status).await;
     }
 
     /// Re-reads the changed articles and rebuilds the corpus around them; reindexes all on a config change.
@@ -341,21 +301,14 @@ impl Server {
     async fn report_problems(&self, messages: &[String]) {
         for message in messages {
             tracing::warn!("{message}");
-            self.client
-                .log_message(lsp::MessageType::WARNING, message)
-                .await;
+            self.client.log_message(lsp::MessageType::WARNING, message).await;
         }
         let shown = match messages {
             [] => return,
             [one] => format!("marginalia: {one}"),
-            [first, rest @ ..] => format!(
-                "marginalia: {first} (and {} more problems; see the output log)",
-                rest.len()
-            ),
+            [first, rest @ ..] => format!("marginalia: {first} (and {} more problems; see the output log)", rest.len()),
         };
-        self.client
-            .show_message(lsp::MessageType::WARNING, shown)
-            .await;
+        self.client.show_message(lsp::MessageType::WARNING, shown).await;
     }
 
     async fn register_file_watchers(&self) {
@@ -399,11 +352,7 @@ struct Status {
 
 impl Status {
     fn indexing() -> Status {
-        Status {
-            state: "indexing".to_string(),
-            articles: 0,
-            entities: 0,
-        }
+        Status { state: "indexing".to_string(), articles: 0, entities: 0 }
     }
 }
 
@@ -429,19 +378,14 @@ impl Progress {
     async fn begin(client: &Client, generation: u64) -> Option<Progress> {
         let token = lsp::NumberOrString::String(format!("marginalia/indexing/{generation}"));
         let created = client
-            .send_request::<lsp::request::WorkDoneProgressCreate>(
-                lsp::WorkDoneProgressCreateParams {
-                    token: token.clone(),
-                },
-            )
+            .send_request::<lsp::request::WorkDoneProgressCreate>(lsp::WorkDoneProgressCreateParams {
+                token: token.clone(),
+            })
             .await;
         if created.is_err() {
             return None;
         }
-        let progress = Progress {
-            client: client.clone(),
-            token,
-        };
+        let progress = Progress { client: client.clone(), token };
         progress
             .send(lsp::WorkDoneProgress::Begin(lsp::WorkDoneProgressBegin {
                 title: "Indexing articles".to_string(),
@@ -463,10 +407,7 @@ impl Progress {
     }
 
     async fn end(&self, message: String) {
-        self.send(lsp::WorkDoneProgress::End(lsp::WorkDoneProgressEnd {
-            message: Some(message),
-        }))
-        .await;
+        self.send(lsp::WorkDoneProgress::End(lsp::WorkDoneProgressEnd { message: Some(message) })).await;
     }
 
     async fn send(&self, value: lsp::WorkDoneProgress) {
@@ -489,22 +430,13 @@ impl LanguageServer for Server {
             .as_ref()
             .and_then(|folders| folders.first())
             .and_then(|folder| folder.uri.to_file_path().ok())
-            .or_else(|| {
-                params
-                    .root_uri
-                    .as_ref()
-                    .and_then(|uri| uri.to_file_path().ok())
-            });
+            .or_else(|| params.root_uri.as_ref().and_then(|uri| uri.to_file_path().ok()));
         {
             let mut session = self.session();
             session.encoding = encoding;
             session.root = root.map(|root| load::find_root(&root));
-            session.client_supports_progress = params
-                .capabilities
-                .window
-                .as_ref()
-                .and_then(|window| window.work_done_progress)
-                .unwrap_or(false);
+            session.client_supports_progress =
+                params.capabilities.window.as_ref().and_then(|window| window.work_done_progress).unwrap_or(false);
             session.diagnostics_on_change = params
                 .initialization_options
                 .as_ref()
@@ -546,9 +478,7 @@ impl LanguageServer for Server {
         let document = params.text_document;
         let start_indexing = {
             let mut session = self.session();
-            session
-                .documents
-                .open(document.uri.clone(), &document.text, document.version);
+            session.documents.open(document.uri.clone(), &document.text, document.version);
             // A client that gave no workspace folder: the first note opened tells where the workspace is.
             let needs_root = session.root.is_none();
             if needs_root && let Ok(path) = document.uri.to_file_path() {
@@ -568,12 +498,7 @@ impl LanguageServer for Server {
         let generation = {
             let mut session = self.session();
             let encoding = session.encoding;
-            if !session.documents.change(
-                &uri,
-                params.text_document.version,
-                params.content_changes,
-                encoding,
-            ) {
+            if !session.documents.change(&uri, params.text_document.version, params.content_changes, encoding) {
                 tracing::warn!("change to a document that is not open: {uri}");
                 return;
             }
@@ -600,10 +525,7 @@ impl LanguageServer for Server {
         tokio::spawn(async move { server.apply_file_changes(params.changes).await });
     }
 
-    async fn completion(
-        &self,
-        params: lsp::CompletionParams,
-    ) -> Result<Option<lsp::CompletionResponse>> {
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
         let position = params.text_document_position;
         let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
             return Ok(None);
@@ -611,9 +533,7 @@ impl LanguageServer for Server {
         let list = blocking(move || {
             let lines = snapshot.lines();
             let offset = lines.offset(position.position);
-            let mut completions = snapshot
-                .analysis
-                .completions(&snapshot.parsed.note, offset)?;
+            let mut completions = snapshot.analysis.completions(&snapshot.parsed.note, offset)?;
             // While indexing, the list is partial: ask again.
             completions.is_incomplete |= !snapshot.ready;
             Some(convert::completion_list(&lines, completions))
@@ -638,10 +558,7 @@ impl LanguageServer for Server {
         .flatten())
     }
 
-    async fn goto_definition(
-        &self,
-        params: lsp::GotoDefinitionParams,
-    ) -> Result<Option<lsp::GotoDefinitionResponse>> {
+    async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
         let position = params.text_document_position_params;
         let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
             return Ok(None);
@@ -649,11 +566,8 @@ impl LanguageServer for Server {
         Ok(blocking(move || {
             let lines = snapshot.lines();
             let offset = lines.offset(position.position);
-            let targets = snapshot
-                .analysis
-                .goto_definition(&snapshot.parsed.note, offset);
-            let mut locations =
-                convert::locations(snapshot.analysis.corpus(), &targets, snapshot.encoding);
+            let targets = snapshot.analysis.goto_definition(&snapshot.parsed.note, offset);
+            let mut locations = convert::locations(snapshot.analysis.corpus(), &targets, snapshot.encoding);
             match locations.len() {
                 0 => None,
                 1 => locations.pop().map(lsp::GotoDefinitionResponse::Scalar),
@@ -664,10 +578,42 @@ impl LanguageServer for Server {
         .flatten())
     }
 
-    async fn code_action(
-        &self,
-        params: lsp::CodeActionParams,
-    ) -> Result<Option<lsp::CodeActionResponse>> {
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
+        if params.command != super::capabilities::FIND_QUOTE_COMMAND {
+            return Err(tower_lsp::jsonrpc::Error::invalid_params(format!("unknown command `{}`", params.command)));
+        }
+        let Some(words) = params.arguments.first().and_then(serde_json::Value::as_str).map(str::to_string) else {
+            return Err(tower_lsp::jsonrpc::Error::invalid_params(
+                "marginalia.findQuote takes one argument: the words to look for",
+            ));
+        };
+        let (analysis, encoding) = {
+            let session = self.session();
+            (session.analysis.clone(), session.encoding)
+        };
+        Ok(blocking(move || {
+            let found: Vec<serde_json::Value> = analysis
+                .find_quote(&words)
+                .iter()
+                .filter_map(|found| {
+                    let source = analysis.corpus().source(&found.source_id)?;
+                    let index = source.line_index();
+                    let lines = TextLines { text: &source.text, index: &index, encoding };
+                    Some(serde_json::json!({
+                        "uri": convert::file_url(&found.path)?,
+                        "range": lines.range(found.range),
+                        "source": found.source_id,
+                        "similarity": found.similarity,
+                        "text": source.text[found.range].split_whitespace().collect::<Vec<_>>().join(" "),
+                    }))
+                })
+                .collect();
+            serde_json::Value::Array(found)
+        })
+        .await)
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
         let Some(snapshot) = self.snapshot(&uri).await else {
             return Ok(None);
@@ -684,17 +630,12 @@ impl LanguageServer for Server {
                 .iter()
                 .enumerate()
                 .map(|(index, (diagnostic, fix))| {
-                    let changes = [(uri.clone(), convert::text_edits(&lines, fix))]
-                        .into_iter()
-                        .collect();
+                    let changes = [(uri.clone(), convert::text_edits(&lines, fix))].into_iter().collect();
                     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: fix.label.clone(),
                         kind: Some(lsp::CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![convert::diagnostic(&lines, diagnostic)]),
-                        edit: Some(lsp::WorkspaceEdit {
-                            changes: Some(changes),
-                            ..lsp::WorkspaceEdit::default()
-                        }),
+                        edit: Some(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }),
                         is_preferred: Some(index == 0),
                         ..lsp::CodeAction::default()
                     })

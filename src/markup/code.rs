@@ -24,11 +24,7 @@ pub(super) fn ignored_ranges(text: &str) -> Vec<TextRange> {
                     ranges.push(range(start, span.end.max(start)));
                 }
             }
-            Event::Code(_)
-            | Event::InlineHtml(_)
-            | Event::Html(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {
+            Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
                 ranges.push(range(span.start, span.end));
             }
             _ => {}

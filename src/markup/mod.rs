@@ -118,26 +118,18 @@ impl SyntaxErrorKind {
     /// A one-line explanation, written for the person who typed the markup.
     pub fn message(self) -> &'static str {
         match self {
-            SyntaxErrorKind::UnclosedCitation => {
-                "unclosed citation: expected `]` before the end of the paragraph"
-            }
+            SyntaxErrorKind::UnclosedCitation => "unclosed citation: expected `]` before the end of the paragraph",
             SyntaxErrorKind::EmptySourceId => "empty source id: expected a source id after `@`",
             SyntaxErrorKind::ExpectedSourceId => "expected `@source-id` in a citation",
             SyntaxErrorKind::UnterminatedQuote => {
                 "unterminated quote: expected a closing quotation mark before `]` or `;`"
             }
-            SyntaxErrorKind::EmptyQuote => {
-                "empty quote: write the exact words between the quotation marks"
-            }
+            SyntaxErrorKind::EmptyQuote => "empty quote: write the exact words between the quotation marks",
             SyntaxErrorKind::MissingComma => "expected `,` between the source id and the quote",
             SyntaxErrorKind::StraySemicolon => "stray `;`: expected `@source-id` after it",
             SyntaxErrorKind::UnexpectedText => "unexpected text in citation: expected `;` or `]`",
-            SyntaxErrorKind::UnclosedEntity => {
-                "unclosed entity mention: expected `]]` on the same line"
-            }
-            SyntaxErrorKind::EmptyEntity => {
-                "empty entity mention: expected a name between `[[` and `]]`"
-            }
+            SyntaxErrorKind::UnclosedEntity => "unclosed entity mention: expected `]]` on the same line",
+            SyntaxErrorKind::EmptyEntity => "empty entity mention: expected a name between `[[` and `]]`",
         }
     }
 }
@@ -153,8 +145,7 @@ pub fn parse(text: &str) -> NoteSyntax {
 /// Quotations in running text that no citation follows: candidates for "which article said this?".
 fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
     static PLAIN_QUOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new("[\"\u{201C}]([^\"\u{201C}\u{201D}\n\\[\\]]{1,600}?)[\"\u{201D}]")
-            .expect("valid regex")
+        regex::Regex::new("[\"\u{201C}]([^\"\u{201C}\u{201D}\n\\[\\]]{1,600}?)[\"\u{201D}]").expect("valid regex")
     });
     let inside = |range: TextRange| {
         syntax
@@ -162,11 +153,7 @@ fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
             .iter()
             .chain(syntax.citations.iter().map(|c| &c.range))
             .chain(syntax.mentions.iter().map(|m| &m.range))
-            .any(|other| {
-                other
-                    .intersect(range)
-                    .is_some_and(|common| !common.is_empty())
-            })
+            .any(|other| other.intersect(range).is_some_and(|common| !common.is_empty()))
     };
     PLAIN_QUOTE
         .captures_iter(text)
@@ -174,9 +161,7 @@ fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
             let whole = captures.get(0)?;
             let words = captures.get(1)?;
             let range = crate::text::range(whole.start(), whole.end());
-            let cited = text[whole.end()..]
-                .trim_start_matches([' ', '\t', ',', '.'])
-                .starts_with("[@");
+            let cited = text[whole.end()..].trim_start_matches([' ', '\t', ',', '.']).starts_with("[@");
             (!cited && !inside(range)).then(|| Quote {
                 text: words.as_str().to_string(),
                 text_range: crate::text::range(words.start(), words.end()),
@@ -198,10 +183,7 @@ impl NoteSyntax {
                 .iter()
                 .find(|item| {
                     contains_inclusive(item.id_range, offset)
-                        || item
-                            .quote
-                            .as_ref()
-                            .is_some_and(|quote| contains_inclusive(quote.range, offset))
+                        || item.quote.as_ref().is_some_and(|quote| contains_inclusive(quote.range, offset))
                 })
                 .map(|item| (citation, item))
         })
@@ -209,9 +191,7 @@ impl NoteSyntax {
 
     /// The entity mention whose brackets contain `offset`.
     pub fn mention_at(&self, offset: text_size::TextSize) -> Option<&EntityMention> {
-        self.mentions
-            .iter()
-            .find(|mention| contains_inclusive(mention.range, offset))
+        self.mentions.iter().find(|mention| contains_inclusive(mention.range, offset))
     }
 
     /// Whether `offset` lies inside code, HTML or front matter.
@@ -232,34 +212,22 @@ pub fn is_id_char(c: char) -> bool {
 
 /// Punctuation allowed inside a source id but not at its end.
 pub fn is_id_punctuation(c: char) -> bool {
-    matches!(
-        c,
-        ':' | '.' | '#' | '$' | '%' | '&' | '-' | '+' | '?' | '<' | '>' | '~' | '/'
-    )
+    matches!(c, ':' | '.' | '#' | '$' | '%' | '&' | '-' | '+' | '?' | '<' | '>' | '~' | '/')
 }
 
 /// Whether `id` can be written as a plain `@id`; other ids need braces: `@{my id}`.
 pub fn is_plain_id(id: &str) -> bool {
     let mut chars = id.chars();
-    let starts_well = chars
-        .next()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let starts_well = chars.next().is_some_and(|c| c.is_alphanumeric() || c == '_');
     starts_well && id.chars().all(is_id_char) && !id.ends_with(is_id_punctuation)
 }
 
 /// Writes `id` as it must appear after `@`.
 pub fn write_id(id: &str) -> String {
-    if is_plain_id(id) {
-        id.to_string()
-    } else {
-        format!("{{{id}}}")
-    }
+    if is_plain_id(id) { id.to_string() } else { format!("{{{id}}}") }
 }
 
 /// Whether `c` opens or closes a quote: straight and curly, double and single.
 pub fn is_quote_mark(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}'
-    )
+    matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
 }

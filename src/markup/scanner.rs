@@ -4,21 +4,14 @@
 //! so one broken bracket cannot swallow the rest of the note.
 
 use super::{
-    Citation, CitationKind, CiteItem, EntityMention, NoteSyntax, Quote, SyntaxError,
-    SyntaxErrorKind, is_id_char, is_id_punctuation, is_quote_mark,
+    Citation, CitationKind, CiteItem, EntityMention, NoteSyntax, Quote, SyntaxError, SyntaxErrorKind, is_id_char,
+    is_id_punctuation, is_quote_mark,
 };
 use crate::text::{TextRange, range, size};
 
 pub(super) fn scan(text: &str, ignored: Vec<TextRange>) -> NoteSyntax {
-    let mut scanner = Scanner {
-        text,
-        bytes: text.as_bytes(),
-        next_ignored: 0,
-        out: NoteSyntax {
-            ignored,
-            ..NoteSyntax::default()
-        },
-    };
+    let mut scanner =
+        Scanner { text, bytes: text.as_bytes(), next_ignored: 0, out: NoteSyntax { ignored, ..NoteSyntax::default() } };
     scanner.run();
     scanner.out
 }
@@ -66,18 +59,12 @@ impl Scanner<'_> {
 
     /// Whether an ignored range starts at or before `at` (and after the current one).
     fn is_ignored_start(&self, at: usize) -> bool {
-        self.out
-            .ignored
-            .get(self.next_ignored)
-            .is_some_and(|r| usize::from(r.start()) <= at)
+        self.out.ignored.get(self.next_ignored).is_some_and(|r| usize::from(r.start()) <= at)
     }
 
     /// The offset where the current markup must end at the latest: the start of the next ignored range.
     fn ignored_limit(&self) -> usize {
-        self.out
-            .ignored
-            .get(self.next_ignored)
-            .map_or(self.bytes.len(), |r| usize::from(r.start()))
+        self.out.ignored.get(self.next_ignored).map_or(self.bytes.len(), |r| usize::from(r.start()))
     }
 
     /// Whether markup cannot continue at `i`: end of text, start of code, or a blank line.
@@ -101,10 +88,7 @@ impl Scanner<'_> {
 
     /// Skips spaces, tabs and single line breaks, stopping at a blank line.
     fn skip_space(&self, mut i: usize) -> usize {
-        while i < self.bytes.len()
-            && matches!(self.bytes[i], b' ' | b'\t' | b'\n' | b'\r')
-            && !self.is_stop(i)
-        {
+        while i < self.bytes.len() && matches!(self.bytes[i], b' ' | b'\t' | b'\n' | b'\r') && !self.is_stop(i) {
             i += 1;
         }
         i
@@ -133,19 +117,13 @@ impl Scanner<'_> {
     }
 
     fn starts_in_text(&self, at: usize) -> bool {
-        let before_ok =
-            at == 0 || matches!(self.bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
-        let next_ok = self
-            .char_at(at + 1)
-            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '{');
+        let before_ok = at == 0 || matches!(self.bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
+        let next_ok = self.char_at(at + 1).is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '{');
         before_ok && next_ok
     }
 
     fn error(&mut self, kind: SyntaxErrorKind, start: usize, end: usize) {
-        self.out.errors.push(SyntaxError {
-            kind,
-            range: range(start, end.max(start)),
-        });
+        self.out.errors.push(SyntaxError { kind, range: range(start, end.max(start)) });
     }
 
     /// Parses an id after `@` at `start`: `id` or `{any id}`. Returns the id, its range and where it ends.
@@ -155,19 +133,11 @@ impl Scanner<'_> {
             while !self.is_line_end(i) && self.bytes[i] != b'}' {
                 i += 1;
             }
-            let end = if self.bytes.get(i) == Some(&b'}') {
-                i + 1
-            } else {
-                i
-            };
+            let end = if self.bytes.get(i) == Some(&b'}') { i + 1 } else { i };
             let raw = &self.text[start + 1..i];
             let trimmed_start = start + 1 + (raw.len() - raw.trim_start().len());
             let id = raw.trim();
-            return (
-                id.to_string(),
-                range(trimmed_start, trimmed_start + id.len()),
-                end,
-            );
+            return (id.to_string(), range(trimmed_start, trimmed_start + id.len()), end);
         }
         let rest = &self.text[start..];
         let mut len = rest.find(|c: char| !is_id_char(c)).unwrap_or(rest.len());
@@ -185,11 +155,7 @@ impl Scanner<'_> {
         self.out.citations.push(Citation {
             range: range(at, end),
             kind: CitationKind::InText,
-            items: vec![CiteItem {
-                id,
-                id_range,
-                quote: None,
-            }],
+            items: vec![CiteItem { id, id_range, quote: None }],
         });
         end
     }
@@ -247,16 +213,11 @@ impl Scanner<'_> {
                 }
             }
         };
-        let is_link = self.out.errors.len() == errors_before
-            && matches!(self.bytes.get(end), Some(b'(' | b'['));
+        let is_link = self.out.errors.len() == errors_before && matches!(self.bytes.get(end), Some(b'(' | b'['));
         if is_link {
             return open + 1;
         }
-        self.out.citations.push(Citation {
-            range: range(open, end),
-            kind: CitationKind::Bracketed,
-            items,
-        });
+        self.out.citations.push(Citation { range: range(open, end), kind: CitationKind::Bracketed, items });
         end
     }
 
@@ -302,20 +263,12 @@ impl Scanner<'_> {
                     next = after;
                 }
                 Err(()) => {
-                    let item = (!id.is_empty()).then_some(CiteItem {
-                        id,
-                        id_range,
-                        quote: None,
-                    });
+                    let item = (!id.is_empty()).then_some(CiteItem { id, id_range, quote: None });
                     return ItemEnd::Broken(item, self.recover_after_quote(quote_start));
                 }
             }
         }
-        let item = (!id.is_empty()).then_some(CiteItem {
-            id,
-            id_range,
-            quote,
-        });
+        let item = (!id.is_empty()).then_some(CiteItem { id, id_range, quote });
         ItemEnd::Item(item, next)
     }
 
@@ -360,11 +313,7 @@ impl Scanner<'_> {
         while !self.is_line_end(line_end) {
             line_end += 1;
         }
-        self.error(
-            SyntaxErrorKind::UnterminatedQuote,
-            open,
-            line_end.max(content_start),
-        );
+        self.error(SyntaxErrorKind::UnterminatedQuote, open, line_end.max(content_start));
         Err(())
     }
 
@@ -379,9 +328,7 @@ impl Scanner<'_> {
                 matches!(c, '"' | '\u{201C}' | '\u{201D}')
             } else {
                 matches!(c, '\'' | '\u{2018}' | '\u{2019}')
-                    && !self
-                        .char_at(i + c.len_utf8())
-                        .is_some_and(char::is_alphanumeric)
+                    && !self.char_at(i + c.len_utf8()).is_some_and(char::is_alphanumeric)
             };
             if closes {
                 return Some(i);

@@ -28,14 +28,7 @@ fn check(expected: &str) {
     for error in &syntax.errors {
         found.push((error.range, format!("error: {}", error.kind.message())));
     }
-    let expected = annotate(
-        text,
-        &fixture
-            .annotations
-            .iter()
-            .map(|(_, r, l)| (*r, l.clone()))
-            .collect::<Vec<_>>(),
-    );
+    let expected = annotate(text, &fixture.annotations.iter().map(|(_, r, l)| (*r, l.clone())).collect::<Vec<_>>());
     assert_eq!(annotate(text, &found), expected);
 }
 

@@ -23,24 +23,16 @@ async fn negotiates_the_encoding_and_advertises_its_features() {
     let server = TestServer::start(dir.path(), &["utf-16", "utf-8"]).await;
     let capabilities = &server.initialize_result["capabilities"];
     assert_eq!(capabilities["positionEncoding"], "utf-8");
-    assert_eq!(
-        capabilities["textDocumentSync"]["change"], 2,
-        "incremental sync"
-    );
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(capabilities["hoverProvider"], true);
     assert_eq!(capabilities["definitionProvider"], true);
-    let triggers = capabilities["completionProvider"]["triggerCharacters"]
-        .as_array()
-        .unwrap();
+    let triggers = capabilities["completionProvider"]["triggerCharacters"].as_array().unwrap();
     assert!(triggers.contains(&json!("@")) && triggers.contains(&json!("[")));
     assert_eq!(server.initialize_result["serverInfo"]["name"], "marginalia");
     server.shutdown().await;
 
     let server = TestServer::start(dir.path(), &[]).await;
-    assert_eq!(
-        server.initialize_result["capabilities"]["positionEncoding"],
-        "utf-16"
-    );
+    assert_eq!(server.initialize_result["capabilities"]["positionEncoding"], "utf-16");
     server.shutdown().await;
 }
 
@@ -54,42 +46,33 @@ async fn completes_hovers_and_jumps_on_the_sample_corpus() {
     assert!(summary.starts_with("5 articles"), "{summary}");
     let note = dir.path().join("notes/week.md");
     let uri = url(&note);
-    let text = "Kirby: [@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"].\nSee [[Kir";
+    let text =
+        "Kirby: [@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"].\nSee [[Kir";
     server.open(&uri, text).await;
 
     // Completion after `[[Kir` offers John Kirby first.
-    let completion = server
-        .request("textDocument/completion", at(&uri, 1, 9))
-        .await;
+    let completion = server.request("textDocument/completion", at(&uri, 1, 9)).await;
     let first = &completion["items"][0];
     assert_eq!(first["label"], "John Kirby", "{completion:#}");
     assert_eq!(first["textEdit"]["newText"], "John Kirby]]");
-    assert_eq!(
-        first["textEdit"]["range"],
-        json!({ "start": position(1, 6), "end": position(1, 9) })
-    );
+    assert_eq!(first["textEdit"]["range"], json!({ "start": position(1, 6), "end": position(1, 9) }));
 
     // Hover on the quote shows it inside its sentence.
     let hover = server.request("textDocument/hover", at(&uri, 0, 40)).await;
     let markdown = hover["contents"]["value"].as_str().unwrap();
     assert!(
-        markdown.contains("**Wagner is searching around the world for arms suppliers** to support its military operations in Ukraine"),
+        markdown.contains(
+            "**Wagner is searching around the world for arms suppliers** to support its military operations in Ukraine"
+        ),
         "{markdown}"
     );
-    assert!(
-        markdown.contains("`000_cf61e6d1027e3aa9`, line 3"),
-        "{markdown}"
-    );
+    assert!(markdown.contains("`000_cf61e6d1027e3aa9`, line 3"), "{markdown}");
 
     // Definition of the quote lands on the quoted words in the article.
-    let definition = server
-        .request("textDocument/definition", at(&uri, 0, 40))
-        .await;
+    let definition = server.request("textDocument/definition", at(&uri, 0, 40)).await;
     let article_path = dir.path().join("sources/000_cf61e6d1027e3aa9.txt");
     let article = std::fs::read_to_string(&article_path).unwrap();
-    let start = article
-        .find("Wagner is searching around the world for arms suppliers")
-        .unwrap();
+    let start = article.find("Wagner is searching around the world for arms suppliers").unwrap();
     let end = start + "Wagner is searching around the world for arms suppliers".len();
     let (start_line, start_col) = utf16_position(&article, start);
     let (end_line, end_col) = utf16_position(&article, end);
@@ -110,38 +93,25 @@ async fn a_wrong_quote_is_reported_after_save_and_cleared_when_fixed() {
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
     server.wait_until_indexed().await;
     let uri = url(&dir.path().join("notes/claims.md"));
-    let good =
-        "[@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"]\n";
+    let good = "[@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"]\n";
     server.open(&uri, good).await;
     server.await_diagnostics(&uri, <[Value]>::is_empty).await;
 
-    let wrong =
-        "[@000_cf61e6d1027e3aa9, \"Wagner is searching around the globe for arms suppliers\"]\n";
+    let wrong = "[@000_cf61e6d1027e3aa9, \"Wagner is searching around the globe for arms suppliers\"]\n";
     server
         .notify(
             "textDocument/didChange",
             json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": wrong }] }),
         )
         .await;
-    server
-        .notify(
-            "textDocument/didSave",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .await;
+    server.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } })).await;
     let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0]["code"], "quote-not-found");
     assert_eq!(diagnostics[0]["severity"], 1);
-    assert_eq!(
-        diagnostics[0]["range"],
-        json!({ "start": position(0, 25), "end": position(0, 80) })
-    );
+    assert_eq!(diagnostics[0]["range"], json!({ "start": position(0, 25), "end": position(0, 80) }));
     let message = diagnostics[0]["message"].as_str().unwrap();
-    assert!(
-        message.contains("“Wagner is searching around the world for arms suppliers”"),
-        "{message}"
-    );
+    assert!(message.contains("“Wagner is searching around the world for arms suppliers”"), "{message}");
 
     server
         .notify(
@@ -149,12 +119,7 @@ async fn a_wrong_quote_is_reported_after_save_and_cleared_when_fixed() {
             json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": good }] }),
         )
         .await;
-    server
-        .notify(
-            "textDocument/didSave",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .await;
+    server.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } })).await;
     server.await_diagnostics(&uri, <[Value]>::is_empty).await;
     server.shutdown().await;
 }
@@ -179,19 +144,10 @@ async fn incremental_edits_keep_positions_right_after_an_emoji() {
                 json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": changes }),
             )
             .await;
-        let hover = server
-            .request("textDocument/hover", at(&uri, 0, x + 14))
-            .await;
+        let hover = server.request("textDocument/hover", at(&uri, 0, x + 14)).await;
         let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
-        assert!(
-            markdown.contains("\"We **will not be moved**,\""),
-            "{encoding}: {hover:#}"
-        );
-        assert_eq!(
-            hover["range"],
-            json!({ "start": position(0, x + 11), "end": position(0, x + 30) }),
-            "{encoding}"
-        );
+        assert!(markdown.contains("\"We **will not be moved**,\""), "{encoding}: {hover:#}");
+        assert_eq!(hover["range"], json!({ "start": position(0, x + 11), "end": position(0, x + 30) }), "{encoding}");
         server.shutdown().await;
     }
 }
@@ -202,8 +158,7 @@ async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
     server.wait_until_indexed().await;
     let uri = url(&dir.path().join("note.md"));
-    let text =
-        "See [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday\"].\n";
+    let text = "See [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday\"].\n";
     server.open(&uri, text).await;
     server.await_diagnostics(&uri, |d| d.len() == 2).await;
 
@@ -234,10 +189,7 @@ async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
             }),
         )
         .await;
-    assert_eq!(
-        actions[0]["title"],
-        "Replace with the article's exact words"
-    );
+    assert_eq!(actions[0]["title"], "Replace with the article's exact words");
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
     assert_eq!(
         apply_edits(text, edits),
@@ -250,29 +202,17 @@ async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
 async fn a_new_article_is_indexed_when_the_watcher_reports_it() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
-    let registration = server
-        .await_notification("client/registerCapability", |_| true)
-        .await;
-    assert_eq!(
-        registration["registrations"][0]["method"],
-        "workspace/didChangeWatchedFiles"
-    );
+    let registration = server.await_notification("client/registerCapability", |_| true).await;
+    assert_eq!(registration["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
     server.wait_until_indexed().await;
     let uri = url(&dir.path().join("note.md"));
-    server
-        .open(&uri, "Grain [@harvest, \"falls for a third year\"].\n")
-        .await;
+    server.open(&uri, "Grain [@harvest, \"falls for a third year\"].\n").await;
     let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
     assert_eq!(diagnostics[0]["code"], "unknown-source");
 
     let article = dir.path().join("sources/harvest.txt");
     std::fs::write(&article, "Grain harvest falls for a third year.\n").unwrap();
-    server
-        .notify(
-            "workspace/didChangeWatchedFiles",
-            json!({ "changes": [{ "uri": url(&article), "type": 1 }] }),
-        )
-        .await;
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": url(&article), "type": 1 }] })).await;
     server.await_diagnostics(&uri, <[Value]>::is_empty).await;
     server.shutdown().await;
 }
@@ -336,9 +276,7 @@ fn the_binary_serves_over_stdio() {
 async fn the_status_notification_counts_articles_and_entities() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
-    let status = server
-        .await_notification("marginalia/status", |s| s["state"] == "ready")
-        .await;
+    let status = server.await_notification("marginalia/status", |s| s["state"] == "ready").await;
     assert_eq!(status["articles"], 1);
     assert!(status["entities"].as_u64().unwrap() >= 2, "{status}");
     server.shutdown().await;
@@ -347,9 +285,7 @@ async fn the_status_notification_counts_articles_and_entities() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_on_save_mode_changes_are_checked_only_when_saved() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
-    let mut server =
-        TestServer::start_with_options(dir.path(), &["utf-16"], json!({ "diagnostics": "onSave" }))
-            .await;
+    let mut server = TestServer::start_with_options(dir.path(), &["utf-16"], json!({ "diagnostics": "onSave" })).await;
     server.wait_until_indexed().await;
     let uri = url(&dir.path().join("note.md"));
     server.open(&uri, "[@harbour]\n").await;
@@ -363,21 +299,89 @@ async fn in_on_save_mode_changes_are_checked_only_when_saved() {
     // Longer than the on-change debounce; then a request makes sure everything sent before it was read.
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     server.request("textDocument/hover", at(&uri, 0, 3)).await;
-    let early = server.queued().iter().any(|n| {
-        n["method"] == "textDocument/publishDiagnostics" && n["params"]["diagnostics"] != json!([])
-    });
-    assert!(
-        !early,
-        "diagnostics were published before saving: {:#?}",
-        server.queued()
-    );
-    server
-        .notify(
-            "textDocument/didSave",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .await;
+    let early = server
+        .queued()
+        .iter()
+        .any(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["diagnostics"] != json!([]));
+    assert!(!early, "diagnostics were published before saving: {:#?}", server.queued());
+    server.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } })).await;
     let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
     assert_eq!(diagnostics[0]["code"], "unknown-source");
+    server.shutdown().await;
+}
+
+const HARVEST: &str = "Grain harvest falls for a third year in the valley.\nFarmers blamed the drought.\n";
+
+/// The code actions at `position`, with their titles.
+async fn actions_at(server: &mut TestServer, uri: &str, position: Value) -> Vec<Value> {
+    let actions = server
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": { "start": position, "end": position },
+                "context": { "diagnostics": [] }
+            }),
+        )
+        .await;
+    actions.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quote_from_another_article_is_fixed_by_citing_that_article() {
+    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR), ("sources/harvest.txt", HARVEST)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("note.md"));
+    let text = "Bad year: [@harbour-strike, “Grain harvest falls for a third year”].\n";
+    server.open(&uri, text).await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert!(diagnostics[0]["message"].as_str().unwrap().ends_with("the exact words are in `harvest`"));
+    let actions = actions_at(&mut server, &uri, position(0, 40)).await;
+    assert_eq!(actions[0]["title"], "Cite [@harvest] instead");
+    let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(apply_edits(text, edits), "Bad year: [@harvest, “Grain harvest falls for a third year”].\n");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uncited_quotation_is_hinted_and_cited_by_its_fix() {
+    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR), ("sources/harvest.txt", HARVEST)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("note.md"));
+    let text = "😀 She said “the strike would last until Friday” on Monday.\n";
+    server.open(&uri, text).await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics[0]["code"], "uncited-quote");
+    assert_eq!(diagnostics[0]["severity"], 4, "a hint");
+    assert_eq!(diagnostics[0]["range"], json!({ "start": position(0, 13), "end": position(0, 47) }));
+    let actions = actions_at(&mut server, &uri, position(0, 20)).await;
+    assert_eq!(actions[0]["title"], "Cite [@harbour-strike, \"the strike would last until Friday\"]");
+    let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply_edits(text, edits),
+        "😀 She said “the strike would last until Friday” [@harbour-strike, \"the strike would last until Friday\"] on Monday.\n"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_find_quote_command_lists_exact_then_near_passages() {
+    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR), ("sources/harvest.txt", HARVEST)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let commands = &server.initialize_result["capabilities"]["executeCommandProvider"]["commands"];
+    assert_eq!(commands, &json!(["marginalia.findQuote"]));
+    let found = server
+        .request(
+            "workspace/executeCommand",
+            json!({ "command": "marginalia.findQuote", "arguments": ["who has led the union since 2019"] }),
+        )
+        .await;
+    assert_eq!(found[0]["source"], "harbour-strike");
+    assert_eq!(found[0]["similarity"], 1.0);
+    assert_eq!(found[0]["range"], json!({ "start": position(1, 52), "end": position(2, 16) }));
+    assert_eq!(found[0]["text"], "who has led the union since 2019");
     server.shutdown().await;
 }

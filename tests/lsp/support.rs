@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{
-    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
-};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
 
 /// How long any single wait may take before the test fails.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -66,13 +64,8 @@ impl TestServer {
 
     /// Waits until the server reports that indexing ended, and returns the final progress message.
     pub async fn wait_until_indexed(&mut self) -> String {
-        let end = self
-            .await_notification("$/progress", |params| params["value"]["kind"] == "end")
-            .await;
-        end["value"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        let end = self.await_notification("$/progress", |params| params["value"]["kind"] == "end").await;
+        end["value"]["message"].as_str().unwrap_or_default().to_string()
     }
 
     /// Sends a request and returns its result; fails the test on an error response.
@@ -106,16 +99,8 @@ impl TestServer {
     }
 
     /// Waits for a notification of `method` whose params satisfy `matches`; earlier ones stay queued.
-    pub async fn await_notification(
-        &mut self,
-        method: &str,
-        matches: impl Fn(&Value) -> bool,
-    ) -> Value {
-        if let Some(index) = self
-            .notifications
-            .iter()
-            .position(|n| n["method"] == method && matches(&n["params"]))
-        {
+    pub async fn await_notification(&mut self, method: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        if let Some(index) = self.notifications.iter().position(|n| n["method"] == method && matches(&n["params"])) {
             return self.notifications.remove(index).unwrap()["params"].clone();
         }
         loop {
@@ -129,25 +114,13 @@ impl TestServer {
     }
 
     /// Waits for the diagnostics of `uri` that satisfy `matches`.
-    pub async fn await_diagnostics(
-        &mut self,
-        uri: &str,
-        matches: impl Fn(&[Value]) -> bool,
-    ) -> Vec<Value> {
+    pub async fn await_diagnostics(&mut self, uri: &str, matches: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let params = self
             .await_notification("textDocument/publishDiagnostics", |params| {
-                params["uri"] == uri
-                    && matches(
-                        params["diagnostics"]
-                            .as_array()
-                            .map_or(&[], |v| v.as_slice()),
-                    )
+                params["uri"] == uri && matches(params["diagnostics"].as_array().map_or(&[], |v| v.as_slice()))
             })
             .await;
-        params["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        params["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
     /// Opens a document with `text`.
@@ -180,8 +153,7 @@ impl TestServer {
     async fn answer_if_request(&mut self, message: &Value) {
         if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
             let id = id.clone();
-            self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }))
-                .await;
+            self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null })).await;
         }
     }
 
@@ -193,14 +165,9 @@ impl TestServer {
     }
 
     async fn receive(&mut self) -> Value {
-        tokio::time::timeout(TIMEOUT, read_message(&mut self.reader))
-            .await
-            .unwrap_or_else(|_| {
-                panic!(
-                    "no message from the server within {TIMEOUT:?}; queued: {:#?}",
-                    self.notifications
-                )
-            })
+        tokio::time::timeout(TIMEOUT, read_message(&mut self.reader)).await.unwrap_or_else(|_| {
+            panic!("no message from the server within {TIMEOUT:?}; queued: {:#?}", self.notifications)
+        })
     }
 }
 
@@ -225,9 +192,7 @@ async fn read_message(reader: &mut BufReader<ReadHalf<DuplexStream>>) -> Value {
 
 /// The `file://` URL of a path.
 pub fn url(path: &Path) -> String {
-    tower_lsp::lsp_types::Url::from_file_path(path)
-        .unwrap()
-        .to_string()
+    tower_lsp::lsp_types::Url::from_file_path(path).unwrap().to_string()
 }
 
 /// A temporary workspace with the given files.
@@ -280,11 +245,7 @@ pub fn utf16_position(text: &str, offset: usize) -> (u32, u32) {
 
 /// The byte offset of a zero-based line and UTF-16 column, computed independently of the server.
 pub fn utf16_offset(text: &str, line: u32, column: u32) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line as usize)
-        .map(str::len)
-        .sum();
+    let line_start: usize = text.split_inclusive('\n').take(line as usize).map(str::len).sum();
     let mut units = 0;
     for (i, c) in text[line_start..].char_indices() {
         if units >= column as usize || c == '\n' {
@@ -301,17 +262,9 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
         .iter()
         .map(|edit| {
             let at = |p: &Value| {
-                utf16_offset(
-                    text,
-                    p["line"].as_u64().unwrap() as u32,
-                    p["character"].as_u64().unwrap() as u32,
-                )
+                utf16_offset(text, p["line"].as_u64().unwrap() as u32, p["character"].as_u64().unwrap() as u32)
             };
-            (
-                at(&edit["range"]["start"]),
-                at(&edit["range"]["end"]),
-                edit["newText"].as_str().unwrap().to_string(),
-            )
+            (at(&edit["range"]["start"]), at(&edit["range"]["end"]), edit["newText"].as_str().unwrap().to_string())
         })
         .collect();
     resolved.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));

@@ -11,11 +11,8 @@ fn entities(fixture: &str) -> String {
 
 fn entities_with(fixture: &str, overrides: EntityOverrides) -> String {
     let fixture = Fixture::parse(fixture);
-    let sources = fixture
-        .files
-        .iter()
-        .map(|f| Source::new(f.path.clone(), f.path.clone().into(), f.text.clone()))
-        .collect();
+    let sources =
+        fixture.files.iter().map(|f| Source::new(f.path.clone(), f.path.clone().into(), f.text.clone())).collect();
     let (corpus, _) = Corpus::new(sources, overrides);
     let mut lines: Vec<String> = corpus
         .entities()

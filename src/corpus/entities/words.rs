@@ -20,11 +20,9 @@ macro_rules! words {
     };
 }
 
-pub(super) static CONNECTORS: Words =
-    words!("of de del von der van den da di du la le bin ibn al el y for");
+pub(super) static CONNECTORS: Words = words!("of de del von der van den da di du la le bin ibn al el y for");
 
-pub(super) static NAME_PARTICLES: Words =
-    words!("al el ad ar as at az bin ibn abu de da di van von");
+pub(super) static NAME_PARTICLES: Words = words!("al el ad ar as at az bin ibn abu de da di van von");
 
 pub(super) static PLACE_PREPOSITIONS: Words =
     words!("in at from near across into outside inside towards toward around throughout");

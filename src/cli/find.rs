@@ -1,0 +1,81 @@
+//! `marginalia find "words" [PATH]`: which articles contain a passage, exact matches first, then near ones.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::{Format, display_path, display_root, exit};
+use crate::analysis::Analysis;
+use crate::corpus::Corpus;
+use crate::load::{self, Workspace};
+use crate::text::{LineIndex, PositionEncoding};
+
+/// Prints every place that contains `words`; the exit code is 0 when one matches exactly, 1 when none does.
+pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
+    let given = path.unwrap_or_else(|| PathBuf::from("."));
+    if !given.exists() {
+        eprintln!("error: no such file or folder: {}", given.display());
+        return Ok(exit::USAGE);
+    }
+    if words.trim().is_empty() {
+        eprintln!("error: give the words to look for");
+        return Ok(exit::USAGE);
+    }
+    let root = load::find_root(&given.canonicalize()?);
+    let shown_root = display_root(&given, &root);
+    let (workspace, problem) = Workspace::open(&root);
+    if let Some(problem) = problem {
+        eprintln!("warning: {problem}");
+    }
+    let (sources, problems) = workspace.read_sources();
+    for problem in problems {
+        eprintln!("warning: {problem}");
+    }
+    let analysis = Analysis::new(std::sync::Arc::new(Corpus::new(sources, workspace.config.entities.clone()).0));
+    let matches = analysis.find_quote(words);
+    let mut stdout = std::io::stdout().lock();
+    let mut results = Vec::new();
+    for found in &matches {
+        let source = analysis.corpus().source(&found.source_id).expect("matches name indexed articles");
+        let index = LineIndex::new(&source.text);
+        let (start, end) = index.range(&source.text, found.range, PositionEncoding::Utf32);
+        let relative = found.path.strip_prefix(&root).unwrap_or(&found.path);
+        let file = display_path(&shown_root, relative);
+        let passage = source.text[found.range].split_whitespace().collect::<Vec<_>>().join(" ");
+        match format {
+            Format::Human => {
+                let how = if found.similarity >= 1.0 {
+                    "exact".to_string()
+                } else {
+                    format!("{:.0}% similar", (found.similarity * 100.0).floor())
+                };
+                writeln!(
+                    stdout,
+                    "{file}:{}:{}: [@{}] {how}: \u{201C}{passage}\u{201D}",
+                    start.line + 1,
+                    start.col + 1,
+                    source.id
+                )?;
+            }
+            Format::Json => results.push(json!({
+                "source": source.id,
+                "file": file,
+                "line": start.line + 1,
+                "column": start.col + 1,
+                "end_line": end.line + 1,
+                "end_column": end.col + 1,
+                "byte_range": [u32::from(found.range.start()), u32::from(found.range.end())],
+                "similarity": found.similarity,
+                "text": passage,
+            })),
+        }
+    }
+    match format {
+        Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&json!({ "matches": results }))?)?,
+        Format::Human if matches.is_empty() => writeln!(stdout, "no article contains these words, nor anything close")?,
+        Format::Human => {}
+    }
+    let exact = matches.iter().any(|m| m.similarity >= 1.0);
+    Ok(if exact { exit::CLEAN } else { exit::ERRORS })
+}
