@@ -88,12 +88,14 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
     }
     let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Error).count();
     let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Warning).count();
+    let hints = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Hint).count();
     let summary = Summary {
         notes: checked.len(),
         sources: analysis.corpus().len(),
         entities: analysis.corpus().entities().len(),
         errors,
         warnings,
+        hints,
     };
     out.report(&problems, &checked, &summary)?;
     Ok(if errors > 0 { exit::ERRORS } else { exit::CLEAN })
@@ -105,6 +107,7 @@ struct Summary {
     entities: usize,
     errors: usize,
     warnings: usize,
+    hints: usize,
 }
 
 impl Summary {
@@ -118,10 +121,15 @@ impl Summary {
             count(self.sources, "article"),
             count(self.entities, "entity").replace("entitys", "entities")
         );
-        if self.errors == 0 && self.warnings == 0 {
+        if self.errors == 0 && self.warnings == 0 && self.hints == 0 {
             return format!("checked {checked}: no problems");
         }
-        format!("checked {checked}: {}, {}", count(self.errors, "error"), count(self.warnings, "warning"))
+        let mut line =
+            format!("checked {checked}: {}, {}", count(self.errors, "error"), count(self.warnings, "warning"));
+        if self.hints > 0 {
+            line += &format!(", {}", count(self.hints, "hint"));
+        }
+        line
     }
 }
 
@@ -202,6 +210,7 @@ impl Output {
                         "entities": summary.entities,
                         "errors": summary.errors,
                         "warnings": summary.warnings,
+                        "hints": summary.hints,
                     }
                 });
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
