@@ -5,9 +5,10 @@
 //! resident set size (VmHWM) is the indexing's own; each is repeated and the median and spread are printed.
 //! `cargo bench --bench index -- 100000` adds other sizes.
 
-mod generate;
+#[path = "../common/mod.rs"]
+mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -42,29 +43,9 @@ fn main() {
         report("shared sample", &dir);
     }
     for size in sizes {
-        let dir = generated(size);
+        let dir = common::generated(size);
         report("generated", &dir);
     }
-}
-
-/// Writes (once) a generated corpus of `size` articles and returns its workspace folder.
-fn generated(size: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-corpus-{size}"));
-    let done = dir.join(".complete");
-    if done.exists() {
-        return dir;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("sources")).unwrap();
-    let mut rng = generate::Rng::new(size as u64);
-    let cast = generate::Cast::new(&mut rng, (size / 10).max(20));
-    for i in 0..size {
-        let target = 3_000 + rng.below(2_000);
-        let text = generate::article(&mut rng, &cast, target);
-        std::fs::write(dir.join("sources").join(format!("article-{i:06}.txt")), text).unwrap();
-    }
-    std::fs::write(done, "").unwrap();
-    dir
 }
 
 fn report(label: &str, dir: &Path) {

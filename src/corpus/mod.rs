@@ -161,21 +161,41 @@ impl Corpus {
     /// Quotes of five words or more are always found; shorter ones are found when they share an indexed
     /// shingle (see `passages`).
     pub fn find_quote(&self, quote: &str, limit: usize) -> Vec<(&Source, Vec<TextRange>)> {
-        /// Candidates verified against their text, at most.
+        /// Candidates folded and verified in full, at most.
         const MAX_VERIFIED: usize = 64;
         let Some(pattern) = quotes::QuotePattern::new(quote) else {
             return Vec::new();
         };
-        self.candidates(&pattern.folded, true)
-            .into_iter()
-            .take(MAX_VERIFIED)
-            .filter_map(|(index, _)| {
-                let source = self.source_at(index);
-                let found = pattern.find_all(&quotes::Folded::new(&source.text, source.body), &source.text);
-                (!found.is_empty()).then_some((source, found))
-            })
-            .take(limit)
-            .collect()
+        // Stock phrases make many articles share a quote's indexed shingles. Plain substring searches for the
+        // quote's most distinctive ASCII words (which folding never changes), names first, rule most of them out
+        // before the full check.
+        let mut words: Vec<&str> = pattern
+            .folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .skip(1)
+            .filter(|word| word.len() >= 4 || (word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase())))
+            .collect();
+        words.sort_by_key(|word| (!word.starts_with(|c: char| c.is_ascii_uppercase()), std::cmp::Reverse(word.len())));
+        words.dedup();
+        let probes: Vec<memchr::memmem::Finder> =
+            words.iter().take(6).map(|word| memchr::memmem::Finder::new(word.as_bytes())).collect();
+        let mut found = Vec::new();
+        let mut verified = 0;
+        for (index, _) in self.candidates(&pattern.folded) {
+            let source = self.source_at(index);
+            if probes.iter().any(|probe| probe.find(source.text.as_bytes()).is_none()) {
+                continue;
+            }
+            verified += 1;
+            let places = pattern.find_all(&quotes::Folded::new(&source.text, source.body), &source.text);
+            if !places.is_empty() {
+                found.push((source, places));
+            }
+            if found.len() >= limit || verified >= MAX_VERIFIED {
+                break;
+            }
+        }
+        found
     }
 
     /// The passages of the corpus closest to `quote`, best first: one per article, among the articles that share
@@ -187,7 +207,7 @@ impl Corpus {
             return Vec::new();
         };
         let mut found: Vec<(&Source, quotes::NearMiss)> = self
-            .candidates(&pattern.folded, false)
+            .candidates(&pattern.folded)
             .into_iter()
             .take(MAX_COMPARED)
             .filter_map(|(index, _)| {
@@ -201,14 +221,14 @@ impl Corpus {
     }
 
     /// Articles that may contain `folded` words, most likely first; in a small corpus, every article.
-    fn candidates(&self, folded: &str, exact: bool) -> Vec<(u32, usize)> {
+    fn candidates(&self, folded: &str) -> Vec<(u32, f32)> {
         /// Below this many articles, reading them all is cheaper than missing one.
         const SMALL_CORPUS: usize = 64;
-        let mut candidates = self.passages.candidates(folded, exact);
+        let mut candidates = self.passages.candidates(folded);
         if self.sources.len() <= SMALL_CORPUS {
             for index in 0..self.sources.len() as u32 {
                 if !candidates.iter().any(|&(i, _)| i == index) {
-                    candidates.push((index, 0));
+                    candidates.push((index, 0.0));
                 }
             }
         }

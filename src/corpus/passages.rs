@@ -1,10 +1,11 @@
 //! A corpus-wide index of passages: which articles may contain a run of words, without reading every article.
 //!
-//! Each article's folded, lowercased words are cut into overlapping three-word shingles, and winnowing keeps the
-//! smallest hash of every window of three shingles. Two texts that share five consecutive words therefore share
-//! at least one kept hash, so a quote of five words or more finds every article that contains it; shorter
-//! quotes are looked up by all their shingles and may miss. The index is one sorted vector of
-//! `(hash, article)` pairs, 8 bytes each, about half an entry per word.
+//! Each article's folded, lowercased words are cut into overlapping three-word shingles, and winnowing keeps one
+//! shingle of every window of three: the rarest in the corpus. Any five consecutive words of an article contain a
+//! whole window, whose kept shingle is among the quote's shingles, so a lookup by all of a quote's shingles finds
+//! every article that contains a quote of five words or more; shorter quotes may miss. Scoring shared shingles by
+//! rarity puts the article with the quote's distinctive words before the many that share its stock phrases.
+//! The index is one sorted vector of `(hash, article)` pairs, 8 bytes each, about half an entry per word.
 //! Candidates are always verified against the article text, so a hash collision costs time, never a wrong answer.
 
 use rayon::prelude::*;
@@ -28,16 +29,41 @@ pub struct PassageIndex {
 
 impl PassageIndex {
     /// Indexes the articles, in parallel.
+    ///
+    /// Winnowing keeps the rarest shingle of each window (by how many articles have it, then by hash), so that
+    /// an article is indexed by what is particular to it rather than by the stock phrases it shares with many.
     pub(crate) fn build(sources: &[std::sync::Arc<Source>]) -> PassageIndex {
-        let mut entries: Vec<(u32, u32)> = sources
+        let per_article: Vec<Vec<u32>> =
+            sources.par_iter().map(|source| shingles(&Folded::new(&source.text, source.body).text)).collect();
+        let mut all: Vec<u32> = per_article
+            .par_iter()
+            .flat_map_iter(|shingles| {
+                let mut distinct = shingles.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                distinct
+            })
+            .collect();
+        all.par_sort_unstable();
+        let mut document_frequency: Vec<(u32, u32)> = Vec::new();
+        for hash in all {
+            match document_frequency.last_mut() {
+                Some((last, count)) if *last == hash => *count += 1,
+                _ => document_frequency.push((hash, 1)),
+            }
+        }
+        let rarity = |hash: u32| {
+            let at = document_frequency.partition_point(|&(h, _)| h < hash);
+            (document_frequency.get(at).map_or(0, |&(_, count)| count), hash)
+        };
+        let mut entries: Vec<(u32, u32)> = per_article
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(index, source)| {
-                let folded = Folded::new(&source.text, source.body);
-                let mut hashes = winnow(&shingles(&folded.text));
-                hashes.sort_unstable();
-                hashes.dedup();
-                hashes.into_iter().map(move |hash| (hash, index as u32))
+            .flat_map_iter(|(index, shingles)| {
+                let mut kept = winnow(shingles, rarity);
+                kept.sort_unstable();
+                kept.dedup();
+                kept.into_iter().map(move |hash| (hash, index as u32))
             })
             .collect();
         entries.par_sort_unstable();
@@ -45,30 +71,33 @@ impl PassageIndex {
         PassageIndex { entries }
     }
 
-    /// The articles that may contain `words` (already folded), with how many shingles they share, most first.
+    /// The articles that may contain `words` (already folded), best first, with their scores.
     ///
-    /// With `exact`, only the shingles winnowing keeps are looked up (enough for exact matches); otherwise all,
-    /// so that a passage with a changed word still shares some.
-    pub fn candidates(&self, words: &str, exact: bool) -> Vec<(u32, usize)> {
-        let shingles = shingles(words);
-        let mut hashes = if exact && shingles.len() >= WINDOW { winnow(&shingles) } else { shingles };
+    /// Every shingle of the words is looked up, not only the ones winnowing would keep: that finds the same
+    /// articles (a superset of the guaranteed ones). Each shared shingle scores the rarer it is in the corpus, so
+    /// the article with the distinctive words of a quote comes before the many that share its stock phrases.
+    pub fn candidates(&self, words: &str) -> Vec<(u32, f32)> {
+        let mut hashes = shingles(words);
         hashes.sort_unstable();
         hashes.dedup();
-        let mut hits: Vec<u32> = Vec::new();
+        let mut scores: Vec<(u32, f32)> = Vec::new();
         for hash in hashes {
             let start = self.entries.partition_point(|&(h, _)| h < hash);
-            hits.extend(self.entries[start..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, source)| source));
+            let postings: Vec<u32> =
+                self.entries[start..].iter().take_while(|&&(h, _)| h == hash).map(|&(_, source)| source).collect();
+            let weight = 1.0 / postings.len().max(1) as f32;
+            scores.extend(postings.into_iter().map(|source| (source, weight)));
         }
-        hits.sort_unstable();
-        let mut counted: Vec<(u32, usize)> = Vec::new();
-        for source in hits {
-            match counted.last_mut() {
-                Some((last, count)) if *last == source => *count += 1,
-                _ => counted.push((source, 1)),
+        scores.sort_unstable_by_key(|&(source, _)| source);
+        let mut summed: Vec<(u32, f32)> = Vec::new();
+        for (source, score) in scores {
+            match summed.last_mut() {
+                Some((last, total)) if *last == source => *total += score,
+                _ => summed.push((source, score)),
             }
         }
-        counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counted
+        summed.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        summed
     }
 
     /// The memory the index takes, in bytes.
@@ -101,15 +130,17 @@ fn word_hash(word: &str) -> u32 {
     hash
 }
 
-/// Winnowing: the smallest hash of every window of `WINDOW` shingles (the rightmost on ties), each once.
-fn winnow(shingles: &[u32]) -> Vec<u32> {
+/// Winnowing: the shingle with the smallest key in every window of `WINDOW` shingles (the rightmost on ties),
+/// each once.
+fn winnow<K: Ord>(shingles: &[u32], key: impl Fn(u32) -> K) -> Vec<u32> {
+    let keys: Vec<K> = shingles.iter().map(|&hash| key(hash)).collect();
     let mut kept: Vec<u32> = Vec::new();
     let mut last_position = usize::MAX;
-    for (start, window) in shingles.windows(WINDOW).enumerate() {
-        let (offset, &hash) = window.iter().enumerate().rev().min_by_key(|&(_, &h)| h).expect("windows are not empty");
-        let position = start + offset;
+    for start in 0..shingles.len().saturating_sub(WINDOW - 1) {
+        let position =
+            (start..start + WINDOW).rev().min_by(|&a, &b| keys[a].cmp(&keys[b])).expect("windows are not empty");
         if position != last_position {
-            kept.push(hash);
+            kept.push(shingles[position]);
             last_position = position;
         }
     }
@@ -123,11 +154,13 @@ mod tests {
     #[test]
     fn five_shared_words_always_share_a_kept_hash() {
         let article = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
-        let kept = winnow(&shingles(article));
+        // Any key works, as long as the article and the quote use the same one.
+        let key = |hash: u32| hash.rotate_left(7);
+        let kept = winnow(&shingles(article), key);
         let words: Vec<&str> = article.split(' ').collect();
         for start in 0..=words.len() - GUARANTEED_WORDS {
             let quote = words[start..start + GUARANTEED_WORDS].join(" ");
-            let quote_kept = winnow(&shingles(&quote));
+            let quote_kept = winnow(&shingles(&quote), key);
             assert!(quote_kept.iter().any(|h| kept.contains(h)), "{quote}");
         }
     }
