@@ -8,6 +8,8 @@
 //! The index is one sorted vector of `(hash, article)` pairs, 8 bytes each, about half an entry per word.
 //! Candidates are always verified against the article text, so a hash collision costs time, never a wrong answer.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rayon::prelude::*;
 
 use super::Source;
@@ -17,6 +19,9 @@ use super::quotes::Folded;
 const SHINGLE: usize = 3;
 /// Shingles per winnowing window: quotes of `SHINGLE + WINDOW - 1` words or more are always found.
 const WINDOW: usize = 3;
+
+/// The number of counters that estimate how many articles have a shingle.
+const RARITY_COUNTERS: usize = 1 << 21;
 
 /// The fewest words for which a lookup is guaranteed to find every article containing them.
 pub const GUARANTEED_WORDS: usize = SHINGLE + WINDOW - 1;
@@ -35,27 +40,18 @@ impl PassageIndex {
     pub(crate) fn build(sources: &[std::sync::Arc<Source>]) -> PassageIndex {
         let per_article: Vec<Vec<u32>> =
             sources.par_iter().map(|source| shingles(&Folded::new(&source.text, source.body).text)).collect();
-        let mut all: Vec<u32> = per_article
-            .par_iter()
-            .flat_map_iter(|shingles| {
-                let mut distinct = shingles.clone();
-                distinct.sort_unstable();
-                distinct.dedup();
-                distinct
-            })
-            .collect();
-        all.par_sort_unstable();
-        let mut document_frequency: Vec<(u32, u32)> = Vec::new();
-        for hash in all {
-            match document_frequency.last_mut() {
-                Some((last, count)) if *last == hash => *count += 1,
-                _ => document_frequency.push((hash, 1)),
+        // How many articles have each shingle, approximately: a fixed table of counters indexed by hash bits
+        // (collisions only make a shingle look commoner than it is), 8 MB whatever the corpus size.
+        let counters: Vec<AtomicU32> = (0..RARITY_COUNTERS).map(|_| AtomicU32::new(0)).collect();
+        per_article.par_iter().for_each(|shingles| {
+            let mut distinct = shingles.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            for hash in distinct {
+                counters[hash as usize % RARITY_COUNTERS].fetch_add(1, Ordering::Relaxed);
             }
-        }
-        let rarity = |hash: u32| {
-            let at = document_frequency.partition_point(|&(h, _)| h < hash);
-            (document_frequency.get(at).map_or(0, |&(_, count)| count), hash)
-        };
+        });
+        let rarity = |hash: u32| (counters[hash as usize % RARITY_COUNTERS].load(Ordering::Relaxed), hash);
         let mut entries: Vec<(u32, u32)> = per_article
             .par_iter()
             .enumerate()

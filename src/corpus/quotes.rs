@@ -287,12 +287,28 @@ pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::tex
 }
 
 fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let word = |c: char| c.is_alphanumeric();
+    // Scripts written without spaces between words have no boundary to check.
+    let word = |c: char| c.is_alphanumeric() && !is_spaceless_script(c);
     let first_is_word = text[start..].chars().next().is_some_and(word);
     let last_is_word = text[..end].chars().next_back().is_some_and(word);
     let before_is_word = text[..start].chars().next_back().is_some_and(word);
     let after_is_word = text[end..].chars().next().is_some_and(word);
     !(first_is_word && before_is_word || last_is_word && after_is_word)
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+/// Myanmar).
+fn is_spaceless_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x3040..=0x30FF // Hiragana, Katakana
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF // CJK
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x2FA1F)
 }
 
 /// The passage of an article closest to a quote that is not in it.
@@ -596,6 +612,22 @@ mod tests {
         );
         assert_eq!(find(text, "Kirby said [that] the Wagner group"), vec!["Kirby said the Wagner group"]);
         assert_eq!(find(text, "more than $100 million [a month]"), vec!["more than $100 million"]);
+    }
+
+    #[test]
+    fn quotes_at_the_very_start_and_end_of_an_article() {
+        let text = "Dock workers walked out. The port closed";
+        assert_eq!(find(text, "Dock workers"), vec!["Dock workers"]);
+        assert_eq!(find(text, "the port closed"), vec!["The port closed"]);
+        assert_eq!(find(text, "Dock workers walked out. The port closed"), vec![text]);
+    }
+
+    #[test]
+    fn non_ascii_text() {
+        let text = "港の労働者は月曜日にストライキを始めた。 Ärzte und Pflegekräfte streikten in Köln.";
+        assert_eq!(find(text, "月曜日にストライキ"), vec!["月曜日にストライキ"]);
+        assert_eq!(find(text, "ärzte und Pflegekräfte"), vec!["Ärzte und Pflegekräfte"]);
+        assert_eq!(find(text, "Pflegekraefte"), Vec::<&str>::new());
     }
 
     #[test]
