@@ -4,6 +4,7 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
+  ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
@@ -148,6 +149,50 @@ async function checkWorkspace(): Promise<void> {
   }
 }
 
+interface PassageMatch {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  source: string;
+  similarity: number;
+  text: string;
+}
+
+/** Asks the server which articles contain the selected (or typed) words, and opens the chosen one at them. */
+async function findInSources(): Promise<void> {
+  if (!client || !client.isRunning()) {
+    void vscode.window.showWarningMessage('marginalia: the server is not running');
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+  const words = selected.trim() || (await vscode.window.showInputBox({ prompt: 'Words to look for in the articles' }));
+  if (!words) {
+    return;
+  }
+  const matches = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: 'marginalia.findQuote',
+    arguments: [words],
+  })) as PassageMatch[];
+  if (!matches.length) {
+    void vscode.window.showInformationMessage('marginalia: no article contains these words, nor anything close');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    matches.map((match) => ({
+      label: `$(book) ${match.source}`,
+      description: match.similarity >= 1 ? 'exact' : `${Math.floor(match.similarity * 100)}% similar`,
+      detail: match.text,
+      match,
+    })),
+    { title: 'Articles that contain these words', matchOnDetail: true },
+  );
+  if (picked) {
+    const { start, end } = picked.match.range;
+    const range = new vscode.Range(start.line, start.character, end.line, end.character);
+    await vscode.window.showTextDocument(vscode.Uri.parse(picked.match.uri), { selection: range });
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel('marginalia', { log: true });
   status = vscode.window.createStatusBarItem('marginalia.status', vscode.StatusBarAlignment.Left, 10);
@@ -159,6 +204,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('marginalia.checkWorkspace', checkWorkspace),
     vscode.commands.registerCommand('marginalia.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('marginalia.findInSources', findInSources),
     vscode.commands.registerCommand('marginalia.restartServer', async () => {
       if (client) {
         await client.stop().catch(() => undefined);
