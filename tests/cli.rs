@@ -129,3 +129,22 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn find_lists_exact_then_near_passages() {
+    let output = marginalia(&["find", "the strike would last until Friday", "examples/research"], repo());
+    insta::assert_snapshot!(stdout(&output), @"examples/research/sources/harbour-strike.txt:9:14: [@harbour-strike] exact: “the strike would last until Friday”");
+    assert_eq!(output.status.code(), Some(0));
+
+    let output = marginalia(&["find", "the walkout would last until Thursday", "examples/research"], repo());
+    assert_eq!(output.status.code(), Some(1), "no exact match");
+    let output = marginalia(&["find", "", "examples/research"], repo());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn entities_lists_names_types_and_counts() {
+    let output = marginalia(&["entities", "examples/research"], repo());
+    insta::assert_snapshot!("entities_example", stdout(&output));
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -6,27 +6,14 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{Format, exit};
-use crate::corpus::Corpus;
-use crate::load::{self, Workspace};
 use crate::text::{LineIndex, PositionEncoding};
 
 /// Lists every entity with its type, names and mentions; returns the exit code.
 pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
-    let given = path.unwrap_or_else(|| PathBuf::from("."));
-    if !given.exists() {
-        eprintln!("error: no such file or folder: {}", given.display());
-        return Ok(exit::USAGE);
-    }
-    let root = load::find_root(&given.canonicalize()?);
-    let (workspace, problem) = Workspace::open(&root);
-    if let Some(problem) = problem {
-        eprintln!("warning: {problem}");
-    }
-    let (sources, problems) = workspace.read_sources();
-    for problem in problems {
-        eprintln!("warning: {problem}");
-    }
-    let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
+    let corpus = match super::load_for_report(path)? {
+        Ok(loaded) => loaded.corpus,
+        Err(code) => return Ok(code),
+    };
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Human => {
@@ -34,15 +21,15 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
             for entity in corpus.entities().iter() {
                 let mut names = entity.aliases.clone();
                 names.extend(entity.demonyms.iter().map(|d| format!("{d} (demonym)")));
-                writeln!(
-                    stdout,
+                let line = format!(
                     "{:<13} {:>8} {:>8}  {:<32} {}",
                     entity.kind.as_str(),
                     entity.mentions.len(),
                     entity.article_count,
                     entity.name,
                     names.join(", ")
-                )?;
+                );
+                writeln!(stdout, "{}", line.trim_end())?;
             }
         }
         Format::Json => {

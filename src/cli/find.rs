@@ -5,34 +5,20 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{Format, display_path, display_root, exit};
+use super::{Format, display_path, exit};
 use crate::analysis::Analysis;
-use crate::corpus::Corpus;
-use crate::load::{self, Workspace};
 use crate::text::{LineIndex, PositionEncoding};
 
 /// Prints every place that contains `words`; the exit code is 0 when one matches exactly, 1 when none does.
 pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
-    let given = path.unwrap_or_else(|| PathBuf::from("."));
-    if !given.exists() {
-        eprintln!("error: no such file or folder: {}", given.display());
-        return Ok(exit::USAGE);
-    }
     if words.trim().is_empty() {
         eprintln!("error: give the words to look for");
         return Ok(exit::USAGE);
     }
-    let root = load::find_root(&given.canonicalize()?);
-    let shown_root = display_root(&given, &root);
-    let (workspace, problem) = Workspace::open(&root);
-    if let Some(problem) = problem {
-        eprintln!("warning: {problem}");
-    }
-    let (sources, problems) = workspace.read_sources();
-    for problem in problems {
-        eprintln!("warning: {problem}");
-    }
-    let analysis = Analysis::new(std::sync::Arc::new(Corpus::new(sources, workspace.config.entities.clone()).0));
+    let (root, shown_root, analysis) = match super::load_for_report(path)? {
+        Ok(loaded) => (loaded.root, loaded.display_root, Analysis::new(std::sync::Arc::new(loaded.corpus))),
+        Err(code) => return Ok(code),
+    };
     let matches = analysis.find_quote(words);
     let mut stdout = std::io::stdout().lock();
     let mut results = Vec::new();

@@ -6,6 +6,9 @@ pub mod find;
 
 use std::path::{Path, PathBuf};
 
+use crate::corpus::Corpus;
+use crate::load::{self, Workspace};
+
 /// How the command line reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -62,4 +65,35 @@ pub(crate) fn display_root(given: &Path, root: &Path) -> PathBuf {
 pub(crate) fn display_path(display_root: &Path, relative: &Path) -> String {
     let path = if display_root == Path::new(".") { relative.to_path_buf() } else { display_root.join(relative) };
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// A workspace read for a command that only reports on it.
+pub(crate) struct Loaded {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// How to show the root's paths (see [`display_root`]).
+    pub display_root: PathBuf,
+    /// The indexed articles.
+    pub corpus: Corpus,
+}
+
+/// Finds the workspace at or above `path` (the current folder by default) and indexes its articles, printing
+/// load problems to stderr as warnings. `Err` holds the exit code when the path does not exist.
+pub(crate) fn load_for_report(path: Option<PathBuf>) -> anyhow::Result<Result<Loaded, i32>> {
+    let given = path.unwrap_or_else(|| PathBuf::from("."));
+    if !given.exists() {
+        eprintln!("error: no such file or folder: {}", given.display());
+        return Ok(Err(exit::USAGE));
+    }
+    let root = load::find_root(&given.canonicalize()?);
+    let (workspace, problem) = Workspace::open(&root);
+    let (sources, problems) = workspace.read_sources();
+    for problem in problem.iter().chain(&problems) {
+        eprintln!("warning: {problem}");
+    }
+    let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
+    for problem in corpus_problems {
+        eprintln!("warning: {problem}");
+    }
+    Ok(Ok(Loaded { display_root: display_root(&given, &root), root, corpus }))
 }

@@ -110,6 +110,23 @@ impl Server {
         Some(Snapshot { analysis, parsed, encoding, ready })
     }
 
+    /// The shape of every position request: convert the position, run `answer` on a snapshot off the async
+    /// workers, convert the answer. `None` when the document is not open or there is nothing to say.
+    async fn at_position<T: Send + 'static>(
+        &self,
+        position: lsp::TextDocumentPositionParams,
+        answer: impl FnOnce(&Snapshot, &TextLines, crate::text::TextSize) -> Option<T> + Send + 'static,
+    ) -> Option<T> {
+        let snapshot = self.snapshot(&position.text_document.uri).await?;
+        blocking(move || {
+            let lines = snapshot.lines();
+            let offset = lines.offset(position.position);
+            answer(&snapshot, &lines, offset)
+        })
+        .await
+        .flatten()
+    }
+
     async fn publish_diagnostics(&self, uri: lsp::Url) {
         let Some(snapshot) = self.snapshot(&uri).await else {
             return;
@@ -526,56 +543,38 @@ impl LanguageServer for Server {
     }
 
     async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
-        let position = params.text_document_position;
-        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
-            return Ok(None);
-        };
-        let list = blocking(move || {
-            let lines = snapshot.lines();
-            let offset = lines.offset(position.position);
-            let mut completions = snapshot.analysis.completions(&snapshot.parsed.note, offset)?;
-            // While indexing, the list is partial: ask again.
-            completions.is_incomplete |= !snapshot.ready;
-            Some(convert::completion_list(&lines, completions))
-        })
-        .await
-        .flatten();
+        let list = self
+            .at_position(params.text_document_position, |snapshot, lines, offset| {
+                let mut completions = snapshot.analysis.completions(&snapshot.parsed.note, offset)?;
+                // While indexing, the list is partial: ask again.
+                completions.is_incomplete |= !snapshot.ready;
+                Some(convert::completion_list(lines, completions))
+            })
+            .await;
         Ok(list.map(lsp::CompletionResponse::List))
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
-        let position = params.text_document_position_params;
-        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
-            return Ok(None);
-        };
-        Ok(blocking(move || {
-            let lines = snapshot.lines();
-            let offset = lines.offset(position.position);
-            let hover = snapshot.analysis.hover(&snapshot.parsed.note, offset)?;
-            Some(convert::hover(&lines, hover))
-        })
-        .await
-        .flatten())
+        Ok(self
+            .at_position(params.text_document_position_params, |snapshot, lines, offset| {
+                let hover = snapshot.analysis.hover(&snapshot.parsed.note, offset)?;
+                Some(convert::hover(lines, hover))
+            })
+            .await)
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
-        let position = params.text_document_position_params;
-        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
-            return Ok(None);
-        };
-        Ok(blocking(move || {
-            let lines = snapshot.lines();
-            let offset = lines.offset(position.position);
-            let targets = snapshot.analysis.goto_definition(&snapshot.parsed.note, offset);
-            let mut locations = convert::locations(snapshot.analysis.corpus(), &targets, snapshot.encoding);
-            match locations.len() {
-                0 => None,
-                1 => locations.pop().map(lsp::GotoDefinitionResponse::Scalar),
-                _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
-            }
-        })
-        .await
-        .flatten())
+        Ok(self
+            .at_position(params.text_document_position_params, |snapshot, _, offset| {
+                let targets = snapshot.analysis.goto_definition(&snapshot.parsed.note, offset);
+                let mut locations = convert::locations(snapshot.analysis.corpus(), &targets, snapshot.encoding);
+                match locations.len() {
+                    0 => None,
+                    1 => locations.pop().map(lsp::GotoDefinitionResponse::Scalar),
+                    _ => Some(lsp::GotoDefinitionResponse::Array(locations)),
+                }
+            })
+            .await)
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
