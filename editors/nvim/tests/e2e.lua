@@ -117,6 +117,11 @@ local function run()
     and diagnostic.message:find('around the world for arms suppliers', 1, true) ~= nil,
     diagnostic and ('%d:%d %s'):format(diagnostic.lnum, diagnostic.col, diagnostic.message) or 'none')
 
+  -- :help marginalia opens the plugin's help.
+  local helped = pcall(vim.cmd, 'help marginalia')
+  check(':help marginalia', helped and vim.api.nvim_buf_get_name(0):find('marginalia.txt', 1, true) ~= nil,
+    vim.api.nvim_buf_get_name(0))
+
   -- :checkhealth finds the binary, its version and the workspace.
   vim.cmd('checkhealth marginalia')
   local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
