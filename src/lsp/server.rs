@@ -226,10 +226,11 @@ impl Server {
             }
             return;
         };
+        let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let summary = format!(
-            "{} articles, {} entities in {:.1} s",
-            corpus.len(),
-            corpus.entities().len(),
+            "{}, {} in {:.1} s",
+            count(corpus.len(), "article", "articles"),
+            count(corpus.entities().len(), "entity", "entities"),
             started.elapsed().as_secs_f64()
         );
         tracing::info!("indexed {summary}");

@@ -385,3 +385,23 @@ async fn the_find_quote_command_lists_exact_then_near_passages() {
     assert_eq!(found[0]["text"], "who has led the union since 2019");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_configuration_and_unreadable_articles_are_shown_and_the_rest_works() {
+    let dir = workspace(&[("marginalia.toml", "sources = 3\n"), ("sources/harbour.txt", HARBOUR)]);
+    std::fs::write(dir.path().join("sources/latin1.txt"), b"caf\xe9\n").unwrap();
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    let summary = server.wait_until_indexed().await;
+    assert!(summary.starts_with("1 article,"), "{summary}");
+    let shown = server.await_notification("window/showMessage", |_| true).await;
+    let message = shown["message"].as_str().unwrap();
+    assert!(message.contains("latin1.txt: not UTF-8 text"), "{message}");
+    assert!(message.contains("(and 1 more problems; see the output log)"), "{message}");
+    let logged = server
+        .await_notification("window/logMessage", |m| {
+            m["message"].as_str().unwrap_or("").contains("marginalia.toml:1:11")
+        })
+        .await;
+    assert!(logged["message"].as_str().unwrap().ends_with("using the default configuration"), "{logged}");
+    server.shutdown().await;
+}
