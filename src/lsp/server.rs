@@ -324,7 +324,14 @@ impl Server {
         let shown = match messages {
             [] => return,
             [one] => format!("marginalia: {one}"),
-            [first, rest @ ..] => format!("marginalia: {first} (and {} more problems; see the output log)", rest.len()),
+            [first, rest @ ..] => {
+                let more = if rest.len() == 1 {
+                    "1 more problem".to_string()
+                } else {
+                    format!("{} more problems", rest.len())
+                };
+                format!("marginalia: {first} (and {more}; see the output log)")
+            }
         };
         self.client.show_message(lsp::MessageType::WARNING, shown).await;
     }

@@ -396,7 +396,7 @@ async fn a_broken_configuration_and_unreadable_articles_are_shown_and_the_rest_w
     let shown = server.await_notification("window/showMessage", |_| true).await;
     let message = shown["message"].as_str().unwrap();
     assert!(message.contains("latin1.txt: not UTF-8 text"), "{message}");
-    assert!(message.contains("(and 1 more problems; see the output log)"), "{message}");
+    assert!(message.contains("(and 1 more problem; see the output log)"), "{message}");
     let logged = server
         .await_notification("window/logMessage", |m| {
             m["message"].as_str().unwrap_or("").contains("marginalia.toml:1:11")
