@@ -26,6 +26,9 @@ use crate::text::PositionEncoding;
 /// Computing on every keystroke would keep a core busy under steady typing and flood the client.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(250);
 
+/// How long the server waits for the client to accept a progress token before indexing without one.
+const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// How often indexing progress is reported.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
 
@@ -402,12 +405,12 @@ struct Progress {
 impl Progress {
     async fn begin(client: &Client, generation: u64) -> Option<Progress> {
         let token = lsp::NumberOrString::String(format!("marginalia/indexing/{generation}"));
-        let created = client
-            .send_request::<lsp::request::WorkDoneProgressCreate>(lsp::WorkDoneProgressCreateParams {
-                token: token.clone(),
-            })
-            .await;
-        if created.is_err() {
+        let create = client.send_request::<lsp::request::WorkDoneProgressCreate>(lsp::WorkDoneProgressCreateParams {
+            token: token.clone(),
+        });
+        // Indexing must not wait on a client that never answers: without an answer there is no progress shown.
+        let created = tokio::time::timeout(PROGRESS_CREATE_TIMEOUT, create).await;
+        if !matches!(created, Ok(Ok(()))) {
             return None;
         }
         let progress = Progress { client: client.clone(), token };

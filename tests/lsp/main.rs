@@ -405,3 +405,15 @@ async fn a_broken_configuration_and_unreadable_articles_are_shown_and_the_rest_w
     assert!(logged["message"].as_str().unwrap().ends_with("using the default configuration"), "{logged}");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indexing_finishes_even_if_the_client_never_answers_the_progress_request() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.ignore_progress_requests = true;
+    let uri = url(&dir.path().join("note.md"));
+    server.open(&uri, "[@harbor]\n").await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics[0]["code"], "unknown-source");
+    server.shutdown().await;
+}

@@ -19,6 +19,8 @@ pub struct TestServer {
     notifications: VecDeque<Value>,
     /// The result of `initialize`.
     pub initialize_result: Value,
+    /// Leave `window/workDoneProgress/create` unanswered, as a broken client would.
+    pub ignore_progress_requests: bool,
 }
 
 impl TestServer {
@@ -39,6 +41,7 @@ impl TestServer {
             next_id: 1,
             notifications: VecDeque::new(),
             initialize_result: Value::Null,
+            ignore_progress_requests: false,
         };
         let root_uri = url(root);
         test_server.initialize_result = test_server
@@ -151,6 +154,9 @@ impl TestServer {
 
     /// Accepts what the server asks of the client: progress tokens and registrations.
     async fn answer_if_request(&mut self, message: &Value) {
+        if self.ignore_progress_requests && message["method"] == "window/workDoneProgress/create" {
+            return;
+        }
         if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
             let id = id.clone();
             self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null })).await;
