@@ -54,11 +54,6 @@ impl LineIndex {
         LineIndex { line_starts, len: size(text.len()) }
     }
 
-    /// The number of lines; an empty text has one empty line.
-    pub fn line_count(&self) -> u32 {
-        self.line_starts.len() as u32
-    }
-
     /// The range of line `line` without its terminator; a line past the end is the empty range at the end.
     pub fn line_range(&self, text: &str, line: u32) -> TextRange {
         let Some(&start) = self.line_starts.get(line as usize) else {

@@ -111,11 +111,6 @@ impl Corpus {
         Corpus::assemble(sources, word_stats.merge(changed_stats), self.overrides.clone())
     }
 
-    /// A new corpus with other entity overrides.
-    pub fn with_overrides(&self, overrides: EntityOverrides) -> Corpus {
-        Corpus::assemble(self.sources.clone(), self.word_stats.clone(), overrides).0
-    }
-
     /// The article with this id.
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.by_id.get(id).map(|&i| &*self.sources[i])
