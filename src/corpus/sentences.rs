@@ -19,7 +19,7 @@ pub fn split(text: &str, body: TextRange) -> Vec<TextRange> {
     let base = usize::from(body.start());
     let mut sentences: Vec<TextRange> = Vec::new();
     let mut glue_next = false;
-    for (start, sentence) in unwrapped.split_sentence_bound_indices() {
+    for (start, sentence) in sentence_bounds(&unwrapped) {
         let trimmed = sentence.trim();
         if trimmed.is_empty() {
             continue;
@@ -34,6 +34,94 @@ pub fn split(text: &str, body: TextRange) -> Vec<TextRange> {
         glue_next = ends_with_abbreviation(trimmed) && !sentence.ends_with('\n');
     }
     sentences
+}
+
+/// Sentence boundaries: each line (a paragraph once soft breaks are removed) is split by UAX #29, except that
+/// lines of plain Latin punctuation take a fast path with the same rules, which skips the per-character
+/// property lookups that otherwise dominate indexing.
+fn sentence_bounds(text: &str) -> Vec<(usize, &str)> {
+    let mut bounds = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.chars().all(|c| c.is_ascii() || FAST_PATH_CHARS.contains(&c)) {
+            fast_sentence_bounds(line, line_start, &mut bounds);
+        } else {
+            bounds.extend(line.split_sentence_bound_indices().map(|(at, sentence)| (line_start + at, sentence.len())));
+        }
+        line_start += line.len();
+    }
+    bounds.into_iter().map(|(at, len)| (at, &text[at..at + len])).collect()
+}
+
+/// Non-ASCII characters the fast path understands: curly quotes, dashes and the no-break space.
+const FAST_PATH_CHARS: &[char] = &['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{2013}', '\u{2014}', '\u{00A0}'];
+
+/// UAX #29 for one line of ASCII text (and the characters above), rules SB6 to SB11: a sentence ends after `.`,
+/// `!` or `?`, any closing quotes and brackets and the spaces after them, unless what follows continues it:
+/// a digit or (after a letter) a capital right after a full stop (`3.5`, `U.S`), a lowercase word after a full
+/// stop (`e.g. this`), or `,` `;` `:` and further terminators.
+fn fast_sentence_bounds(line: &str, offset: usize, bounds: &mut Vec<(usize, usize)>) {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let is_terminator = |c: char| matches!(c, '.' | '!' | '?');
+    let is_close =
+        |c: char| matches!(c, '"' | '\'' | ')' | ']' | '(' | '[' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}');
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\u{00A0}');
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if !is_terminator(c) {
+            i += 1;
+            continue;
+        }
+        let full_stop = c == '.';
+        let after = chars.get(i + 1).map(|&(_, c)| c);
+        let before = i.checked_sub(1).map(|b| chars[b].1);
+        // SB6, SB7: a digit, or a capital after "letter." continues the sentence.
+        if full_stop
+            && (after.is_some_and(|c| c.is_ascii_digit())
+                || (after.is_some_and(char::is_uppercase) && before.is_some_and(char::is_alphabetic)))
+        {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && is_close(chars[j].1) {
+            j += 1;
+        }
+        while j < chars.len() && is_space(chars[j].1) {
+            j += 1;
+        }
+        let next = chars.get(j).map(|&(_, c)| c);
+        // SB8a: a continuation or another terminator.
+        if next.is_some_and(|c| matches!(c, ',' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}') || is_terminator(c)) {
+            i = j;
+            continue;
+        }
+        // SB8: after a full stop, a lowercase letter before any other letter, terminator or line end.
+        if full_stop {
+            let lowercase_follows = chars[j..]
+                .iter()
+                .map(|&(_, c)| c)
+                .find(|&c| c.is_alphabetic() || is_terminator(c) || c == '\n' || c == '\r')
+                .is_some_and(char::is_lowercase);
+            if lowercase_follows {
+                i = j.max(i + 1);
+                continue;
+            }
+        }
+        // SB9 to SB11: the sentence ends here, with its closing marks, spaces and line break.
+        while j < chars.len() && matches!(chars[j].1, '\n' | '\r') {
+            j += 1;
+        }
+        let end = chars.get(j).map_or(line.len(), |&(at, _)| at);
+        bounds.push((offset + chars[start].0, end - chars[start].0));
+        start = j;
+        i = j;
+    }
+    if start < chars.len() {
+        bounds.push((offset + chars[start].0, line.len() - chars[start].0));
+    }
 }
 
 /// Whether a sentence ends with an abbreviation or an initial, so that the next one continues it.
@@ -110,5 +198,63 @@ mod tests {
                 "The end."
             ]
         );
+    }
+}
+
+/// The fast path must split exactly as UAX #29 does.
+#[cfg(test)]
+mod fast_path {
+    use super::*;
+
+    /// Both splitters on one line: the fast path and UAX #29.
+    fn both(line: &str) -> (Vec<&str>, Vec<&str>) {
+        let mut fast = Vec::new();
+        fast_sentence_bounds(line, 0, &mut fast);
+        let fast = fast.into_iter().map(|(at, len)| &line[at..at + len]).collect();
+        let uax = line.split_sentence_bound_indices().map(|(_, s)| s).collect();
+        (fast, uax)
+    }
+
+    #[test]
+    fn agrees_with_uax29_on_the_example_articles() {
+        let texts = [
+            include_str!("../../examples/research/sources/harbour-strike.txt"),
+            include_str!("../../examples/research/sources/grain-harvest.txt"),
+            include_str!("../../examples/research/sources/council-budget.md"),
+        ];
+        for line in texts.iter().flat_map(|text| text.split_inclusive('\n')) {
+            if line.chars().all(|c| c.is_ascii() || FAST_PATH_CHARS.contains(&c)) {
+                let (fast, uax) = both(line);
+                assert_eq!(fast, uax, "{line:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_uax29_on_random_lines(pieces in proptest::collection::vec(0usize..22, 0..40)) {
+            const PIECES: [&str; 22] = [
+                "Mr", "Kirby", "said", "it", ".", "!", "?", " ", "  ", "\"", "'", ")", "(", "3", "5", "U", "S", ",",
+                "\u{201C}", "\u{201D}", "\u{2014}", "e",
+            ];
+            let line: String = pieces.iter().map(|&p| PIECES[p]).collect::<String>() + "\n";
+            let (fast, uax) = both(&line);
+            proptest::prop_assert_eq!(fast, uax, "{:?}", line);
+        }
+    }
+
+    #[test]
+    fn agrees_with_uax29_on_tricky_lines() {
+        for line in [
+            "Mr. Kirby said so. He left!\n",
+            "It rose 3.5 percent. The U.S. agreed? Yes.\n",
+            "\"We will not be moved,\" she said. \u{201C}Never.\u{201D} Then (quietly.) It ended...\n",
+            "Wait\u{2026} what? no. ok! Fine.\t\n",
+            "Trailing without stop\n",
+            "Ends with quote.' Next one.\n",
+        ] {
+            let (fast, uax) = both(line);
+            assert_eq!(fast, uax, "{line:?}");
+        }
     }
 }
