@@ -10,8 +10,7 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use regex::Regex;
 
 use super::Note;
-use super::diagnostics::collapse_whitespace;
-use crate::corpus::{Corpus, quotes, shorten};
+use crate::corpus::{Corpus, collapse_whitespace, quotes, shorten};
 use crate::markup::{is_quote_mark, write_id};
 use crate::text::{TextRange, TextSize, range};
 

@@ -3,7 +3,7 @@
 
 use super::Note;
 use crate::corpus::quotes::{self, NearMiss};
-use crate::corpus::{Corpus, Source, shorten};
+use crate::corpus::{Corpus, Source, collapse_whitespace, shorten};
 use crate::markup::{CitationKind, CiteItem, Quote, write_id};
 use crate::text::PositionEncoding;
 use crate::text::TextRange;
@@ -280,11 +280,6 @@ fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Qu
         message,
         fixes,
     }
-}
-
-/// `text` with every run of whitespace made one space.
-pub(super) fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! article, with the line), an entity (aliases, type, counts and a few sentences that mention it).
 
 use super::Note;
-use super::diagnostics::collapse_whitespace;
-use crate::corpus::{Corpus, Entity, Source, quotes, shorten};
+use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, quotes, shorten};
 use crate::markup::{CiteItem, EntityMention, Quote, contains_inclusive};
 use crate::text::{PositionEncoding, TextRange, TextSize};
 

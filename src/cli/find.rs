@@ -28,7 +28,7 @@ pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result
         let (start, end) = index.range(&source.text, found.range, PositionEncoding::Utf32);
         let relative = found.path.strip_prefix(&root).unwrap_or(&found.path);
         let file = display_path(&shown_root, relative);
-        let passage = source.text[found.range].split_whitespace().collect::<Vec<_>>().join(" ");
+        let passage = crate::corpus::collapse_whitespace(&source.text[found.range]);
         match format {
             Format::Human => {
                 let how = if found.similarity >= 1.0 {

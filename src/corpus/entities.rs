@@ -608,7 +608,7 @@ pub(crate) fn build_index(
             let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
                 continue;
             };
-            let name = name_of(&source.text[first.cover(*last)]);
+            let name = super::collapse_whitespace(&source.text[first.cover(*last)]);
             if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
                 continue;
             }
@@ -910,11 +910,6 @@ fn word_ranges(text: &str, range: TextRange) -> Vec<TextRange> {
         words.push(crate::text::range(base + s, base + slice.len()));
     }
     words
-}
-
-/// A name as written, with whitespace collapsed.
-fn name_of(surface: &str) -> String {
-    surface.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The place names a demonym may derive from: "Ukrainian" → "Ukraine", "North Korean" → "North Korea".

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::text::TextRange;
 
 pub use entities::{ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides};
-pub use source::{Source, shorten};
+pub use source::{Source, collapse_whitespace, shorten};
 
 /// All source articles of a workspace, indexed.
 #[derive(Debug, Default)]

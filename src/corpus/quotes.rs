@@ -268,15 +268,11 @@ pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::tex
     }
     let haystack = Folded::new(text, within);
     let mut starts = Vec::new();
-    let first = needle.chars().next().unwrap_or(' ');
-    let rest = &needle[first.len_utf8()..];
-    let mut variants: Vec<String> =
-        first.to_uppercase().chain(first.to_lowercase()).map(|c| format!("{c}{rest}")).collect();
-    variants.dedup();
-    for variant in &variants {
+    let first_is_word = needle.chars().next().is_some_and(is_word_char);
+    for variant in &case_variants(&needle) {
         for start in memchr::memmem::find_iter(haystack.text.as_bytes(), variant.as_bytes()) {
-            let before_is_word = haystack.text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
-            if !(before_is_word && first.is_alphanumeric()) {
+            let before_is_word = haystack.text[..start].chars().next_back().is_some_and(is_word_char);
+            if !(before_is_word && first_is_word) {
                 starts.push(haystack.original_range(start, start).start());
             }
         }
@@ -287,13 +283,16 @@ pub fn find_starts(text: &str, within: TextRange, typed: &str) -> Vec<crate::tex
 }
 
 fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    // Scripts written without spaces between words have no boundary to check.
-    let word = |c: char| c.is_alphanumeric() && !is_spaceless_script(c);
-    let first_is_word = text[start..].chars().next().is_some_and(word);
-    let last_is_word = text[..end].chars().next_back().is_some_and(word);
-    let before_is_word = text[..start].chars().next_back().is_some_and(word);
-    let after_is_word = text[end..].chars().next().is_some_and(word);
+    let first_is_word = text[start..].chars().next().is_some_and(is_word_char);
+    let last_is_word = text[..end].chars().next_back().is_some_and(is_word_char);
+    let before_is_word = text[..start].chars().next_back().is_some_and(is_word_char);
+    let after_is_word = text[end..].chars().next().is_some_and(is_word_char);
     !(first_is_word && before_is_word || last_is_word && after_is_word)
+}
+
+/// Whether `c` is part of a word whose boundaries matter; scripts written without spaces have none to check.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_spaceless_script(c)
 }
 
 /// Whether `c` belongs to a script written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,

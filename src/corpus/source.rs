@@ -123,6 +123,11 @@ fn first_meaningful_line(body: &str) -> String {
     shorten(line, 100)
 }
 
+/// `text` with every run of whitespace made one space, for showing a passage on one line.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `text` cut at a word boundary to at most `max` characters, with an ellipsis when cut.
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

@@ -614,7 +614,7 @@ impl LanguageServer for Server {
                         "range": lines.range(found.range),
                         "source": found.source_id,
                         "similarity": found.similarity,
-                        "text": source.text[found.range].split_whitespace().collect::<Vec<_>>().join(" "),
+                        "text": crate::corpus::collapse_whitespace(&source.text[found.range]),
                     }))
                 })
                 .collect();
