@@ -17,20 +17,35 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Human => {
-            writeln!(stdout, "{:<13} {:>8} {:>8}  {:<32} aliases", "type", "mentions", "articles", "name")?;
+            writeln!(
+                stdout,
+                "{:<13} {:>8} {:>8}  {:<32} aliases \u{2014} description",
+                "type", "mentions", "articles", "name"
+            )?;
+            let mut in_furniture = false;
             for entity in corpus.entities().iter() {
+                if entity.boilerplate && !in_furniture {
+                    in_furniture = true;
+                    writeln!(stdout, "\nnamed only in page furniture (navigation, publisher notes):")?;
+                }
                 let mut names = entity.aliases.clone();
                 names.extend(entity.demonyms.iter().map(|d| format!("{d} (demonym)")));
+                let mut about = names.join(", ");
+                if let Some(description) = &entity.description {
+                    about = format!("{about} \u{2014} {description}").trim_start().to_string();
+                }
                 let line = format!(
                     "{:<13} {:>8} {:>8}  {:<32} {}",
                     entity.kind.as_str(),
                     entity.mentions.len(),
                     entity.article_count,
                     entity.name,
-                    names.join(", ")
+                    about
                 );
                 writeln!(stdout, "{}", line.trim_end())?;
             }
+            let total = corpus.entities().len();
+            writeln!(stdout, "\n{total} entities in {} articles", corpus.len())?;
         }
         Format::Json => {
             let mut indexes: Vec<Option<LineIndex>> = (0..corpus.len()).map(|_| None).collect();
@@ -59,6 +74,9 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
                         "type": entity.kind.as_str(),
                         "aliases": entity.aliases,
                         "demonyms": entity.demonyms,
+                        "description": entity.description,
+                        "boilerplate": entity.boilerplate,
+                        "mention_count": entity.mentions.len(),
                         "articles": entity.article_count,
                         "mentions": mentions,
                     })

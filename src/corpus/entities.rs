@@ -6,13 +6,13 @@
 //! [`build_index`] runs over the whole corpus: it uses those counts to drop words that are capitalised only
 //! because they start a sentence, and clusters the names ("Kirby", "Mr Kirby" and "John Kirby" are one entity).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Source;
 use crate::text::{TextRange, range};
 use words::{
-    CONNECTORS, EXCLUDED, NAME_PARTICLES, ORG_SUFFIXES, ORG_WORDS, PLACE_PREPOSITIONS, PLACE_WORDS, STOPWORDS,
-    TITLE_HEADS, TITLE_MODIFIERS,
+    CONNECTORS, EXCLUDED, FUNCTION_WORDS, HYPHEN_ADJECTIVES, MOVEMENT_WORDS, NAME_ABBREVIATIONS, NAME_PARTICLES,
+    ORG_SUFFIXES, ORG_WORDS, PLACE_PREPOSITIONS, PLACE_SUFFIXES, PLACE_WORDS, STOPWORDS, TITLE_HEADS, TITLE_MODIFIERS,
 };
 
 /// What one article contributes to the entity index.
@@ -119,6 +119,10 @@ impl Span {
     /// The next word is in lowercase ("Farmers blamed"): a lone capitalised word at a sentence start is then
     /// most likely an ordinary word.
     const NEXT_LOWERCASE: u8 = 16;
+    /// Outside the article's prose: navigation bars, metadata, publisher notes.
+    const FURNITURE: u8 = 32;
+    /// In a title-case headline ("Wedding Pics - Sealed With A Kiss"), where capitals prove nothing.
+    const TITLE_CASE: u8 = 64;
 
     fn has(self, flag: u8) -> bool {
         self.flags & flag != 0
@@ -196,6 +200,10 @@ pub struct Entity {
     pub mentions: Vec<EntityOccurrence>,
     /// The number of distinct articles that mention it.
     pub article_count: usize,
+    /// Who or what it is, as an article says it ("White House national security spokesman").
+    pub description: Option<String>,
+    /// Named only in page furniture (navigation bars, publisher notes): offered last.
+    pub boilerplate: bool,
 }
 
 impl Entity {
@@ -238,7 +246,7 @@ impl EntityIndex {
         self.by_key.get(&key(name)).map(|&i| &self.entities[i])
     }
 
-    /// Every entity, most mentioned first.
+    /// Every entity, most mentioned first, those named only in page furniture last.
     pub fn iter(&self) -> impl Iterator<Item = &Entity> {
         self.entities.iter()
     }
@@ -280,16 +288,25 @@ struct Token {
     word: bool,
     /// A possessive `'s` followed the word and was cut off.
     possessive: bool,
+    /// A scraper glued the word to the previous one ("Karnataka" in "KhanKarnataka"): it starts new text.
+    glued: bool,
 }
 
 /// Finds the candidate names of one article.
-pub(crate) fn extract(text: &str, sentences: &[TextRange]) -> ArticleCandidates {
+pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> ArticleCandidates {
     let mut candidates = ArticleCandidates::default();
     let mut counts: HashMap<u64, WordCount> = HashMap::new();
+    let furniture = boilerplate::furniture(text, body);
     for &sentence in sentences {
         let tokens = tokenize(text, sentence);
         count_words(text, &tokens, &mut counts);
+        let first_span = candidates.spans.len();
         find_spans(text, &tokens, &mut candidates);
+        for span in &mut candidates.spans[first_span..] {
+            if furniture.iter().any(|f| f.contains(span.range.start())) {
+                span.flags |= Span::FURNITURE;
+            }
+        }
     }
     candidates.word_counts = counts.into_iter().collect();
     candidates.spans.shrink_to_fit();
@@ -299,6 +316,7 @@ pub(crate) fn extract(text: &str, sentences: &[TextRange]) -> ArticleCandidates 
 fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
     let base = usize::from(sentence.start());
     let s = &text[sentence];
+    let split_glued = boilerplate::splits_glued_words(s);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -321,6 +339,7 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
                 joined: was_joined,
                 word: false,
                 possessive: false,
+                glued: false,
             });
             joined = true;
             i += 1;
@@ -334,7 +353,9 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
             // "O'Brien" and "Russia's" hold together; "India'PM", text glued by a scraper, does not.
             let short_prefix = chars[i..j].len() <= 2;
             let inner_joiner = match c {
-                '-' | '.' | '&' => next.is_some_and(char::is_alphanumeric),
+                // "US-led" and "Moscow-based" are a name and an adjective.
+                '-' => next.is_some_and(char::is_alphanumeric) && !adjective_suffix(&s[chars[j].0 + 1..]),
+                '.' | '&' => next.is_some_and(char::is_alphanumeric),
                 _ if apostrophe => next.is_some_and(|n| n.is_lowercase() || (short_prefix && n.is_uppercase())),
                 _ => false,
             };
@@ -346,8 +367,11 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
         }
         let mut end = chars.get(j).map_or(s.len(), |&(e, _)| e);
         let word = &s[at..end];
-        // "U.S." keeps its final full stop.
-        if chars.get(j).is_some_and(|&(_, c)| c == '.') && is_dotted_acronym(word) {
+        // "U.S." keeps its final full stop, and so do "St." and "Mr." before a name.
+        let stop_then_name = || s[end..].starts_with(". ") && s[end + 2..].starts_with(char::is_uppercase);
+        if chars.get(j).is_some_and(|&(_, c)| c == '.')
+            && (is_dotted_acronym(word) || (NAME_ABBREVIATIONS.contains(&word.to_lowercase()) && stop_then_name()))
+        {
             end += 1;
         }
         let mut possessive = false;
@@ -358,7 +382,27 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
                 possessive = true;
             }
         }
-        tokens.push(Token { range: range(base + at, base + end), joined: was_joined, word: true, possessive });
+        let mut piece_start = at;
+        let junctions: Vec<usize> =
+            if split_glued { boilerplate::glued_junctions(&s[at..end]).map(|k| at + k).collect() } else { Vec::new() };
+        for (n, &junction) in junctions.iter().enumerate() {
+            let glued = n > 0;
+            tokens.push(Token {
+                range: range(base + piece_start, base + junction),
+                joined: was_joined && !glued,
+                word: true,
+                possessive: false,
+                glued,
+            });
+            piece_start = junction;
+        }
+        tokens.push(Token {
+            range: range(base + piece_start, base + end),
+            joined: was_joined && junctions.is_empty(),
+            word: true,
+            possessive,
+            glued: !junctions.is_empty(),
+        });
         joined = true;
         i = j;
         if chars.get(i).is_some_and(|&(_, c)| c == '.') && s[at..end].ends_with('.') {
@@ -366,6 +410,14 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
         }
     }
     tokens
+}
+
+/// A lowercase adjective after a hyphen: "led" in "US-led", "based" in "Moscow-based".
+fn adjective_suffix(rest: &str) -> bool {
+    let suffix: &str = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    suffix.chars().all(char::is_lowercase)
+        && suffix.len() >= 3
+        && (suffix.ends_with("ed") || HYPHEN_ADJECTIVES.contains(suffix))
 }
 
 fn is_dotted_acronym(word: &str) -> bool {
@@ -396,6 +448,9 @@ fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<u64, WordCount
 
 /// Whether the token at `index` is the first word of a sentence or of a quotation or heading.
 fn starts_clause(text: &str, tokens: &[Token], index: usize) -> bool {
+    if tokens[index].glued {
+        return true;
+    }
     let previous_words = tokens[..index].iter().rev();
     for token in previous_words {
         if token.word {
@@ -413,6 +468,10 @@ fn is_capitalised(word: &str) -> bool {
     let mut chars = word.chars();
     match chars.next() {
         Some(c) if c.is_uppercase() => true,
+        // "comScore", "eBay": a brand's inner capital.
+        Some(c) if c.is_lowercase() && word.chars().skip(1).any(char::is_uppercase) && word.is_ascii() => {
+            !word.contains('-')
+        }
         // "al-Assad", "bin-Salman": a lowercase particle joined to a capitalised name.
         Some(c) if c.is_lowercase() => word
             .split_once('-')
@@ -429,16 +488,35 @@ fn is_all_caps(word: &str) -> bool {
 fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
     let word = |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
     let name_word = |i: usize| word(i).is_some_and(|w| is_capitalised(w) && !is_excluded(w));
+    let function_word = |i: usize| word(i).is_some_and(|w| FUNCTION_WORDS.contains(&w.to_lowercase()));
+    let title_case = title_case_tokens(text, tokens);
     let mut i = 0;
     while i < tokens.len() {
         if !name_word(i) {
             i += 1;
             continue;
         }
+        // "10:58 AM IST" is a time.
+        let after_number =
+            i > 0 && tokens[i - 1].word && text[tokens[i - 1].range].starts_with(|c: char| c.is_ascii_digit());
+        if after_number
+            && matches!(word(i).map(|w| w.trim_end_matches('.').to_ascii_lowercase()).as_deref(), Some("am" | "pm"))
+        {
+            i += 1;
+            while name_word(i) && tokens[i].joined {
+                i += 1;
+            }
+            continue;
+        }
+        // "Bhatt's Wedding" … "And Alia Bhatt": a capitalised function word after a word does not start a name.
+        if function_word(i) && i > 0 && tokens[i - 1].word {
+            i += 1;
+            continue;
+        }
         let start = i;
         let mut end = i + 1;
         while !tokens[end - 1].possessive {
-            let continues = |j: usize| tokens.get(j).is_some_and(|t| t.joined) && name_word(j);
+            let continues = |j: usize| tokens.get(j).is_some_and(|t| t.joined) && name_word(j) && !function_word(j);
             if continues(end) {
                 end += 1;
                 continue;
@@ -458,9 +536,42 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
             }
             break;
         }
+        let first_span = spans.spans.len();
         split_run(text, tokens, start, end, spans);
+        if title_case[start] {
+            for span in &mut spans.spans[first_span..] {
+                span.flags |= Span::TITLE_CASE;
+            }
+        }
         i = end;
     }
+}
+
+/// For each token, whether it is in a title-case stretch: text between punctuation marks where a function word
+/// is capitalised after a capitalised word ("Ranbir Kapoor And Alia Bhatt's Wedding Pics").
+fn title_case_tokens(text: &str, tokens: &[Token]) -> Vec<bool> {
+    let mut flags = vec![false; tokens.len()];
+    let mut start = 0;
+    for end in 0..=tokens.len() {
+        let boundary =
+            tokens.get(end).is_none_or(|t| t.glued || (!t.word && !matches!(&text[t.range], "'" | "," | "&")));
+        if !boundary {
+            continue;
+        }
+        let title_case = (start + 1..end).any(|i| {
+            let (previous, word) = (&text[tokens[i - 1].range], &text[tokens[i].range]);
+            tokens[i].word
+                && tokens[i - 1].word
+                && word.starts_with(char::is_uppercase)
+                && previous.starts_with(char::is_uppercase)
+                && FUNCTION_WORDS.contains(&word.to_lowercase())
+        });
+        if title_case {
+            flags[start..end].fill(true);
+        }
+        start = end + 1;
+    }
+    flags
 }
 
 /// Splits a run of capitalised words into a title and a name, and records the candidates.
@@ -500,7 +611,13 @@ fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut
     if name_start < end {
         let uncertain = uncertain_start && name_start == start;
         push_span(text, tokens, name_start, end, title, uncertain, spans);
-        if head.is_some()
+        // "spokesman John Kirby", "president Infantino": a title in lowercase before the name.
+        let lowercase_title = start > 0
+            && tokens[start].joined
+            && tokens[start - 1].word
+            && text[tokens[start - 1].range].starts_with(char::is_lowercase)
+            && is_title_head(&text[tokens[start - 1].range]);
+        if (head.is_some() || lowercase_title)
             && let Some(span) = spans.spans.last_mut()
         {
             span.flags |= Span::TITLED;
@@ -527,11 +644,19 @@ fn push_span(
     if end <= start {
         return;
     }
+    // "Last Updated: 24 Oct" is a label.
+    if mark(end) == Some(":") && word(end + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+        return;
+    }
     let acronym = (mark(end) == Some("(") && mark(end + 2) == Some(")"))
         .then(|| word(end + 1).filter(|w| is_all_caps(w)).map(|_| tokens[end + 1].range))
         .flatten();
     let before = start.checked_sub(1).and_then(word).map(str::to_lowercase);
-    let place_context = before.as_deref().is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
+    // "visit to Pyongyang", "troops sent to Kursk": "to" after a word of movement.
+    let moved_to = before.as_deref() == Some("to")
+        && start.checked_sub(2).and_then(word).is_some_and(|w| MOVEMENT_WORDS.contains(&w.to_lowercase()));
+    let place_context = moved_to
+        || before.as_deref().is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
         || (mark(end) == Some(",")
             && word(end + 1).is_some_and(is_capitalised)
             && tokens.get(end + 2).is_none_or(|t| !t.word));
@@ -562,6 +687,8 @@ struct Cluster {
     demonym_mentions: Vec<EntityOccurrence>,
     titled: u32,
     place_context: u32,
+    /// Mentions in page furniture or title-case headlines.
+    furniture_mentions: u32,
     merged_into: Option<usize>,
     hidden: bool,
     kind: Option<EntityKind>,
@@ -576,6 +703,14 @@ pub(crate) fn build_index(
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut acronym_pairs: Vec<(String, String)> = Vec::new();
+    // Names written in the prose of some article: evidence for the same names in furniture and title case.
+    let attested: HashSet<u64> = sources
+        .iter()
+        .flat_map(|source| {
+            let spans = source.candidates.spans.iter();
+            spans.filter(|s| !s.has(Span::FURNITURE | Span::TITLE_CASE)).map(|s| name_hash(&source.text[s.range]))
+        })
+        .collect();
     for (source_index, source) in sources.iter().enumerate() {
         let mut extras = source.candidates.extras.iter().peekable();
         for (span_index, span) in source.candidates.spans.iter().enumerate() {
@@ -612,7 +747,11 @@ pub(crate) fn build_index(
             if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
                 continue;
             }
-            if span.has(Span::UNCERTAIN_START) && tokens.len() == 1 && all_tokens.len() == 1 {
+            // "MPs", "Senators": people by their office, not by name.
+            if tokens.len() == 1 && name.strip_suffix('s').is_some_and(is_title_head) {
+                continue;
+            }
+            if span.has(Span::UNCERTAIN_START) && tokens.len() == 1 && all_tokens.len() == 1 && !is_all_caps(&name) {
                 let count = word_counts.get(&name);
                 let inflected = ["ly", "ed", "ing"].iter().any(|suffix| name.ends_with(suffix));
                 if count.capitalised_inside == 0 && (inflected || span.has(Span::NEXT_LOWERCASE)) {
@@ -626,15 +765,42 @@ pub(crate) fn build_index(
                     continue;
                 }
             }
-            let entity_key = key(&name);
-            let index = *by_key.entry(entity_key).or_insert_with(|| {
-                clusters.push(Cluster::default());
-                clusters.len() - 1
-            });
-            let cluster = &mut clusters[index];
-            *cluster.names.entry(name.clone()).or_default() += 1;
             let range = first.cover(*last);
-            cluster.mentions.push(EntityOccurrence { source: source_index as u32, range });
+            let pieces = split_compound(&source.text, range, tokens, &attested);
+            let furniture = span.has(Span::FURNITURE) || span.has(Span::TITLE_CASE);
+            if furniture && pieces.len() == 1 {
+                // Capitals prove little in page furniture and title case: keep what reads as a name on its own.
+                let content: Vec<&str> = tokens
+                    .iter()
+                    .map(|t| &source.text[*t])
+                    .filter(|w| !CONNECTORS.contains(&w.to_lowercase()) && !is_stopword(w))
+                    .collect();
+                let common = content.iter().filter(|w| word_counts.get(w).lower > 0).count();
+                let reads_as_name = attested.contains(&name_hash(&name))
+                    || looks_like_acronym_or_brand(&name)
+                    || span.has(Span::TITLED)
+                    || (tokens.len() == 1 && span.has(Span::PLACE_CONTEXT))
+                    || (content.len() >= 2 && common * 2 < content.len());
+                if !reads_as_name {
+                    continue;
+                }
+            }
+            for piece in pieces {
+                let name = if piece == range { name.clone() } else { source.text[piece].to_string() };
+                let entity_key = key(&name);
+                let index = *by_key.entry(entity_key).or_insert_with(|| {
+                    clusters.push(Cluster::default());
+                    clusters.len() - 1
+                });
+                let cluster = &mut clusters[index];
+                *cluster.names.entry(name).or_default() += 1;
+                cluster.mentions.push(EntityOccurrence { source: source_index as u32, range: piece });
+                cluster.furniture_mentions += u32::from(furniture);
+            }
+            let Some(&index) = by_key.get(&key(&name)) else {
+                continue;
+            };
+            let cluster = &mut clusters[index];
             if span.has(Span::TITLED) {
                 cluster.titled += 1;
             }
@@ -655,10 +821,11 @@ pub(crate) fn build_index(
         merger.merge_keys(acronym, expansion);
     }
     merger.merge_org_suffixes();
+    merger.merge_initialisms();
     merger.merge_surnames();
     merger.attach_demonyms();
     merger.apply_overrides(overrides);
-    merger.finish(sources.len())
+    merger.finish(sources)
 }
 
 struct Merger {
@@ -693,6 +860,7 @@ impl Merger {
         target.demonyms.extend(moved.demonyms);
         target.demonym_mentions.extend(moved.demonym_mentions);
         target.titled += moved.titled;
+        target.furniture_mentions += moved.furniture_mentions;
         target.place_context += moved.place_context;
         target.hidden |= moved.hidden;
         target.kind = target.kind.or(moved.kind);
@@ -711,17 +879,48 @@ impl Merger {
             .collect()
     }
 
-    /// "Wagner Group" and "Wagner" are one organisation.
+    /// "Wagner Group" and "Wagner" are one organisation, "Kursk Oblast" and "Kursk" one place.
     fn merge_org_suffixes(&mut self) {
         let keys: Vec<(String, usize)> = self.by_key.iter().map(|(k, &i)| (k.clone(), i)).collect();
         for (full, index) in keys {
             let Some((stem, last)) = full.rsplit_once(' ') else {
                 continue;
             };
-            if ORG_SUFFIXES.contains(last)
+            if (ORG_SUFFIXES.contains(last) || PLACE_SUFFIXES.contains(last))
                 && let Some(stem_index) = self.find(stem)
             {
                 self.merge(stem_index, index);
+            }
+        }
+    }
+
+    /// "US" is "United States" and "NIS" the "National Intelligence Service" when exactly one organisation or
+    /// place of the corpus has those initials.
+    fn merge_initialisms(&mut self) {
+        let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
+        for (full, &index) in &self.by_key {
+            let words: Vec<&str> = full.split(' ').filter(|w| !CONNECTORS.contains(w) && *w != "the").collect();
+            if words.len() < 2 || !words.iter().any(|w| is_org_or_place_word(w)) || self.clusters[index].titled > 0 {
+                continue;
+            }
+            let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
+            let list = by_initials.entry(initials).or_default();
+            let root = self.root(index);
+            if !list.contains(&root) {
+                list.push(root);
+            }
+        }
+        for index in self.live() {
+            let cluster = &self.clusters[index];
+            let acronym = cluster.names.keys().find(|n| is_all_caps(n) && !n.contains(' ') && n.len() <= 6);
+            if cluster.names.len() != 1 || cluster.titled > 0 {
+                continue;
+            }
+            if let Some(acronym) = acronym
+                && let Some([expansion]) = by_initials.get(&acronym.to_lowercase()).map(Vec::as_slice)
+                && self.root(*expansion) != index
+            {
+                self.merge(index, *expansion);
             }
         }
     }
@@ -744,10 +943,24 @@ impl Merger {
             }
         }
         for (surname, full_names) in owners {
-            let ([owner], Some(short)) = (full_names.as_slice(), self.find(&surname)) else {
+            let Some(short) = self.find(&surname) else {
                 continue;
             };
-            let (owner, short_cluster) = (*owner, &self.clusters[short]);
+            // Two people share the surname: "Singh" is the one named in full in every article that says "Singh".
+            let short_articles = |owner: &usize| {
+                self.clusters[short]
+                    .mentions
+                    .iter()
+                    .all(|m| self.clusters[*owner].mentions.iter().any(|f| f.source == m.source))
+            };
+            let owner = match full_names.as_slice() {
+                [owner] => *owner,
+                many => match many.iter().filter(|o| short_articles(o)).collect::<Vec<_>>().as_slice() {
+                    [owner] => **owner,
+                    _ => continue,
+                },
+            };
+            let short_cluster = &self.clusters[short];
             let full_cluster = &self.clusters[owner];
             // The short form is written as in the full name ("Un" is not "UN"),
             let same_spelling = short_cluster.names.keys().any(|short_name| {
@@ -771,6 +984,17 @@ impl Merger {
     fn attach_demonyms(&mut self) {
         for index in self.live() {
             let names: Vec<String> = self.clusters[index].names.keys().cloned().collect();
+            // "Russian Federation", "French Republic": the demonym of a place with a word for a state is its name.
+            if let [name] = names.as_slice()
+                && let Some((demonym, last)) = name.rsplit_once(' ')
+                && PLACE_WORDS.contains(&last.to_lowercase())
+                && !demonym.contains(' ')
+                && let Some(base) = demonym_bases(demonym).find_map(|base| self.find(&key(&base)))
+                && base != index
+            {
+                self.merge(index, base);
+                continue;
+            }
             let Some(demonym) = names.iter().find(|n| demonym_bases(n).next().is_some()) else {
                 continue;
             };
@@ -797,7 +1021,7 @@ impl Merger {
         for configured in &overrides.entities {
             let index = self.clusters.len();
             self.clusters.push(Cluster { kind: configured.kind, ..Cluster::default() });
-            self.clusters[index].names.insert(configured.name.clone(), u32::MAX / 2);
+            self.clusters[index].names.insert(configured.name.clone(), CONFIGURED);
             for alias in &configured.aliases {
                 self.clusters[index].names.entry(alias.clone()).or_insert(0);
             }
@@ -815,7 +1039,7 @@ impl Merger {
         }
     }
 
-    fn finish(self, _source_count: usize) -> EntityIndex {
+    fn finish(self, sources: &[std::sync::Arc<Source>]) -> EntityIndex {
         let mut entities: Vec<Entity> = Vec::new();
         for index in self.live() {
             let cluster = &self.clusters[index];
@@ -832,10 +1056,23 @@ impl Merger {
             mentions.sort_by_key(|m| (m.source, m.range.start()));
             let mut articles: Vec<u32> = mentions.iter().map(|m| m.source).collect();
             articles.dedup();
-            let kind = cluster.kind.unwrap_or_else(|| guess_kind(cluster, &name));
-            entities.push(Entity { name, kind, aliases, demonyms, article_count: articles.len(), mentions });
+            let description =
+                mentions.iter().take(32).find_map(|m| describe(&sources[m.source as usize].text, m.range));
+            let kind = cluster.kind.unwrap_or_else(|| match guess_kind(cluster, &name) {
+                EntityKind::Other if description.is_some() => EntityKind::Person,
+                kind => kind,
+            });
+            let boilerplate = cluster.furniture_mentions as usize >= mentions.len() && !mentions.is_empty();
+            let article_count = articles.len();
+            entities.push(Entity { name, kind, aliases, demonyms, article_count, mentions, description, boilerplate });
         }
-        entities.sort_by(|a, b| b.mentions.len().cmp(&a.mentions.len()).then_with(|| a.name.cmp(&b.name)));
+        entities.sort_by(|a, b| {
+            (a.boilerplate, std::cmp::Reverse(a.mentions.len()), &a.name).cmp(&(
+                b.boilerplate,
+                std::cmp::Reverse(b.mentions.len()),
+                &b.name,
+            ))
+        });
         let mut by_key = HashMap::new();
         for (i, entity) in entities.iter().enumerate() {
             for name in entity.names().chain(entity.demonyms.iter().map(String::as_str)) {
@@ -846,11 +1083,23 @@ impl Merger {
     }
 }
 
-/// The most complete name: most words (titles aside), then most frequent, then alphabetical.
+/// The configured name if there is one; else the most complete form of the most frequent name ("John Kirby"
+/// for "Kirby", but "Russia" rather than "Russian Federation"); acronyms only when there is nothing else.
 fn canonical_name(names: &HashMap<String, u32>) -> String {
+    if let Some((configured, _)) = names.iter().find(|(_, count)| **count >= CONFIGURED) {
+        return configured.clone();
+    }
+    let acronym = |n: &str| is_all_caps(n) && !n.contains(' ');
+    let titled = |n: &str| n.split(' ').next().is_some_and(is_title_head);
+    let most_frequent = names
+        .iter()
+        .filter(|(name, _)| !acronym(name) && !titled(name))
+        .max_by(|(a, ca), (b, cb)| (*ca, std::cmp::Reverse(*a)).cmp(&(*cb, std::cmp::Reverse(*b))))
+        .map(|(name, _)| format!(" {name} "));
     names
         .iter()
-        .filter(|(name, _)| !name.split(' ').next().is_some_and(is_title_head))
+        .filter(|(name, _)| !titled(name))
+        .filter(|(name, _)| most_frequent.as_ref().is_none_or(|m| format!(" {name} ").contains(m.as_str())))
         .max_by(|(a, ca), (b, cb)| {
             let words = |n: &str| n.split(' ').count();
             let acronym = |n: &str| is_all_caps(n) && !n.contains(' ');
@@ -867,6 +1116,14 @@ fn canonical_name(names: &HashMap<String, u32>) -> String {
 }
 
 fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
+    // The head of a name is its last word: "North Korean Foreign Ministry" is an organisation.
+    let last = name.rsplit(' ').next().unwrap_or("").to_lowercase();
+    if ORG_WORDS.contains(&last) || ORG_SUFFIXES.contains(&last) {
+        return EntityKind::Organisation;
+    }
+    if PLACE_WORDS.contains(&last) || PLACE_SUFFIXES.contains(&last) {
+        return EntityKind::Place;
+    }
     let words: Vec<String> = cluster.names.keys().flat_map(|n| n.split(' ').map(str::to_lowercase)).collect();
     if words.iter().any(|w| PLACE_WORDS.contains(w.as_str())) {
         return EntityKind::Place;
@@ -888,6 +1145,90 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
         return EntityKind::Person;
     }
     EntityKind::Other
+}
+
+/// A hash of a name's lookup [`key`], computed without allocating.
+fn name_hash(name: &str) -> u64 {
+    let mut words = name.split_whitespace().map(|w| word_hash(&w.replace('.', ""))).peekable();
+    let mut hash = words.next().unwrap_or_default();
+    for word in words {
+        hash = hash.rotate_left(17) ^ word;
+    }
+    hash
+}
+
+/// "NDTV", "comScore", "NDTV.com": a single word that is a name by its shape.
+fn looks_like_acronym_or_brand(name: &str) -> bool {
+    if name.contains(' ') {
+        return false;
+    }
+    let inner_capital = name.chars().skip(1).any(char::is_uppercase) && name.chars().any(char::is_lowercase);
+    let domain = name.split_once('.').is_some_and(|(a, b)| !a.is_empty() && b.len() >= 2);
+    is_all_caps(name) || inner_capital || domain
+}
+
+/// A mention that names two entities: "Kremlin-Pyongyang" (both written alone elsewhere), or a wire service's
+/// dateline "IANS Washington" (an acronym before a name written alone elsewhere). Otherwise the whole range.
+fn split_compound(text: &str, range: TextRange, words: &[TextRange], attested: &HashSet<u64>) -> Vec<TextRange> {
+    let attested = |r: TextRange| attested.contains(&name_hash(&text[r]));
+    if let [word] = words
+        && let Some((left, right)) = text[*word].split_once('-')
+        && left.starts_with(char::is_uppercase)
+        && right.starts_with(char::is_uppercase)
+    {
+        let middle = word.start() + text_size::TextSize::of(left);
+        let (left, right) =
+            (TextRange::new(word.start(), middle), TextRange::new(middle + text_size::TextSize::from(1), word.end()));
+        if attested(left) && attested(right) {
+            return vec![left, right];
+        }
+    }
+    if let [first, second, ..] = words
+        && is_all_caps(&text[*first])
+        && !attested(range)
+    {
+        let rest = second.cover(words[words.len() - 1]);
+        if attested(rest) {
+            return vec![*first, rest];
+        }
+    }
+    vec![range]
+}
+
+/// The count given to a configured entity's name, which makes it the canonical name.
+const CONFIGURED: u32 = u32::MAX / 2;
+
+/// The role an article gives a person where it names them: the title before the name ("White House national
+/// security spokesman John Kirby") or an apposition after it ("Andriy Yermak, the chief of staff to …,").
+fn describe(text: &str, mention: TextRange) -> Option<String> {
+    let line_start = text[..usize::from(mention.start())].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..usize::from(mention.start())];
+    let mut words: Vec<&str> = Vec::new();
+    for word in before.split(' ').rev().skip_while(|w| w.is_empty()) {
+        let plain = word.trim_end_matches('.');
+        let capitalised =
+            plain.starts_with(char::is_uppercase) && plain.chars().all(|c| c.is_alphanumeric() || c == '-');
+        let lower = plain.to_lowercase();
+        let title_word = TITLE_HEADS.contains(&lower) || TITLE_MODIFIERS.contains(&lower);
+        if words.len() >= 8 || !(capitalised || title_word || (lower == "of" && !words.is_empty())) {
+            break;
+        }
+        words.push(word);
+    }
+    while words.last().is_some_and(|w| CONNECTORS.contains(&w.to_lowercase())) {
+        words.pop();
+    }
+    words.reverse();
+    let honorific = |w: &&str| NAME_ABBREVIATIONS.contains(&w.trim_end_matches('.').to_lowercase());
+    if words.len() >= 2 && words.last().is_some_and(|w| is_title_head(w)) && !words.iter().all(honorific) {
+        return Some(words.join(" "));
+    }
+    let after = text[usize::from(mention.end())..].strip_prefix(", ")?;
+    let apposition = &after[..after.find([',', '.', '\n', ';', '(', ')'])?];
+    let apposition = apposition.strip_prefix("the ").unwrap_or(apposition);
+    let count = apposition.split(' ').count();
+    ((2..=10).contains(&count) && apposition.split(' ').any(|w| is_title_head(w.trim_end_matches("'s"))))
+        .then(|| apposition.to_string())
 }
 
 /// The ranges of the whitespace-separated words of `text[range]`.
@@ -966,6 +1307,7 @@ fn is_title_modifier(word: &str) -> bool {
     TITLE_MODIFIERS.contains(word.to_lowercase().as_str())
 }
 
+mod boilerplate;
 mod words;
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ impl Source {
         let sentences = sentences::split(&text, body);
         let title = front_matter.title.clone().unwrap_or_else(|| first_meaningful_line(&text[body]));
         let date = front_matter.date.as_deref().and_then(find_date).or_else(|| find_date(head(&text[body], 1000)));
-        let candidates = entities::extract(&text, &sentences);
+        let candidates = entities::extract(&text, body, &sentences);
         Source { id, path, title, date, url: front_matter.url, body, sentences, candidates, text }
     }
 

@@ -76,3 +76,25 @@ pub(super) static EXCLUDED: Words = words!(
      august september october november december jan feb mar apr jun jul aug sep sept oct nov dec mon tue 
      wed thu fri sat sun"
 );
+
+/// Abbreviations written with a full stop before a name: "St. Petersburg", "Mr. Kirby", "Gen. Ruiz".
+pub(super) static NAME_ABBREVIATIONS: Words =
+    words!("mr mrs ms dr prof st mt ft gen lt col sgt capt cpt maj adm gov sen rep rev hon pres");
+
+/// Adjectives written after a hyphen and a name ("Moscow-based"), besides participles in "-ed" ("US-led").
+pub(super) static HYPHEN_ADJECTIVES: Words =
+    words!("based born run held like style made wide era owned friendly speaking bound linked made");
+
+/// Function words that title case capitalises inside headlines ("Kapoor And Bhatt", "Sealed With A Kiss");
+/// capitalised after another capitalised word, they end a name.
+pub(super) static FUNCTION_WORDS: Words = words!("and or but nor with a an for to on in at by from as into via than");
+
+/// Words after a place's name that name the same place: "Kursk Oblast" is Kursk.
+pub(super) static PLACE_SUFFIXES: Words = words!("oblast province krai governorate prefecture county");
+
+/// Words of movement before "to" and a place: "a visit to Pyongyang", "troops sent to Kursk".
+pub(super) static MOVEMENT_WORDS: Words = words!(
+    "visit visits visited trip trips travel travels travelled traveled sent send sending flew fly flight
+     moved move deployed deployment returned return arrived journey journeys fled fleeing headed exported
+     shipped delivered routes route road way"
+);
