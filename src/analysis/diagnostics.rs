@@ -3,8 +3,8 @@
 
 use super::Note;
 use crate::corpus::quotes::{self, NearMiss};
-use crate::corpus::{Corpus, Source, collapse_whitespace, shorten};
-use crate::markup::{CitationKind, CiteItem, Quote, write_id};
+use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
+use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id};
 use crate::text::PositionEncoding;
 use crate::text::TextRange;
 
@@ -36,6 +36,8 @@ pub enum DiagnosticKind {
     MalformedCitation,
     /// A quotation in the prose whose words are in an article that is not cited for it.
     UncitedQuote,
+    /// A `[[mention]]` in a paragraph whose cited articles never name the entity.
+    EntityNotInCitedSource,
 }
 
 impl DiagnosticKind {
@@ -47,6 +49,7 @@ impl DiagnosticKind {
             DiagnosticKind::UnknownEntity => "unknown-entity",
             DiagnosticKind::MalformedCitation => "malformed-citation",
             DiagnosticKind::UncitedQuote => "uncited-quote",
+            DiagnosticKind::EntityNotInCitedSource => "entity-not-in-cited-source",
         }
     }
 }
@@ -120,31 +123,122 @@ pub(super) fn diagnostics(corpus: &Corpus, note: &Note) -> Vec<Diagnostic> {
             found.extend(check_item(corpus, item));
         }
     }
+    let blocks = crate::markup::blocks(note.text());
+    let cited = cited_by_block(corpus, &syntax.citations, &blocks);
     for mention in &syntax.mentions {
-        if corpus.entities().get(&mention.name).is_some() {
+        let Some(entity) = corpus.entities().get(&mention.name) else {
+            found.push(unknown_entity(corpus, mention));
             continue;
-        }
-        let closest = corpus.closest_entity_name(&mention.name);
-        let message = match closest {
-            Some(name) => format!("unknown entity `{}`; did you mean `{name}`?", mention.name),
-            None => format!("unknown entity `{}`: no article names it", mention.name),
         };
-        found.push(Diagnostic {
-            range: mention.name_range,
-            kind: DiagnosticKind::UnknownEntity,
-            severity: Severity::Warning,
-            message,
-            fixes: closest
-                .map(|name| Fix::replace(format!("Change to `{name}`"), mention.name_range, name))
-                .into_iter()
-                .collect(),
-        });
+        let block = blocks.partition_point(|b| b.end() <= mention.range.start());
+        let cited = cited.get(block).map_or(&[][..], Vec::as_slice);
+        found.extend(entity_not_in_cited_source(corpus, entity, mention, cited));
     }
     for quote in &syntax.plain_quotes {
         found.extend(uncited_quote(corpus, quote));
     }
     found.sort_by_key(|d| (d.range.start(), d.range.end()));
     found
+}
+
+/// For each block of the note, the known articles its citations cite.
+fn cited_by_block(corpus: &Corpus, citations: &[Citation], blocks: &[TextRange]) -> Vec<Vec<u32>> {
+    let mut cited = vec![Vec::new(); blocks.len()];
+    for citation in citations {
+        let block = blocks.partition_point(|b| b.end() <= citation.range.start());
+        let Some(sources) = cited.get_mut(block) else {
+            continue;
+        };
+        for index in citation.items.iter().filter_map(|item| corpus.source_index(&item.id)) {
+            if !sources.contains(&index) {
+                sources.push(index);
+            }
+        }
+    }
+    cited
+}
+
+fn unknown_entity(corpus: &Corpus, mention: &EntityMention) -> Diagnostic {
+    let closest = corpus.closest_entity_names(&mention.name, 3);
+    let message = match closest.as_slice() {
+        [] => format!("unknown entity `{}`: no article names it", mention.name),
+        [name] => format!("unknown entity `{}`; did you mean `{name}`?", mention.name),
+        [first, others @ ..] => {
+            let others: Vec<String> = others.iter().map(|n| format!("`{n}`")).collect();
+            format!("unknown entity `{}`; did you mean `{first}` (or {})?", mention.name, others.join(", "))
+        }
+    };
+    Diagnostic {
+        range: mention.name_range,
+        kind: DiagnosticKind::UnknownEntity,
+        severity: Severity::Warning,
+        message,
+        fixes: closest
+            .iter()
+            .map(|name| Fix::replace(format!("Change to `{name}`"), mention.name_range, name))
+            .collect(),
+    }
+}
+
+/// The articles that name `entity`, with how often, the most mentions first.
+pub(super) fn articles_naming(entity: &Entity) -> Vec<(u32, usize)> {
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for mention in &entity.mentions {
+        match counts.last_mut() {
+            Some((source, count)) if *source == mention.source => *count += 1,
+            _ => counts.push((mention.source, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
+/// A mention in a block that cites articles, none of which names the entity under any of its names.
+fn entity_not_in_cited_source(
+    corpus: &Corpus,
+    entity: &Entity,
+    mention: &EntityMention,
+    cited: &[u32],
+) -> Option<Diagnostic> {
+    if cited.is_empty() || entity.mentions.is_empty() {
+        return None;
+    }
+    // Mentions are sorted by article, so each cited article is a binary search.
+    let named_in = |source: u32| {
+        let first = entity.mentions.partition_point(|m| m.source < source);
+        entity.mentions.get(first).is_some_and(|m| m.source == source)
+    };
+    if cited.iter().any(|&source| named_in(source)) {
+        return None;
+    }
+    let id = |source: u32| corpus.source_at(source).id.as_str();
+    let cited_ids: Vec<String> = cited.iter().map(|&s| format!("`{}`", id(s))).collect();
+    let naming = articles_naming(entity);
+    let named: Vec<String> = naming.iter().take(3).map(|&(s, n)| format!("`{}` ({n})", id(s))).collect();
+    let more = if naming.len() > 3 { format!(" and {} more", naming.len() - 3) } else { String::new() };
+    let message = format!(
+        "`{}` is not named in the cited {} {}; it is in {}{more}",
+        mention.name,
+        if cited.len() == 1 { "article" } else { "articles" },
+        cited_ids.join(", "),
+        named.join(", ")
+    );
+    let fixes = naming
+        .iter()
+        .take(3)
+        .map(|&(source, count)| {
+            let id = id(source);
+            let label = format!("Cite [@{id}] ({count} {})", if count == 1 { "mention" } else { "mentions" });
+            Fix::replace(label, TextRange::empty(mention.range.end()), &format!(" [@{}]", write_id(id)))
+        })
+        .collect();
+    Some(Diagnostic {
+        range: mention.name_range,
+        kind: DiagnosticKind::EntityNotInCitedSource,
+        severity: Severity::Warning,
+        message,
+        fixes,
+    })
 }
 
 /// The fewest words a prose quotation needs before marginalia looks for its source.
@@ -383,6 +477,34 @@ She said “the strike would last until Friday” and “nothing else here matte
 Cited: “the strike would last until Friday” [@harbour-strike]; short: “until Friday”.
 "
         ));
+    }
+
+    #[test]
+    fn an_entity_must_be_named_by_an_article_its_paragraph_cites() {
+        let articles = format!(
+            "{ARTICLE}//- sources/port-report.txt
+The Port Authority said Ana Ruiz met the mayor, Ines Moll, on Tuesday.
+Ines Moll said the port would reopen.
+"
+        );
+        check(&format!(
+            "{articles}//- notes/week.md
+[[Ines Moll]] spoke [@harbour-strike].
+  ^^^^^^^^^ warning[entity-not-in-cited-source]: `Ines Moll` is not named in the cited article `harbour-strike`; it is in `port-report` (2)
+
+[[Ana Ruiz]] spoke [@harbour-strike] and [[Ines Moll]] too [@port-report].
+
+- [[Ines Moll]] is not checked in a list item that cites nothing.
+- [[Ines Moll]] is fine here [@port-report; @harbour-strike].
+"
+        ));
+        let (analysis, note, _) =
+            from_fixture(&format!("{articles}//- notes/week.md\n[[Ines Moll]] spoke [@harbour-strike].\n"));
+        let fixes: Vec<_> = analysis.fixes(&note, crate::text::range(3, 3)).into_iter().map(|(_, fix)| fix).collect();
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(fixes[0].label, "Cite [@port-report] (2 mentions)");
+        assert_eq!(fixes[0].edits[0].range, crate::text::range(13, 13));
+        assert_eq!(fixes[0].edits[0].new_text, " [@port-report]");
     }
 
     #[test]

@@ -98,6 +98,9 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
 
 fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> String {
     let mut out = format!("**{}** · {}", escape(&entity.name), entity.kind.as_str());
+    if let Some(description) = &entity.description {
+        out += &format!(" · {}", escape(description));
+    }
     let aliases: Vec<&String> = entity.aliases.iter().filter(|a| **a != mention.name).collect();
     if !aliases.is_empty() {
         out += &format!("\n\nAlso: {}", escape(&aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")));
@@ -112,6 +115,11 @@ fn entity_preview(corpus: &Corpus, entity: &Entity, mention: &EntityMention) -> 
         entity.article_count,
         if entity.article_count == 1 { "article" } else { "articles" }
     );
+    let naming = super::diagnostics::articles_naming(entity);
+    let named: Vec<String> =
+        naming.iter().take(5).map(|&(s, n)| format!("`{}` ({n})", corpus.source_at(s).id)).collect();
+    let more = if naming.len() > 5 { format!(", {} more", naming.len() - 5) } else { String::new() };
+    out += &format!(": {}{more}", named.join(", "));
     // One sentence per article first, so the preview shows the breadth of sources.
     let mut shown: Vec<(u32, TextRange)> = Vec::new();
     for pass in 0..2 {
@@ -222,7 +230,7 @@ the union since 2019. Ruiz said the strike would last until Friday.
 
         Also: Ruiz
 
-        2 mentions in 1 article
+        2 mentions in 1 article: `harbour-strike` (2)
 
         > "We will not be moved," said union leader Ana Ruiz, who has led the union since 2019. — `harbour-strike`
 

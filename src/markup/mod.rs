@@ -142,6 +142,43 @@ pub fn parse(text: &str) -> NoteSyntax {
     syntax
 }
 
+/// The blocks of a note: paragraphs, list items and headings, in order. A citation supports the mentions of
+/// its own block.
+pub fn blocks(text: &str) -> Vec<TextRange> {
+    let mut blocks = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let blank = trimmed.trim().is_empty();
+        let list_item = ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m)) || ordered_item(trimmed);
+        let heading = trimmed.starts_with('#');
+        if let Some(s) = start
+            && (blank || list_item || heading)
+        {
+            blocks.push(crate::text::range(s, offset));
+            start = None;
+        }
+        if !blank && start.is_none() {
+            start = Some(offset);
+        }
+        offset += line.len();
+        if heading && let Some(s) = start.take() {
+            blocks.push(crate::text::range(s, offset));
+        }
+    }
+    if let Some(s) = start {
+        blocks.push(crate::text::range(s, offset));
+    }
+    blocks
+}
+
+/// "1. " or "2) ": an ordered list item.
+fn ordered_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
+}
+
 /// Quotations in running text that no citation follows: candidates for "which article said this?".
 fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
     static PLAIN_QUOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

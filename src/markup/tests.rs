@@ -276,3 +276,20 @@ fn cjk_and_emoji_around_markup() {
 "#,
     );
 }
+
+#[test]
+fn blocks_are_paragraphs_list_items_and_headings() {
+    let text = "# Title\nFirst paragraph\nstill first.\n\n- item one\n  continued\n- item two\n1. ordered\n\nLast.";
+    let blocks: Vec<&str> = super::blocks(text).into_iter().map(|r| &text[r]).collect();
+    assert_eq!(
+        blocks,
+        [
+            "# Title\n",
+            "First paragraph\nstill first.\n",
+            "- item one\n  continued\n",
+            "- item two\n",
+            "1. ordered\n",
+            "Last."
+        ]
+    );
+}
