@@ -77,7 +77,7 @@ struct RawEntity {
     #[serde(rename = "type")]
     kind: Option<toml::Spanned<String>>,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<toml::Spanned<String>>,
 }
 
 impl Config {
@@ -106,7 +106,43 @@ impl Config {
         if let Some(entities) = raw.entities {
             config.entities.hide = entities.hide;
         }
+        // Each name belongs to one configured entity: two would make merging ambiguous.
+        let mut owners: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         for entity in raw.entity.unwrap_or_default() {
+            let names = std::iter::once(&entity.name).chain(&entity.aliases);
+            for name in names {
+                let span = name.span();
+                if name.get_ref().trim().is_empty() {
+                    return Err(ConfigError {
+                        message: format!("an empty name in entity `{}`", entity.name.get_ref()),
+                        range: range(span.start, span.end),
+                    });
+                }
+                let key = crate::corpus::entity_key(name.get_ref());
+                if let Some(owner) = owners.insert(key, entity.name.get_ref().clone()) {
+                    return Err(ConfigError {
+                        message: format!(
+                            "`{}` is already a name of the entity `{owner}`; a name can belong to one entity only",
+                            name.get_ref()
+                        ),
+                        range: range(span.start, span.end),
+                    });
+                }
+                if config
+                    .entities
+                    .hide
+                    .iter()
+                    .any(|hidden| crate::corpus::entity_key(hidden) == crate::corpus::entity_key(name.get_ref()))
+                {
+                    return Err(ConfigError {
+                        message: format!(
+                            "`{}` is both hidden (`entities.hide`) and configured as an entity",
+                            name.get_ref()
+                        ),
+                        range: range(span.start, span.end),
+                    });
+                }
+            }
             let name_span = entity.name.span();
             let name = entity.name.into_inner();
             if name.trim().is_empty() {
@@ -128,7 +164,8 @@ impl Config {
                     })?)
                 }
             };
-            config.entities.entities.push(ConfiguredEntity { name, kind, aliases: entity.aliases });
+            let aliases = entity.aliases.into_iter().map(toml::Spanned::into_inner).collect();
+            config.entities.entities.push(ConfiguredEntity { name, kind, aliases });
         }
         Ok(config)
     }
@@ -137,6 +174,23 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_belongs_to_one_entity_and_is_not_also_hidden() {
+        let error = Config::parse(
+            "[[entity]]\nname = \"Wagner Group\"\naliases = [\"Wagner\"]\n[[entity]]\nname = \"Wagner\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "`Wagner` is already a name of the entity `Wagner Group`; a name can belong to one entity only"
+        );
+        assert_eq!(error.range, range(72, 80), "the second `\"Wagner\"`");
+        let error = Config::parse("[entities]\nhide = [\"NDTV\"]\n[[entity]]\nname = \"ndtv\"\n").unwrap_err();
+        assert_eq!(error.message, "`ndtv` is both hidden (`entities.hide`) and configured as an entity");
+        let error = Config::parse("[[entity]]\nname = \"Port\"\naliases = [\" \"]\n").unwrap_err();
+        assert_eq!(error.message, "an empty name in entity `Port`");
+    }
 
     #[test]
     fn defaults_when_empty() {

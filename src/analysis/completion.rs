@@ -276,8 +276,16 @@ fn complete_entities(corpus: &Corpus, typed: &str, replace: TextRange, close: bo
             Some((score, name, entity))
         })
         .collect();
+    // Page furniture last; then the best match, the most mentioned, the most widely cited.
     scored.sort_by(|a, b| {
-        b.0.cmp(&a.0).then_with(|| b.2.mentions.len().cmp(&a.2.mentions.len())).then_with(|| a.2.name.cmp(&b.2.name))
+        let rank = |(score, _, entity): &(u32, &str, &crate::corpus::Entity)| {
+            (
+                entity.boilerplate,
+                std::cmp::Reverse(*score),
+                std::cmp::Reverse((entity.mentions.len(), entity.article_count)),
+            )
+        };
+        rank(a).cmp(&rank(b)).then_with(|| a.2.name.cmp(&b.2.name))
     });
     scored
         .into_iter()
@@ -286,16 +294,22 @@ fn complete_entities(corpus: &Corpus, typed: &str, replace: TextRange, close: bo
             let mentions = plural(entity.mentions.len(), "mention");
             let articles = plural(entity.article_count, "article");
             let mut documentation = format!("**{}** ({})", entity.name, entity.kind.as_str());
+            if let Some(description) = &entity.description {
+                documentation += &format!(" \u{2014} {description}");
+            }
             if !entity.aliases.is_empty() {
                 documentation += &format!("\n\nAlso: {}", entity.aliases.join(", "));
             }
+            // Typing an alias in full ("JCS", "Putin") keeps it; anything else inserts the canonical name.
+            let typed_alias = entity.aliases.iter().find(|alias| alias.eq_ignore_ascii_case(typed.trim()));
+            let name = typed_alias.unwrap_or(&entity.name);
             CompletionItem {
                 label: entity.name.clone(),
                 kind: CompletionKind::Entity,
                 detail: Some(format!("{} · {mentions} in {articles}", entity.kind.as_str())),
                 documentation: Some(documentation),
                 replace,
-                insert_text: if close { format!("{}]]", entity.name) } else { entity.name.clone() },
+                insert_text: if close { format!("{name}]]") } else { name.clone() },
                 filter_text: matched.to_string(),
             }
         })
@@ -409,6 +423,27 @@ Farmers in the Lowlands blamed the drought, said Ana Ruiz.
     fn entity_names_match_aliases_and_close_the_brackets() {
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nThen [[Rui$0")), @r#"Ana Ruiz | person · 3 mentions in 2 articles | Ana Ruiz]] <- "Rui""#);
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nThen [[port$0]] here")), @r#"Port Authority | organisation · 1 mention in 1 article | Port Authority <- "port""#);
+    }
+
+    #[test]
+    fn entities_rank_by_match_then_mentions_with_page_furniture_last() {
+        let articles = r#"
+//- sources/a.txt
+Home - Port News - Valmont Daily
+The Pacific Dockers Alliance (PDA) said Valmont port was shut.
+Valmont officials met the PDA in Valmont on Monday.
+Follow Valmont Harbour Radio
+//- sources/b.txt
+Officials in Valmont said the PDA would meet again.
+"#;
+        insta::assert_snapshot!(completions(&format!("{articles}//- notes/n.md\n[[Val$0")), @r#"
+        Valmont | other · 4 mentions in 2 articles | Valmont]] <- "Val"
+        Valmont Daily | other · 1 mention in 1 article | Valmont Daily]] <- "Val"
+        Valmont Harbour Radio | other · 1 mention in 1 article | Valmont Harbour Radio]] <- "Val"
+        "#);
+        // An alias typed in full stays as typed; a prefix inserts the canonical name.
+        insta::assert_snapshot!(completions(&format!("{articles}//- notes/n.md\n[[pda$0")), @r#"Pacific Dockers Alliance | organisation · 4 mentions in 2 articles | PDA]] <- "pda""#);
+        insta::assert_snapshot!(completions(&format!("{articles}//- notes/n.md\n[[Pac$0")), @r#"Pacific Dockers Alliance | organisation · 4 mentions in 2 articles | Pacific Dockers Alliance]] <- "Pac""#);
     }
 
     #[test]

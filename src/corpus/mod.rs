@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 use crate::text::TextRange;
 
-pub use entities::{ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides};
+pub use entities::{
+    ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides, key as entity_key,
+};
 pub use source::{Source, collapse_whitespace, shorten};
 
 /// All source articles of a workspace, indexed.
