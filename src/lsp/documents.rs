@@ -40,6 +40,8 @@ pub struct Document {
     pub version: i32,
     /// Bumped on every change; a debounced task checks it to know whether it is stale.
     pub generation: u64,
+    /// The generation last opened or saved: the text on disk.
+    pub saved_generation: u64,
     parsed: Option<Arc<ParsedNote>>,
 }
 
@@ -66,7 +68,10 @@ pub struct Documents {
 impl Documents {
     /// Records a newly opened document.
     pub fn open(&mut self, uri: lsp::Url, text: &str, version: i32) {
-        self.open.insert(uri, Document { rope: Rope::from_str(text), version, generation: 0, parsed: None });
+        self.open.insert(
+            uri,
+            Document { rope: Rope::from_str(text), version, generation: 0, saved_generation: 0, parsed: None },
+        );
     }
 
     /// Applies edits in order; a change without a range replaces the whole text. Returns false if not open.

@@ -168,8 +168,18 @@ impl Server {
         });
     }
 
+    /// Publishes the diagnostics of every open note; when diagnostics are for saved text only, of every note
+    /// without unsaved changes.
     async fn publish_all_diagnostics(&self) {
-        let uris = self.session().documents.uris();
+        let uris = {
+            let session = self.session();
+            let documents = &session.documents;
+            let mut uris = documents.uris();
+            if !session.diagnostics_on_change {
+                uris.retain(|uri| documents.get(uri).is_some_and(|d| d.generation == d.saved_generation));
+            }
+            uris
+        };
         for uri in uris {
             self.publish_diagnostics(uri).await;
         }
@@ -539,6 +549,9 @@ impl LanguageServer for Server {
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        if let Some(document) = self.session().documents.get_mut(&params.text_document.uri) {
+            document.saved_generation = document.generation;
+        }
         self.publish_diagnostics(params.text_document.uri).await;
     }
 
