@@ -19,11 +19,11 @@ const RUNS: usize = 5;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    if let [flag, dir] = args.as_slice()
-        && flag == "--measure"
-    {
-        measure(Path::new(dir));
-        return;
+    match args.as_slice() {
+        [flag, dir] if flag == "--measure" => return measure(Path::new(dir)),
+        // For a profiler: `perf record cargo bench --bench index -- --extraction 10000`.
+        [flag, size] if flag == "--extraction" => return extraction(&common::generated(size.parse().unwrap())),
+        _ => {}
     }
     let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     if sizes.is_empty() {
@@ -42,10 +42,47 @@ fn main() {
         }
         report("shared sample", &dir);
     }
-    for size in sizes {
+    for &size in &sizes {
         let dir = common::generated(size);
         report("generated", &dir);
     }
+    println!();
+    println!(
+        "Entity extraction alone (sentences, candidates, clustering; no quote indexes), {RUNS} runs in one process:"
+    );
+    println!();
+    println!("| articles | text MB | extraction median (min–max) | MB/s | entities |");
+    println!("|---|---|---|---|---|");
+    for size in sizes {
+        extraction(&common::generated(size));
+    }
+}
+
+/// Times entity extraction over the articles of a workspace, read into memory first.
+fn extraction(dir: &Path) {
+    let (workspace, _) = Workspace::open(dir);
+    let (sources, _) = workspace.read_sources();
+    let articles: Vec<(String, String)> = sources.into_iter().map(|s| (s.id, s.text)).collect();
+    let bytes: usize = articles.iter().map(|(_, text)| text.len()).sum();
+    let mut times = Vec::new();
+    let mut entities = 0;
+    for _ in 0..RUNS {
+        let input = articles.clone();
+        let started = Instant::now();
+        let index = marginalia::corpus::extract_entities(input, &workspace.config.entities);
+        times.push(started.elapsed().as_secs_f64());
+        entities = index.len();
+    }
+    times.sort_by(f64::total_cmp);
+    let megabytes = bytes as f64 / 1e6;
+    println!(
+        "| {} | {megabytes:.1} | {:.0} ms ({:.0}–{:.0}) | {:.1} | {entities} |",
+        articles.len(),
+        times[RUNS / 2] * 1e3,
+        times[0] * 1e3,
+        times[RUNS - 1] * 1e3,
+        megabytes / times[RUNS / 2]
+    );
 }
 
 fn report(label: &str, dir: &Path) {

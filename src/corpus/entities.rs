@@ -6,7 +6,7 @@
 //! [`build_index`] runs over the whole corpus: it uses those counts to drop words that are capitalised only
 //! because they start a sentence, and clusters the names ("Kirby", "Mr Kirby" and "John Kirby" are one entity).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::Source;
 use crate::text::{TextRange, range};
@@ -57,7 +57,7 @@ impl WordStats {
 
     /// Removes the counts of an article that leaves the corpus.
     pub(crate) fn subtract(&mut self, text: &str, sentences: &[TextRange]) {
-        let mut counts = HashMap::new();
+        let mut counts = HashMap::default();
         for &sentence in sentences {
             count_words(text, &tokenize(text, sentence), &mut counts);
         }
@@ -295,10 +295,11 @@ struct Token {
 /// Finds the candidate names of one article.
 pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> ArticleCandidates {
     let mut candidates = ArticleCandidates::default();
-    let mut counts: HashMap<u64, WordCount> = HashMap::new();
+    let mut counts: HashMap<u64, WordCount> = HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     let furniture = boilerplate::furniture(text, body);
+    let (mut tokens, mut chars) = (Vec::new(), Vec::new());
     for &sentence in sentences {
-        let tokens = tokenize(text, sentence);
+        tokenize_into(text, sentence, &mut chars, &mut tokens);
         count_words(text, &tokens, &mut counts);
         let first_span = candidates.spans.len();
         find_spans(text, &tokens, &mut candidates);
@@ -314,11 +315,19 @@ pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> A
 }
 
 fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_into(text, sentence, &mut Vec::new(), &mut tokens);
+    tokens
+}
+
+/// Splits a sentence into words and punctuation marks, reusing the buffers of the previous sentence.
+fn tokenize_into(text: &str, sentence: TextRange, chars: &mut Vec<(usize, char)>, tokens: &mut Vec<Token>) {
     let base = usize::from(sentence.start());
     let s = &text[sentence];
     let split_glued = boilerplate::splits_glued_words(s);
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut tokens = Vec::new();
+    chars.clear();
+    chars.extend(s.char_indices());
+    tokens.clear();
     let mut i = 0;
     let mut joined = true;
     while i < chars.len() {
@@ -370,7 +379,7 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
         // "U.S." keeps its final full stop, and so do "St." and "Mr." before a name.
         let stop_then_name = || s[end..].starts_with(". ") && s[end + 2..].starts_with(char::is_uppercase);
         if chars.get(j).is_some_and(|&(_, c)| c == '.')
-            && (is_dotted_acronym(word) || (NAME_ABBREVIATIONS.contains(&word.to_lowercase()) && stop_then_name()))
+            && (is_dotted_acronym(word) || (NAME_ABBREVIATIONS.contains(word) && stop_then_name()))
         {
             end += 1;
         }
@@ -409,7 +418,6 @@ fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
             i += 1;
         }
     }
-    tokens
 }
 
 /// A lowercase adjective after a hyphen: "led" in "US-led", "based" in "Moscow-based".
@@ -488,7 +496,7 @@ fn is_all_caps(word: &str) -> bool {
 fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
     let word = |i: usize| -> Option<&str> { tokens.get(i).filter(|t| t.word).map(|t| &text[t.range]) };
     let name_word = |i: usize| word(i).is_some_and(|w| is_capitalised(w) && !is_excluded(w));
-    let function_word = |i: usize| word(i).is_some_and(|w| FUNCTION_WORDS.contains(&w.to_lowercase()));
+    let function_word = |i: usize| word(i).is_some_and(|w| FUNCTION_WORDS.contains(w));
     let title_case = title_case_tokens(text, tokens);
     let mut i = 0;
     while i < tokens.len() {
@@ -521,11 +529,10 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
                 end += 1;
                 continue;
             }
-            let connector = word(end).filter(|w| CONNECTORS.contains(w) && tokens[end].joined);
+            let connector = word(end).filter(|w| is_connector(w) && tokens[end].joined);
             // "Ursula von der Leyen": up to three connectors between two capitalised words.
-            let connectors = (end..end + 3)
-                .take_while(|&j| word(j).is_some_and(|w| CONNECTORS.contains(w)) && tokens[j].joined)
-                .count();
+            let connectors =
+                (end..end + 3).take_while(|&j| word(j).is_some_and(is_connector) && tokens[j].joined).count();
             if connectors > 0 && continues(end + connectors) {
                 end += connectors + 1;
                 continue;
@@ -538,7 +545,7 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
         }
         let first_span = spans.spans.len();
         split_run(text, tokens, start, end, spans);
-        if title_case[start] {
+        if title_case.as_ref().is_some_and(|flags| flags[start]) {
             for span in &mut spans.spans[first_span..] {
                 span.flags |= Span::TITLE_CASE;
             }
@@ -549,7 +556,14 @@ fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {
 
 /// For each token, whether it is in a title-case stretch: text between punctuation marks where a function word
 /// is capitalised after a capitalised word ("Ranbir Kapoor And Alia Bhatt's Wedding Pics").
-fn title_case_tokens(text: &str, tokens: &[Token]) -> Vec<bool> {
+fn title_case_tokens(text: &str, tokens: &[Token]) -> Option<Vec<bool>> {
+    let capitalised_word = |i: usize| tokens[i].word && text[tokens[i].range].starts_with(char::is_uppercase);
+    let capitalised_function_word = |i: usize| {
+        i > 0 && capitalised_word(i) && capitalised_word(i - 1) && FUNCTION_WORDS.contains(&text[tokens[i].range])
+    };
+    if !(1..tokens.len()).any(capitalised_function_word) {
+        return None;
+    }
     let mut flags = vec![false; tokens.len()];
     let mut start = 0;
     for end in 0..=tokens.len() {
@@ -558,20 +572,12 @@ fn title_case_tokens(text: &str, tokens: &[Token]) -> Vec<bool> {
         if !boundary {
             continue;
         }
-        let title_case = (start + 1..end).any(|i| {
-            let (previous, word) = (&text[tokens[i - 1].range], &text[tokens[i].range]);
-            tokens[i].word
-                && tokens[i - 1].word
-                && word.starts_with(char::is_uppercase)
-                && previous.starts_with(char::is_uppercase)
-                && FUNCTION_WORDS.contains(&word.to_lowercase())
-        });
-        if title_case {
+        if (start + 1..end).any(capitalised_function_word) {
             flags[start..end].fill(true);
         }
         start = end + 1;
     }
-    flags
+    Some(flags)
 }
 
 /// Splits a run of capitalised words into a title and a name, and records the candidates.
@@ -638,7 +644,7 @@ fn push_span(
     let mark = |i: usize| tokens.get(i).filter(|t| !t.word).map(|t| &text[t.range]);
     // Connectors never end a name.
     let mut end = end;
-    while end > start && word(end - 1).is_some_and(|w| CONNECTORS.contains(w) || w == "the") {
+    while end > start && word(end - 1).is_some_and(|w| is_connector(w) || w == "the") {
         end -= 1;
     }
     if end <= start {
@@ -651,12 +657,12 @@ fn push_span(
     let acronym = (mark(end) == Some("(") && mark(end + 2) == Some(")"))
         .then(|| word(end + 1).filter(|w| is_all_caps(w)).map(|_| tokens[end + 1].range))
         .flatten();
-    let before = start.checked_sub(1).and_then(word).map(str::to_lowercase);
+    let before = start.checked_sub(1).and_then(word);
     // "visit to Pyongyang", "troops sent to Kursk": "to" after a word of movement.
-    let moved_to = before.as_deref() == Some("to")
-        && start.checked_sub(2).and_then(word).is_some_and(|w| MOVEMENT_WORDS.contains(&w.to_lowercase()));
+    let moved_to = before.is_some_and(|w| w.eq_ignore_ascii_case("to"))
+        && start.checked_sub(2).and_then(word).is_some_and(|w| MOVEMENT_WORDS.contains(w));
     let place_context = moved_to
-        || before.as_deref().is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
+        || before.is_some_and(|w| PLACE_PREPOSITIONS.contains(w))
         || (mark(end) == Some(",")
             && word(end + 1).is_some_and(is_capitalised)
             && tokens.get(end + 2).is_none_or(|t| !t.word));
@@ -700,9 +706,7 @@ pub(crate) fn build_index(
     word_counts: &WordStats,
     overrides: &EntityOverrides,
 ) -> EntityIndex {
-    let mut clusters: Vec<Cluster> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut acronym_pairs: Vec<(String, String)> = Vec::new();
+    use rayon::prelude::*;
     // Names written in the prose of some article: evidence for the same names in furniture and title case.
     let attested: HashSet<u64> = sources
         .iter()
@@ -711,108 +715,41 @@ pub(crate) fn build_index(
             spans.filter(|s| !s.has(Span::FURNITURE | Span::TITLE_CASE)).map(|s| name_hash(&source.text[s.range]))
         })
         .collect();
-    for (source_index, source) in sources.iter().enumerate() {
-        let mut extras = source.candidates.extras.iter().peekable();
-        for (span_index, span) in source.candidates.spans.iter().enumerate() {
-            let extra = extras.next_if(|extra| extra.span as usize == span_index);
-            let (title, acronym) = extra.map_or((None, None), |extra| (extra.title, extra.acronym));
-            let all_tokens = word_ranges(&source.text, span.range);
-            let mut tokens: &[TextRange] = &all_tokens;
-            let word_of = |r: &TextRange| source.text[*r].to_lowercase();
-            if span.has(Span::UNCERTAIN_START) {
-                let first = word_of(&tokens[0]);
-                let count = word_counts.get(&first);
-                let never_inside = count.capitalised_inside == 0;
-                // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
-                let joined_by_connector = tokens.len() > 1 && CONNECTORS.contains(word_of(&tokens[1]).as_str());
-                if is_stopword(&first) || (never_inside && (count.lower > 0 || joined_by_connector)) {
-                    tokens = &tokens[1..];
-                    while tokens.len() > 1
-                        && (CONNECTORS.contains(word_of(&tokens[0]).as_str()) || word_of(&tokens[0]) == "the")
-                    {
-                        tokens = &tokens[1..];
+    // Deciding which candidates are names is per article and runs in parallel; clustering is sequential.
+    let accepted: Vec<Vec<AcceptedName>> =
+        sources.par_iter().map(|source| accepted_names(source, word_counts, &attested)).collect();
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
+    let mut acronym_pairs: Vec<(String, String)> = Vec::new();
+    for (source_index, names) in accepted.into_iter().enumerate() {
+        for accepted in names {
+            let mut whole = None;
+            for (name, key, range) in accepted.pieces {
+                let index = match by_key.get(&key) {
+                    Some(&index) => index,
+                    None => {
+                        clusters.push(Cluster::default());
+                        by_key.insert(key, clusters.len() - 1);
+                        clusters.len() - 1
                     }
-                }
-            }
-            if span.has(Span::BEFORE_TITLE) && tokens.len() == 1 {
-                let count = word_counts.get(&source.text[tokens[0]]);
-                if count.capitalised_inside < 2 && !is_all_caps(&source.text[tokens[0]]) {
-                    continue;
-                }
-            }
-            let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
-                continue;
-            };
-            let name = super::collapse_whitespace(&source.text[first.cover(*last)]);
-            if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-                continue;
-            }
-            // "MPs", "Senators": people by their office, not by name.
-            if tokens.len() == 1 && name.strip_suffix('s').is_some_and(is_title_head) {
-                continue;
-            }
-            if span.has(Span::UNCERTAIN_START) && tokens.len() == 1 && all_tokens.len() == 1 && !is_all_caps(&name) {
-                let count = word_counts.get(&name);
-                let inflected = ["ly", "ed", "ing"].iter().any(|suffix| name.ends_with(suffix));
-                if count.capitalised_inside == 0 && (inflected || span.has(Span::NEXT_LOWERCASE)) {
-                    continue;
-                }
-            }
-            if tokens.len() == 1 && title.is_none() {
-                let count = word_counts.get(&name);
-                // A word mostly written in lowercase is a common word, not a name.
-                if count.lower >= 2 && count.lower >= 3 * count.capitalised_inside.max(1) {
-                    continue;
-                }
-            }
-            let range = first.cover(*last);
-            let pieces = split_compound(&source.text, range, tokens, &attested);
-            let furniture = span.has(Span::FURNITURE) || span.has(Span::TITLE_CASE);
-            if furniture && pieces.len() == 1 {
-                // Capitals prove little in page furniture and title case: keep what reads as a name on its own.
-                let content: Vec<&str> = tokens
-                    .iter()
-                    .map(|t| &source.text[*t])
-                    .filter(|w| !CONNECTORS.contains(&w.to_lowercase()) && !is_stopword(w))
-                    .collect();
-                let common = content.iter().filter(|w| word_counts.get(w).lower > 0).count();
-                let reads_as_name = attested.contains(&name_hash(&name))
-                    || looks_like_acronym_or_brand(&name)
-                    || span.has(Span::TITLED)
-                    || (tokens.len() == 1 && span.has(Span::PLACE_CONTEXT))
-                    || (content.len() >= 2 && common * 2 < content.len());
-                if !reads_as_name {
-                    continue;
-                }
-            }
-            for piece in pieces {
-                let name = if piece == range { name.clone() } else { source.text[piece].to_string() };
-                let entity_key = key(&name);
-                let index = *by_key.entry(entity_key).or_insert_with(|| {
-                    clusters.push(Cluster::default());
-                    clusters.len() - 1
-                });
+                };
                 let cluster = &mut clusters[index];
                 *cluster.names.entry(name).or_default() += 1;
-                cluster.mentions.push(EntityOccurrence { source: source_index as u32, range: piece });
-                cluster.furniture_mentions += u32::from(furniture);
+                cluster.mentions.push(EntityOccurrence { source: source_index as u32, range });
+                cluster.furniture_mentions += u32::from(accepted.furniture);
+                whole = Some(index);
             }
-            let Some(&index) = by_key.get(&key(&name)) else {
+            let Some(index) = whole.filter(|_| accepted.whole) else {
                 continue;
             };
             let cluster = &mut clusters[index];
-            if span.has(Span::TITLED) {
-                cluster.titled += 1;
+            cluster.titled += u32::from(accepted.titled);
+            cluster.place_context += u32::from(accepted.place_context);
+            if let Some(titled_name) = accepted.titled_name {
+                cluster.names.entry(titled_name).or_default();
             }
-            if let Some(title) = title {
-                let titled_name = format!("{} {}", &source.text[title], name);
-                *cluster.names.entry(titled_name).or_default() += 0;
-            }
-            if span.has(Span::PLACE_CONTEXT) {
-                cluster.place_context += 1;
-            }
-            if let Some(acronym) = acronym {
-                acronym_pairs.push((key(&source.text[acronym]), key(&name)));
+            if let Some(pair) = accepted.acronym_pair {
+                acronym_pairs.push(pair);
             }
         }
     }
@@ -826,6 +763,118 @@ pub(crate) fn build_index(
     merger.attach_demonyms();
     merger.apply_overrides(overrides);
     merger.finish(sources)
+}
+
+/// A candidate accepted as a name, ready to be clustered.
+struct AcceptedName {
+    /// Each name in it with its lookup key and range: one, or two for a compound ("Kremlin-Pyongyang").
+    pieces: Vec<(String, String, TextRange)>,
+    /// The candidate is one name (not split), so the facts below are about it.
+    whole: bool,
+    furniture: bool,
+    titled: bool,
+    place_context: bool,
+    /// "Mr Kirby" for "Kirby" written after an honorific.
+    titled_name: Option<String>,
+    /// The keys of an acronym and of the name it was written after.
+    acronym_pair: Option<(String, String)>,
+}
+
+/// The candidates of one article that are names, after the corpus's evidence about their words.
+fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u64>) -> Vec<AcceptedName> {
+    let mut accepted = Vec::new();
+    let mut extras = source.candidates.extras.iter().peekable();
+    for (span_index, span) in source.candidates.spans.iter().enumerate() {
+        let extra = extras.next_if(|extra| extra.span as usize == span_index);
+        let (title, acronym) = extra.map_or((None, None), |extra| (extra.title, extra.acronym));
+        let all_tokens = word_ranges(&source.text, span.range);
+        let mut tokens: &[TextRange] = &all_tokens;
+        let word_of = |r: &TextRange| &source.text[*r];
+        if span.has(Span::UNCERTAIN_START) {
+            let first = word_of(&tokens[0]);
+            let count = word_counts.get(first);
+            let never_inside = count.capitalised_inside == 0;
+            // "Officials of the PDA": an unproven first word joined by a connector is not part of the name.
+            let joined_by_connector = tokens.len() > 1 && CONNECTORS.contains(word_of(&tokens[1]));
+            if is_stopword(first) || (never_inside && (count.lower > 0 || joined_by_connector)) {
+                tokens = &tokens[1..];
+                while tokens.len() > 1
+                    && (CONNECTORS.contains(word_of(&tokens[0])) || word_of(&tokens[0]).eq_ignore_ascii_case("the"))
+                {
+                    tokens = &tokens[1..];
+                }
+            }
+        }
+        if span.has(Span::BEFORE_TITLE) && tokens.len() == 1 {
+            let count = word_counts.get(&source.text[tokens[0]]);
+            if count.capitalised_inside < 2 && !is_all_caps(&source.text[tokens[0]]) {
+                continue;
+            }
+        }
+        let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+            continue;
+        };
+        let name = super::collapse_whitespace(&source.text[first.cover(*last)]);
+        if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            continue;
+        }
+        // "MPs", "Senators": people by their office, not by name.
+        if tokens.len() == 1 && name.strip_suffix('s').is_some_and(is_title_head) {
+            continue;
+        }
+        if span.has(Span::UNCERTAIN_START) && tokens.len() == 1 && all_tokens.len() == 1 && !is_all_caps(&name) {
+            let count = word_counts.get(&name);
+            let inflected = ["ly", "ed", "ing"].iter().any(|suffix| name.ends_with(suffix));
+            if count.capitalised_inside == 0 && (inflected || span.has(Span::NEXT_LOWERCASE)) {
+                continue;
+            }
+        }
+        if tokens.len() == 1 && title.is_none() {
+            let count = word_counts.get(&name);
+            // A word mostly written in lowercase is a common word, not a name.
+            if count.lower >= 2 && count.lower >= 3 * count.capitalised_inside.max(1) {
+                continue;
+            }
+        }
+        let range = first.cover(*last);
+        let pieces = split_compound(&source.text, range, tokens, &attested);
+        let furniture = span.has(Span::FURNITURE) || span.has(Span::TITLE_CASE);
+        if furniture && pieces.len() == 1 {
+            // Capitals prove little in page furniture and title case: keep what reads as a name on its own.
+            let content: Vec<&str> = tokens
+                .iter()
+                .map(|t| &source.text[*t])
+                .filter(|w| !CONNECTORS.contains(w) && !is_stopword(w))
+                .collect();
+            let common = content.iter().filter(|w| word_counts.get(w).lower > 0).count();
+            let reads_as_name = attested.contains(&name_hash(&name))
+                || looks_like_acronym_or_brand(&name)
+                || span.has(Span::TITLED)
+                || (tokens.len() == 1 && span.has(Span::PLACE_CONTEXT))
+                || (content.len() >= 2 && common * 2 < content.len());
+            if !reads_as_name {
+                continue;
+            }
+        }
+        let pieces: Vec<(String, String, TextRange)> = pieces
+            .into_iter()
+            .map(|piece| {
+                let name = if piece == range { name.clone() } else { source.text[piece].to_string() };
+                (name.clone(), key(&name), piece)
+            })
+            .collect();
+        let whole = pieces.len() == 1;
+        accepted.push(AcceptedName {
+            pieces,
+            whole,
+            furniture,
+            titled: span.has(Span::TITLED),
+            place_context: span.has(Span::PLACE_CONTEXT),
+            titled_name: title.map(|title| format!("{} {}", &source.text[title], name)),
+            acronym_pair: acronym.map(|acronym| (key(&source.text[acronym]), key(&name))),
+        });
+    }
+    accepted
 }
 
 struct Merger {
@@ -897,7 +946,7 @@ impl Merger {
     /// "US" is "United States" and "NIS" the "National Intelligence Service" when exactly one organisation or
     /// place of the corpus has those initials.
     fn merge_initialisms(&mut self) {
-        let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_initials: HashMap<String, Vec<usize>> = HashMap::default();
         for (full, &index) in &self.by_key {
             let words: Vec<&str> = full.split(' ').filter(|w| !CONNECTORS.contains(w) && *w != "the").collect();
             if words.len() < 2 || !words.iter().any(|w| is_org_or_place_word(w)) || self.clusters[index].titled > 0 {
@@ -927,7 +976,7 @@ impl Merger {
 
     /// "Kirby" is "John Kirby" when exactly one multi-word person name ends in "Kirby".
     fn merge_surnames(&mut self) {
-        let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut owners: HashMap<String, Vec<usize>> = HashMap::default();
         for (full, &index) in &self.by_key {
             let words: Vec<&str> = full.split(' ').collect();
             if !(2..=4).contains(&words.len())
@@ -987,7 +1036,7 @@ impl Merger {
             // "Russian Federation", "French Republic": the demonym of a place with a word for a state is its name.
             if let [name] = names.as_slice()
                 && let Some((demonym, last)) = name.rsplit_once(' ')
-                && PLACE_WORDS.contains(&last.to_lowercase())
+                && PLACE_WORDS.contains(last)
                 && !demonym.contains(' ')
                 && let Some(base) = demonym_bases(demonym).find_map(|base| self.find(&key(&base)))
                 && base != index
@@ -1073,7 +1122,7 @@ impl Merger {
                 &b.name,
             ))
         });
-        let mut by_key = HashMap::new();
+        let mut by_key = HashMap::default();
         for (i, entity) in entities.iter().enumerate() {
             for name in entity.names().chain(entity.demonyms.iter().map(String::as_str)) {
                 by_key.entry(key(name)).or_insert(i);
@@ -1149,10 +1198,15 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
 
 /// A hash of a name's lookup [`key`], computed without allocating.
 fn name_hash(name: &str) -> u64 {
-    let mut words = name.split_whitespace().map(|w| word_hash(&w.replace('.', ""))).peekable();
-    let mut hash = words.next().unwrap_or_default();
-    for word in words {
-        hash = hash.rotate_left(17) ^ word;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (n, word) in name.split_whitespace().enumerate() {
+        if n > 0 {
+            hash = (hash ^ u64::from(b' ')).wrapping_mul(PRIME);
+        }
+        for c in word.chars().filter(|&c| c != '.').flat_map(char::to_lowercase) {
+            hash = (hash ^ u64::from(u32::from(c))).wrapping_mul(PRIME);
+        }
     }
     hash
 }
@@ -1215,11 +1269,11 @@ fn describe(text: &str, mention: TextRange) -> Option<String> {
         }
         words.push(word);
     }
-    while words.last().is_some_and(|w| CONNECTORS.contains(&w.to_lowercase())) {
+    while words.last().is_some_and(|w| CONNECTORS.contains(w)) {
         words.pop();
     }
     words.reverse();
-    let honorific = |w: &&str| NAME_ABBREVIATIONS.contains(&w.trim_end_matches('.').to_lowercase());
+    let honorific = |w: &&str| NAME_ABBREVIATIONS.contains(w.trim_end_matches('.'));
     if words.len() >= 2 && words.last().is_some_and(|w| is_title_head(w)) && !words.iter().all(honorific) {
         return Some(words.join(" "));
     }
@@ -1290,21 +1344,25 @@ fn is_org_or_place_word(word: &str) -> bool {
 }
 
 fn is_stopword(word: &str) -> bool {
-    STOPWORDS.contains(word.to_lowercase().as_str())
+    STOPWORDS.contains(word)
 }
 
 /// Words that are capitalised but never part of a name: pronouns, weekdays, months.
+/// A connector inside a name, as written: "of" in "Joint Chiefs of Staff" (a capitalised "Of" is a name word).
+fn is_connector(word: &str) -> bool {
+    word.starts_with(char::is_lowercase) && CONNECTORS.contains(word)
+}
+
 fn is_excluded(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    EXCLUDED.contains(lower.as_str())
+    EXCLUDED.contains(word)
 }
 
 fn is_title_head(word: &str) -> bool {
-    TITLE_HEADS.contains(word.trim_end_matches('.').to_lowercase().as_str())
+    TITLE_HEADS.contains(word.trim_end_matches('.'))
 }
 
 fn is_title_modifier(word: &str) -> bool {
-    TITLE_MODIFIERS.contains(word.to_lowercase().as_str())
+    TITLE_MODIFIERS.contains(word)
 }
 
 mod boilerplate;

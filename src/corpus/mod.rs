@@ -248,6 +248,16 @@ impl Corpus {
     }
 }
 
+/// Entity extraction on its own: each `(id, text)` read as [`Corpus::new`] reads an article (front matter,
+/// sentences), then the entities clustered, without the quote indexes. Used to measure extraction.
+pub fn extract_entities(articles: Vec<(String, String)>, overrides: &EntityOverrides) -> EntityIndex {
+    use rayon::prelude::*;
+    let sources: Vec<Source> =
+        articles.into_par_iter().map(|(id, text)| Source::new(id.clone(), PathBuf::from(id), text)).collect();
+    let (sources, word_stats) = share(sources);
+    entities::build_index(&sources, &word_stats, overrides)
+}
+
 /// Moves the articles behind `Arc`s, taking their word counts into one set of statistics.
 fn share(sources: Vec<Source>) -> (Vec<Arc<Source>>, entities::WordStats) {
     use rayon::prelude::*;

@@ -12,8 +12,12 @@ pub(super) fn furniture(text: &str, body: TextRange) -> Vec<TextRange> {
     let mut ranges = vec![range(usize::from(body.start()), usize::from(prose.start()))];
     let mut offset = usize::from(prose.start());
     for line in text[prose].split_inclusive('\n') {
+        if line.len() > 80 {
+            offset += line.len();
+            continue;
+        }
         let trimmed = line.trim();
-        let words = trimmed.split_whitespace().count();
+        let words = trimmed.split_whitespace().take(4).count();
         let sentence_end = trimmed.ends_with(['.', '!', '?', ':', '"', '\u{201D}', '\u{2019}']);
         if (1..=3).contains(&words) && !sentence_end && !trimmed.starts_with(['-', '\u{2013}', '\u{2014}', '#']) {
             ranges.push(range(offset, offset + line.len()));
@@ -28,28 +32,28 @@ pub(super) fn furniture(text: &str, body: TextRange) -> Vec<TextRange> {
 /// The part of `text[body]` that is the article's prose: from its title or first prose line to its last prose
 /// line. Everything around it is furniture. A body without prose lines is prose throughout.
 pub(super) fn prose_range(text: &str, body: TextRange) -> TextRange {
-    let mut first: Option<usize> = None;
-    let mut last = usize::from(body.start());
-    let mut offset = usize::from(body.start());
-    let mut seen_line = false;
-    for line in text[body].split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            continue;
-        }
-        let is_title = !seen_line && is_title_line(trimmed);
-        seen_line = true;
-        if is_title || is_prose_line(trimmed) {
-            first.get_or_insert(start);
-            last = start + line.trim_end().len();
-        }
+    let base = usize::from(body.start());
+    let body_text = &text[body];
+    // Line ranges within the body; only the first and last lines are read, up to the prose.
+    let mut lines: Vec<(usize, usize)> = Vec::with_capacity(body_text.len() / 64 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body_text.as_bytes()) {
+        lines.push((start, end));
+        start = end + 1;
     }
-    match first {
-        Some(first) => range(first, last),
-        None => body,
-    }
+    lines.push((start, body_text.len()));
+    let line = |&(start, end): &(usize, usize)| body_text[start..end].trim();
+    let non_blank = lines.iter().position(|l| !line(l).is_empty());
+    let first = lines.iter().enumerate().find(|(i, l)| {
+        let trimmed = line(l);
+        is_prose_line(trimmed) || (Some(*i) == non_blank && is_title_line(trimmed))
+    });
+    let Some((first_index, &(first_start, _))) = first else {
+        return body;
+    };
+    let last = lines[first_index..].iter().rev().find(|l| is_prose_line(line(l))).unwrap_or(&lines[first_index]);
+    let last_end = last.0 + body_text[last.0..last.1].trim_end().len();
+    range(base + first_start, base + last_end.max(first_start))
 }
 
 /// A line of running text: six words or more, ending a sentence (or holding a sentence end and twelve words),
@@ -59,17 +63,20 @@ fn is_prose_line(line: &str) -> bool {
     if parenthesised {
         return false;
     }
-    let words = line.split_whitespace().count();
+    let words = line.split_whitespace().take(12).count();
     let ends_sentence = line.ends_with(['.', '!', '?', '"', '\u{201D}', '\u{2019}', '\'', '\u{2026}']);
     words >= 6 && (ends_sentence || (words >= 12 && has_sentence_end(line)))
 }
 
 /// A full stop, question or exclamation mark (perhaps closing a quotation) followed by a space or a capital.
 fn has_sentence_end(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().collect();
-    chars.windows(3).any(|w| {
-        let closes = matches!(w[1], '"' | '\u{201D}' | '\u{2019}' | '\'');
-        matches!(w[0], '.' | '!' | '?') && (w[1] == ' ' || (closes && (w[2] == ' ' || w[2].is_uppercase())))
+    line.match_indices(['.', '!', '?']).any(|(at, _)| {
+        let mut next = line[at + 1..].chars();
+        match next.next() {
+            Some(' ') => next.next().is_some(),
+            Some('"' | '\u{201D}' | '\u{2019}' | '\'') => next.next().is_some_and(|c| c == ' ' || c.is_uppercase()),
+            _ => false,
+        }
     })
 }
 
@@ -79,7 +86,7 @@ fn is_title_line(line: &str) -> bool {
     let mut words = line.split_whitespace();
     let labelled = words.by_ref().take(2).any(|w| w.ends_with(':')) || line.split_whitespace().nth(1) == Some(":");
     line.starts_with(char::is_uppercase)
-        && line.split_whitespace().count() >= 3
+        && line.split_whitespace().nth(2).is_some()
         && !labelled
         && line.matches(" - ").count() + line.matches(" | ").count() + line.matches(" \u{2022} ").count() <= 1
         && line.split_whitespace().all(|w| glued_junctions(w).next().is_none())
@@ -90,7 +97,9 @@ fn is_title_line(line: &str) -> bool {
 /// Brand names like "McDonald", "YouTube" and "iPhone" have no such junction; "PlayStation" and "comScore"
 /// have one, which is why a sentence needs two junctions before any is split (see [`splits_glued_words`]).
 pub(super) fn glued_junctions(word: &str) -> impl Iterator<Item = usize> + '_ {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    // Most words have no capital after their first two letters: no junction, and nothing to allocate.
+    let possible = word.len() >= 5 && word.bytes().skip(2).any(|b| b.is_ascii_uppercase() || b >= 0x80);
+    let chars: Vec<(usize, char)> = if possible { word.char_indices().collect() } else { Vec::new() };
     (2..chars.len().saturating_sub(2)).filter_map(move |k| {
         let (at, c) = chars[k];
         let right = c.is_uppercase() && chars[k + 1].1.is_lowercase() && chars[k + 2].1.is_lowercase();
@@ -106,6 +115,17 @@ pub(super) fn glued_junctions(word: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// Whether the words of a sentence hold two glued junctions or more: scraped text rather than brand names.
 pub(super) fn splits_glued_words(sentence: &str) -> bool {
+    // A junction needs a capital right after a lowercase letter, or two capitals before a lowercase letter;
+    // most sentences have neither, and are passed over without splitting them into words.
+    let bytes = sentence.as_bytes();
+    let possible = (1..bytes.len()).filter(|&i| {
+        bytes[i].is_ascii_uppercase()
+            && (bytes[i - 1].is_ascii_lowercase()
+                || (bytes[i - 1].is_ascii_uppercase() && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)))
+    });
+    if sentence.is_ascii() && possible.take(2).count() < 2 {
+        return false;
+    }
     sentence.split_whitespace().flat_map(glued_junctions).nth(1).is_some()
 }
 

@@ -1,22 +1,67 @@
 //! Closed word lists of English used by entity extraction: function words, titles, and the words that mark
 //! organisations and places. They describe the language, not any corpus.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 /// A set of lowercase words, written as one string so that the lists stay readable.
-pub(super) struct Words(LazyLock<HashSet<&'static str>>);
+pub(super) struct Words(LazyLock<WordSet>);
+
+/// The words, and for each length up to 31 the first letters (a bit per letter) of the words of that length:
+/// most words looked up are in no list, and the mask turns them away without hashing.
+pub(super) struct WordSet {
+    words: HashSet<&'static str>,
+    first_letters: [u32; 32],
+}
+
+impl WordSet {
+    fn new(text: &'static str) -> WordSet {
+        let words: HashSet<&'static str> = text.split_whitespace().collect();
+        let mut first_letters = [0u32; 32];
+        for word in &words {
+            first_letters[word.len().min(31)] |= letter_bit(word.as_bytes()[0]);
+        }
+        WordSet { words, first_letters }
+    }
+}
+
+/// A bit for an ASCII letter in either case; every other byte shares the last bit.
+fn letter_bit(byte: u8) -> u32 {
+    match byte.to_ascii_lowercase() {
+        b @ b'a'..=b'z' => 1 << (b - b'a'),
+        _ => 1 << 31,
+    }
+}
 
 impl Words {
-    /// Whether `word` (already lowercase) is in the list.
+    /// Whether `word`, in any case, is in the list. Short ASCII words (all of the lists) are lowercased on the
+    /// stack: this runs for every capitalised word of the corpus.
     pub(super) fn contains(&self, word: &str) -> bool {
-        self.0.contains(word)
+        let Some(&first) = word.as_bytes().first() else {
+            return false;
+        };
+        if word.is_ascii() && self.0.first_letters[word.len().min(31)] & letter_bit(first) == 0 {
+            return false;
+        }
+        let words = &self.0.words;
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return words.contains(word);
+        }
+        let mut buffer = [0u8; 24];
+        match buffer.get_mut(..word.len()) {
+            Some(lower) if word.is_ascii() => {
+                lower.copy_from_slice(word.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).is_ok_and(|lower| words.contains(lower))
+            }
+            _ => words.contains(word.to_lowercase().as_str()),
+        }
     }
 }
 
 macro_rules! words {
     ($text:expr) => {
-        Words(LazyLock::new(|| $text.split_whitespace().collect()))
+        Words(LazyLock::new(|| WordSet::new($text)))
     };
 }
 
