@@ -837,7 +837,7 @@ fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u
             }
         }
         let range = first.cover(*last);
-        let pieces = split_compound(&source.text, range, tokens, &attested);
+        let pieces = split_compound(&source.text, range, tokens, attested);
         let furniture = span.has(Span::FURNITURE) || span.has(Span::TITLE_CASE);
         if furniture && pieces.len() == 1 {
             // Capitals prove little in page furniture and title case: keep what reads as a name on its own.
