@@ -716,40 +716,45 @@ pub(crate) fn build_index(
         })
         .collect();
     // Deciding which candidates are names is per article and runs in parallel; clustering is sequential.
-    let accepted: Vec<Vec<AcceptedName>> =
-        sources.par_iter().map(|source| accepted_names(source, word_counts, &attested)).collect();
+    // Articles go by batches, so that the names waiting to be clustered stay few.
+    const BATCH: usize = 256;
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::default();
     let mut acronym_pairs: Vec<(String, String)> = Vec::new();
-    for (source_index, names) in accepted.into_iter().enumerate() {
-        for accepted in names {
-            let mut whole = None;
-            for (name, key, range) in accepted.pieces {
-                let index = match by_key.get(&key) {
-                    Some(&index) => index,
-                    None => {
-                        clusters.push(Cluster::default());
-                        by_key.insert(key, clusters.len() - 1);
-                        clusters.len() - 1
-                    }
+    for (batch_index, batch) in sources.chunks(BATCH).enumerate() {
+        let accepted: Vec<Vec<AcceptedName>> =
+            batch.par_iter().map(|source| accepted_names(source, word_counts, &attested)).collect();
+        for (offset, names) in accepted.into_iter().enumerate() {
+            let source_index = batch_index * BATCH + offset;
+            for accepted in names {
+                let mut whole = None;
+                for (name, key, range) in accepted.pieces {
+                    let index = match by_key.get(&key) {
+                        Some(&index) => index,
+                        None => {
+                            clusters.push(Cluster::default());
+                            by_key.insert(key, clusters.len() - 1);
+                            clusters.len() - 1
+                        }
+                    };
+                    let cluster = &mut clusters[index];
+                    *cluster.names.entry(name).or_default() += 1;
+                    cluster.mentions.push(EntityOccurrence { source: source_index as u32, range });
+                    cluster.furniture_mentions += u32::from(accepted.furniture);
+                    whole = Some(index);
+                }
+                let Some(index) = whole.filter(|_| accepted.whole) else {
+                    continue;
                 };
                 let cluster = &mut clusters[index];
-                *cluster.names.entry(name).or_default() += 1;
-                cluster.mentions.push(EntityOccurrence { source: source_index as u32, range });
-                cluster.furniture_mentions += u32::from(accepted.furniture);
-                whole = Some(index);
-            }
-            let Some(index) = whole.filter(|_| accepted.whole) else {
-                continue;
-            };
-            let cluster = &mut clusters[index];
-            cluster.titled += u32::from(accepted.titled);
-            cluster.place_context += u32::from(accepted.place_context);
-            if let Some(titled_name) = accepted.titled_name {
-                cluster.names.entry(titled_name).or_default();
-            }
-            if let Some(pair) = accepted.acronym_pair {
-                acronym_pairs.push(pair);
+                cluster.titled += u32::from(accepted.titled);
+                cluster.place_context += u32::from(accepted.place_context);
+                if let Some(titled_name) = accepted.titled_name {
+                    cluster.names.entry(titled_name).or_default();
+                }
+                if let Some(pair) = accepted.acronym_pair {
+                    acronym_pairs.push(pair);
+                }
             }
         }
     }
