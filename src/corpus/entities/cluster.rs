@@ -185,7 +185,8 @@ fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u
             .into_iter()
             .map(|piece| {
                 let name = if piece == range { name.clone() } else { source.text[piece].to_string() };
-                (name.clone(), key(&name), piece)
+                let key = key(&name);
+                (name, key, piece)
             })
             .collect();
         let whole = pieces.len() == 1;

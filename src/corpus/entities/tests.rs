@@ -9,11 +9,16 @@ fn entities(fixture: &str) -> String {
     entities_with(fixture, EntityOverrides::default())
 }
 
-fn entities_with(fixture: &str, overrides: EntityOverrides) -> String {
+/// Indexes the fixture's files as articles.
+fn corpus(fixture: &str, overrides: EntityOverrides) -> Corpus {
     let fixture = Fixture::parse(fixture);
     let sources =
         fixture.files.iter().map(|f| Source::new(f.path.clone(), f.path.clone().into(), f.text.clone())).collect();
-    let (corpus, _) = Corpus::new(sources, overrides);
+    Corpus::new(sources, overrides).0
+}
+
+fn entities_with(fixture: &str, overrides: EntityOverrides) -> String {
+    let corpus = corpus(fixture, overrides);
     let mut lines: Vec<String> = corpus
         .entities()
         .iter()
@@ -120,10 +125,7 @@ Follow us on
     person Ana Ruiz 1/1
     place Valmont 4/1
     ");
-    let fixture = Fixture::parse(fixture);
-    let sources =
-        fixture.files.iter().map(|f| Source::new(f.path.clone(), f.path.clone().into(), f.text.clone())).collect();
-    let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
+    let corpus = corpus(fixture, EntityOverrides::default());
     let furniture: Vec<&str> = corpus.entities().iter().filter(|e| e.boilerplate).map(|e| e.name.as_str()).collect();
     // With five lines of text there is no evidence that "Latest" or "Daily" are ordinary words; such phrases
     // stay, offered last. A corpus of any size writes them in lowercase somewhere and they go.
@@ -167,12 +169,10 @@ Harbour authority spokesman Pieter Vos said the CIS had not called.
     person Pieter Vos 1/1
     place Valmont 1/1
     ");
-    let fixture = Fixture::parse(
+    let corpus = corpus(
         "//- a.txt\nCIS officials met Marta Olsen, the deputy director of the port, in Valmont.\nHarbour Authority spokesman Pieter Vos said so.\n",
+        EntityOverrides::default(),
     );
-    let sources =
-        fixture.files.iter().map(|f| Source::new(f.path.clone(), f.path.clone().into(), f.text.clone())).collect();
-    let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
     let description = |name: &str| corpus.entities().get(name).and_then(|e| e.description.clone());
     assert_eq!(description("Marta Olsen").as_deref(), Some("deputy director of the port"));
     assert_eq!(description("Pieter Vos").as_deref(), Some("Harbour Authority spokesman"));
