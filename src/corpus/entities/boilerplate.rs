@@ -83,8 +83,8 @@ fn has_sentence_end(line: &str) -> bool {
 /// The first line is a headline when it reads as one: a capital, three words or more, no "Key:" label, no
 /// glued text, not a list of links ("Home - World - Sport").
 fn is_title_line(line: &str) -> bool {
-    let mut words = line.split_whitespace();
-    let labelled = words.by_ref().take(2).any(|w| w.ends_with(':')) || line.split_whitespace().nth(1) == Some(":");
+    // "Source : WIRE", "Updated: 30 Aug": a colon ends one of the first two words.
+    let labelled = line.split_whitespace().take(2).any(|w| w.ends_with(':'));
     line.starts_with(char::is_uppercase)
         && line.split_whitespace().nth(2).is_some()
         && !labelled
