@@ -265,15 +265,25 @@ impl EntityIndex {
 /// Lookup key: lowercase, without full stops, whitespace collapsed.
 pub fn key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    key_into(name, &mut out);
+    out
+}
+
+/// Writes the lookup [`key`] of `name` into `out`, replacing what it held.
+fn key_into(name: &str, out: &mut String) {
+    out.clear();
     for word in name.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         for c in word.chars().filter(|&c| c != '.') {
-            out.extend(c.to_lowercase());
+            match c {
+                '\u{2019}' => out.push('\''),
+                _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+                _ => out.extend(c.to_lowercase()),
+            }
         }
     }
-    out.replace('\u{2019}', "'")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,9 +307,9 @@ pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> A
     let mut candidates = ArticleCandidates::default();
     let mut counts: HashMap<u64, WordCount> = HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
     let furniture = boilerplate::furniture(text, body);
-    let (mut tokens, mut chars) = (Vec::new(), Vec::new());
+    let mut tokens = Vec::new();
     for &sentence in sentences {
-        tokenize_into(text, sentence, &mut chars, &mut tokens);
+        tokenize_into(text, sentence, &mut tokens);
         count_words(text, &tokens, &mut counts);
         let first_span = candidates.spans.len();
         find_spans(text, &tokens, &mut candidates);
@@ -316,31 +326,35 @@ pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> A
 
 fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
     let mut tokens = Vec::new();
-    tokenize_into(text, sentence, &mut Vec::new(), &mut tokens);
+    tokenize_into(text, sentence, &mut tokens);
     tokens
 }
 
-/// Splits a sentence into words and punctuation marks, reusing the buffers of the previous sentence.
-fn tokenize_into(text: &str, sentence: TextRange, chars: &mut Vec<(usize, char)>, tokens: &mut Vec<Token>) {
+/// The character that starts at byte `at` of `s` (a character boundary), read without decoding ASCII.
+fn char_at(s: &str, at: usize) -> Option<char> {
+    let byte = *s.as_bytes().get(at)?;
+    if byte.is_ascii() { Some(char::from(byte)) } else { s[at..].chars().next() }
+}
+
+/// Splits a sentence into words and punctuation marks, reusing the buffer of the previous sentence.
+fn tokenize_into(text: &str, sentence: TextRange, tokens: &mut Vec<Token>) {
     let base = usize::from(sentence.start());
     let s = &text[sentence];
     let split_glued = boilerplate::splits_glued_words(s);
-    chars.clear();
-    chars.extend(s.char_indices());
     tokens.clear();
     let mut i = 0;
     let mut joined = true;
-    while i < chars.len() {
-        let (at, c) = chars[i];
+    while let Some(c) = char_at(s, i) {
         if c == ' ' || c == '\t' {
             i += 1;
             continue;
         }
         if c.is_whitespace() {
             joined = false;
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
+        let at = i;
         let was_joined = joined && tokens.last().is_none_or(|t: &Token| usize::from(t.range.end()) < base + at);
         if !c.is_alphanumeric() {
             tokens.push(Token {
@@ -351,34 +365,35 @@ fn tokenize_into(text: &str, sentence: TextRange, chars: &mut Vec<(usize, char)>
                 glued: false,
             });
             joined = true;
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
-            let next = chars.get(j + 1).map(|&(_, next)| next);
+        let mut j = i + c.len_utf8();
+        let mut chars_taken = 1;
+        while let Some(c) = char_at(s, j) {
+            let next = char_at(s, j + c.len_utf8());
             let apostrophe = matches!(c, '\'' | '\u{2019}');
             // "O'Brien" and "Russia's" hold together; "India'PM", text glued by a scraper, does not.
-            let short_prefix = chars[i..j].len() <= 2;
+            let short_prefix = chars_taken <= 2;
             let inner_joiner = match c {
                 // "US-led" and "Moscow-based" are a name and an adjective.
-                '-' => next.is_some_and(char::is_alphanumeric) && !adjective_suffix(&s[chars[j].0 + 1..]),
+                '-' => next.is_some_and(char::is_alphanumeric) && !adjective_suffix(&s[j + 1..]),
                 '.' | '&' => next.is_some_and(char::is_alphanumeric),
                 _ if apostrophe => next.is_some_and(|n| n.is_lowercase() || (short_prefix && n.is_uppercase())),
                 _ => false,
             };
             if c.is_alphanumeric() || inner_joiner {
-                j += 1;
+                j += c.len_utf8();
+                chars_taken += 1;
             } else {
                 break;
             }
         }
-        let mut end = chars.get(j).map_or(s.len(), |&(e, _)| e);
+        let mut end = j;
         let word = &s[at..end];
         // "U.S." keeps its final full stop, and so do "St." and "Mr." before a name.
         let stop_then_name = || s[end..].starts_with(". ") && s[end + 2..].starts_with(char::is_uppercase);
-        if chars.get(j).is_some_and(|&(_, c)| c == '.')
+        if s.as_bytes().get(j) == Some(&b'.')
             && (is_dotted_acronym(word) || (NAME_ABBREVIATIONS.contains(word) && stop_then_name()))
         {
             end += 1;
@@ -392,29 +407,30 @@ fn tokenize_into(text: &str, sentence: TextRange, chars: &mut Vec<(usize, char)>
             }
         }
         let mut piece_start = at;
-        let junctions: Vec<usize> =
-            if split_glued { boilerplate::glued_junctions(&s[at..end]).map(|k| at + k).collect() } else { Vec::new() };
-        for (n, &junction) in junctions.iter().enumerate() {
-            let glued = n > 0;
-            tokens.push(Token {
-                range: range(base + piece_start, base + junction),
-                joined: was_joined && !glued,
-                word: true,
-                possessive: false,
-                glued,
-            });
-            piece_start = junction;
+        let mut junctions = 0;
+        if split_glued {
+            for junction in boilerplate::glued_junctions(&s[at..end]).map(|k| at + k) {
+                tokens.push(Token {
+                    range: range(base + piece_start, base + junction),
+                    joined: was_joined && junctions == 0,
+                    word: true,
+                    possessive: false,
+                    glued: junctions > 0,
+                });
+                piece_start = junction;
+                junctions += 1;
+            }
         }
         tokens.push(Token {
             range: range(base + piece_start, base + end),
-            joined: was_joined && junctions.is_empty(),
+            joined: was_joined && junctions == 0,
             word: true,
             possessive,
-            glued: !junctions.is_empty(),
+            glued: junctions > 0,
         });
         joined = true;
         i = j;
-        if chars.get(i).is_some_and(|&(_, c)| c == '.') && s[at..end].ends_with('.') {
+        if s.as_bytes().get(i) == Some(&b'.') && s[at..end].ends_with('.') {
             i += 1;
         }
     }
@@ -429,8 +445,12 @@ fn adjective_suffix(rest: &str) -> bool {
 }
 
 fn is_dotted_acronym(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    parts.len() >= 2 && parts.iter().all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+    let mut parts = word.split('.');
+    let single_capital = |part: &str| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
+    };
+    word.contains('.') && parts.all(single_capital)
 }
 
 fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<u64, WordCount>) {
@@ -489,8 +509,8 @@ fn is_capitalised(word: &str) -> bool {
 }
 
 fn is_all_caps(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
 
 fn find_spans(text: &str, tokens: &[Token], spans: &mut ArticleCandidates) {

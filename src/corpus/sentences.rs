@@ -61,22 +61,23 @@ const FAST_PATH_CHARS: &[char] = &['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}
 /// a digit or (after a letter) a capital right after a full stop (`3.5`, `U.S`), a lowercase word after a full
 /// stop (`e.g. this`), or `,` `;` `:` and further terminators.
 fn fast_sentence_bounds(line: &str, offset: usize, bounds: &mut Vec<(usize, usize)>) {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    // Byte positions; every character this looks at closely is ASCII, the others are stepped over whole.
+    let char_at = |at: usize| line.get(at..).and_then(|rest| rest.chars().next());
     let is_terminator = |c: char| matches!(c, '.' | '!' | '?');
     let is_close =
         |c: char| matches!(c, '"' | '\'' | ')' | ']' | '(' | '[' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}');
     let is_space = |c: char| matches!(c, ' ' | '\t' | '\u{00A0}');
+    let bytes = line.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
-        if !is_terminator(c) {
+    while i < bytes.len() {
+        if !matches!(bytes[i], b'.' | b'!' | b'?') {
             i += 1;
             continue;
         }
-        let full_stop = c == '.';
-        let after = chars.get(i + 1).map(|&(_, c)| c);
-        let before = i.checked_sub(1).map(|b| chars[b].1);
+        let full_stop = bytes[i] == b'.';
+        let after = char_at(i + 1);
+        let before = line[..i].chars().next_back();
         // SB6, SB7: a digit, or a capital after "letter." continues the sentence.
         if full_stop
             && (after.is_some_and(|c| c.is_ascii_digit())
@@ -86,13 +87,13 @@ fn fast_sentence_bounds(line: &str, offset: usize, bounds: &mut Vec<(usize, usiz
             continue;
         }
         let mut j = i + 1;
-        while j < chars.len() && is_close(chars[j].1) {
-            j += 1;
+        while let Some(c) = char_at(j).filter(|&c| is_close(c)) {
+            j += c.len_utf8();
         }
-        while j < chars.len() && is_space(chars[j].1) {
-            j += 1;
+        while let Some(c) = char_at(j).filter(|&c| is_space(c)) {
+            j += c.len_utf8();
         }
-        let next = chars.get(j).map(|&(_, c)| c);
+        let next = char_at(j);
         // SB8a: a continuation or another terminator.
         if next.is_some_and(|c| matches!(c, ',' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}') || is_terminator(c)) {
             i = j;
@@ -100,9 +101,8 @@ fn fast_sentence_bounds(line: &str, offset: usize, bounds: &mut Vec<(usize, usiz
         }
         // SB8: after a full stop, a lowercase letter before any other letter, terminator or line end.
         if full_stop {
-            let lowercase_follows = chars[j..]
-                .iter()
-                .map(|&(_, c)| c)
+            let lowercase_follows = line[j..]
+                .chars()
                 .find(|&c| c.is_alphabetic() || is_terminator(c) || c == '\n' || c == '\r')
                 .is_some_and(char::is_lowercase);
             if lowercase_follows {
@@ -111,16 +111,15 @@ fn fast_sentence_bounds(line: &str, offset: usize, bounds: &mut Vec<(usize, usiz
             }
         }
         // SB9 to SB11: the sentence ends here, with its closing marks, spaces and line break.
-        while j < chars.len() && matches!(chars[j].1, '\n' | '\r') {
+        while j < bytes.len() && matches!(bytes[j], b'\n' | b'\r') {
             j += 1;
         }
-        let end = chars.get(j).map_or(line.len(), |&(at, _)| at);
-        bounds.push((offset + chars[start].0, end - chars[start].0));
+        bounds.push((offset + start, j - start));
         start = j;
         i = j;
     }
-    if start < chars.len() {
-        bounds.push((offset + chars[start].0, line.len() - chars[start].0));
+    if start < bytes.len() {
+        bounds.push((offset + start, line.len() - start));
     }
 }
 
@@ -130,14 +129,15 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
         return false;
     };
     let last_word = without_stop.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or("");
-    let lower = last_word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if ABBREVIATIONS.iter().any(|abbreviation| abbreviation.eq_ignore_ascii_case(last_word)) {
         return true;
     }
     // Initials and dotted acronyms: "J.", "U.S.", "N.".
-    let letters: Vec<&str> = last_word.split('.').collect();
-    !last_word.is_empty()
-        && letters.iter().all(|part| part.chars().count() == 1 && part.chars().all(char::is_uppercase))
+    let single_capital = |part: &str| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
+    };
+    !last_word.is_empty() && last_word.split('.').all(single_capital)
 }
 
 /// Replaces a line break by a space where a paragraph was wrapped: the line is long,
