@@ -2,6 +2,8 @@
 //! word statistics, clusters the names into entities (acronyms, initialisms, suffixes, surnames, demonyms,
 //! configured overrides), and gives each a canonical name, a type and a description.
 
+use std::borrow::Cow;
+
 use super::*;
 
 #[derive(Default)]
@@ -21,65 +23,52 @@ struct Cluster {
 }
 
 /// Clusters the candidates of all articles into entities and applies the user's overrides.
-pub(crate) fn build_index(
-    sources: &[std::sync::Arc<Source>],
+pub(crate) fn build_index<'a>(
+    sources: &'a [std::sync::Arc<Source>],
     word_counts: &WordStats,
     overrides: &EntityOverrides,
 ) -> EntityIndex {
     use rayon::prelude::*;
     // Names written in the prose of some article: evidence for the same names in furniture and title case.
     let attested: HashSet<u64> = sources
-        .iter()
-        .flat_map(|source| {
+        .par_iter()
+        .fold(HashSet::default, |mut attested, source| {
             let spans = source.candidates.spans.iter();
-            spans.filter(|s| !s.has(Span::FURNITURE | Span::TITLE_CASE)).map(|s| name_hash(&source.text[s.range]))
+            let prose = spans.filter(|s| !s.has(Span::FURNITURE | Span::TITLE_CASE));
+            attested.extend(prose.map(|s| name_hash(&source.text[s.range])));
+            attested
         })
-        .collect();
-    // Deciding which candidates are names is per article and runs in parallel; clustering is sequential.
-    // Articles go by batches, so that the names waiting to be clustered stay few.
+        .reduce(HashSet::default, |a, b| {
+            let (mut larger, smaller) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            larger.extend(smaller);
+            larger
+        });
+    // Deciding which candidates are names is per article and runs in parallel; clustering is sequential and
+    // takes each batch of articles while the next one is judged (`rayon::join`, which never blocks a worker:
+    // the corpus is built inside the thread pool). Batches keep the names waiting to be clustered few.
     const BATCH: usize = 256;
-    let mut clusters: Vec<Cluster> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::default();
-    let mut acronym_pairs: Vec<(String, String)> = Vec::new();
+    let judge = |batch: &'a [std::sync::Arc<Source>]| -> Vec<Vec<AcceptedName<'a>>> {
+        batch.par_iter().map(|source| accepted_names(source, word_counts, &attested)).collect()
+    };
+    let mut clusters = Clusters::default();
+    let mut judged: Option<(usize, Vec<Vec<AcceptedName<'a>>>)> = None;
     for (batch_index, batch) in sources.chunks(BATCH).enumerate() {
-        let accepted: Vec<Vec<AcceptedName>> =
-            batch.par_iter().map(|source| accepted_names(source, word_counts, &attested)).collect();
-        for (offset, names) in accepted.into_iter().enumerate() {
-            let source_index = batch_index * BATCH + offset;
-            for accepted in names {
-                let mut whole = None;
-                for (name, key, range) in accepted.pieces {
-                    let index = match by_key.get(&key) {
-                        Some(&index) => index,
-                        None => {
-                            clusters.push(Cluster::default());
-                            by_key.insert(key, clusters.len() - 1);
-                            clusters.len() - 1
-                        }
-                    };
-                    let cluster = &mut clusters[index];
-                    *cluster.names.entry(name).or_default() += 1;
-                    cluster.mentions.push(EntityOccurrence { source: source_index as u32, range });
-                    cluster.furniture_mentions += u32::from(accepted.furniture);
-                    whole = Some(index);
+        let previous = judged.take();
+        let (accepted, ()) = rayon::join(
+            || judge(batch),
+            || {
+                if let Some((previous_index, names)) = previous {
+                    clusters.add_batch(previous_index * BATCH, names);
                 }
-                let Some(index) = whole.filter(|_| accepted.whole) else {
-                    continue;
-                };
-                let cluster = &mut clusters[index];
-                cluster.titled += u32::from(accepted.titled);
-                cluster.place_context += u32::from(accepted.place_context);
-                if let Some(titled_name) = accepted.titled_name {
-                    cluster.names.entry(titled_name).or_default();
-                }
-                if let Some(pair) = accepted.acronym_pair {
-                    acronym_pairs.push(pair);
-                }
-            }
-        }
+            },
+        );
+        judged = Some((batch_index, accepted));
     }
-    let mut merger = Merger { clusters, by_key };
-    for (acronym, expansion) in &acronym_pairs {
+    if let Some((last_index, names)) = judged {
+        clusters.add_batch(last_index * BATCH, names);
+    }
+    let mut merger = Merger { clusters: clusters.clusters, by_key: clusters.by_key };
+    for (acronym, expansion) in &clusters.acronym_pairs {
         merger.merge_keys(acronym, expansion);
     }
     merger.merge_org_suffixes();
@@ -90,10 +79,70 @@ pub(crate) fn build_index(
     merger.finish(sources)
 }
 
+/// Accepted names grouped by lookup key, before the merges.
+#[derive(Default)]
+struct Clusters {
+    clusters: Vec<Cluster>,
+    by_key: HashMap<String, usize>,
+    /// The keys of acronyms and of the names they were written after.
+    acronym_pairs: Vec<(String, String)>,
+    /// Holds the key of the name being added, so that keys are allocated only for new clusters.
+    key_buffer: String,
+}
+
+impl Clusters {
+    /// Adds the names accepted in a batch of articles, the first of which is at `first_source`.
+    fn add_batch(&mut self, first_source: usize, batch: Vec<Vec<AcceptedName<'_>>>) {
+        for (offset, names) in batch.into_iter().enumerate() {
+            self.add((first_source + offset) as u32, names);
+        }
+    }
+
+    /// Adds the names accepted in the article at `source`.
+    fn add(&mut self, source: u32, names: Vec<AcceptedName<'_>>) {
+        for accepted in names {
+            let mut whole = None;
+            for Piece { name, range } in accepted.pieces.into_iter().flatten() {
+                key_into(&name, &mut self.key_buffer);
+                let index = match self.by_key.get(self.key_buffer.as_str()) {
+                    Some(&index) => index,
+                    None => {
+                        self.clusters.push(Cluster::default());
+                        self.by_key.insert(self.key_buffer.clone(), self.clusters.len() - 1);
+                        self.clusters.len() - 1
+                    }
+                };
+                let cluster = &mut self.clusters[index];
+                match cluster.names.get_mut(name.as_ref()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        cluster.names.insert(name.into_owned(), 1);
+                    }
+                }
+                cluster.mentions.push(EntityOccurrence { source, range });
+                cluster.furniture_mentions += u32::from(accepted.furniture);
+                whole = Some(index);
+            }
+            let Some(index) = whole.filter(|_| accepted.whole) else {
+                continue;
+            };
+            let cluster = &mut self.clusters[index];
+            cluster.titled += u32::from(accepted.titled);
+            cluster.place_context += u32::from(accepted.place_context);
+            if let Some(titled_name) = accepted.titled_name {
+                cluster.names.entry(titled_name).or_default();
+            }
+            if let Some(pair) = accepted.acronym_pair {
+                self.acronym_pairs.push(pair);
+            }
+        }
+    }
+}
+
 /// A candidate accepted as a name, ready to be clustered.
-struct AcceptedName {
-    /// Each name in it with its lookup key and range: one, or two for a compound ("Kremlin-Pyongyang").
-    pieces: Vec<(String, String, TextRange)>,
+struct AcceptedName<'a> {
+    /// The names in it: one, or two for a compound ("Kremlin-Pyongyang").
+    pieces: [Option<Piece<'a>>; 2],
     /// The candidate is one name (not split), so the facts below are about it.
     whole: bool,
     furniture: bool,
@@ -106,7 +155,13 @@ struct AcceptedName {
 }
 
 /// The candidates of one article that are names, after the corpus's evidence about their words.
-fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u64>) -> Vec<AcceptedName> {
+/// One name of an accepted candidate, as written (spaces collapsed), with its range in the article.
+struct Piece<'a> {
+    name: Cow<'a, str>,
+    range: TextRange,
+}
+
+fn accepted_names<'a>(source: &'a Source, word_counts: &WordStats, attested: &HashSet<u64>) -> Vec<AcceptedName<'a>> {
     let mut accepted = Vec::new();
     let mut extras = source.candidates.extras.iter().peekable();
     for (span_index, span) in source.candidates.spans.iter().enumerate() {
@@ -139,7 +194,7 @@ fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u
         let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
             continue;
         };
-        let name = crate::corpus::collapse_whitespace(&source.text[first.cover(*last)]);
+        let name = single_spaced(&source.text[first.cover(*last)]);
         if name.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
             continue;
         }
@@ -163,8 +218,9 @@ fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u
         }
         let range = first.cover(*last);
         let pieces = split_compound(&source.text, range, tokens, attested);
+        let whole = pieces[1].is_none();
         let furniture = span.has(Span::FURNITURE) || span.has(Span::TITLE_CASE);
-        if furniture && pieces.len() == 1 {
+        if furniture && whole {
             // Capitals prove little in page furniture and title case: keep what reads as a name on its own.
             let content: Vec<&str> = tokens
                 .iter()
@@ -181,23 +237,22 @@ fn accepted_names(source: &Source, word_counts: &WordStats, attested: &HashSet<u
                 continue;
             }
         }
-        let pieces: Vec<(String, String, TextRange)> = pieces
-            .into_iter()
-            .map(|piece| {
-                let name = if piece == range { name.clone() } else { source.text[piece].to_string() };
-                let key = key(&name);
-                (name, key, piece)
+        let titled_name = title.map(|title| format!("{} {}", &source.text[title], name));
+        let acronym_pair = acronym.map(|acronym| (key(&source.text[acronym]), key(&name)));
+        let pieces = pieces.map(|piece| {
+            piece.map(|piece| Piece {
+                name: if piece == range { name.clone() } else { Cow::Borrowed(&source.text[piece]) },
+                range: piece,
             })
-            .collect();
-        let whole = pieces.len() == 1;
+        });
         accepted.push(AcceptedName {
             pieces,
             whole,
             furniture,
             titled: span.has(Span::TITLED),
             place_context: span.has(Span::PLACE_CONTEXT),
-            titled_name: title.map(|title| format!("{} {}", &source.text[title], name)),
-            acronym_pair: acronym.map(|acronym| (key(&source.text[acronym]), key(&name))),
+            titled_name,
+            acronym_pair,
         });
     }
     accepted
@@ -549,7 +604,12 @@ fn looks_like_acronym_or_brand(name: &str) -> bool {
 
 /// A mention that names two entities: "Kremlin-Pyongyang" (both written alone elsewhere), or a wire service's
 /// dateline "IANS Washington" (an acronym before a name written alone elsewhere). Otherwise the whole range.
-fn split_compound(text: &str, range: TextRange, words: &[TextRange], attested: &HashSet<u64>) -> Vec<TextRange> {
+fn split_compound(
+    text: &str,
+    range: TextRange,
+    words: &[TextRange],
+    attested: &HashSet<u64>,
+) -> [Option<TextRange>; 2] {
     let attested = |r: TextRange| attested.contains(&name_hash(&text[r]));
     if let [word] = words
         && let Some((left, right)) = text[*word].split_once('-')
@@ -560,7 +620,7 @@ fn split_compound(text: &str, range: TextRange, words: &[TextRange], attested: &
         let (left, right) =
             (TextRange::new(word.start(), middle), TextRange::new(middle + text_size::TextSize::from(1), word.end()));
         if attested(left) && attested(right) {
-            return vec![left, right];
+            return [Some(left), Some(right)];
         }
     }
     if let [first, second, ..] = words
@@ -569,10 +629,19 @@ fn split_compound(text: &str, range: TextRange, words: &[TextRange], attested: &
     {
         let rest = second.cover(words[words.len() - 1]);
         if attested(rest) {
-            return vec![*first, rest];
+            return [Some(*first), Some(rest)];
         }
     }
-    vec![range]
+    [Some(range), None]
+}
+
+/// The words of a name separated by single spaces: borrowed when the text already is.
+fn single_spaced(text: &str) -> Cow<'_, str> {
+    if text.contains(|c: char| c.is_whitespace() && c != ' ') || text.contains("  ") {
+        Cow::Owned(crate::corpus::collapse_whitespace(text))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// The count given to a configured entity's name, which makes it the canonical name.
