@@ -184,12 +184,25 @@ fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
     static PLAIN_QUOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new("[\"\u{201C}]([^\"\u{201C}\u{201D}\n\\[\\]]{1,600}?)[\"\u{201D}]").expect("valid regex")
     });
+    // Everything a plain quote may not overlap, sorted and merged into disjoint ranges, so that each quote is
+    // checked with a binary search (a long note has tens of thousands of citations).
+    let mut taken: Vec<TextRange> = (syntax.ignored.iter().copied())
+        .chain(syntax.citations.iter().map(|c| c.range))
+        .chain(syntax.mentions.iter().map(|m| m.range))
+        .collect();
+    taken.sort_by_key(|r| r.start());
+    let mut disjoint: Vec<TextRange> = Vec::with_capacity(taken.len());
+    for range in taken {
+        match disjoint.last_mut() {
+            Some(last) if range.start() < last.end() => *last = last.cover(range),
+            _ => disjoint.push(range),
+        }
+    }
     let inside = |range: TextRange| {
-        syntax
-            .ignored
+        let first = disjoint.partition_point(|other| other.end() <= range.start());
+        disjoint[first..]
             .iter()
-            .chain(syntax.citations.iter().map(|c| &c.range))
-            .chain(syntax.mentions.iter().map(|m| &m.range))
+            .take_while(|other| other.start() < range.end())
             .any(|other| other.intersect(range).is_some_and(|common| !common.is_empty()))
     };
     PLAIN_QUOTE
