@@ -6,7 +6,9 @@ use crate::corpus::quotes::{self, NearMiss};
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id};
 use crate::text::PositionEncoding;
-use crate::text::TextRange;
+use crate::text::{TextRange, TextSize};
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Mutex;
 
 /// One problem in a note.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,7 +103,53 @@ pub struct TextEdit {
     pub new_text: String,
 }
 
-pub(super) fn diagnostics(corpus: &Corpus, note: &Note) -> Vec<Diagnostic> {
+/// Citation checks already made against one corpus, so that checking a note again (on each save) re-checks
+/// only the citations that changed. A check depends on the cited id, the quoted words and their layout, not on
+/// where the citation sits: results are kept relative to the start of the id and moved to each new place.
+#[derive(Debug, Default)]
+pub(super) struct CheckMemo(Mutex<HashMap<MemoKey, Option<Diagnostic>>>);
+
+/// The text of the item from its id to the end of its quote: all a check depends on.
+type MemoKey = String;
+
+impl CheckMemo {
+    /// Entries kept at most; past this the memo starts again (notes this large are rare).
+    const CAPACITY: usize = 200_000;
+
+    fn check(&self, corpus: &Corpus, text: &str, item: &CiteItem) -> Option<Diagnostic> {
+        let anchor = item.id_range.start();
+        let end = item.quote.as_ref().map_or(item.id_range.end(), |quote| quote.range.end());
+        let key = text[TextRange::new(anchor, end)].to_string();
+        let lock = || self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = lock().get(&key) {
+            return found.as_ref().map(|d| d.moved(TextSize::from(0), anchor));
+        }
+        let found = check_item(corpus, item);
+        let relative = found.as_ref().map(|d| d.moved(anchor, TextSize::from(0)));
+        let mut memo = lock();
+        if memo.len() >= Self::CAPACITY {
+            memo.clear();
+        }
+        memo.insert(key, relative);
+        found
+    }
+}
+
+impl Diagnostic {
+    /// The same diagnostic with every range moved from being relative to `from` to being relative to `to`.
+    fn moved(&self, from: TextSize, to: TextSize) -> Diagnostic {
+        let shift = |range: TextRange| range - from + to;
+        let mut moved = self.clone();
+        moved.range = shift(moved.range);
+        for edit in moved.fixes.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+            edit.range = shift(edit.range);
+        }
+        moved
+    }
+}
+
+pub(super) fn diagnostics(corpus: &Corpus, note: &Note, memo: &CheckMemo) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let syntax = note.syntax();
     let mut found: Vec<Diagnostic> = syntax
         .errors
@@ -114,15 +162,17 @@ pub(super) fn diagnostics(corpus: &Corpus, note: &Note) -> Vec<Diagnostic> {
             fixes: Vec::new(),
         })
         .collect();
-    for citation in &syntax.citations {
-        for item in &citation.items {
-            if citation.kind == CitationKind::InText && corpus.source(&item.id).is_none() {
-                // A bare `@word` that names no article is ordinary text (a handle, an address).
-                continue;
-            }
-            found.extend(check_item(corpus, item));
-        }
-    }
+    let items: Vec<&CiteItem> = syntax
+        .citations
+        .iter()
+        .flat_map(|citation| {
+            // A bare `@word` that names no article is ordinary text (a handle, an address).
+            let handle = |item: &&CiteItem| citation.kind == CitationKind::InText && corpus.source(&item.id).is_none();
+            citation.items.iter().filter(move |item| !handle(item))
+        })
+        .collect();
+    // Quote checks with near misses take milliseconds each: a note of a thousand citations is checked on all cores.
+    found.par_extend(items.par_iter().with_min_len(64).filter_map(|item| memo.check(corpus, note.text(), item)));
     let blocks = crate::markup::blocks(note.text());
     let cited = cited_by_block(corpus, &syntax.citations, &blocks);
     for mention in &syntax.mentions {
@@ -407,6 +457,23 @@ Dock workers walked out on Monday, the Port Authority said.
 union since 2019.
 Ruiz said the strike would last until Friday.
 "#;
+
+    #[test]
+    fn remembered_checks_move_with_their_citations() {
+        let fixture = format!(
+            "{ARTICLE}//- notes/week.md
+Later [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday\"].
+"
+        );
+        let (analysis, note, _) = from_fixture(&fixture);
+        let first = analysis.diagnostics(&note);
+        assert_eq!(first.len(), 2);
+        // The same citations further down, checked by the same analysis (from its memo) and by a fresh one.
+        let moved = super::Note::new(format!("A new first line, \u{201C}curly\u{201D}.\n\n{}", note.text()));
+        let (fresh, _, _) = from_fixture(&fixture);
+        assert_eq!(analysis.diagnostics(&moved), fresh.diagnostics(&moved));
+        assert_eq!(analysis.diagnostics(&note), first);
+    }
 
     #[test]
     fn valid_citations_are_quiet() {

@@ -51,12 +51,14 @@ impl Note {
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
     corpus: Arc<Corpus>,
+    /// Citation checks made against this corpus, shared by the snapshot's clones.
+    checked: Arc<diagnostics::CheckMemo>,
 }
 
 impl Analysis {
     /// A snapshot of `corpus`.
     pub fn new(corpus: Arc<Corpus>) -> Analysis {
-        Analysis { corpus }
+        Analysis { corpus, checked: Arc::default() }
     }
 
     /// The corpus this snapshot answers from.
@@ -66,7 +68,7 @@ impl Analysis {
 
     /// Every problem in `note`, in the order of the text.
     pub fn diagnostics(&self, note: &Note) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(&self.corpus, note)
+        diagnostics::diagnostics(&self.corpus, note, &self.checked)
     }
 
     /// Completions at `offset`, or `None` when the cursor is not in a place marginalia completes.
