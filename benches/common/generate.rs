@@ -80,6 +80,59 @@ impl Cast {
     }
 }
 
+impl Cast {
+    /// The full name of one person of the cast, chosen at random.
+    pub fn person(&self, rng: &mut Rng) -> String {
+        let (first, last) = rng.pick(&self.people);
+        format!("{first} {last}")
+    }
+}
+
+/// A note of `paragraphs` paragraphs about `articles` (`(id, text)` pairs), each paragraph citing one of them:
+/// plain citations, exact quotes taken from the article, quotes with a word changed, entity mentions, and now
+/// and then an id that no article has.
+pub fn note(rng: &mut Rng, cast: &Cast, articles: &[(String, String)], paragraphs: usize) -> String {
+    let mut text = String::from("# Reading notes\n\n");
+    for _ in 0..paragraphs {
+        let (id, article) = rng.pick(articles);
+        let filler = rng.pick(FILLER);
+        match rng.below(20) {
+            0 => {
+                let _ = writeln!(text, "It was reported that {filler} [@unknown-{}].\n", rng.below(1000));
+            }
+            1..=7 => {
+                let _ = writeln!(text, "One report says {filler} [@{id}].\n");
+            }
+            8..=15 => {
+                let mut words = quotable_words(rng, article);
+                // One quote in four has a word its article does not have there.
+                if rng.below(4) == 0 && words.len() > 2 {
+                    let middle = words.len() / 2;
+                    words[middle] = "zebra";
+                }
+                let person = cast.person(rng);
+                let _ = writeln!(text, "{person} put it plainly: [@{id}, \"{}\"].\n", words.join(" "));
+            }
+            _ => {
+                let person = cast.person(rng);
+                let _ = writeln!(text, "[[{person}]] was named in the reporting [@{id}].\n");
+            }
+        }
+    }
+    text
+}
+
+/// Five to ten consecutive words of one line of `article`, without quotation marks.
+fn quotable_words<'a>(rng: &mut Rng, article: &'a str) -> Vec<&'a str> {
+    let lines: Vec<&str> = article.lines().filter(|line| line.split_whitespace().count() >= 12).collect();
+    let line = rng.pick(&lines);
+    let words: Vec<&str> =
+        line.split_whitespace().filter(|w| !w.contains(['"', '\u{201C}', '\u{201D}', '(', ')', '[', ']'])).collect();
+    let length = 5 + rng.below(6);
+    let start = rng.below(words.len().saturating_sub(length).max(1));
+    words[start..(start + length).min(words.len())].to_vec()
+}
+
 /// One article of about `target_bytes`.
 pub fn article(rng: &mut Rng, cast: &Cast, target_bytes: usize) -> String {
     let mut text = String::with_capacity(target_bytes + 256);

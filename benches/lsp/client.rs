@@ -1,0 +1,185 @@
+//! A neutral LSP client for the benchmark: it starts the built `marginalia` binary, speaks JSON-RPC with
+//! `Content-Length` framing over the child's standard input and output, answers the server's own requests
+//! (progress tokens, registrations), and timestamps every message as it arrives.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long one wait may take before the benchmark gives up.
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A `marginalia lsp` process and the client end of its pipes.
+pub struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<(Instant, Value)>,
+    /// Notifications received and not yet looked for, with their arrival times.
+    pending: VecDeque<(Instant, Value)>,
+    next_id: i64,
+    /// When the process was started.
+    pub started: Instant,
+}
+
+impl Client {
+    /// Starts the server on `root` and sends `initialize` and `initialized`.
+    pub fn start(binary: &Path, root: &Path) -> Client {
+        let started = Instant::now();
+        let mut child = Command::new(binary)
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the marginalia binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::with_capacity(1 << 20, stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send((Instant::now(), message)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client { child, stdin, messages, pending: VecDeque::new(), next_id: 1, started };
+        let root_uri = url(root);
+        client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "workspaceFolders": [{ "uri": root_uri, "name": "bench" }],
+                "capabilities": {
+                    "general": { "positionEncodings": ["utf-16"] },
+                    "window": { "workDoneProgress": true },
+                    "textDocument": { "completion": { "completionItem": { "snippetSupport": false } } }
+                }
+            }),
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// Sends a request and waits for its result; returns it with the time from sending to the answer.
+    pub fn request(&mut self, method: &str, params: Value) -> (Value, Duration) {
+        let id = self.send_request(method, params);
+        self.await_response(id)
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// Waits for the answer to request `id`; returns it with the time since the request was sent.
+    pub fn await_response(&mut self, id: i64) -> (Value, Duration) {
+        let sent = Instant::now();
+        loop {
+            let (at, message) = self.receive();
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                if let Some(error) = message.get("error") {
+                    panic!("request {id} failed: {error}");
+                }
+                return (message["result"].clone(), at - sent);
+            }
+            self.pending.push_back((at, message));
+        }
+    }
+
+    /// Sends a notification.
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Waits for a notification of `method` whose params satisfy `matches`; returns its params and arrival time.
+    pub fn await_notification(&mut self, method: &str, matches: impl Fn(&Value) -> bool) -> (Value, Instant) {
+        if let Some(i) = self.pending.iter().position(|(_, m)| m["method"] == method && matches(&m["params"])) {
+            let (at, message) = self.pending.remove(i).unwrap();
+            return (message["params"].clone(), at);
+        }
+        loop {
+            let (at, message) = self.receive();
+            if message["method"] == method && matches(&message["params"]) {
+                return (message["params"].clone(), at);
+            }
+            self.pending.push_back((at, message));
+        }
+    }
+
+    /// Forgets the notifications received so far.
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
+    }
+
+    /// The server's peak resident set size so far, in MB (VmHWM).
+    pub fn peak_rss_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    }
+
+    /// Shuts the server down and waits for the process to exit.
+    pub fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// The next message; the server's requests are answered on the way.
+    fn receive(&mut self) -> (Instant, Value) {
+        let (at, message) = match self.messages.recv_timeout(TIMEOUT) {
+            Ok(received) => received,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server within {TIMEOUT:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        };
+        if let (Some(id), Some(_)) = (message.get("id"), message.get("method")) {
+            let answer = json!({ "jsonrpc": "2.0", "id": id.clone(), "result": null });
+            self.send(&answer);
+        }
+        (at, message)
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// The `file://` URL of a path.
+pub fn url(path: &Path) -> String {
+    tower_lsp::lsp_types::Url::from_file_path(path).unwrap().to_string()
+}

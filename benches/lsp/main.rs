@@ -1,0 +1,253 @@
+//! Language-server benchmark: the built `marginalia` binary driven over stdio as an editor drives it, on a
+//! generated workspace (articles in `sources/`, notes in `notes/`).
+//!
+//! For each corpus size it measures the time to the first answer and to a complete index, completion after
+//! `[[`, after `[@` and inside a quote, hover, go to definition, diagnostics after saving a note of 1,000
+//! citations, typing (a change and a completion) in a 10 MB note, `marginalia check` over the workspace, and
+//! the server's peak memory. Every latency is taken over many requests; medians, p99s and maxima are printed.
+//!
+//! `cargo bench --bench lsp` runs 1,000 and 10,000 articles; `cargo bench --bench lsp -- 100000` other sizes.
+
+mod client;
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use client::{Client, url};
+use common::generate::Rng;
+use serde_json::{Value, json};
+
+/// Requests per latency measure.
+const REQUESTS: usize = 300;
+/// Saves of the 1,000-citation note.
+const SAVES: usize = 30;
+/// Runs of `marginalia check`.
+const CHECKS: usize = 5;
+/// Keystrokes typed into the 10 MB note.
+const KEYSTROKES: usize = 120;
+/// Size of the large note.
+const LARGE_NOTE_BYTES: usize = 10_000_000;
+
+fn main() {
+    let mut sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000];
+    }
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_marginalia"));
+    for size in sizes {
+        run(&binary, size);
+    }
+}
+
+/// Latencies of one measure.
+struct Samples(Vec<Duration>);
+
+impl Samples {
+    fn row(mut self, measure: &str) {
+        self.0.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let at = |q: f64| self.0[((self.0.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "| {measure} | {:.3} ms | {:.3} ms | {:.3} ms | {} |",
+            ms(at(0.5)),
+            ms(at(0.99)),
+            ms(*self.0.last().unwrap()),
+            self.0.len()
+        );
+    }
+}
+
+fn run(binary: &Path, size: usize) {
+    let dir = common::generated_with_notes(size);
+    let text_mb = text_bytes(&dir.join("sources")) as f64 / 1e6;
+    let mut rng = Rng::new(size as u64 ^ 0xbe7c);
+    let cast = common::cast(size);
+    let articles = common::sample_articles(size, 200, &mut rng);
+    println!("\n### {size} articles ({text_mb:.1} MB of text)\n");
+
+    // Start, and ask for a completion at once: the first answer comes while the corpus is being indexed.
+    let mut client = Client::start(binary, &dir);
+    let probe = Probe::new(&mut rng, &cast, &articles);
+    let probe_uri = url(&dir.join("notes/probe.md"));
+    open(&mut client, &probe_uri, &probe.text);
+    let (_, _) = client.request("textDocument/completion", position(&probe_uri, probe.sources[0]));
+    let first_answer = client.started.elapsed();
+    let (end, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let ready = ready_at - client.started;
+    let rss_ready = client.peak_rss_mb();
+    println!("Indexing: {}.\n", end["value"]["message"].as_str().unwrap_or(""));
+    println!("| measure | median | p99 | max | n |");
+    println!("|---|---|---|---|---|");
+    println!("| first answer (completion while indexing), from process start | {:.0} ms | | | 1 |", ms(first_answer));
+    println!("| ready (index complete), from process start | {:.0} ms | | | 1 |", ms(ready));
+
+    let measure = |client: &mut Client, method: &str, positions: &[(u32, u32)]| {
+        Samples(
+            (0..REQUESTS)
+                .map(|i| client.request(method, position(&probe_uri, positions[i % positions.len()])).1)
+                .collect(),
+        )
+    };
+    measure(&mut client, "textDocument/completion", &probe.entities).row("completion after `[[`");
+    measure(&mut client, "textDocument/completion", &probe.sources).row("completion after `[@`");
+    measure(&mut client, "textDocument/completion", &probe.quotes).row("completion inside a quote");
+    measure(&mut client, "textDocument/hover", &probe.cited_ids).row("hover on a source id");
+    measure(&mut client, "textDocument/hover", &probe.quoted_words).row("hover on a quote");
+    measure(&mut client, "textDocument/hover", &probe.mentions).row("hover on an entity");
+    measure(&mut client, "textDocument/definition", &probe.quoted_words).row("definition of a quote");
+
+    // Diagnostics after saving a note of 1,000 citations.
+    let reading_uri = url(&dir.join("notes/reading.md"));
+    let reading = std::fs::read_to_string(dir.join("notes/reading.md")).unwrap();
+    open(&mut client, &reading_uri, &reading);
+    client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == reading_uri);
+    let saves = (0..SAVES)
+        .map(|_| {
+            client.clear_pending();
+            let sent = Instant::now();
+            client.notify("textDocument/didSave", json!({ "textDocument": { "uri": reading_uri } }));
+            let (_, at) = client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == reading_uri);
+            at - sent
+        })
+        .collect();
+    Samples(saves).row("diagnostics after saving a 1,000-citation note");
+
+    // Typing in a 10 MB note: each keystroke is a change and a completion request.
+    let large = common::generate::note(&mut rng, &cast, &articles, LARGE_NOTE_BYTES / 100);
+    let large_uri = url(&dir.join("notes/large.md"));
+    let opened = Instant::now();
+    open(&mut client, &large_uri, &large);
+    client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == large_uri);
+    let large_diagnostics = opened.elapsed();
+    let line = large.lines().count() as u32 / 2;
+    let column = large.lines().nth(line as usize).unwrap().encode_utf16().count() as u32;
+    let typed = " [[Kar";
+    let mut version = 1;
+    let mut keystrokes = Vec::new();
+    while keystrokes.len() < KEYSTROKES {
+        for (n, c) in typed.chars().enumerate() {
+            version += 1;
+            let at = column + n as u32;
+            let sent = Instant::now();
+            change(&mut client, &large_uri, version, (line, at), (line, at), &c.to_string());
+            let id = client.send_request("textDocument/completion", position(&large_uri, (line, at + 1)));
+            client.await_response(id);
+            keystrokes.push(sent.elapsed());
+        }
+        version += 1;
+        change(&mut client, &large_uri, version, (line, column), (line, column + typed.len() as u32), "");
+    }
+    Samples(keystrokes).row(&format!("typing in a {:.0} MB note (change + completion)", large.len() as f64 / 1e6));
+    println!(
+        "| diagnostics of the {:.0} MB note on opening | {:.0} ms | | | 1 |",
+        large.len() as f64 / 1e6,
+        ms(large_diagnostics)
+    );
+    let peak = client.peak_rss_mb();
+    client.shutdown();
+
+    let checks: Vec<Duration> = (0..CHECKS)
+        .map(|_| {
+            let started = Instant::now();
+            let status = std::process::Command::new(binary).arg("check").arg(&dir).output().unwrap().status;
+            assert!(status.code().is_some_and(|c| c <= 1), "check failed to run: {status}");
+            started.elapsed()
+        })
+        .collect();
+    Samples(checks).row("`marginalia check` over the workspace (51 notes, 3,000 citations)");
+    println!(
+        "\nPeak RSS of the server: {rss_ready:.0} MB when ready ({:.1}× the text), {peak:.0} MB at the end with the \
+         {:.0} MB note open ({:.1}× the text and the note).",
+        rss_ready / text_mb,
+        large.len() as f64 / 1e6,
+        peak / (text_mb + large.len() as f64 / 1e6)
+    );
+}
+
+/// A note with places to ask from: half-typed markup at the ends of lines, and complete citations to hover.
+struct Probe {
+    text: String,
+    entities: Vec<(u32, u32)>,
+    sources: Vec<(u32, u32)>,
+    quotes: Vec<(u32, u32)>,
+    cited_ids: Vec<(u32, u32)>,
+    quoted_words: Vec<(u32, u32)>,
+    mentions: Vec<(u32, u32)>,
+}
+
+impl Probe {
+    fn new(rng: &mut Rng, cast: &common::generate::Cast, articles: &[(String, String)]) -> Probe {
+        let mut probe = Probe {
+            text: String::new(),
+            entities: Vec::new(),
+            sources: Vec::new(),
+            quotes: Vec::new(),
+            cited_ids: Vec::new(),
+            quoted_words: Vec::new(),
+            mentions: Vec::new(),
+        };
+        let mut line = 0;
+        let mut push = |text: &mut String, content: String| {
+            text.push_str(&content);
+            text.push_str("\n\n");
+            line += 2;
+            (line - 2, content.len() as u32)
+        };
+        for _ in 0..50 {
+            let person = cast.person(rng);
+            let prefix: String = person.chars().take(1 + rng.below(3)).collect();
+            let at = push(&mut probe.text, format!("Asked about [[{prefix}"));
+            probe.entities.push(at);
+            let (id, article) = rng.pick(articles);
+            let at = push(&mut probe.text, format!("See [@{}", &id[..id.len() - 1 - rng.below(4)]));
+            probe.sources.push(at);
+            let opening: Vec<&str> = article.lines().nth(1).unwrap_or("").split_whitespace().take(3).collect();
+            let at = push(&mut probe.text, format!("As reported [@{id}, \"{}", opening.join(" ")));
+            probe.quotes.push(at);
+            let (row, _) = push(&mut probe.text, format!("Reported [@{id}] and [[{person}]]."));
+            probe.cited_ids.push((row, 12));
+            probe.mentions.push((row, format!("Reported [@{id}] and [[").len() as u32 + 2));
+            let quote = format!("As said [@{id}, \"{}\"].", opening.join(" "));
+            let (row, _) = push(&mut probe.text, quote);
+            probe.quoted_words.push((row, format!("As said [@{id}, \"").len() as u32 + 2));
+        }
+        probe
+    }
+}
+
+fn open(client: &mut Client, uri: &str, text: &str) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+    );
+}
+
+fn change(client: &mut Client, uri: &str, version: i32, start: (u32, u32), end: (u32, u32), text: &str) {
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{
+                "range": {
+                    "start": { "line": start.0, "character": start.1 },
+                    "end": { "line": end.0, "character": end.1 }
+                },
+                "text": text
+            }]
+        }),
+    );
+}
+
+fn position(uri: &str, (line, character): (u32, u32)) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+fn text_bytes(sources: &Path) -> u64 {
+    std::fs::read_dir(sources).unwrap().filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum()
+}
