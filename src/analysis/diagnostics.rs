@@ -1,14 +1,16 @@
 //! Validates every citation and mention of a note against the corpus. A diagnostic is data: a stable code,
 //! one message (the editor and `marginalia check` show the same words), a range, and the fixes that apply.
 
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap as HashMap;
+
 use super::Note;
 use crate::corpus::quotes::{self, NearMiss};
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id};
 use crate::text::PositionEncoding;
 use crate::text::{TextRange, TextSize};
-use rustc_hash::FxHashMap as HashMap;
-use std::sync::Mutex;
 
 /// One problem in a note.
 #[derive(Clone, Debug, PartialEq)]
