@@ -444,13 +444,9 @@ fn adjective_suffix(rest: &str) -> bool {
         && (suffix.ends_with("ed") || HYPHEN_ADJECTIVES.contains(suffix))
 }
 
+/// "U.S", "N.K": two initials or more, joined by full stops.
 fn is_dotted_acronym(word: &str) -> bool {
-    let mut parts = word.split('.');
-    let single_capital = |part: &str| {
-        let mut chars = part.chars();
-        chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
-    };
-    word.contains('.') && parts.all(single_capital)
+    word.contains('.') && super::sentences::is_initials(word)
 }
 
 fn count_words(text: &str, tokens: &[Token], counts: &mut HashMap<u64, WordCount>) {

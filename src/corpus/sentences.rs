@@ -132,12 +132,15 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
     if ABBREVIATIONS.iter().any(|abbreviation| abbreviation.eq_ignore_ascii_case(last_word)) {
         return true;
     }
-    // Initials and dotted acronyms: "J.", "U.S.", "N.".
-    let single_capital = |part: &str| {
+    is_initials(last_word)
+}
+
+/// Initials and dotted acronyms, without a final full stop: "J", "U.S", "N": single capitals joined by full stops.
+pub(super) fn is_initials(word: &str) -> bool {
+    word.split('.').all(|part| {
         let mut chars = part.chars();
         chars.next().is_some_and(char::is_uppercase) && chars.next().is_none()
-    };
-    !last_word.is_empty() && last_word.split('.').all(single_capital)
+    })
 }
 
 /// Replaces a line break by a space where a paragraph was wrapped: the line is long,
