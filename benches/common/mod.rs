@@ -65,3 +65,13 @@ pub fn generated_with_notes(size: usize) -> PathBuf {
     std::fs::write(done, "").unwrap();
     dir
 }
+
+/// The peak resident set size (VmHWM) of process `pid` (or `"self"`) so far, in MB; 0 when unknown.
+pub fn peak_rss_mb(pid: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}

@@ -124,15 +124,6 @@ fn measure(dir: &Path) {
     let (sources, _) = workspace.read_sources();
     let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
     let elapsed = started.elapsed().as_secs_f64();
-    println!("{elapsed} {} {} {}", peak_rss_mb(), corpus.len(), corpus.text_bytes());
+    println!("{elapsed} {} {} {}", common::peak_rss_mb("self"), corpus.len(), corpus.text_bytes());
     std::hint::black_box(corpus);
-}
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -47,7 +47,6 @@ struct Samples(Vec<Duration>);
 impl Samples {
     fn row(mut self, measure: &str) {
         self.0.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let at = |q: f64| self.0[((self.0.len() - 1) as f64 * q).round() as usize];
         println!(
             "| {measure} | {:.3} ms | {:.3} ms | {:.3} ms | {} |",
@@ -76,7 +75,7 @@ fn run(binary: &Path, size: usize) {
     let first_answer = client.started.elapsed();
     let (end, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
     let ready = ready_at - client.started;
-    let rss_ready = client.peak_rss_mb();
+    let rss_ready = common::peak_rss_mb(&client.pid().to_string());
     println!("Indexing: {}.\n", end["value"]["message"].as_str().unwrap_or(""));
     println!("| measure | median | p99 | max | n |");
     println!("|---|---|---|---|---|");
@@ -145,7 +144,7 @@ fn run(binary: &Path, size: usize) {
         large.len() as f64 / 1e6,
         ms(large_diagnostics)
     );
-    let peak = client.peak_rss_mb();
+    let peak = common::peak_rss_mb(&client.pid().to_string());
     client.shutdown();
 
     let checks: Vec<Duration> = (0..CHECKS)
