@@ -1,20 +1,51 @@
 //! Finds the parts of a Markdown note where citation markup means nothing: code spans, code blocks,
-//! raw HTML (comments included) and front matter. The Markdown itself is parsed by `pulldown-cmark`.
+//! raw HTML (comments included) and front matter, and the places where Markdown parsing starts afresh.
+//! The Markdown itself is parsed by `pulldown-cmark`.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::text::{TextRange, range};
+use crate::text::{TextRange, TextSize, range, size};
 
-/// The ignored ranges of `text`, sorted and without overlaps.
-pub(super) fn ignored_ranges(text: &str) -> Vec<TextRange> {
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH;
+/// What the Markdown structure of a text says to the citation scanner.
+pub(super) struct Structure {
+    /// Code, HTML and front matter, sorted and without overlaps.
+    pub ignored: Vec<TextRange>,
+    /// Where parsing starts afresh (see [`super::NoteSyntax::restarts`]).
+    pub restarts: Vec<TextSize>,
+}
+
+/// The Markdown structure of `text`; `at_note_start` says whether it may begin with front matter.
+pub(super) fn structure(text: &str, at_note_start: bool) -> Structure {
+    let mut options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    if at_note_start {
+        options |= Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    }
     let mut ranges: Vec<TextRange> = Vec::new();
+    let mut restarts = vec![size(0)];
     let mut block_start: Option<usize> = None;
+    // How deep the parser is in nested blocks, and whether the block at depth 1 is a list.
+    let mut depth = 0usize;
+    let mut in_top_list = false;
+    let at_line_start = |offset: usize| offset > 0 && text.as_bytes().get(offset - 1) == Some(&b'\n');
     for (event, span) in Parser::new_ext(text, options).into_offset_iter() {
+        let starts_block = match &event {
+            Event::Start(tag) => depth == 0 || (depth == 1 && in_top_list && matches!(tag, Tag::Item)),
+            Event::Rule => depth == 0,
+            _ => false,
+        };
+        if starts_block && at_line_start(span.start) && restarts.last() != Some(&size(span.start)) {
+            restarts.push(size(span.start));
+        }
+        match &event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    in_top_list = matches!(tag, Tag::List(_));
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::HtmlBlock) => {
                 block_start.get_or_insert(span.start);
@@ -38,5 +69,5 @@ pub(super) fn ignored_ranges(text: &str) -> Vec<TextRange> {
             _ => merged.push(r),
         }
     }
-    merged
+    Structure { ignored: merged, restarts }
 }

@@ -10,7 +10,7 @@ mod scanner;
 #[cfg(test)]
 mod tests;
 
-use crate::text::TextRange;
+use crate::text::{TextRange, TextSize};
 
 /// Everything marginalia recognised in one note.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,6 +25,10 @@ pub struct NoteSyntax {
     pub ignored: Vec<TextRange>,
     /// Quotations in the prose (“…” or "…", on one line) with no citation right after them.
     pub plain_quotes: Vec<Quote>,
+    /// Where Markdown parsing starts afresh, in order, the start of the text first: the top-level blocks and the
+    /// items of top-level lists that begin a line. The text from one of them to the end of a later paragraph,
+    /// parsed alone with [`parse_part`], has the markup and the code it has within the whole note.
+    pub restarts: Vec<TextSize>,
 }
 
 /// One citation: a bracket with one or more items, or a bare in-text `@id`.
@@ -136,10 +140,28 @@ impl SyntaxErrorKind {
 
 /// Parses the citation markup of a Markdown note.
 pub fn parse(text: &str) -> NoteSyntax {
-    let ignored = code::ignored_ranges(text);
+    parse_with(text, true)
+}
+
+/// Parses a part of a note that starts at one of its [`NoteSyntax::restarts`] other than the first: the same as
+/// [`parse`], except that the part cannot begin with front matter.
+pub fn parse_part(text: &str) -> NoteSyntax {
+    parse_with(text, false)
+}
+
+fn parse_with(text: &str, at_note_start: bool) -> NoteSyntax {
+    let code::Structure { ignored, restarts } = code::structure(text, at_note_start);
     let mut syntax = scanner::scan(text, ignored);
     syntax.plain_quotes = plain_quotes(text, &syntax);
+    syntax.restarts = restarts;
     syntax
+}
+
+/// Whether a restart point still is one after its own line was edited: the line before it is blank and its line
+/// begins with something other than a space, so that no block before it (a list, indented code, a paragraph)
+/// can continue into it. Edits before a restart point always void it.
+pub fn still_restarts(line_before: &str, line: &str) -> bool {
+    line_before.trim().is_empty() && line.starts_with(|c: char| !c.is_whitespace())
 }
 
 /// The blocks of a note: paragraphs, list items and headings, in order. A citation supports the mentions of

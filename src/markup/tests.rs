@@ -293,3 +293,106 @@ fn blocks_are_paragraphs_list_items_and_headings() {
         ]
     );
 }
+
+/// A note that uses every block Markdown has, with citations inside and around them.
+const MIXED_BLOCKS: &str = r#"---
+title: "[@not-a-citation]"
+---
+# Heading [@a]
+Paragraph after a heading [[Port Authority]] and `code [@b]`
+spanning [@c, "two lines"].
+
+- tight item [@d]
+- item with `[@e]` code
+  continued [@f]
+
+- loose item after a blank line [@g]
+
+      indented code in an item [@h]
+
+  back in the item [@i]
+
+Column-zero text after a list [@j].
+
+```text
+[@k] in a fence
+
+[@l] after a blank line in the fence
+```
+
+<!-- a comment
+[@m]
+
+[@n] still in the comment -->
+
+> quoted [@o]
+lazy continuation [@p]
+
+    indented code [@q]
+
+| a | b |
+|---|---|
+| [@r] | x |
+after the table row [@s]
+
+***
+[^1]: a footnote [@t]
+
+Last paragraph [@u, "words"] and [[Ana Ruiz]].
+"#;
+
+/// What a parse found in `from..to`, as offsets relative to `from`; ranges that run past `to` are cut there.
+fn found_in(syntax: &super::NoteSyntax, from: usize, to: usize) -> Vec<(String, usize, usize)> {
+    let mut found = Vec::new();
+    let mut push = |label: &str, range: crate::text::TextRange| {
+        let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+        if start >= from && start < to {
+            found.push((label.to_string(), start - from, end.min(to) - from));
+        }
+    };
+    syntax.citations.iter().for_each(|c| push("citation", c.range));
+    syntax.mentions.iter().for_each(|m| push("mention", m.range));
+    syntax.errors.iter().for_each(|e| push("error", e.range));
+    syntax.ignored.iter().for_each(|r| push("ignored", *r));
+    syntax.restarts.iter().for_each(|r| push("restart", crate::text::TextRange::empty(*r)));
+    found
+}
+
+#[test]
+fn a_part_from_a_restart_point_parses_as_it_does_in_the_whole_note() {
+    let whole = parse(MIXED_BLOCKS);
+    assert!(whole.restarts.len() > 10, "{:?}", whole.restarts);
+    // Parts end after a blank line, anywhere after their start.
+    let ends: Vec<usize> =
+        MIXED_BLOCKS.match_indices("\n\n").map(|(at, _)| at + 2).chain([MIXED_BLOCKS.len()]).collect();
+    for &restart in &whole.restarts[1..] {
+        let from = usize::from(restart);
+        for &to in ends.iter().filter(|&&to| to > from) {
+            let part = super::parse_part(&MIXED_BLOCKS[from..to]);
+            assert_eq!(found_in(&part, 0, to - from), found_in(&whole, from, to), "part {:?}", &MIXED_BLOCKS[from..to]);
+        }
+    }
+}
+
+#[test]
+fn restart_points_are_never_inside_a_block() {
+    let whole = parse(MIXED_BLOCKS);
+    let starts: Vec<&str> =
+        whole.restarts.iter().map(|&r| MIXED_BLOCKS[usize::from(r)..].lines().next().unwrap()).collect();
+    for inside in ["[@l] after a blank line in the fence", "[@n] still in the comment -->", "lazy continuation [@p]"] {
+        assert!(!starts.contains(&inside), "{inside:?} is inside a block: {starts:#?}");
+    }
+    for outside in
+        ["# Heading [@a]", "- loose item after a blank line [@g]", "Column-zero text after a list [@j].", "***"]
+    {
+        assert!(starts.contains(&outside), "{outside:?} starts a block: {starts:#?}");
+    }
+}
+
+#[test]
+fn an_edited_restart_line_restarts_only_after_a_blank_line_and_at_column_zero() {
+    assert!(super::still_restarts("", "Text"));
+    assert!(super::still_restarts("  \r", "- item"));
+    assert!(!super::still_restarts("Paragraph", "Text"));
+    assert!(!super::still_restarts("", "  continued item text"));
+}
