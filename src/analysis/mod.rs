@@ -36,6 +36,14 @@ impl Note {
         Note { text, syntax }
     }
 
+    /// Parses `text`, a part of a note that starts at one of the note's restart points after its first line
+    /// ([`markup::NoteSyntax::restarts`]). Completion, hover and definition answer from a part as they would from
+    /// the whole note; diagnostics need the whole note.
+    pub fn part(text: String) -> Note {
+        let syntax = markup::parse_part(&text);
+        Note { text, syntax }
+    }
+
     /// The note's text.
     pub fn text(&self) -> &str {
         &self.text

@@ -17,12 +17,17 @@ pub struct TextLines<'a> {
     pub index: &'a LineIndex,
     /// The negotiated encoding.
     pub encoding: PositionEncoding,
+    /// The line of the document the text starts at: 0 for a whole document, more for a part of a note.
+    pub first_line: u32,
 }
 
 impl TextLines<'_> {
     /// The byte offset of an LSP position, clamped to the text.
     pub fn offset(&self, position: lsp::Position) -> TextSize {
-        let line_col = LineCol { line: position.line, col: position.character };
+        if position.line < self.first_line {
+            return TextSize::from(0);
+        }
+        let line_col = LineCol { line: position.line - self.first_line, col: position.character };
         self.index.offset(self.text, line_col, self.encoding)
     }
 
@@ -36,7 +41,7 @@ impl TextLines<'_> {
     /// The LSP position of a byte offset.
     pub fn position(&self, offset: TextSize) -> lsp::Position {
         let line_col = self.index.line_col(self.text, offset, self.encoding);
-        lsp::Position::new(line_col.line, line_col.col)
+        lsp::Position::new(line_col.line + self.first_line, line_col.col)
     }
 
     /// The LSP range of a byte range.
@@ -151,7 +156,7 @@ pub fn locations(
                 &indexes[indexes.len() - 1].1
             }
         };
-        let lines = TextLines { text: &source.text, index, encoding };
+        let lines = TextLines { text: &source.text, index, encoding, first_line: 0 };
         locations.push(lsp::Location::new(uri, lines.range(target.range)));
     }
     locations

@@ -1,6 +1,9 @@
 //! The documents open in the editor, kept as ropes and edited incrementally, in the order the edits arrive.
 //!
-//! A parsed note is built lazily from a rope snapshot, off the async workers, and cached until the next edit.
+//! A whole note is parsed lazily from a rope snapshot, off the async workers, and kept until a newer parse
+//! replaces it. Between the two, a request at a position parses only the part of the note around it, from the
+//! last restart point of the kept parse that no edit has touched ([`Document::part_around`]): typing in a large
+//! note costs one paragraph, not the note.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,30 +12,42 @@ use ropey::Rope;
 use tower_lsp::lsp_types as lsp;
 
 use crate::analysis::Note;
+use crate::markup;
 use crate::text::{LineCol, LineIndex, PositionEncoding, rope_offset};
 
-/// A note parsed at one version, with its line index.
+/// A note, or a part of one, parsed at one version, with its line index.
 #[derive(Debug)]
 pub struct ParsedNote {
-    /// The parsed note.
+    /// The parsed note or part.
     pub note: Note,
     /// The line index of its text.
     pub line_index: LineIndex,
     /// The version it was parsed at.
     pub version: i32,
+    /// The line of the document its text starts at: 0 for the whole note.
+    pub first_line: u32,
 }
 
 impl ParsedNote {
-    /// Parses the text of `rope`.
+    /// Parses the whole text of `rope`.
     pub fn new(rope: &Rope, version: i32) -> ParsedNote {
-        let note = Note::new(rope.to_string());
+        ParsedNote::from_note(Note::new(rope.to_string()), version, 0)
+    }
+
+    fn from_note(note: Note, version: i32, first_line: u32) -> ParsedNote {
         let line_index = LineIndex::new(note.text());
-        ParsedNote { note, line_index, version }
+        ParsedNote { note, line_index, version, first_line }
+    }
+
+    /// Parses a part of a note that starts at `first_line` (see [`Document::part_around`]).
+    pub fn part(first_line: u32, text: String, version: i32) -> ParsedNote {
+        let note = if first_line == 0 { Note::new(text) } else { Note::part(text) };
+        ParsedNote::from_note(note, version, first_line)
     }
 }
 
-/// One open document.
-#[derive(Debug)]
+/// One open document; cheap to clone (the rope shares its text).
+#[derive(Clone, Debug)]
 pub struct Document {
     /// The current text.
     pub rope: Rope,
@@ -42,21 +57,74 @@ pub struct Document {
     pub generation: u64,
     /// The generation last opened or saved: the text on disk.
     pub saved_generation: u64,
+    /// The latest parse of the whole note, possibly of an older version.
     parsed: Option<Arc<ParsedNote>>,
+    /// How many bytes at the start of the current text are as they were when `parsed` was made.
+    unchanged_prefix: usize,
 }
 
 impl Document {
-    /// The parsed note if it is current.
+    /// The parsed whole note if it is current.
     pub fn parsed(&self) -> Option<Arc<ParsedNote>> {
         self.parsed.clone().filter(|p| p.version == self.version)
     }
 
-    /// Caches `parsed` if it is still current.
+    /// Keeps `parsed`, a parse of the whole note, if it is still current.
     pub fn cache(&mut self, parsed: Arc<ParsedNote>) {
         if parsed.version == self.version {
             self.parsed = Some(parsed);
+            self.unchanged_prefix = self.rope.len_bytes();
         }
     }
+
+    /// The smallest part of the current text around `line` that parses alone as it does within the whole note:
+    /// from the last restart point before the line that no edit has voided (the start of the note when there is
+    /// none) to the end of the first blank line after it. Returns the part's first line and its text.
+    pub fn part_around(&self, line: u32) -> (u32, String) {
+        let rope = &self.rope;
+        let line = (line as usize).min(rope.len_lines().saturating_sub(1));
+        let line_start = rope.line_to_byte(line);
+        let start = self.restart_before(line_start);
+        let first_line = rope.byte_to_line(start);
+        // The part ends after the first blank line at or after the cursor's line: no paragraph, code span or
+        // citation continues past it.
+        let mut end_line = line;
+        while end_line < rope.len_lines() && !is_blank(rope.line(end_line)) {
+            end_line += 1;
+        }
+        let end = rope.line_to_byte((end_line + 1).min(rope.len_lines()));
+        (first_line as u32, rope.byte_slice(start..end.max(start)).to_string())
+    }
+
+    /// The last usable restart point at or before `offset`.
+    fn restart_before(&self, offset: usize) -> usize {
+        let Some(parsed) = &self.parsed else {
+            return 0;
+        };
+        let restarts = &parsed.note.syntax().restarts;
+        // Only restart points in the unchanged prefix are where they were; an edit may still have touched their line.
+        let limit = offset.min(self.unchanged_prefix);
+        let candidates = restarts.partition_point(|&r| usize::from(r) <= limit);
+        let rope = &self.rope;
+        for &restart in restarts[..candidates].iter().rev() {
+            let at = usize::from(restart);
+            if at == 0 {
+                return 0;
+            }
+            let line = rope.byte_to_line(at);
+            let line_end = rope.line_to_byte(line + 1);
+            if line_end <= self.unchanged_prefix
+                || markup::still_restarts(&rope.line(line - 1).to_string(), &rope.line(line).to_string())
+            {
+                return at;
+            }
+        }
+        0
+    }
+}
+
+fn is_blank(line: ropey::RopeSlice) -> bool {
+    line.chars().all(char::is_whitespace)
 }
 
 /// All open documents by URI.
@@ -70,7 +138,14 @@ impl Documents {
     pub fn open(&mut self, uri: lsp::Url, text: &str, version: i32) {
         self.open.insert(
             uri,
-            Document { rope: Rope::from_str(text), version, generation: 0, saved_generation: 0, parsed: None },
+            Document {
+                rope: Rope::from_str(text),
+                version,
+                generation: 0,
+                saved_generation: 0,
+                parsed: None,
+                unchanged_prefix: 0,
+            },
         );
     }
 
@@ -87,11 +162,15 @@ impl Documents {
         };
         for change in changes {
             match change.range {
-                None => document.rope = Rope::from_str(&change.text),
+                None => {
+                    document.rope = Rope::from_str(&change.text);
+                    document.unchanged_prefix = 0;
+                }
                 Some(range) => {
                     let rope = &mut document.rope;
                     let start = rope_offset(rope, line_col(range.start), encoding);
                     let end = rope_offset(rope, line_col(range.end), encoding).max(start);
+                    document.unchanged_prefix = document.unchanged_prefix.min(start);
                     let start_char = rope.byte_to_char(start);
                     let end_char = rope.byte_to_char(end);
                     rope.remove(start_char..end_char);
@@ -152,5 +231,83 @@ mod tests {
         let document = documents.get(&uri).unwrap();
         assert_eq!(document.rope.to_string(), "😀 see also [@a]\nlast\n");
         assert_eq!(document.version, 2);
+    }
+
+    const NOTE: &str = "# Notes [@a]\n\nFirst paragraph [@b].\n\n- item [@c]\n\n  still the item [@d]\n\nLast [@e] and\n[[Ana]].\n\nEnd.\n";
+
+    /// A document opened with `NOTE`, parsed whole, then edited.
+    fn edited(start: (u32, u32), end: (u32, u32), text: &str) -> Document {
+        let uri = lsp::Url::parse("file:///n.md").unwrap();
+        let mut documents = Documents::default();
+        documents.open(uri.clone(), NOTE, 1);
+        let document = documents.get_mut(&uri).unwrap();
+        let whole = Arc::new(ParsedNote::new(&document.rope, 1));
+        document.cache(whole);
+        assert!(documents.change(&uri, 2, vec![edit(start, end, text)], PositionEncoding::Utf16));
+        documents.get(&uri).unwrap().clone()
+    }
+
+    /// The citations and mentions of a parse, as text, with their lines in the document.
+    fn markup_lines(parsed: &ParsedNote) -> Vec<(u32, String)> {
+        let syntax = parsed.note.syntax();
+        let ranges = syntax.citations.iter().map(|c| c.range).chain(syntax.mentions.iter().map(|m| m.range));
+        let mut found: Vec<(u32, String)> = ranges
+            .map(|range| {
+                let line = parsed.line_index.line_col(parsed.note.text(), range.start(), PositionEncoding::Utf8).line;
+                (line + parsed.first_line, parsed.note.text()[range].to_string())
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_part_is_the_paragraph_around_the_line_and_parses_as_in_the_whole_note() {
+        let document = edited((8, 5), (8, 5), "[@new] ");
+        let (first_line, text) = document.part_around(8);
+        assert_eq!((first_line, text.as_str()), (8, "Last [@new] [@e] and\n[[Ana]].\n\n"));
+        let whole = ParsedNote::new(&document.rope, 2);
+        for line in 0..document.rope.len_lines() as u32 {
+            let (first_line, text) = document.part_around(line);
+            let part = ParsedNote::part(first_line, text, 2);
+            let in_part: Vec<_> = markup_lines(&whole)
+                .into_iter()
+                .filter(|(l, _)| {
+                    (part.first_line..part.first_line + part.note.text().lines().count() as u32).contains(l)
+                })
+                .collect();
+            assert_eq!(markup_lines(&part), in_part, "part around line {line}");
+        }
+    }
+
+    #[test]
+    fn an_edit_before_a_restart_point_voids_it() {
+        // An edit at the end of line 2 opens a code fence: the parts after it start at its paragraph, and see
+        // the rest of the note as code.
+        let document = edited((2, 21), (2, 21), "\n```");
+        let (first_line, text) = document.part_around(10);
+        assert_eq!(first_line, 2);
+        let part = ParsedNote::part(first_line, text, 2);
+        assert_eq!(markup_lines(&part), [(2, "[@b]".to_string())]);
+    }
+
+    #[test]
+    fn an_edited_restart_line_counts_only_at_column_zero_after_a_blank_line() {
+        // Indenting "Last" makes it part of the list item before it.
+        let document = edited((8, 0), (8, 0), "  ");
+        let (first_line, _) = document.part_around(8);
+        assert_eq!(first_line, 4);
+        // Editing its words keeps it a restart point.
+        let document = edited((8, 0), (8, 4), "First");
+        assert_eq!(document.part_around(8).0, 8);
+    }
+
+    #[test]
+    fn a_note_never_parsed_whole_is_parsed_from_its_start() {
+        let uri = lsp::Url::parse("file:///n.md").unwrap();
+        let mut documents = Documents::default();
+        documents.open(uri.clone(), NOTE, 1);
+        let (first_line, text) = documents.get(&uri).unwrap().part_around(4);
+        assert_eq!((first_line, text.as_str()), (0, &NOTE[..NOTE.find("  still").unwrap()]));
     }
 }

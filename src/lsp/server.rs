@@ -25,6 +25,8 @@ use crate::text::PositionEncoding;
 ///
 /// Computing on every keystroke would keep a core busy under steady typing and flood the client.
 const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(250);
+/// The largest part of a note a position request parses on the async worker (a few hundred microseconds).
+const INLINE_PARSE_BYTES: usize = 64 * 1024;
 
 /// How long the server waits for the client to accept a progress token before indexing without one.
 const PROGRESS_CREATE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -68,7 +70,12 @@ struct Snapshot {
 
 impl Snapshot {
     fn lines(&self) -> TextLines<'_> {
-        TextLines { text: self.parsed.note.text(), index: &self.parsed.line_index, encoding: self.encoding }
+        TextLines {
+            text: self.parsed.note.text(),
+            index: &self.parsed.line_index,
+            encoding: self.encoding,
+            first_line: self.parsed.first_line,
+        }
     }
 }
 
@@ -113,21 +120,46 @@ impl Server {
         Some(Snapshot { analysis, parsed, encoding, ready })
     }
 
-    /// The shape of every position request: convert the position, run `answer` on a snapshot off the async
-    /// workers, convert the answer. `None` when the document is not open or there is nothing to say.
-    async fn at_position<T: Send + 'static>(
+    /// The analysis and the note around `line`: the whole note when its parse is current, otherwise the part of
+    /// it around the line, which is small unless the note was never parsed whole; a large part is parsed off the
+    /// async workers.
+    async fn snapshot_at(&self, uri: &lsp::Url, line: u32) -> Option<Snapshot> {
+        let (document, analysis, encoding, ready) = {
+            let session = self.session();
+            let Some(document) = session.documents.get(uri) else {
+                tracing::warn!("request for a document that is not open: {uri}");
+                return None;
+            };
+            (document.clone(), session.analysis.clone(), session.encoding, session.ready)
+        };
+        let parsed = match document.parsed() {
+            Some(whole) => whole,
+            None => {
+                let (first_line, text) = document.part_around(line);
+                let version = document.version;
+                if text.len() <= INLINE_PARSE_BYTES {
+                    Arc::new(ParsedNote::part(first_line, text, version))
+                } else {
+                    Arc::new(blocking(move || ParsedNote::part(first_line, text, version)).await?)
+                }
+            }
+        };
+        Some(Snapshot { analysis, parsed, encoding, ready })
+    }
+
+    /// The shape of every position request: parse what is around the position, convert it, run `answer`,
+    /// convert the answer. `None` when the document is not open or there is nothing to say. The answers are
+    /// bounded (lists are cut, searches limited) and take well under a millisecond, so they run on the async
+    /// worker: a hand-off to another thread would cost more than the work.
+    async fn at_position<T>(
         &self,
         position: lsp::TextDocumentPositionParams,
-        answer: impl FnOnce(&Snapshot, &TextLines, crate::text::TextSize) -> Option<T> + Send + 'static,
+        answer: impl FnOnce(&Snapshot, &TextLines, crate::text::TextSize) -> Option<T>,
     ) -> Option<T> {
-        let snapshot = self.snapshot(&position.text_document.uri).await?;
-        blocking(move || {
-            let lines = snapshot.lines();
-            let offset = lines.offset(position.position);
-            answer(&snapshot, &lines, offset)
-        })
-        .await
-        .flatten()
+        let snapshot = self.snapshot_at(&position.text_document.uri, position.position.line).await?;
+        let lines = snapshot.lines();
+        let offset = lines.offset(position.position);
+        answer(&snapshot, &lines, offset)
     }
 
     async fn publish_diagnostics(&self, uri: lsp::Url) {
@@ -621,7 +653,7 @@ impl LanguageServer for Server {
                 .filter_map(|found| {
                     let source = analysis.corpus().source(&found.source_id)?;
                     let index = source.line_index();
-                    let lines = TextLines { text: &source.text, index: &index, encoding };
+                    let lines = TextLines { text: &source.text, index: &index, encoding, first_line: 0 };
                     Some(serde_json::json!({
                         "uri": convert::file_url(&found.path)?,
                         "range": lines.range(found.range),

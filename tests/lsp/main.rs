@@ -153,6 +153,46 @@ async fn incremental_edits_keep_positions_right_after_an_emoji() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_in_a_long_note_answers_from_the_paragraph_around_the_cursor() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("note.md"));
+    // Paragraphs citing the article, with a fenced block of code (holding a blank line) in the middle.
+    let mut text = String::from("```\n[@harbour, \"not code\"\n\n[[Ruiz\n```\n\n");
+    for n in 0..200 {
+        text.push_str(&format!("Paragraph {n} cites [@harbour, \"walked out\"].\n\n"));
+    }
+    server.open(&uri, &text).await;
+    server.await_diagnostics(&uri, |_| true).await;
+    let change = |version: i32, line: u32, character: u32, text: &str| {
+        json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "range": { "start": position(line, character), "end": position(line, character) }, "text": text }]
+        })
+    };
+
+    // Type an entity mention at the end of paragraph 100 (line 206), then ask for completions there.
+    server.notify("textDocument/didChange", change(2, 206, 45, " [[Rui")).await;
+    let completion = server.request("textDocument/completion", at(&uri, 206, 51)).await;
+    assert_eq!(completion["items"][0]["label"], "Ana Ruiz", "{completion:#}");
+    assert_eq!(
+        completion["items"][0]["textEdit"]["range"],
+        json!({ "start": position(206, 48), "end": position(206, 51) })
+    );
+    // A hover further down, before the note is parsed again, has the right lines.
+    let hover = server.request("textDocument/hover", at(&uri, 300, 36)).await;
+    assert_eq!(hover["range"], json!({ "start": position(300, 31), "end": position(300, 43) }), "{hover:#}");
+    // Inside the fenced block nothing completes.
+    assert_eq!(server.request("textDocument/completion", at(&uri, 3, 6)).await, Value::Null);
+
+    // Opening a fence above makes the paragraphs below it code.
+    server.notify("textDocument/didChange", change(3, 204, 0, "```\n")).await;
+    assert_eq!(server.request("textDocument/completion", at(&uri, 207, 51)).await, Value::Null);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
     let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR)]);
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
