@@ -75,3 +75,68 @@ pub fn peak_rss_mb(pid: &str) -> f64 {
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
+
+/// A note with places to ask from: half-typed markup at the ends of lines, and complete citations to hover.
+/// Each list holds byte offsets into `text`, 50 of each.
+pub struct Probe {
+    pub text: String,
+    /// Just after `[[` and one to three letters of a person's name.
+    pub entities: Vec<usize>,
+    /// Just after `[@` and most of a source id.
+    pub sources: Vec<usize>,
+    /// Inside an open quote, after its first three words.
+    pub quotes: Vec<usize>,
+    /// On the id of a complete citation.
+    pub cited_ids: Vec<usize>,
+    /// On the words of a complete quote.
+    pub quoted_words: Vec<usize>,
+    /// On a complete entity mention.
+    pub mentions: Vec<usize>,
+}
+
+impl Probe {
+    /// A probe note about `articles` and the people of `cast`.
+    pub fn new(rng: &mut generate::Rng, cast: &generate::Cast, articles: &[(String, String)]) -> Probe {
+        let mut probe = Probe {
+            text: String::new(),
+            entities: Vec::new(),
+            sources: Vec::new(),
+            quotes: Vec::new(),
+            cited_ids: Vec::new(),
+            quoted_words: Vec::new(),
+            mentions: Vec::new(),
+        };
+        // Appends a paragraph and returns the offset of its start.
+        let push = |text: &mut String, content: String| {
+            let at = text.len();
+            text.push_str(&content);
+            text.push_str("\n\n");
+            at
+        };
+        for _ in 0..50 {
+            let person = cast.person(rng);
+            let prefix: String = person.chars().take(1 + rng.below(3)).collect();
+            let line = format!("Asked about [[{prefix}");
+            probe.entities.push(push(&mut probe.text, line.clone()) + line.len());
+            let (id, article) = rng.pick(articles);
+            let line = format!("See [@{}", &id[..id.len() - 1 - rng.below(4)]);
+            probe.sources.push(push(&mut probe.text, line.clone()) + line.len());
+            let opening: Vec<&str> = article.lines().nth(1).unwrap_or("").split_whitespace().take(3).collect();
+            let line = format!("As reported [@{id}, \"{}", opening.join(" "));
+            probe.quotes.push(push(&mut probe.text, line.clone()) + line.len());
+            let at = push(&mut probe.text, format!("Reported [@{id}] and [[{person}]]."));
+            probe.cited_ids.push(at + "Reported [@".len() + 1);
+            probe.mentions.push(at + format!("Reported [@{id}] and [[").len() + 2);
+            let at = push(&mut probe.text, format!("As said [@{id}, \"{}\"].", opening.join(" ")));
+            probe.quoted_words.push(at + format!("As said [@{id}, \"").len() + 2);
+        }
+        probe
+    }
+
+    /// The LSP position (line, UTF-16 column) of `offset`.
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (before.matches('\n').count() as u32, before[line_start..].encode_utf16().count() as u32)
+    }
+}

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use client::{Client, url};
+use common::Probe;
 use common::generate::Rng;
 use serde_json::{Value, json};
 
@@ -69,9 +70,10 @@ fn run(binary: &Path, size: usize) {
     // Start, and ask for a completion at once: the first answer comes while the corpus is being indexed.
     let mut client = Client::start(binary, &dir);
     let probe = Probe::new(&mut rng, &cast, &articles);
+    let at = |offsets: &[usize]| -> Vec<(u32, u32)> { offsets.iter().map(|&o| probe.position(o)).collect() };
     let probe_uri = url(&dir.join("notes/probe.md"));
     open(&mut client, &probe_uri, &probe.text);
-    let (_, _) = client.request("textDocument/completion", position(&probe_uri, probe.sources[0]));
+    let (_, _) = client.request("textDocument/completion", position(&probe_uri, probe.position(probe.sources[0])));
     let first_answer = client.started.elapsed();
     let (end, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
     let ready = ready_at - client.started;
@@ -89,13 +91,13 @@ fn run(binary: &Path, size: usize) {
                 .collect(),
         )
     };
-    measure(&mut client, "textDocument/completion", &probe.entities).row("completion after `[[`");
-    measure(&mut client, "textDocument/completion", &probe.sources).row("completion after `[@`");
-    measure(&mut client, "textDocument/completion", &probe.quotes).row("completion inside a quote");
-    measure(&mut client, "textDocument/hover", &probe.cited_ids).row("hover on a source id");
-    measure(&mut client, "textDocument/hover", &probe.quoted_words).row("hover on a quote");
-    measure(&mut client, "textDocument/hover", &probe.mentions).row("hover on an entity");
-    measure(&mut client, "textDocument/definition", &probe.quoted_words).row("definition of a quote");
+    measure(&mut client, "textDocument/completion", &at(&probe.entities)).row("completion after `[[`");
+    measure(&mut client, "textDocument/completion", &at(&probe.sources)).row("completion after `[@`");
+    measure(&mut client, "textDocument/completion", &at(&probe.quotes)).row("completion inside a quote");
+    measure(&mut client, "textDocument/hover", &at(&probe.cited_ids)).row("hover on a source id");
+    measure(&mut client, "textDocument/hover", &at(&probe.quoted_words)).row("hover on a quote");
+    measure(&mut client, "textDocument/hover", &at(&probe.mentions)).row("hover on an entity");
+    measure(&mut client, "textDocument/definition", &at(&probe.quoted_words)).row("definition of a quote");
 
     // Diagnostics after saving a note of 1,000 citations.
     let reading_uri = url(&dir.join("notes/reading.md"));
@@ -163,57 +165,6 @@ fn run(binary: &Path, size: usize) {
         large.len() as f64 / 1e6,
         peak / (text_mb + large.len() as f64 / 1e6)
     );
-}
-
-/// A note with places to ask from: half-typed markup at the ends of lines, and complete citations to hover.
-struct Probe {
-    text: String,
-    entities: Vec<(u32, u32)>,
-    sources: Vec<(u32, u32)>,
-    quotes: Vec<(u32, u32)>,
-    cited_ids: Vec<(u32, u32)>,
-    quoted_words: Vec<(u32, u32)>,
-    mentions: Vec<(u32, u32)>,
-}
-
-impl Probe {
-    fn new(rng: &mut Rng, cast: &common::generate::Cast, articles: &[(String, String)]) -> Probe {
-        let mut probe = Probe {
-            text: String::new(),
-            entities: Vec::new(),
-            sources: Vec::new(),
-            quotes: Vec::new(),
-            cited_ids: Vec::new(),
-            quoted_words: Vec::new(),
-            mentions: Vec::new(),
-        };
-        let mut line = 0;
-        let mut push = |text: &mut String, content: String| {
-            text.push_str(&content);
-            text.push_str("\n\n");
-            line += 2;
-            (line - 2, content.len() as u32)
-        };
-        for _ in 0..50 {
-            let person = cast.person(rng);
-            let prefix: String = person.chars().take(1 + rng.below(3)).collect();
-            let at = push(&mut probe.text, format!("Asked about [[{prefix}"));
-            probe.entities.push(at);
-            let (id, article) = rng.pick(articles);
-            let at = push(&mut probe.text, format!("See [@{}", &id[..id.len() - 1 - rng.below(4)]));
-            probe.sources.push(at);
-            let opening: Vec<&str> = article.lines().nth(1).unwrap_or("").split_whitespace().take(3).collect();
-            let at = push(&mut probe.text, format!("As reported [@{id}, \"{}", opening.join(" ")));
-            probe.quotes.push(at);
-            let (row, _) = push(&mut probe.text, format!("Reported [@{id}] and [[{person}]]."));
-            probe.cited_ids.push((row, 12));
-            probe.mentions.push((row, format!("Reported [@{id}] and [[").len() as u32 + 2));
-            let quote = format!("As said [@{id}, \"{}\"].", opening.join(" "));
-            let (row, _) = push(&mut probe.text, quote);
-            probe.quoted_words.push((row, format!("As said [@{id}, \"").len() as u32 + 2));
-        }
-        probe
-    }
 }
 
 fn open(client: &mut Client, uri: &str, text: &str) {

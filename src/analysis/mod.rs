@@ -10,7 +10,7 @@ mod diagnostics;
 mod find_quote;
 mod hover;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use completion::{CompletionItem, CompletionKind, Completions};
 pub use definition::NavigationTarget;
@@ -61,12 +61,14 @@ pub struct Analysis {
     corpus: Arc<Corpus>,
     /// Citation checks made against this corpus, shared by the snapshot's clones.
     checked: Arc<diagnostics::CheckMemo>,
+    /// The corpus's names prepared for completion, on the first completion.
+    completion_index: Arc<OnceLock<completion::CompletionIndex>>,
 }
 
 impl Analysis {
     /// A snapshot of `corpus`.
     pub fn new(corpus: Arc<Corpus>) -> Analysis {
-        Analysis { corpus, checked: Arc::default() }
+        Analysis { corpus, checked: Arc::default(), completion_index: Arc::default() }
     }
 
     /// The corpus this snapshot answers from.
@@ -81,7 +83,8 @@ impl Analysis {
 
     /// Completions at `offset`, or `None` when the cursor is not in a place marginalia completes.
     pub fn completions(&self, note: &Note, offset: TextSize) -> Option<Completions> {
-        completion::completions(&self.corpus, note, offset)
+        let index = self.completion_index.get_or_init(|| completion::CompletionIndex::new(&self.corpus));
+        completion::completions(&self.corpus, index, note, offset)
     }
 
     /// A preview of what is under `offset`.

@@ -251,6 +251,11 @@ impl EntityIndex {
         self.entities.iter()
     }
 
+    /// The entity at `index` in the order of [`EntityIndex::iter`].
+    pub fn at(&self, index: usize) -> Option<&Entity> {
+        self.entities.get(index)
+    }
+
     /// The number of entities.
     pub fn len(&self) -> usize {
         self.entities.len()
