@@ -9,6 +9,7 @@ mod definition;
 mod diagnostics;
 mod find_quote;
 mod hover;
+mod references;
 
 use std::sync::{Arc, OnceLock};
 
@@ -17,6 +18,7 @@ pub use definition::NavigationTarget;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit};
 pub use find_quote::{MAX_MATCHES, PassageMatch};
 pub use hover::Hover;
+pub use references::ReferenceTarget;
 
 use crate::corpus::Corpus;
 use crate::markup::{self, NoteSyntax};
@@ -95,6 +97,16 @@ impl Analysis {
     /// Where what is under `offset` is defined: an article, the quoted words in it, or an entity's mentions.
     pub fn goto_definition(&self, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
         definition::goto_definition(&self.corpus, note, offset)
+    }
+
+    /// What is under `offset` that has references across the notes: a cited source or a mentioned entity.
+    pub fn reference_target(&self, note: &Note, offset: TextSize) -> Option<ReferenceTarget> {
+        references::reference_target(&self.corpus, note, offset)
+    }
+
+    /// The places in `note` that refer to `target`: the ids of its citations, the names of its mentions.
+    pub fn references_in(&self, note: &Note, target: &ReferenceTarget) -> Vec<TextRange> {
+        references::references(&self.corpus, note, target)
     }
 
     /// The places in the corpus that contain `words`, exact matches first, then near ones.

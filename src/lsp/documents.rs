@@ -31,7 +31,12 @@ pub struct ParsedNote {
 impl ParsedNote {
     /// Parses the whole text of `rope`.
     pub fn new(rope: &Rope, version: i32) -> ParsedNote {
-        ParsedNote::from_note(Note::new(rope.to_string()), version, 0)
+        ParsedNote::whole(rope.to_string(), version)
+    }
+
+    /// Parses `text`, the whole text of a note.
+    pub fn whole(text: String, version: i32) -> ParsedNote {
+        ParsedNote::from_note(Note::new(text), version, 0)
     }
 
     fn from_note(note: Note, version: i32, first_line: u32) -> ParsedNote {

@@ -1,9 +1,10 @@
 //! The language server: a thin `tower_lsp::LanguageServer` over the analysis.
 //!
 //! Each request handler does three things: convert the request to offsets (`convert`), ask a snapshot of the
-//! analysis on a blocking thread, and convert the answer back. Notifications that change documents mutate the
+//! analysis (on a blocking thread when the work grows with a note or the corpus), and convert the answer back. Notifications that change documents mutate the
 //! session under a lock before their first `.await`, so edits are applied in the order they arrive.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -14,12 +15,12 @@ use tower_lsp::lsp_types as lsp;
 use tower_lsp::{Client, LanguageServer};
 
 use super::convert::{self, TextLines};
-use super::documents::{Documents, ParsedNote};
-use crate::analysis::Analysis;
+use super::documents::{Document, Documents, ParsedNote};
+use crate::analysis::{self, Analysis, ReferenceTarget};
 use crate::config::CONFIG_FILE;
 use crate::corpus::Corpus;
 use crate::load::{self, LoadProblem, Workspace};
-use crate::text::PositionEncoding;
+use crate::text::{PositionEncoding, TextRange};
 
 /// How long typing must pause before the diagnostics of a changed note are recomputed.
 ///
@@ -54,6 +55,9 @@ struct Session {
     /// Bumped by each full indexing, so that a stale one does not overwrite a newer one.
     index_generation: u64,
     documents: Documents,
+    /// The workspace's notes as last read from disk or saved in the editor, parsed: where references are looked
+    /// for in the notes that are not open.
+    notes_on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
     client_supports_progress: bool,
     client_supports_watching: bool,
     /// Whether notes are checked as they change, or only when opened and saved (`initializationOptions`).
@@ -261,11 +265,12 @@ impl Server {
             let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
             let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
             messages.extend(corpus_problems.iter().map(ToString::to_string));
-            (workspace, corpus, messages)
+            let notes = read_notes(&workspace.note_paths());
+            (workspace, corpus, notes, messages)
         })
         .await;
         finished.store(true, Ordering::Relaxed);
-        let Some((workspace, corpus, messages)) = indexed else {
+        let Some((workspace, corpus, notes, messages)) = indexed else {
             if let Some(progress) = progress {
                 progress.end("indexing failed".to_string()).await;
             }
@@ -286,6 +291,7 @@ impl Server {
             }
             session.workspace = Some(workspace);
             session.analysis = Analysis::new(Arc::new(corpus));
+            session.notes_on_disk = Arc::new(notes);
             session.ready = true;
         }
         if let Some(progress) = progress {
@@ -313,6 +319,8 @@ impl Server {
         };
         let mut changed = Vec::new();
         let mut removed = Vec::new();
+        let mut notes_changed = Vec::new();
+        let mut notes_removed = Vec::new();
         for change in changes {
             let Ok(path) = change.uri.to_file_path() else {
                 continue;
@@ -320,14 +328,21 @@ impl Server {
             if path == workspace.root.join(CONFIG_FILE) {
                 return self.index_workspace().await;
             }
-            if !workspace.is_source(&path) {
+            let (changed, removed) = if workspace.is_source(&path) {
+                (&mut changed, &mut removed)
+            } else if workspace.is_note(&path) {
+                (&mut notes_changed, &mut notes_removed)
+            } else {
                 continue;
-            }
+            };
             if change.typ == lsp::FileChangeType::DELETED {
                 removed.push(path);
             } else {
                 changed.push(path);
             }
+        }
+        if !notes_changed.is_empty() || !notes_removed.is_empty() {
+            self.reread_notes(notes_changed, notes_removed).await;
         }
         if changed.is_empty() && removed.is_empty() {
             return;
@@ -358,6 +373,20 @@ impl Server {
         self.send_status().await;
         self.report_problems(&messages).await;
         self.publish_all_diagnostics().await;
+    }
+
+    /// Reads the notes that changed on disk again, and forgets those removed.
+    async fn reread_notes(&self, changed: Vec<PathBuf>, removed: Vec<PathBuf>) {
+        let Some(read) = blocking(move || read_notes(&changed)).await else {
+            return;
+        };
+        let mut session = self.session();
+        let mut notes = (*session.notes_on_disk).clone();
+        for path in removed {
+            notes.remove(&path);
+        }
+        notes.extend(read);
+        session.notes_on_disk = Arc::new(notes);
     }
 
     /// Logs every problem and shows one message that sums them up.
@@ -424,6 +453,21 @@ impl Status {
     fn indexing() -> Status {
         Status { state: "indexing".to_string(), articles: 0, entities: 0 }
     }
+}
+
+/// Reads and parses notes in parallel; a note that cannot be read has no references to find.
+fn read_notes(paths: &[PathBuf]) -> HashMap<PathBuf, Arc<ParsedNote>> {
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .filter_map(|path| match load::read_text(path) {
+            Ok(text) => Some((path.clone(), Arc::new(ParsedNote::whole(text, 0)))),
+            Err(problem) => {
+                tracing::debug!("{problem}");
+                None
+            }
+        })
+        .collect()
 }
 
 /// Runs CPU work on the blocking pool; a panic there is logged and becomes `None`, never a crashed server.
@@ -581,10 +625,17 @@ impl LanguageServer for Server {
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
-        if let Some(document) = self.session().documents.get_mut(&params.text_document.uri) {
+        let uri = params.text_document.uri;
+        if let Some(document) = self.session().documents.get_mut(&uri) {
             document.saved_generation = document.generation;
         }
-        self.publish_diagnostics(params.text_document.uri).await;
+        self.publish_diagnostics(uri.clone()).await;
+        // What was saved is what the disk holds now: references in it stay right after the note is closed.
+        let mut session = self.session();
+        let saved = session.documents.get(&uri).and_then(|document| document.parsed());
+        if let (Some(saved), Ok(path)) = (saved, uri.to_file_path()) {
+            Arc::make_mut(&mut session.notes_on_disk).insert(path, saved);
+        }
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -631,6 +682,75 @@ impl LanguageServer for Server {
                 }
             })
             .await)
+    }
+
+    async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        let position = params.text_document_position;
+        let Some(snapshot) = self.snapshot_at(&position.text_document.uri, position.position.line).await else {
+            return Ok(None);
+        };
+        let offset = snapshot.lines().offset(position.position);
+        let Some(target) = snapshot.analysis.reference_target(&snapshot.parsed.note, offset) else {
+            return Ok(None);
+        };
+        // The open notes as the editor has them, the others as the disk has them.
+        let (open, on_disk) = {
+            let session = self.session();
+            let open: Vec<(lsp::Url, Document)> = (session.documents.uris().into_iter())
+                .filter_map(|uri| Some((uri.clone(), session.documents.get(&uri)?.clone())))
+                .collect();
+            (open, session.notes_on_disk.clone())
+        };
+        let include_declaration = params.context.include_declaration;
+        let encoding = snapshot.encoding;
+        Ok(blocking(move || {
+            let analysis = &snapshot.analysis;
+            let mut locations = Vec::new();
+            let mut push = |uri: &lsp::Url, parsed: &ParsedNote| {
+                let lines = TextLines {
+                    text: parsed.note.text(),
+                    index: &parsed.line_index,
+                    encoding,
+                    first_line: parsed.first_line,
+                };
+                for range in analysis.references_in(&parsed.note, &target) {
+                    locations.push(lsp::Location::new(uri.clone(), lines.range(range)));
+                }
+            };
+            let mut open_paths = HashSet::new();
+            for (uri, document) in &open {
+                let parsed =
+                    document.parsed().unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version)));
+                push(uri, &parsed);
+                open_paths.extend(uri.to_file_path().ok());
+            }
+            for (path, parsed) in on_disk.iter().filter(|(path, _)| !open_paths.contains(*path)) {
+                if let Some(uri) = convert::file_url(path) {
+                    push(&uri, parsed);
+                }
+            }
+            if include_declaration
+                && let ReferenceTarget::Source(id) = &target
+                && let Some(source) = analysis.corpus().source(id)
+            {
+                let declaration = analysis::NavigationTarget {
+                    source_id: source.id.clone(),
+                    path: source.path.clone(),
+                    range: TextRange::empty(source.body.start()),
+                };
+                locations.extend(convert::locations(analysis.corpus(), &[declaration], encoding));
+            }
+            locations.sort_by(|a, b| {
+                (a.uri.as_str(), a.range.start.line, a.range.start.character).cmp(&(
+                    b.uri.as_str(),
+                    b.range.start.line,
+                    b.range.start.character,
+                ))
+            });
+            (!locations.is_empty()).then_some(locations)
+        })
+        .await
+        .flatten())
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {

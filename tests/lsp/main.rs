@@ -26,6 +26,7 @@ async fn negotiates_the_encoding_and_advertises_its_features() {
     assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(capabilities["hoverProvider"], true);
     assert_eq!(capabilities["definitionProvider"], true);
+    assert_eq!(capabilities["referencesProvider"], true);
     let triggers = capabilities["completionProvider"]["triggerCharacters"].as_array().unwrap();
     assert!(triggers.contains(&json!("@")) && triggers.contains(&json!("[")));
     assert_eq!(server.initialize_result["serverInfo"]["name"], "marginalia");
@@ -189,6 +190,40 @@ async fn typing_in_a_long_note_answers_from_the_paragraph_around_the_cursor() {
     // Opening a fence above makes the paragraphs below it code.
     server.notify("textDocument/didChange", change(3, 204, 0, "```\n")).await;
     assert_eq!(server.request("textDocument/completion", at(&uri, 207, 51)).await, Value::Null);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn references_are_found_in_open_notes_and_on_disk() {
+    let dir = workspace(&[
+        ("sources/harbour.txt", HARBOUR),
+        ("notes/a.md", "Strike [@harbour].\n\n[[Ana Ruiz]] said so [@harbour, \"walked out\"].\n"),
+        ("notes/b.md", "On disk, b cites [@harbour] here; the editor's text replaces it.\n"),
+    ]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let a = url(&dir.path().join("notes/a.md"));
+    let b = url(&dir.path().join("notes/b.md"));
+    server.open(&b, "Open, [[Ruiz]] and [@harbour].\n").await;
+    let location = |uri: &str, line: u32, start: u32, end: u32| json!({ "uri": uri, "range": { "start": position(line, start), "end": position(line, end) } });
+
+    let params = |include_declaration: bool| {
+        let mut params = at(&b, 0, 24);
+        params["context"] = json!({ "includeDeclaration": include_declaration });
+        params
+    };
+    let found = server.request("textDocument/references", params(false)).await;
+    assert_eq!(found, json!([location(&a, 0, 9, 16), location(&a, 2, 23, 30), location(&b, 0, 21, 28)]));
+    let found = server.request("textDocument/references", params(true)).await;
+    let article = url(&dir.path().join("sources/harbour.txt"));
+    assert_eq!(found.as_array().unwrap().len(), 4, "{found:#}");
+    assert!(found.as_array().unwrap().contains(&location(&article, 0, 0, 0)), "{found:#}");
+
+    // An entity, by any of its names.
+    let mut params = at(&b, 0, 9);
+    params["context"] = json!({ "includeDeclaration": false });
+    let found = server.request("textDocument/references", params).await;
+    assert_eq!(found, json!([location(&a, 2, 2, 10), location(&b, 0, 8, 12)]));
     server.shutdown().await;
 }
 
