@@ -59,7 +59,11 @@ impl Client {
                 "capabilities": {
                     "general": { "positionEncodings": ["utf-16"] },
                     "window": { "workDoneProgress": true },
-                    "textDocument": { "completion": { "completionItem": { "snippetSupport": false } } }
+                    // What VS Code declares: documentation may wait for `completionItem/resolve`.
+                    "textDocument": { "completion": { "completionItem": {
+                        "snippetSupport": false,
+                        "resolveSupport": { "properties": ["documentation", "detail", "additionalTextEdits"] }
+                    } } }
                 }
             }),
         );

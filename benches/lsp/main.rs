@@ -2,9 +2,9 @@
 //! generated workspace (articles in `sources/`, notes in `notes/`).
 //!
 //! For each corpus size it measures the time to the first answer and to a complete index, completion after
-//! `[[`, after `[@` and inside a quote, hover, go to definition, diagnostics after saving a note of 1,000
-//! citations, typing (a change and a completion) in a 10 MB note, `marginalia check` over the workspace, and
-//! the server's peak memory. Every latency is taken over many requests; medians, p99s and maxima are printed.
+//! `[[`, after `[@` and inside a quote, the documentation of an item, hover, go to definition, references,
+//! diagnostics after saving a note of 1,000 citations, typing (a change and a completion) in a 10 MB note,
+//! `marginalia check` over the workspace, and the server's peak memory. Every latency is taken over many requests; medians, p99s and maxima are printed.
 //!
 //! `cargo bench --bench lsp` runs 1,000 and 10,000 articles; `cargo bench --bench lsp -- 100000` other sizes.
 
@@ -94,10 +94,31 @@ fn run(binary: &Path, size: usize) {
     measure(&mut client, "textDocument/completion", &at(&probe.entities)).row("completion after `[[`");
     measure(&mut client, "textDocument/completion", &at(&probe.sources)).row("completion after `[@`");
     measure(&mut client, "textDocument/completion", &at(&probe.quotes)).row("completion inside a quote");
+    let items: Vec<Value> = at(&probe.sources)
+        .into_iter()
+        .map(|at| client.request("textDocument/completion", position(&probe_uri, at)).0["items"][0].clone())
+        .collect();
+    Samples(
+        (0..REQUESTS).map(|i| client.request("completionItem/resolve", items[i % items.len()].clone()).1).collect(),
+    )
+    .row("documentation of a source on `completionItem/resolve`");
     measure(&mut client, "textDocument/hover", &at(&probe.cited_ids)).row("hover on a source id");
     measure(&mut client, "textDocument/hover", &at(&probe.quoted_words)).row("hover on a quote");
     measure(&mut client, "textDocument/hover", &at(&probe.mentions)).row("hover on an entity");
     measure(&mut client, "textDocument/definition", &at(&probe.quoted_words)).row("definition of a quote");
+    let references = |client: &mut Client, positions: &[(u32, u32)]| {
+        Samples(
+            (0..REQUESTS)
+                .map(|i| {
+                    let mut params = position(&probe_uri, positions[i % positions.len()]);
+                    params["context"] = json!({ "includeDeclaration": true });
+                    client.request("textDocument/references", params).1
+                })
+                .collect(),
+        )
+    };
+    references(&mut client, &at(&probe.cited_ids)).row("references to a source (51 notes on disk, 1 open)");
+    references(&mut client, &at(&probe.mentions)).row("references to an entity (51 notes on disk, 1 open)");
 
     // Diagnostics after saving a note of 1,000 citations.
     let reading_uri = url(&dir.join("notes/reading.md"));

@@ -13,7 +13,7 @@ mod references;
 
 use std::sync::{Arc, OnceLock};
 
-pub use completion::{CompletionItem, CompletionKind, Completions};
+pub use completion::{CompletionItem, CompletionKind, Completions, Documentation};
 pub use definition::NavigationTarget;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit};
 pub use find_quote::{MAX_MATCHES, PassageMatch};
@@ -83,10 +83,21 @@ impl Analysis {
         diagnostics::diagnostics(&self.corpus, note, &self.checked)
     }
 
-    /// Completions at `offset`, or `None` when the cursor is not in a place marginalia completes.
+    /// Completions at `offset`, with their documentation, or `None` when the cursor is not in a place marginalia
+    /// completes.
     pub fn completions(&self, note: &Note, offset: TextSize) -> Option<Completions> {
+        self.completions_with(note, offset, Documentation::Inline)
+    }
+
+    /// Completions at `offset`, with their documentation or leaving it for [`Analysis::completion_documentation`].
+    pub fn completions_with(&self, note: &Note, offset: TextSize, documentation: Documentation) -> Option<Completions> {
         let index = self.completion_index.get_or_init(|| completion::CompletionIndex::new(&self.corpus));
-        completion::completions(&self.corpus, index, note, offset)
+        completion::completions(&self.corpus, index, note, offset, documentation)
+    }
+
+    /// The documentation of a completion item of this kind and label that was listed without it.
+    pub fn completion_documentation(&self, kind: CompletionKind, label: &str) -> Option<String> {
+        completion::documentation(&self.corpus, kind, label)
     }
 
     /// A preview of what is under `offset`.

@@ -23,7 +23,7 @@ pub fn server_capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilitie
         })),
         completion_provider: Some(lsp::CompletionOptions {
             trigger_characters: Some(TRIGGER_CHARACTERS.iter().map(|c| c.to_string()).collect()),
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
             ..lsp::CompletionOptions::default()
         }),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),

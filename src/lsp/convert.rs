@@ -108,9 +108,9 @@ pub fn completion_list(lines: &TextLines, completions: analysis::Completions) ->
                 CompletionKind::Quote => lsp::CompletionItemKind::TEXT,
             }),
             detail: item.detail,
-            documentation: item.documentation.map(|value| {
-                lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
-            }),
+            data: (item.documentation.is_none() && item.kind != CompletionKind::Quote)
+                .then(|| serde_json::json!({ "kind": completion_kind_name(item.kind) })),
+            documentation: item.documentation.map(markdown),
             sort_text: Some(format!("{rank:04}")),
             filter_text: Some(item.filter_text),
             text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
@@ -121,6 +121,27 @@ pub fn completion_list(lines: &TextLines, completions: analysis::Completions) ->
         })
         .collect();
     lsp::CompletionList { is_incomplete: completions.is_incomplete, items }
+}
+
+/// Markdown documentation.
+pub fn markdown(value: String) -> lsp::Documentation {
+    lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+}
+
+fn completion_kind_name(kind: CompletionKind) -> &'static str {
+    match kind {
+        CompletionKind::Source => "source",
+        CompletionKind::Entity => "entity",
+        CompletionKind::Quote => "quote",
+    }
+}
+
+/// The kind of a completion item listed without documentation, from the `data` it carries to
+/// `completionItem/resolve`.
+pub fn completion_kind_from_data(data: &serde_json::Value) -> Option<CompletionKind> {
+    [CompletionKind::Source, CompletionKind::Entity, CompletionKind::Quote]
+        .into_iter()
+        .find(|&kind| data.get("kind").and_then(serde_json::Value::as_str) == Some(completion_kind_name(kind)))
 }
 
 /// An LSP hover.

@@ -16,7 +16,7 @@ use tower_lsp::{Client, LanguageServer};
 
 use super::convert::{self, TextLines};
 use super::documents::{Document, Documents, ParsedNote};
-use crate::analysis::{self, Analysis, ReferenceTarget};
+use crate::analysis::{self, Analysis, Documentation, ReferenceTarget};
 use crate::config::CONFIG_FILE;
 use crate::corpus::Corpus;
 use crate::load::{self, LoadProblem, Workspace};
@@ -60,6 +60,8 @@ struct Session {
     notes_on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
     client_supports_progress: bool,
     client_supports_watching: bool,
+    /// Whether completion items leave their documentation for `completionItem/resolve` (when the client can ask).
+    completion_documentation: Documentation,
     /// Whether notes are checked as they change, or only when opened and saved (`initializationOptions`).
     diagnostics_on_change: bool,
 }
@@ -557,6 +559,16 @@ impl LanguageServer for Server {
                 .and_then(|options| options.get("diagnostics"))
                 .and_then(serde_json::Value::as_str)
                 != Some("onSave");
+            let resolvable = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|text| text.completion.as_ref())
+                .and_then(|completion| completion.completion_item.as_ref())
+                .and_then(|item| item.resolve_support.as_ref())
+                .is_some_and(|resolve| resolve.properties.iter().any(|p| p == "documentation"));
+            session.completion_documentation =
+                if resolvable { Documentation::OnResolve } else { Documentation::Inline };
             session.client_supports_watching = params
                 .capabilities
                 .workspace
@@ -650,15 +662,27 @@ impl LanguageServer for Server {
     }
 
     async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        let documentation = self.session().completion_documentation;
         let list = self
             .at_position(params.text_document_position, |snapshot, lines, offset| {
-                let mut completions = snapshot.analysis.completions(&snapshot.parsed.note, offset)?;
+                let mut completions =
+                    snapshot.analysis.completions_with(&snapshot.parsed.note, offset, documentation)?;
                 // While indexing, the list is partial: ask again.
                 completions.is_incomplete |= !snapshot.ready;
                 Some(convert::completion_list(lines, completions))
             })
             .await;
         Ok(list.map(lsp::CompletionResponse::List))
+    }
+
+    async fn completion_resolve(&self, mut item: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
+        if item.documentation.is_none()
+            && let Some(kind) = item.data.as_ref().and_then(convert::completion_kind_from_data)
+        {
+            let analysis = self.session().analysis.clone();
+            item.documentation = analysis.completion_documentation(kind, &item.label).map(convert::markdown);
+        }
+        Ok(item)
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {

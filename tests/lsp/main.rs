@@ -194,6 +194,36 @@ async fn typing_in_a_long_note_answers_from_the_paragraph_around_the_cursor() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documentation_waits_for_resolve_when_the_client_can_ask_for_it() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let uri = url(&dir.path().join("note.md"));
+    let documentation_of_first = |list: &Value| list["items"][0]["documentation"]["value"].clone();
+
+    // A client that does not resolve gets the documentation in the list.
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    server.open(&uri, "See [@har").await;
+    let list = server.request("textDocument/completion", at(&uri, 0, 9)).await;
+    let inline = documentation_of_first(&list);
+    assert!(inline.as_str().unwrap().contains("Dock workers walked out"), "{list:#}");
+    server.shutdown().await;
+
+    // A client that resolves documentation gets it on `completionItem/resolve`, the same.
+    let resolving = json!({ "resolveSupport": { "properties": ["documentation", "detail"] } });
+    let mut server = TestServer::start_with(dir.path(), &["utf-16"], Value::Null, resolving).await;
+    server.wait_until_indexed().await;
+    server.open(&uri, "See [@har, and [[Ana").await;
+    let list = server.request("textDocument/completion", at(&uri, 0, 9)).await;
+    assert_eq!(documentation_of_first(&list), Value::Null, "{list:#}");
+    let resolved = server.request("completionItem/resolve", list["items"][0].clone()).await;
+    assert_eq!(resolved["documentation"]["value"], inline);
+    let list = server.request("textDocument/completion", at(&uri, 0, 20)).await;
+    let resolved = server.request("completionItem/resolve", list["items"][0].clone()).await;
+    assert!(resolved["documentation"]["value"].as_str().unwrap().starts_with("**Ana Ruiz** (person)"), "{resolved:#}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn references_are_found_in_open_notes_and_on_disk() {
     let dir = workspace(&[
         ("sources/harbour.txt", HARBOUR),

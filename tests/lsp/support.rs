@@ -31,6 +31,11 @@ impl TestServer {
 
     /// Like [`TestServer::start`], with `initializationOptions`.
     pub async fn start_with_options(root: &Path, encodings: &[&str], options: Value) -> TestServer {
+        TestServer::start_with(root, encodings, options, json!({ "snippetSupport": false })).await
+    }
+
+    /// Like [`TestServer::start_with_options`], with the client's `completionItem` capabilities.
+    pub async fn start_with(root: &Path, encodings: &[&str], options: Value, completion_item: Value) -> TestServer {
         let (client, server) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server);
         tokio::spawn(marginalia::lsp::serve(server_read, server_write));
@@ -56,7 +61,7 @@ impl TestServer {
                         "general": { "positionEncodings": encodings },
                         "window": { "workDoneProgress": true },
                         "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
-                        "textDocument": { "completion": { "completionItem": { "snippetSupport": false } } }
+                        "textDocument": { "completion": { "completionItem": completion_item } }
                     }
                 }),
             )

@@ -85,20 +85,33 @@ enum Context {
     },
 }
 
+/// Whether completion items carry their documentation, or leave it for [`documentation`] (`completionItem/resolve`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Documentation {
+    /// Every item carries its documentation.
+    #[default]
+    Inline,
+    /// Sources and entities leave it out; quotes, whose documentation is their sentence, keep it.
+    OnResolve,
+}
+
 pub(super) fn completions(
     corpus: &Corpus,
     index: &CompletionIndex,
     note: &Note,
     offset: TextSize,
+    documentation: Documentation,
 ) -> Option<Completions> {
     if note.syntax().is_ignored(offset) || usize::from(offset) > note.text().len() {
         return None;
     }
     let (mut items, partial) = match find_context(note.text(), usize::from(offset))? {
         Context::SourceId { typed, replace, quote_after } => {
-            complete_sources(corpus, index, &typed, replace, quote_after.as_deref())
+            complete_sources(corpus, index, &typed, replace, quote_after.as_deref(), documentation)
         }
-        Context::Entity { typed, replace, close } => complete_entities(corpus, index, &typed, replace, close),
+        Context::Entity { typed, replace, close } => {
+            complete_entities(corpus, index, &typed, replace, close, documentation)
+        }
         Context::Quote { id, typed, replace, close } => (complete_quotes(corpus, &id, &typed, replace, &close), false),
     };
     let is_incomplete = partial || items.len() > MAX_ITEMS;
@@ -257,6 +270,7 @@ fn complete_sources(
     typed: &str,
     replace: TextRange,
     quote_after: Option<&str>,
+    documentation: Documentation,
 ) -> (Vec<CompletionItem>, bool) {
     /// Ranks articles that contain the quote above any fuzzy score.
     const CONTAINS_QUOTE: u32 = 1 << 30;
@@ -307,18 +321,11 @@ fn complete_sources(
             Some(date) => format!("{} ({date})", shorten(&source.title, 60)),
             None => shorten(&source.title, 60),
         };
-        let mut documentation = format!("**{}**", source.title);
-        if let Some(date) = &source.date {
-            documentation += &format!("\n\n{date}");
-        }
-        for line in source.opening_lines(3) {
-            documentation += &format!("\n\n> {}", shorten(line, 300));
-        }
         CompletionItem {
             label: source.id.clone(),
             kind: CompletionKind::Source,
             detail: Some(detail),
-            documentation: Some(documentation),
+            documentation: (documentation == Documentation::Inline).then(|| source_documentation(source)),
             replace,
             insert_text: write_id(&source.id),
             filter_text: source.id.clone(),
@@ -333,6 +340,7 @@ fn complete_entities(
     typed: &str,
     replace: TextRange,
     close: bool,
+    documentation: Documentation,
 ) -> (Vec<CompletionItem>, bool) {
     let entities = corpus.entities();
     let mut fuzzy = Fuzzy::new(typed);
@@ -378,13 +386,6 @@ fn complete_entities(
     let items = ranked.into_iter().map(|(matched, entity)| {
         let mentions = plural(entity.mentions.len(), "mention");
         let articles = plural(entity.article_count, "article");
-        let mut documentation = format!("**{}** ({})", entity.name, entity.kind.as_str());
-        if let Some(description) = &entity.description {
-            documentation += &format!(" \u{2014} {description}");
-        }
-        if !entity.aliases.is_empty() {
-            documentation += &format!("\n\nAlso: {}", entity.aliases.join(", "));
-        }
         // Typing an alias in full ("JCS", "Putin") keeps it; anything else inserts the canonical name.
         let typed_alias = entity.aliases.iter().find(|alias| alias.eq_ignore_ascii_case(typed.trim()));
         let name = typed_alias.unwrap_or(&entity.name);
@@ -392,13 +393,44 @@ fn complete_entities(
             label: entity.name.clone(),
             kind: CompletionKind::Entity,
             detail: Some(format!("{} · {mentions} in {articles}", entity.kind.as_str())),
-            documentation: Some(documentation),
+            documentation: (documentation == Documentation::Inline).then(|| entity_documentation(entity)),
             replace,
             insert_text: if close { format!("{name}]]") } else { name.clone() },
             filter_text: matched.to_string(),
         }
     });
     (items.collect(), leaves_out_fuzzy_matches(&by_word, typed))
+}
+
+/// The documentation of a source or entity item, by its label; quotes carry theirs.
+pub(super) fn documentation(corpus: &Corpus, kind: CompletionKind, label: &str) -> Option<String> {
+    match kind {
+        CompletionKind::Source => corpus.source(label).map(source_documentation),
+        CompletionKind::Entity => corpus.entities().get(label).map(entity_documentation),
+        CompletionKind::Quote => None,
+    }
+}
+
+fn source_documentation(source: &Source) -> String {
+    let mut documentation = format!("**{}**", source.title);
+    if let Some(date) = &source.date {
+        documentation += &format!("\n\n{date}");
+    }
+    for line in source.opening_lines(3) {
+        documentation += &format!("\n\n> {}", shorten(line, 300));
+    }
+    documentation
+}
+
+fn entity_documentation(entity: &Entity) -> String {
+    let mut documentation = format!("**{}** ({})", entity.name, entity.kind.as_str());
+    if let Some(description) = &entity.description {
+        documentation += &format!(" \u{2014} {description}");
+    }
+    if !entity.aliases.is_empty() {
+        documentation += &format!("\n\nAlso: {}", entity.aliases.join(", "));
+    }
+    documentation
 }
 
 /// The name of `entity` that matches best (the shortest of the best), with its score.
