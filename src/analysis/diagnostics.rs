@@ -150,7 +150,14 @@ impl Diagnostic {
     }
 }
 
-pub(super) fn diagnostics(corpus: &Corpus, note: &Note, memo: &CheckMemo) -> Vec<Diagnostic> {
+/// Every problem in `note`, or `None` as soon as `cancelled` says that the answer is no longer wanted; it is
+/// asked between citations, so a large note stops within milliseconds.
+pub(super) fn diagnostics(
+    corpus: &Corpus,
+    note: &Note,
+    memo: &CheckMemo,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Diagnostic>> {
     use rayon::prelude::*;
     let syntax = note.syntax();
     let mut found: Vec<Diagnostic> = syntax
@@ -174,7 +181,12 @@ pub(super) fn diagnostics(corpus: &Corpus, note: &Note, memo: &CheckMemo) -> Vec
         })
         .collect();
     // Quote checks with near misses take milliseconds each: a note of a thousand citations is checked on all cores.
-    found.par_extend(items.par_iter().with_min_len(64).filter_map(|item| memo.check(corpus, note.text(), item)));
+    let checked: Option<Vec<Option<Diagnostic>>> = items
+        .par_iter()
+        .with_min_len(64)
+        .map(|item| (!cancelled()).then(|| memo.check(corpus, note.text(), item)))
+        .collect();
+    found.extend(checked?.into_iter().flatten());
     let blocks = crate::markup::blocks(note.text());
     let cited = cited_by_block(corpus, &syntax.citations, &blocks);
     for mention in &syntax.mentions {
@@ -186,11 +198,14 @@ pub(super) fn diagnostics(corpus: &Corpus, note: &Note, memo: &CheckMemo) -> Vec
         let cited = cited.get(block).map_or(&[][..], Vec::as_slice);
         found.extend(entity_not_in_cited_source(corpus, entity, mention, cited));
     }
-    for quote in &syntax.plain_quotes {
+    for (n, quote) in syntax.plain_quotes.iter().enumerate() {
+        if n % 64 == 0 && cancelled() {
+            return None;
+        }
         found.extend(uncited_quote(corpus, quote));
     }
     found.sort_by_key(|d| (d.range.start(), d.range.end()));
-    found
+    Some(found)
 }
 
 /// For each block of the note, the known articles its citations cite.
@@ -475,6 +490,17 @@ Later [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday
         let (fresh, _, _) = from_fixture(&fixture);
         assert_eq!(analysis.diagnostics(&moved), fresh.diagnostics(&moved));
         assert_eq!(analysis.diagnostics(&note), first);
+    }
+
+    #[test]
+    fn a_cancelled_check_stops_and_says_so() {
+        let citations = "[@harbour-strike, \"the strike will last\"] ".repeat(500);
+        let (analysis, note, _) = from_fixture(&format!("{ARTICLE}//- notes/week.md\n{citations}\n"));
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let cancel_at_once = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
+        assert_eq!(analysis.diagnostics_unless(&note, &cancel_at_once), None);
+        assert!(asked.into_inner() < 500, "the check stopped before the end");
+        assert_eq!(analysis.diagnostics_unless(&note, &|| false), Some(analysis.diagnostics(&note)));
     }
 
     #[test]

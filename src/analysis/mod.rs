@@ -80,7 +80,13 @@ impl Analysis {
 
     /// Every problem in `note`, in the order of the text.
     pub fn diagnostics(&self, note: &Note) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(&self.corpus, note, &self.checked)
+        diagnostics::diagnostics(&self.corpus, note, &self.checked, &|| false).unwrap_or_default()
+    }
+
+    /// Every problem in `note`, or `None` as soon as `cancelled` returns true (it is asked between citations):
+    /// a check of a large note stops when its text is outdated.
+    pub fn diagnostics_unless(&self, note: &Note, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Diagnostic>> {
+        diagnostics::diagnostics(&self.corpus, note, &self.checked, cancelled)
     }
 
     /// Completions at `offset`, with their documentation, or `None` when the cursor is not in a place marginalia

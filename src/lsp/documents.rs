@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use ropey::Rope;
 use tower_lsp::lsp_types as lsp;
@@ -14,6 +15,9 @@ use tower_lsp::lsp_types as lsp;
 use crate::analysis::Note;
 use crate::markup;
 use crate::text::{LineCol, LineIndex, PositionEncoding, rope_offset};
+
+/// The [`Document::latest_version`] of a closed document: no version is current.
+pub const CLOSED: i64 = i64::MIN;
 
 /// A note, or a part of one, parsed at one version, with its line index.
 #[derive(Debug)]
@@ -62,6 +66,9 @@ pub struct Document {
     pub generation: u64,
     /// The generation last opened or saved: the text on disk.
     pub saved_generation: u64,
+    /// The version of the current text, shared with work started on older versions so that it can stop;
+    /// [`CLOSED`] once the document is closed.
+    pub latest_version: Arc<AtomicI64>,
     /// The latest parse of the whole note, possibly of an older version.
     parsed: Option<Arc<ParsedNote>>,
     /// How many bytes at the start of the current text are as they were when `parsed` was made.
@@ -148,6 +155,7 @@ impl Documents {
                 version,
                 generation: 0,
                 saved_generation: 0,
+                latest_version: Arc::new(AtomicI64::new(i64::from(version))),
                 parsed: None,
                 unchanged_prefix: 0,
             },
@@ -184,13 +192,16 @@ impl Documents {
             }
         }
         document.version = version;
+        document.latest_version.store(i64::from(version), Ordering::Relaxed);
         document.generation += 1;
         true
     }
 
     /// Forgets a closed document.
     pub fn close(&mut self, uri: &lsp::Url) {
-        self.open.remove(uri);
+        if let Some(document) = self.open.remove(uri) {
+            document.latest_version.store(CLOSED, Ordering::Relaxed);
+        }
     }
 
     /// The open document at `uri`.

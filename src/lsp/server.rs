@@ -176,14 +176,15 @@ impl Server {
             return;
         }
         let version = snapshot.parsed.version;
-        let Some(diagnostics) = blocking(move || {
+        let Some(latest) = self.session().documents.get(&uri).map(|d| d.latest_version.clone()) else {
+            return;
+        };
+        // A check of an outdated text stops: its answer would not be published.
+        let outdated = move || latest.load(Ordering::Relaxed) != i64::from(version);
+        let Some(Some(diagnostics)) = blocking(move || {
             let lines = snapshot.lines();
-            snapshot
-                .analysis
-                .diagnostics(&snapshot.parsed.note)
-                .iter()
-                .map(|d| convert::diagnostic(&lines, d))
-                .collect::<Vec<_>>()
+            let diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
+            Some(diagnostics.iter().map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
         })
         .await
         else {
