@@ -11,7 +11,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use marginalia::analysis::{Analysis, Note};
+use marginalia::analysis::{Analysis, Documentation, Note};
 use marginalia::corpus::Corpus;
 use marginalia::load::Workspace;
 use marginalia::text::TextSize;
@@ -67,7 +67,9 @@ fn run(size: usize) {
             items[items.len() / 2]
         );
     };
-    let complete = |offset| analysis.completions(&note, offset).map_or(0, |c| c.items.len());
+    // As a client that resolves documentation asks (VS Code does).
+    let complete =
+        |offset| analysis.completions_with(&note, offset, Documentation::OnResolve).map_or(0, |c| c.items.len());
     measure("completion after `[[`", &probe.entities, &complete);
     measure("completion after `[@`", &probe.sources, &complete);
     measure("completion inside a quote", &probe.quotes, &complete);

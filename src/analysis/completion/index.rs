@@ -115,23 +115,87 @@ impl WordStarts {
         self.starts.sort_unstable_by(|a, b| suffix(names, *a).cmp(suffix(names, *b)));
     }
 
-    /// The owners and name numbers of the names with a word that begins with `typed` (trimmed, any case), each
-    /// name once, in no particular order.
-    pub(super) fn starting_with(&self, typed: &str) -> Vec<(u32, u32)> {
+    /// Calls `each` with the owner and name number of every name with a word that begins with `typed` (trimmed,
+    /// any case), once per such word, in no particular order.
+    pub(super) fn visit_starting_with(&self, typed: &str, mut each: impl FnMut(u32, u32)) {
         let typed = typed.trim().to_lowercase();
         let names = &self.names;
         let first = self.starts.partition_point(|&start| suffix(names, start) < typed.as_str());
-        let mut found: Vec<(u32, u32)> = self.starts[first..]
-            .iter()
-            .take_while(|&&start| suffix(names, start).starts_with(&typed))
-            .map(|&(name, _)| {
-                let (_, owner, number) = &names[name as usize];
-                (*owner, *number)
-            })
-            .collect();
+        for &(name, at) in &self.starts[first..] {
+            if !suffix(names, (name, at)).starts_with(&typed) {
+                break;
+            }
+            let (_, owner, number) = &names[name as usize];
+            each(*owner, *number);
+        }
+    }
+
+    /// The owners and name numbers of the names with a word that begins with `typed`, each once, in order.
+    #[cfg(test)]
+    fn starting_with(&self, typed: &str) -> Vec<(u32, u32)> {
+        let mut found = Vec::new();
+        self.visit_starting_with(typed, |owner, number| found.push((owner, number)));
         found.sort_unstable();
         found.dedup();
         found
+    }
+}
+
+/// Whether a word of `name` begins with `typed` (trimmed, any case), as [`WordStarts`] decides it.
+pub(super) fn has_word_starting_with(name: &str, typed: &str) -> bool {
+    let typed = typed.trim();
+    if name.is_ascii() && typed.is_ascii() {
+        let (name, typed) = (name.as_bytes(), typed.as_bytes());
+        return (0..name.len()).any(|at| {
+            let starts = name[at].is_ascii_alphanumeric() && (at == 0 || !name[at - 1].is_ascii_alphanumeric());
+            starts && name.len() - at >= typed.len() && name[at..at + typed.len()].eq_ignore_ascii_case(typed)
+        });
+    }
+    let (name, typed) = (name.to_lowercase(), typed.to_lowercase());
+    let mut in_word = false;
+    name.char_indices().any(|(at, c)| {
+        let starts = c.is_alphanumeric() && !in_word;
+        in_word = c.is_alphanumeric();
+        starts && name[at..].starts_with(&typed)
+    })
+}
+
+/// A set of ranks (positions in a ranked list), read back in rank order: the best matches of a prefix are the
+/// first ranks set, found without sorting however many names match.
+pub(super) struct RankSet {
+    words: Vec<u64>,
+}
+
+impl RankSet {
+    /// An empty set for ranks below `len`.
+    pub(super) fn new(len: usize) -> RankSet {
+        RankSet { words: vec![0; len.div_ceil(64)] }
+    }
+
+    pub(super) fn insert(&mut self, rank: u32) {
+        self.words[rank as usize / 64] |= 1 << (rank % 64);
+    }
+
+    pub(super) fn contains(&self, rank: u32) -> bool {
+        self.words[rank as usize / 64] & (1 << (rank % 64)) != 0
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.words.iter().all(|&word| word == 0)
+    }
+
+    /// The ranks in the set, best first.
+    pub(super) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    i as u32 * 64 + bit
+                })
+            })
+        })
     }
 }
 
@@ -150,10 +214,14 @@ pub(in crate::analysis) struct CompletionIndex {
     pub(super) sources: Vec<[Shape; 2]>,
     /// The indexes of the sources, by id.
     pub(super) sources_by_id: Vec<u32>,
+    /// Each source's position in `sources_by_id`.
+    pub(super) source_rank: Vec<u32>,
     /// The shapes of each entity's names ([`Entity::names`]), in the order of the entity index.
     pub(super) entity_names: Vec<Vec<Shape>>,
     /// The indexes of the entities in the order an empty prefix lists them (see [`entity_rank`]).
     pub(super) entities_by_rank: Vec<u32>,
+    /// Each entity's position in `entities_by_rank`.
+    pub(super) entity_rank_of: Vec<u32>,
 }
 
 impl CompletionIndex {
@@ -184,7 +252,23 @@ impl CompletionIndex {
             }
         }
         entity_words.sort();
-        CompletionIndex { source_words, entity_words, sources, sources_by_id, entity_names, entities_by_rank }
+        let positions = |order: &[u32]| {
+            let mut rank = vec![0; order.len()];
+            for (position, &index) in order.iter().enumerate() {
+                rank[index as usize] = position as u32;
+            }
+            rank
+        };
+        CompletionIndex {
+            source_words,
+            entity_words,
+            sources,
+            source_rank: positions(&sources_by_id),
+            sources_by_id,
+            entity_names,
+            entity_rank_of: positions(&entities_by_rank),
+            entities_by_rank,
+        }
     }
 }
 
@@ -222,5 +306,19 @@ mod tests {
         assert_eq!(words.starting_with("ōt"), [(2, 0)]);
         assert_eq!(words.starting_with("ma"), [(3, 0)]);
         assert!(words.starting_with("ara").is_empty());
+        assert!(has_word_starting_with("Karl Ōta", "ōT") && !has_word_starting_with("Ankara", "kar"));
+        assert!(has_word_starting_with("Nari Karimov", " KAR") && has_word_starting_with("kar-ma", "ma"));
+        assert!(!has_word_starting_with("Nari", "naria"));
+    }
+
+    #[test]
+    fn rank_sets_read_back_in_rank_order() {
+        let mut set = RankSet::new(200);
+        assert!(set.is_empty());
+        for rank in [130, 3, 64, 63, 199] {
+            set.insert(rank);
+        }
+        assert_eq!(set.iter().collect::<Vec<_>>(), [3, 63, 64, 130, 199]);
+        assert!(set.contains(64) && !set.contains(65));
     }
 }

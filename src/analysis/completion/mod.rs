@@ -13,7 +13,7 @@ use nucleo_matcher::{Config, Matcher, Utf32Str};
 use regex::Regex;
 
 pub(super) use index::CompletionIndex;
-use index::{Shape, Typed, WordStarts, entity_rank};
+use index::{RankSet, Shape, Typed, entity_rank, has_word_starting_with};
 
 use super::Note;
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, quotes, shorten};
@@ -243,15 +243,10 @@ impl Fuzzy {
     }
 }
 
-/// The names with a word that begins with `typed`, when something was typed.
-fn word_matches(words: &WordStarts, typed: &str) -> Vec<(u32, u32)> {
-    if typed.trim().is_empty() { Vec::new() } else { words.starting_with(typed) }
-}
-
 /// Whether a list of names matched by the beginning of a word leaves out fuzzy matches, so that typing more
 /// must ask again. One character typed matches fuzzily only where it begins a word: nothing is left out.
-fn leaves_out_fuzzy_matches(by_word: &[(u32, u32)], typed: &str) -> bool {
-    !by_word.is_empty() && typed.trim().chars().nth(1).is_some()
+fn leaves_out_fuzzy_matches(matched: bool, typed: &str) -> bool {
+    matched && typed.trim().chars().nth(1).is_some()
 }
 
 /// The best `count` of `items` in the order of `order`, without sorting the others.
@@ -277,7 +272,15 @@ fn complete_sources(
     let containing: Vec<&str> = quote_after
         .map(|quote| corpus.find_quote(quote, 50).into_iter().map(|(source, _)| source.id.as_str()).collect())
         .unwrap_or_default();
-    let by_word = word_matches(&index.source_words, typed);
+    // Ids and titles with a word that begins as typed, by the rank of their source (by id).
+    let (mut by_id, mut by_title) = (RankSet::new(index.sources_by_id.len()), RankSet::new(index.sources_by_id.len()));
+    if !typed.trim().is_empty() {
+        index.source_words.visit_starting_with(typed, |source, name| {
+            let rank = index.source_rank[source as usize];
+            if name == 0 { by_id.insert(rank) } else { by_title.insert(rank) }
+        });
+    }
+    let by_word = !(by_id.is_empty() && by_title.is_empty());
     let ranked: Vec<&Source> = if typed.trim().is_empty() {
         // Every article matches: those with the quote first, then all by id.
         let mut with_quote: Vec<&Source> = containing.iter().filter_map(|id| corpus.source(id)).collect();
@@ -286,21 +289,22 @@ fn complete_sources(
         let others = index.sources_by_id.iter().map(|&i| corpus.source_at(i));
         let others = others.filter(|source| !containing.contains(&source.id.as_str()));
         with_quote.into_iter().chain(others).take(MAX_ITEMS + 1).collect()
-    } else if !by_word.is_empty() {
-        // Ids or titles with a word that begins as typed: those with the quote, then ids, then titles.
-        let found: Vec<(bool, bool, &Source)> = by_word
-            .iter()
-            .map(|&(source, name)| {
-                let source = corpus.source_at(source);
-                (containing.contains(&source.id.as_str()), name == 0, source)
+    } else if by_word {
+        // Those with the quote first; then matched ids, then matched titles, each by id.
+        let rank_of = |source: &Source| corpus.source_index(&source.id).map(|i| index.source_rank[i as usize]);
+        let mut with_quote: Vec<(bool, &Source)> = (containing.iter().filter_map(|id| corpus.source(id)))
+            .filter_map(|source| {
+                let rank = rank_of(source)?;
+                (by_id.contains(rank) || by_title.contains(rank)).then_some((by_id.contains(rank), source))
             })
             .collect();
-        let order = |a: &(bool, bool, &Source), b: &(bool, bool, &Source)| {
-            (b.0, b.1).cmp(&(a.0, a.1)).then_with(|| a.2.id.cmp(&b.2.id))
-        };
-        let mut ranked: Vec<&Source> = best(found, MAX_ITEMS + 1, order).into_iter().map(|f| f.2).collect();
-        ranked.dedup_by(|a, b| a.id == b.id);
-        ranked
+        with_quote.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        with_quote.dedup_by(|a, b| a.1.id == b.1.id);
+        let ids = by_id.iter();
+        let titles = by_title.iter().filter(|&rank| !by_id.contains(rank));
+        let others = ids.chain(titles).map(|rank| corpus.source_at(index.sources_by_id[rank as usize]));
+        let others = others.filter(|source| !containing.contains(&source.id.as_str()));
+        with_quote.into_iter().map(|(_, source)| source).chain(others).take(MAX_ITEMS + 1).collect()
     } else {
         let mut fuzzy = Fuzzy::new(typed);
         let scored: Vec<(u32, &Source)> = corpus
@@ -331,7 +335,7 @@ fn complete_sources(
             filter_text: source.id.clone(),
         }
     });
-    (items.collect(), leaves_out_fuzzy_matches(&by_word, typed))
+    (items.collect(), leaves_out_fuzzy_matches(by_word, typed))
 }
 
 fn complete_entities(
@@ -344,7 +348,14 @@ fn complete_entities(
 ) -> (Vec<CompletionItem>, bool) {
     let entities = corpus.entities();
     let mut fuzzy = Fuzzy::new(typed);
-    let by_word = word_matches(&index.entity_words, typed);
+    // Entities with a name that has a word beginning as typed, by rank.
+    let mut matched = RankSet::new(index.entities_by_rank.len());
+    if !typed.trim().is_empty() {
+        index
+            .entity_words
+            .visit_starting_with(typed, |entity, _| matched.insert(index.entity_rank_of[entity as usize]));
+    }
+    let by_word = !matched.is_empty();
     let ranked: Vec<(&str, &Entity)> = if typed.trim().is_empty() {
         (index.entities_by_rank.iter().take(MAX_ITEMS + 1))
             .filter_map(|&i| {
@@ -352,25 +363,15 @@ fn complete_entities(
                 Some((best_name(&mut fuzzy, entity, &index.entity_names[i as usize])?.1, entity))
             })
             .collect()
-    } else if !by_word.is_empty() {
-        // Entities with a name that has a word beginning as typed; the shortest such name is the one matched.
-        let mut found: Vec<(&str, &Entity)> = Vec::with_capacity(by_word.len());
-        for &(entity, number) in &by_word {
-            let Some(entity) = entities.at(entity as usize) else { continue };
-            let Some(name) = entity.names().nth(number as usize) else { continue };
-            match found.last_mut() {
-                Some(last) if std::ptr::eq(last.1, entity) => {
-                    if name.len() < last.0.len() {
-                        last.0 = name;
-                    }
-                }
-                _ => found.push((name, entity)),
-            }
-        }
-        let order = |a: &(&str, &Entity), b: &(&str, &Entity)| {
-            entity_rank(0, a.1).cmp(&entity_rank(0, b.1)).then_with(|| a.1.name.cmp(&b.1.name))
-        };
-        best(found, MAX_ITEMS + 1, order)
+    } else if by_word {
+        // The shortest of an entity's names that has such a word is the one matched.
+        (matched.iter().take(MAX_ITEMS + 1))
+            .filter_map(|rank| {
+                let entity = entities.at(index.entities_by_rank[rank as usize] as usize)?;
+                let name = entity.names().filter(|name| has_word_starting_with(name, typed)).min_by_key(|n| n.len())?;
+                Some((name, entity))
+            })
+            .collect()
     } else {
         let scored: Vec<(u32, &str, &Entity)> = (entities.iter().zip(&index.entity_names))
             .filter_map(|(entity, shapes)| {
@@ -399,7 +400,7 @@ fn complete_entities(
             filter_text: matched.to_string(),
         }
     });
-    (items.collect(), leaves_out_fuzzy_matches(&by_word, typed))
+    (items.collect(), leaves_out_fuzzy_matches(by_word, typed))
 }
 
 /// The documentation of a source or entity item, by its label; quotes carry theirs.
