@@ -27,11 +27,12 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts the server on `root` and sends `initialize` and `initialized`.
-    pub fn start(binary: &Path, root: &Path) -> Client {
+    /// Starts the server on `root`, saving its index in `cache`, and sends `initialize` and `initialized`.
+    pub fn start(binary: &Path, root: &Path, cache: &Path) -> Client {
         let started = Instant::now();
         let mut child = Command::new(binary)
             .arg("lsp")
+            .env("MARGINALIA_CACHE_DIR", cache)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

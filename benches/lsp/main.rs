@@ -68,7 +68,10 @@ fn run(binary: &Path, size: usize) {
     println!("\n### {size} articles ({text_mb:.1} MB of text)\n");
 
     // Start, and ask for a completion at once: the first answer comes while the corpus is being indexed.
-    let mut client = Client::start(binary, &dir);
+    // A first start: nothing saved.
+    let cache = dir.join("..").join(format!("bench-cache-{size}"));
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut client = Client::start(binary, &dir, &cache);
     let probe = Probe::new(&mut rng, &cast, &articles);
     let at = |offsets: &[usize]| -> Vec<(u32, u32)> { offsets.iter().map(|&o| probe.position(o)).collect() };
     let probe_uri = url(&dir.join("notes/probe.md"));
@@ -170,6 +173,20 @@ fn run(binary: &Path, size: usize) {
     let peak = common::peak_rss_mb(&client.pid().to_string());
     client.shutdown();
 
+    // A restart on the same articles reads the index saved by the first start.
+    let saved_bytes: u64 =
+        std::fs::read_dir(&cache).unwrap().flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum();
+    let mut client = Client::start(binary, &dir, &cache);
+    let (end, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let restart = ready_at - client.started;
+    let rss_restart = common::peak_rss_mb(&client.pid().to_string());
+    client.shutdown();
+    println!(
+        "| ready after a restart on unchanged articles ({}) | {:.0} ms | | | 1 |",
+        end["value"]["message"].as_str().unwrap_or(""),
+        ms(restart)
+    );
+
     let checks: Vec<Duration> = (0..CHECKS)
         .map(|_| {
             let started = Instant::now();
@@ -181,10 +198,13 @@ fn run(binary: &Path, size: usize) {
     Samples(checks).row("`marginalia check` over the workspace (51 notes, 3,000 citations)");
     println!(
         "\nPeak RSS of the server: {rss_ready:.0} MB when ready ({:.1}× the text), {peak:.0} MB at the end with the \
-         {:.0} MB note open ({:.1}× the text and the note).",
+         {:.0} MB note open ({:.1}× the text and the note); {rss_restart:.0} MB when ready after a restart \
+         ({:.1}×). Saved index: {:.1} MB.",
         rss_ready / text_mb,
         large.len() as f64 / 1e6,
-        peak / (text_mb + large.len() as f64 / 1e6)
+        peak / (text_mb + large.len() as f64 / 1e6),
+        rss_restart / text_mb,
+        saved_bytes as f64 / 1e6
     );
 }
 

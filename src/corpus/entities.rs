@@ -7,6 +7,7 @@
 //! because they start a sentence, and clusters the names ("Kirby", "Mr Kirby" and "John Kirby" are one entity).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::{Deserialize, Serialize};
 
 use super::Source;
 use crate::text::{TextRange, range};
@@ -16,7 +17,7 @@ use words::{
 };
 
 /// What one article contributes to the entity index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct ArticleCandidates {
     spans: Vec<Span>,
     /// Titles and acronyms of the spans that have them, in span order.
@@ -35,7 +36,7 @@ impl ArticleCandidates {
 
 /// How every word of the corpus is written: the evidence that tells names from capitalised ordinary words.
 /// Words are keyed by a 64-bit hash of their lowercase form, so the statistics of a large corpus stay small.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct WordStats(HashMap<u64, WordCount>);
 
 impl WordStats {
@@ -92,7 +93,7 @@ fn word_hash(word: &str) -> u64 {
 }
 
 /// How one word is written: in lowercase, or capitalised away from a sentence start.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct WordCount {
     lower: u32,
     capitalised_inside: u32,
@@ -101,7 +102,7 @@ pub(crate) struct WordCount {
 /// A run of capitalised words that may name an entity, in 12 bytes: a corpus holds hundreds per article.
 ///
 /// The words of a span are separated only by spaces, so its tokens are `text[range].split_whitespace()`.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct Span {
     range: TextRange,
     flags: u8,
@@ -130,7 +131,7 @@ impl Span {
 }
 
 /// What a few spans have besides their words.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct SpanExtra {
     /// The index of the span in `ArticleCandidates::spans`.
     span: u32,
@@ -141,7 +142,7 @@ struct SpanExtra {
 }
 
 /// The type guessed for an entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EntityKind {
     /// A person.
     Person,
@@ -177,7 +178,7 @@ impl EntityKind {
 }
 
 /// One place where an entity is named in an article.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityOccurrence {
     /// The index of the article in the corpus.
     pub source: u32,
@@ -186,7 +187,7 @@ pub struct EntityOccurrence {
 }
 
 /// An entity of the corpus: a canonical name, the other names it goes by, and where it is mentioned.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entity {
     /// The name completion inserts and hover shows.
     pub name: String,
@@ -214,7 +215,7 @@ impl Entity {
 }
 
 /// Entities configured by the user, applied after extraction; they always win.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityOverrides {
     /// Entities to add, or to merge with every extracted entity that has one of their names.
     pub entities: Vec<ConfiguredEntity>,
@@ -223,7 +224,7 @@ pub struct EntityOverrides {
 }
 
 /// One `[[entity]]` table of `marginalia.toml`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfiguredEntity {
     /// The canonical name.
     pub name: String,
@@ -234,7 +235,7 @@ pub struct ConfiguredEntity {
 }
 
 /// All entities of the corpus, with lookup by any of their names.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct EntityIndex {
     entities: Vec<Entity>,
     by_key: HashMap<String, usize>,

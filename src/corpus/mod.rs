@@ -21,7 +21,7 @@ pub use entities::{
 pub use source::{Source, collapse_whitespace, shorten};
 
 /// All source articles of a workspace, indexed.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Corpus {
     sources: Vec<Arc<Source>>,
     by_id: HashMap<String, usize>,
@@ -29,6 +29,41 @@ pub struct Corpus {
     overrides: EntityOverrides,
     word_stats: entities::WordStats,
     passages: passages::PassageIndex,
+}
+
+/// The encoding of a saved corpus: `bincode`'s, with fixed-size integers.
+pub fn saved_format() -> impl bincode::Options + Copy {
+    use bincode::Options;
+    bincode::DefaultOptions::new().with_fixint_encoding().allow_trailing_bytes()
+}
+
+/// A corpus read back by [`Corpus::read_saved`], waiting for its articles' texts.
+#[derive(Debug)]
+pub struct SavedCorpus(Corpus);
+
+impl SavedCorpus {
+    /// The articles' paths, in the order [`SavedCorpus::with_texts`] takes their texts.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.0.sources.iter().map(|source| source.path.as_path())
+    }
+
+    /// The corpus, given its articles' texts in the order of [`SavedCorpus::paths`]: the texts it was indexed
+    /// from, which the caller has made sure of. `None` when there are not as many texts as articles, or a text is
+    /// too short for what was indexed in it.
+    pub fn with_texts(self, texts: Vec<String>) -> Option<Corpus> {
+        let mut corpus = self.0;
+        if texts.len() != corpus.sources.len() {
+            return None;
+        }
+        for (source, text) in corpus.sources.iter_mut().zip(texts) {
+            let source = Arc::get_mut(source)?;
+            if text.len() < usize::from(source.body.end()) {
+                return None;
+            }
+            source.text = text;
+        }
+        Some(corpus)
+    }
 }
 
 /// A problem with the set of articles as a whole.
@@ -111,6 +146,20 @@ impl Corpus {
         let (changed, changed_stats) = share(changed);
         sources.extend(changed);
         Corpus::assemble(sources, word_stats.merge(changed_stats), self.overrides.clone())
+    }
+
+    /// Writes everything indexing computed, without the articles' texts (they stay in their files), for
+    /// [`Corpus::read_saved`] to read back instead of indexing again.
+    pub fn save(&self, writer: impl std::io::Write) -> Result<(), bincode::Error> {
+        use bincode::Options;
+        saved_format().serialize_into(writer, self)
+    }
+
+    /// Reads back what [`Corpus::save`] wrote; the articles' texts come after, with [`SavedCorpus::with_texts`].
+    /// Damaged bytes are an error, never a larger allocation than the bytes themselves.
+    pub fn read_saved(bytes: &[u8]) -> Result<SavedCorpus, bincode::Error> {
+        use bincode::Options;
+        saved_format().with_limit(bytes.len() as u64).deserialize(bytes).map(SavedCorpus)
     }
 
     /// The article with this id.
@@ -336,5 +385,42 @@ mod tests {
         assert!(changed.entities().get("Ana Ruiz").is_none());
         assert!(changed.entities().get("Tomas Vidal").is_none());
         assert!(changed.closest_source_id("d").is_none());
+    }
+
+    #[test]
+    fn a_saved_corpus_reads_back_the_same_with_its_texts() {
+        let texts = [
+            (
+                "s/harbour.txt",
+                "Dockers strike\nDock workers walked out, the Port Authority (PA) said.\nAna Ruiz spoke.\n",
+            ),
+            (
+                "s/harvest.txt",
+                "Grain harvest falls for a third year\nFarmers met.\nRuiz blamed the drought in the Lowlands, the PA said.\n",
+            ),
+        ];
+        let (corpus, _) =
+            Corpus::new(texts.iter().map(|(path, text)| source(path, text)).collect(), EntityOverrides::default());
+        let mut bytes = Vec::new();
+        corpus.save(&mut bytes).unwrap();
+        assert!(!bytes.windows(18).any(|w| w == b"blamed the drought"), "texts are not saved");
+
+        let saved = Corpus::read_saved(&bytes).unwrap();
+        let paths: Vec<PathBuf> = saved.paths().map(Path::to_path_buf).collect();
+        let by_path = |path: &PathBuf| texts.iter().find(|(p, _)| Path::new(p) == path).unwrap().1.to_string();
+        let read = saved.with_texts(paths.iter().map(by_path).collect()).unwrap();
+        let summary = |corpus: &Corpus| {
+            let entities: Vec<String> =
+                corpus.entities().iter().map(|e| format!("{} {:?} {}", e.name, e.aliases, e.mentions.len())).collect();
+            let sources: Vec<String> =
+                corpus.sources().map(|s| format!("{} {} {:?} {}", s.id, s.title, s.sentences, s.text)).collect();
+            (entities, sources, corpus.find_quote("blamed the drought in the Lowlands", 3).len())
+        };
+        assert_eq!(summary(&read), summary(&corpus));
+
+        // Texts that do not fit what was indexed are refused.
+        let saved = Corpus::read_saved(&bytes).unwrap();
+        assert!(saved.with_texts(vec!["short".to_string(), "short".to_string()]).is_none());
+        assert!(Corpus::read_saved(&bytes[..bytes.len() / 2]).is_err());
     }
 }

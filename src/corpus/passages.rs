@@ -27,7 +27,7 @@ const RARITY_COUNTERS: usize = 1 << 21;
 pub const GUARANTEED_WORDS: usize = SHINGLE + WINDOW - 1;
 
 /// Article candidates by shared word shingles.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PassageIndex {
     entries: Vec<(u32, u32)>,
 }

@@ -9,13 +9,14 @@ use super::{entities, sentences};
 use crate::text::{LineIndex, TextRange, TextSize, range};
 
 /// A source article, indexed.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// The id notes cite it by: its file stem.
     pub id: String,
     /// Where it was read from, for go-to-definition and messages.
     pub path: PathBuf,
-    /// The whole file text.
+    /// The whole file text; not part of a saved index, which is kept beside the files it was made from.
+    #[serde(skip)]
     pub text: String,
     /// The article body: the text after any front matter.
     pub body: TextRange,

@@ -19,7 +19,7 @@ use super::documents::{Document, Documents, ParsedNote};
 use crate::analysis::{self, Analysis, Documentation, ReferenceTarget};
 use crate::config::CONFIG_FILE;
 use crate::corpus::Corpus;
-use crate::load::{self, LoadProblem, Workspace};
+use crate::load::{self, IndexCache, LoadProblem, Workspace};
 use crate::text::{PositionEncoding, TextRange};
 
 /// How long typing must pause before the diagnostics of a changed note are recomputed.
@@ -64,6 +64,10 @@ struct Session {
     completion_documentation: Documentation,
     /// Whether notes are checked as they change, or only when opened and saved (`initializationOptions`).
     diagnostics_on_change: bool,
+    /// Whether the index is saved for the next start (`initializationOptions.indexCache`, on by default), and
+    /// in which folder (`initializationOptions.cacheDir`, else the user's cache folder).
+    save_index: bool,
+    cache_folder: Option<PathBuf>,
 }
 
 /// What a request needs: a snapshot of the analysis and the parsed note.
@@ -227,13 +231,16 @@ impl Server {
     /// Indexes the whole workspace in the background, reporting progress, then publishes diagnostics.
     async fn index_workspace(&self) {
         let _rebuild = self.rebuild.lock().await;
-        let (root, generation, progress) = {
+        let (root, generation, progress, cache) = {
             let mut session = self.session();
             let Some(root) = session.root.clone() else {
                 return;
             };
             session.index_generation += 1;
-            (root, session.index_generation, session.client_supports_progress)
+            let cache = (session.save_index)
+                .then(|| IndexCache::for_workspace(&root, session.cache_folder.as_deref()))
+                .flatten();
+            (root, session.index_generation, session.client_supports_progress, cache)
         };
         self.client.send_notification::<StatusNotification>(Status::indexing()).await;
         let progress = match progress {
@@ -257,23 +264,33 @@ impl Server {
         }
         let started = std::time::Instant::now();
         let (done_counter, total_counter) = (done.clone(), total.clone());
+        let saved_cache = cache.clone();
         let indexed = blocking(move || {
             let (workspace, config_problem) = Workspace::open(&root);
             let paths = workspace.source_paths();
             total_counter.store(paths.len(), Ordering::Relaxed);
-            let (sources, mut problems) = load::read_sources(&paths, &|| {
+            let notes = read_notes(&workspace.note_paths());
+            let overrides = &workspace.config.entities;
+            // Unchanged articles: read the saved index instead of indexing again.
+            if let Some(corpus) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
+                let messages = config_problem.iter().map(LoadProblem::to_string).collect();
+                return (workspace, corpus, notes, messages, None);
+            }
+            let stamps = load::stamps(&paths);
+            let (sources, problems) = load::read_sources(&paths, &|| {
                 done_counter.fetch_add(1, Ordering::Relaxed);
             });
-            problems.extend(config_problem);
-            let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
-            let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
+            let (corpus, corpus_problems) = Corpus::new(sources, overrides.clone());
+            let mut messages: Vec<String> =
+                problems.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
             messages.extend(corpus_problems.iter().map(ToString::to_string));
-            let notes = read_notes(&workspace.note_paths());
-            (workspace, corpus, notes, messages)
+            // An index with unreadable articles is not saved: they would be missing from it next time.
+            let to_save = problems.is_empty().then_some(stamps);
+            (workspace, corpus, notes, messages, to_save)
         })
         .await;
         finished.store(true, Ordering::Relaxed);
-        let Some((workspace, corpus, notes, messages)) = indexed else {
+        let Some((workspace, corpus, notes, messages, to_save)) = indexed else {
             if let Some(progress) = progress {
                 progress.end("indexing failed".to_string()).await;
             }
@@ -281,24 +298,34 @@ impl Server {
         };
         let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let summary = format!(
-            "{}, {} in {:.1} s",
+            "{}, {} in {:.1} s{}",
             count(corpus.len(), "article", "articles"),
             count(corpus.entities().len(), "entity", "entities"),
-            started.elapsed().as_secs_f64()
+            started.elapsed().as_secs_f64(),
+            if to_save.is_none() && saved_cache.is_some() { " (saved index)" } else { "" }
         );
         tracing::info!("indexed {summary}");
+        let corpus = Arc::new(corpus);
+        let overrides = workspace.config.entities.clone();
         {
             let mut session = self.session();
             if session.index_generation != generation {
                 return;
             }
             session.workspace = Some(workspace);
-            session.analysis = Analysis::new(Arc::new(corpus));
+            session.analysis = Analysis::new(corpus.clone());
             session.notes_on_disk = Arc::new(notes);
             session.ready = true;
         }
         if let Some(progress) = progress {
             progress.end(summary).await;
+        }
+        if let (Some(cache), Some(stamps)) = (saved_cache, to_save) {
+            tokio::task::spawn_blocking(move || {
+                if let Err(error) = cache.save(&corpus, stamps, &overrides) {
+                    tracing::warn!("cannot save the index to {}: {error}", cache.file().display());
+                }
+            });
         }
         self.send_status().await;
         self.report_problems(&messages).await;
@@ -554,12 +581,10 @@ impl LanguageServer for Server {
             session.root = root.map(|root| load::find_root(&root));
             session.client_supports_progress =
                 params.capabilities.window.as_ref().and_then(|window| window.work_done_progress).unwrap_or(false);
-            session.diagnostics_on_change = params
-                .initialization_options
-                .as_ref()
-                .and_then(|options| options.get("diagnostics"))
-                .and_then(serde_json::Value::as_str)
-                != Some("onSave");
+            let option = |name: &str| params.initialization_options.as_ref().and_then(|options| options.get(name));
+            session.diagnostics_on_change = option("diagnostics").and_then(serde_json::Value::as_str) != Some("onSave");
+            session.save_index = option("indexCache").and_then(serde_json::Value::as_bool) != Some(false);
+            session.cache_folder = option("cacheDir").and_then(serde_json::Value::as_str).map(PathBuf::from);
             let resolvable = params
                 .capabilities
                 .text_document

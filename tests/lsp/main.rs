@@ -224,6 +224,48 @@ async fn documentation_waits_for_resolve_when_the_client_can_ask_for_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_on_unchanged_articles_reads_the_saved_index() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let cache = tempfile::tempdir().unwrap();
+    let options = json!({ "indexCache": true, "cacheDir": cache.path() });
+    let start = || TestServer::start_with_options(dir.path(), &["utf-16"], options.clone());
+    let first_summary = {
+        let mut server = start().await;
+        let summary = server.wait_until_indexed().await;
+        // The index is saved in the background once ready; the next start may come only after.
+        for _ in 0..100 {
+            if std::fs::read_dir(cache.path())
+                .unwrap()
+                .flatten()
+                .any(|e| e.path().extension() == Some("index".as_ref()))
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        server.shutdown().await;
+        summary
+    };
+    assert!(!first_summary.contains("saved index"), "{first_summary}");
+
+    let mut server = start().await;
+    let summary = server.wait_until_indexed().await;
+    assert!(summary.starts_with("1 article, ") && summary.ends_with("(saved index)"), "{summary}");
+    let uri = url(&dir.path().join("note.md"));
+    server.open(&uri, "[[Rui").await;
+    let completion = server.request("textDocument/completion", at(&uri, 0, 5)).await;
+    assert_eq!(completion["items"][0]["label"], "Ana Ruiz", "{completion:#}");
+    server.shutdown().await;
+
+    // A changed article is read again.
+    std::fs::write(dir.path().join("sources/harbour.txt"), "Harbour\nThe strike ended, said Tomas Vidal.\n").unwrap();
+    let mut server = start().await;
+    let summary = server.wait_until_indexed().await;
+    assert!(!summary.contains("saved index"), "{summary}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn references_are_found_in_open_notes_and_on_disk() {
     let dir = workspace(&[
         ("sources/harbour.txt", HARBOUR),
@@ -328,8 +370,10 @@ fn the_binary_serves_over_stdio() {
     use std::process::{Command, Stdio};
 
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let cache = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_marginalia"))
         .arg("lsp")
+        .env("MARGINALIA_CACHE_DIR", cache.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

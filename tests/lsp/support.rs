@@ -35,7 +35,12 @@ impl TestServer {
     }
 
     /// Like [`TestServer::start_with_options`], with the client's `completionItem` capabilities.
+    /// The index is not saved unless `options` ask for it, so that tests leave nothing in the user's cache.
     pub async fn start_with(root: &Path, encodings: &[&str], options: Value, completion_item: Value) -> TestServer {
+        let mut options = if options.is_null() { json!({}) } else { options };
+        if options.get("indexCache").is_none() {
+            options["indexCache"] = json!(false);
+        }
         let (client, server) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server);
         tokio::spawn(marginalia::lsp::serve(server_read, server_write));

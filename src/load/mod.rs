@@ -1,5 +1,8 @@
-//! The only code that reads the disk: finds the workspace root, reads `marginalia.toml`, walks the
-//! article and note folders, and reads files, reporting every unreadable file with its path.
+//! The only code that reads and writes the disk: finds the workspace root, reads `marginalia.toml`, walks the
+//! article and note folders, and reads files, reporting every unreadable file with its path; `cache` keeps the
+//! saved index.
+
+mod cache;
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +12,8 @@ use rayon::prelude::*;
 use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::corpus::Source;
 use crate::text::LineIndex;
+
+pub use cache::{IndexCache, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
