@@ -73,6 +73,11 @@ impl Analysis {
         Analysis { corpus, checked: Arc::default(), completion_index: Arc::default() }
     }
 
+    /// The corpus this snapshot answers from, shared.
+    pub fn shared_corpus(&self) -> Arc<Corpus> {
+        self.corpus.clone()
+    }
+
     /// The corpus this snapshot answers from.
     pub fn corpus(&self) -> &Corpus {
         &self.corpus
@@ -99,6 +104,12 @@ impl Analysis {
     pub fn completions_with(&self, note: &Note, offset: TextSize, documentation: Documentation) -> Option<Completions> {
         let index = self.completion_index.get_or_init(|| completion::CompletionIndex::new(&self.corpus));
         completion::completions(&self.corpus, index, note, offset, documentation)
+    }
+
+    /// Prepares the corpus's names for completion now (a tenth of a second at 10,000 articles) rather than on
+    /// the first completion request.
+    pub fn prepare_completion(&self) {
+        self.completion_index.get_or_init(|| completion::CompletionIndex::new(&self.corpus));
     }
 
     /// The documentation of a completion item of this kind and label that was listed without it.

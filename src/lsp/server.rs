@@ -274,7 +274,7 @@ impl Server {
             // Unchanged articles: read the saved index instead of indexing again.
             if let Some(corpus) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
                 let messages = config_problem.iter().map(LoadProblem::to_string).collect();
-                return (workspace, corpus, notes, messages, None);
+                return (workspace, ready_analysis(corpus), notes, messages, None);
             }
             let stamps = load::stamps(&paths);
             let (sources, problems) = load::read_sources(&paths, &|| {
@@ -286,17 +286,18 @@ impl Server {
             messages.extend(corpus_problems.iter().map(ToString::to_string));
             // An index with unreadable articles is not saved: they would be missing from it next time.
             let to_save = problems.is_empty().then_some(stamps);
-            (workspace, corpus, notes, messages, to_save)
+            (workspace, ready_analysis(corpus), notes, messages, to_save)
         })
         .await;
         finished.store(true, Ordering::Relaxed);
-        let Some((workspace, corpus, notes, messages, to_save)) = indexed else {
+        let Some((workspace, analysis, notes, messages, to_save)) = indexed else {
             if let Some(progress) = progress {
                 progress.end("indexing failed".to_string()).await;
             }
             return;
         };
         let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let corpus = analysis.corpus();
         let summary = format!(
             "{}, {} in {:.1} s{}",
             count(corpus.len(), "article", "articles"),
@@ -305,7 +306,7 @@ impl Server {
             if to_save.is_none() && saved_cache.is_some() { " (saved index)" } else { "" }
         );
         tracing::info!("indexed {summary}");
-        let corpus = Arc::new(corpus);
+        let corpus = analysis.shared_corpus();
         let overrides = workspace.config.entities.clone();
         {
             let mut session = self.session();
@@ -313,7 +314,7 @@ impl Server {
                 return;
             }
             session.workspace = Some(workspace);
-            session.analysis = Analysis::new(corpus.clone());
+            session.analysis = analysis;
             session.notes_on_disk = Arc::new(notes);
             session.ready = true;
         }
@@ -382,12 +383,12 @@ impl Server {
             let session = self.session();
             (session.analysis.clone(), session.index_generation)
         };
-        let Some((corpus, messages)) = blocking(move || {
+        let Some((changed_analysis, messages)) = blocking(move || {
             let (sources, problems) = load::read_sources(&changed, &|| {});
             let (corpus, corpus_problems) = analysis.corpus().with_changes(sources, &removed);
             let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
             messages.extend(corpus_problems.iter().map(ToString::to_string));
-            (corpus, messages)
+            (ready_analysis(corpus), messages)
         })
         .await
         else {
@@ -398,7 +399,7 @@ impl Server {
             if session.index_generation != generation {
                 return;
             }
-            session.analysis = Analysis::new(Arc::new(corpus));
+            session.analysis = changed_analysis;
         }
         self.send_status().await;
         self.report_problems(&messages).await;
@@ -483,6 +484,13 @@ impl Status {
     fn indexing() -> Status {
         Status { state: "indexing".to_string(), articles: 0, entities: 0 }
     }
+}
+
+/// An analysis of `corpus` with completion prepared, so that the first completion is as fast as the others.
+fn ready_analysis(corpus: Corpus) -> Analysis {
+    let analysis = Analysis::new(Arc::new(corpus));
+    analysis.prepare_completion();
+    analysis
 }
 
 /// Reads and parses notes in parallel; a note that cannot be read has no references to find.
