@@ -73,6 +73,23 @@ fn run(size: usize) {
     measure("completion after `[[`", &probe.entities, &complete);
     measure("completion after `[@`", &probe.sources, &complete);
     measure("completion inside a quote", &probe.quotes, &complete);
+    let lines_index = marginalia::text::LineIndex::new(note.text());
+    let lines = marginalia::lsp::convert::TextLines {
+        text: note.text(),
+        index: &lines_index,
+        encoding: marginalia::text::PositionEncoding::Utf16,
+        first_line: 0,
+    };
+    // The same list converted to the protocol's types, written as JSON and read back, as a server and an editor
+    // do: the part of a completion's latency that grows with the number of items, not with the corpus.
+    let wire = |offset| {
+        let completions = analysis.completions_with(&note, offset, Documentation::OnResolve).unwrap();
+        let list = marginalia::lsp::convert::completion_list(&lines, completions);
+        let text = serde_json::to_string(&serde_json::to_value(&list).unwrap()).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        back["items"].as_array().map_or(0, Vec::len)
+    };
+    measure("completion after `[@`, as JSON written and read back", &probe.sources, &wire);
     let hover = |offset| usize::from(analysis.hover(&note, offset).is_some());
     measure("hover on a source id", &probe.cited_ids, &hover);
     measure("hover on a quote", &probe.quoted_words, &hover);

@@ -101,18 +101,13 @@ pub fn completion_list(lines: &TextLines, completions: analysis::Completions) ->
         .into_iter()
         .enumerate()
         .map(|(rank, item)| lsp::CompletionItem {
+            // Left out when it is the label, as the protocol allows: every byte is paid for twice per keystroke.
+            filter_text: (item.filter_text != item.label).then_some(item.filter_text),
             label: item.label,
-            kind: Some(match item.kind {
-                CompletionKind::Source => lsp::CompletionItemKind::REFERENCE,
-                CompletionKind::Entity => lsp::CompletionItemKind::CONSTANT,
-                CompletionKind::Quote => lsp::CompletionItemKind::TEXT,
-            }),
+            kind: Some(completion_item_kind(item.kind)),
             detail: item.detail,
-            data: (item.documentation.is_none() && item.kind != CompletionKind::Quote)
-                .then(|| serde_json::json!({ "kind": completion_kind_name(item.kind) })),
             documentation: item.documentation.map(markdown),
             sort_text: Some(format!("{rank:04}")),
-            filter_text: Some(item.filter_text),
             text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
                 range: lines.range(item.replace),
                 new_text: item.insert_text,
@@ -128,20 +123,19 @@ pub fn markdown(value: String) -> lsp::Documentation {
     lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
 }
 
-fn completion_kind_name(kind: CompletionKind) -> &'static str {
-    match kind {
-        CompletionKind::Source => "source",
-        CompletionKind::Entity => "entity",
-        CompletionKind::Quote => "quote",
-    }
-}
-
-/// The kind of a completion item listed without documentation, from the `data` it carries to
-/// `completionItem/resolve`.
-pub fn completion_kind_from_data(data: &serde_json::Value) -> Option<CompletionKind> {
+/// The kind of a completion item sent back to `completionItem/resolve`, from its LSP kind.
+pub fn completion_kind(item: &lsp::CompletionItem) -> Option<CompletionKind> {
     [CompletionKind::Source, CompletionKind::Entity, CompletionKind::Quote]
         .into_iter()
-        .find(|&kind| data.get("kind").and_then(serde_json::Value::as_str) == Some(completion_kind_name(kind)))
+        .find(|&kind| item.kind == Some(completion_item_kind(kind)))
+}
+
+fn completion_item_kind(kind: CompletionKind) -> lsp::CompletionItemKind {
+    match kind {
+        CompletionKind::Source => lsp::CompletionItemKind::REFERENCE,
+        CompletionKind::Entity => lsp::CompletionItemKind::CONSTANT,
+        CompletionKind::Quote => lsp::CompletionItemKind::TEXT,
+    }
 }
 
 /// An LSP hover.

@@ -711,7 +711,7 @@ impl LanguageServer for Server {
 
     async fn completion_resolve(&self, mut item: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
         if item.documentation.is_none()
-            && let Some(kind) = item.data.as_ref().and_then(convert::completion_kind_from_data)
+            && let Some(kind) = convert::completion_kind(&item)
         {
             let analysis = self.session().analysis.clone();
             item.documentation = analysis.completion_documentation(kind, &item.label).map(convert::markdown);
