@@ -30,6 +30,8 @@ const CHECKS: usize = 5;
 const KEYSTROKES: usize = 120;
 /// Size of the large note.
 const LARGE_NOTE_BYTES: usize = 10_000_000;
+/// The largest corpus the large note is opened on.
+const LARGE_NOTE_MAX_ARTICLES: usize = 10_000;
 
 fn main() {
     let mut sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
@@ -142,37 +144,15 @@ fn run(binary: &Path, size: usize) {
         .collect();
     Samples(saves).row("diagnostics after saving a 1,000-citation note");
 
-    // Typing in a 10 MB note: each keystroke is a change and a completion request.
-    let large = common::generate::note(&mut rng, &cast, &articles, LARGE_NOTE_BYTES / 100);
-    let large_uri = url(&dir.join("notes/large.md"));
-    let opened = Instant::now();
-    open(&mut client, &large_uri, &large);
-    client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == large_uri);
-    let large_diagnostics = opened.elapsed();
-    let line = large.lines().count() as u32 / 2;
-    let column = large.lines().nth(line as usize).unwrap().encode_utf16().count() as u32;
-    let typed = " [[Kar";
-    let mut version = 1;
-    let mut keystrokes = Vec::new();
-    while keystrokes.len() < KEYSTROKES {
-        for (n, c) in typed.chars().enumerate() {
-            version += 1;
-            let at = column + n as u32;
-            let sent = Instant::now();
-            change(&mut client, &large_uri, version, (line, at), (line, at), &c.to_string());
-            let id = client.send_request("textDocument/completion", position(&large_uri, (line, at + 1)));
-            client.await_response(id);
-            keystrokes.push(sent.elapsed());
-        }
-        version += 1;
-        change(&mut client, &large_uri, version, (line, column), (line, column + typed.len() as u32), "");
-    }
-    Samples(keystrokes).row(&format!("typing in a {:.0} MB note (change + completion)", large.len() as f64 / 1e6));
-    println!(
-        "| diagnostics of the {:.0} MB note on opening | {:.0} ms | | | 1 |",
-        large.len() as f64 / 1e6,
-        ms(large_diagnostics)
-    );
+    // Typing in a 10 MB note: each keystroke is a change and a completion request. Above 10,000 articles the
+    // note's 90,000 citations take too long to check on opening (quotes with a changed word are looked for in
+    // the whole corpus), so this part is left out there; typing does not depend on the corpus beyond completion.
+    let large_mb = if size <= LARGE_NOTE_MAX_ARTICLES {
+        type_in_large_note(&mut client, &dir, &mut rng, &cast, &articles)
+    } else {
+        println!("| typing in a 9 MB note | (not run above {LARGE_NOTE_MAX_ARTICLES} articles) | | | |");
+        0.0
+    };
     let peak = common::peak_rss_mb(&client.pid().to_string());
     client.shutdown();
 
@@ -190,7 +170,8 @@ fn run(binary: &Path, size: usize) {
         ms(restart)
     );
 
-    let checks: Vec<Duration> = (0..CHECKS)
+    let runs = if size <= LARGE_NOTE_MAX_ARTICLES { CHECKS } else { 1 };
+    let checks: Vec<Duration> = (0..runs)
         .map(|_| {
             let started = Instant::now();
             let status = std::process::Command::new(binary).arg("check").arg(&dir).output().unwrap().status;
@@ -204,11 +185,53 @@ fn run(binary: &Path, size: usize) {
          {:.0} MB note open ({:.1}× the text and the note); {rss_restart:.0} MB when ready after a restart \
          ({:.1}×). Saved index: {:.1} MB.",
         rss_ready / text_mb,
-        large.len() as f64 / 1e6,
-        peak / (text_mb + large.len() as f64 / 1e6),
+        large_mb,
+        peak / (text_mb + large_mb),
         rss_restart / text_mb,
         saved_bytes as f64 / 1e6
     );
+}
+
+/// Opens a 10 MB note, waits for its diagnostics, types into it (a change and a completion per keystroke),
+/// prints both, and returns the note's size in MB.
+fn type_in_large_note(
+    client: &mut Client,
+    dir: &Path,
+    rng: &mut Rng,
+    cast: &common::generate::Cast,
+    articles: &[(String, String)],
+) -> f64 {
+    let large = common::generate::note(rng, cast, articles, LARGE_NOTE_BYTES / 100);
+    let large_uri = url(&dir.join("notes/large.md"));
+    let opened = Instant::now();
+    open(client, &large_uri, &large);
+    client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == large_uri);
+    let large_diagnostics = opened.elapsed();
+    let line = large.lines().count() as u32 / 2;
+    let column = large.lines().nth(line as usize).unwrap().encode_utf16().count() as u32;
+    let typed = " [[Kar";
+    let mut version = 1;
+    let mut keystrokes = Vec::new();
+    while keystrokes.len() < KEYSTROKES {
+        for (n, c) in typed.chars().enumerate() {
+            version += 1;
+            let at = column + n as u32;
+            let sent = Instant::now();
+            change(client, &large_uri, version, (line, at), (line, at), &c.to_string());
+            let id = client.send_request("textDocument/completion", position(&large_uri, (line, at + 1)));
+            client.await_response(id);
+            keystrokes.push(sent.elapsed());
+        }
+        version += 1;
+        change(client, &large_uri, version, (line, column), (line, column + typed.len() as u32), "");
+    }
+    Samples(keystrokes).row(&format!("typing in a {:.0} MB note (change + completion)", large.len() as f64 / 1e6));
+    println!(
+        "| diagnostics of the {:.0} MB note on opening | {:.0} ms | | | 1 |",
+        large.len() as f64 / 1e6,
+        ms(large_diagnostics)
+    );
+    large.len() as f64 / 1e6
 }
 
 fn open(client: &mut Client, uri: &str, text: &str) {
