@@ -214,6 +214,11 @@ impl Corpus {
     pub fn find_quote(&self, quote: &str, limit: usize) -> Vec<(&Source, Vec<TextRange>)> {
         /// Candidates folded and verified in full, at most.
         const MAX_VERIFIED: usize = 64;
+        /// Candidates searched for the quote's words, at most. The article a quote comes from shares every one of
+        /// its shingles and so has the highest score; only articles that share them all can tie with it, and
+        /// those contain the words too. Without a bound, a quote made of stock phrases would have every article
+        /// of a large corpus searched.
+        const MAX_PROBED: usize = 512;
         let Some(pattern) = quotes::QuotePattern::new(quote) else {
             return Vec::new();
         };
@@ -232,7 +237,7 @@ impl Corpus {
             words.iter().take(6).map(|word| memchr::memmem::Finder::new(word.as_bytes())).collect();
         let mut found = Vec::new();
         let mut verified = 0;
-        for (index, _) in self.candidates(&pattern.folded) {
+        for (index, _) in self.candidates(&pattern.folded).into_iter().take(MAX_PROBED) {
             let source = self.source_at(index);
             if probes.iter().any(|probe| probe.find(source.text.as_bytes()).is_none()) {
                 continue;
