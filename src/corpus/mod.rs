@@ -67,7 +67,7 @@ impl SavedCorpus {
 }
 
 /// A problem with the set of articles as a whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CorpusProblem {
     /// Two articles have the same file stem; the first (by path) is kept.
     DuplicateId {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use bincode::Options;
 
-use crate::corpus::{Corpus, EntityOverrides, saved_format};
+use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
 const FORMAT: u32 = 1;
@@ -54,6 +54,8 @@ struct Header {
     version: String,
     overrides: EntityOverrides,
     stamps: Vec<Stamp>,
+    /// The problems found when the corpus was built (duplicate ids), to report them again.
+    problems: Vec<CorpusProblem>,
 }
 
 impl IndexCache {
@@ -77,9 +79,9 @@ impl IndexCache {
         &self.file
     }
 
-    /// The saved corpus, if it was made by this version with `overrides` from exactly the files at `paths` as
-    /// they are now; their texts are read in parallel.
-    pub fn load(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<Corpus> {
+    /// The saved corpus and the problems found when it was built, if it was made by this version with
+    /// `overrides` from exactly the files at `paths` as they are now; their texts are read in parallel.
+    pub fn load(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<(Corpus, Vec<CorpusProblem>)> {
         let bytes = std::fs::read(&self.file).ok()?;
         let mut reader = bytes.as_slice();
         let header: Header = saved_format().with_limit(bytes.len() as u64).deserialize_from(&mut reader).ok()?;
@@ -106,15 +108,16 @@ impl IndexCache {
                 (text.len() as u64 == len).then_some(text)
             })
             .collect::<Option<_>>()?;
-        saved.with_texts(texts)
+        Some((saved.with_texts(texts)?, header.problems))
     }
 
-    /// Saves `corpus`, made with `overrides` from the files stamped `stamps` before they were read. The file is
-    /// written beside its final name and renamed, so that a reader never sees half of it. Nothing is saved when
-    /// a file had no stamp.
+    /// Saves `corpus` and the `problems` found building it, made with `overrides` from the files stamped
+    /// `stamps` before they were read. The file is written beside its final name and renamed, so that a reader
+    /// never sees half of it. Nothing is saved when a file had no stamp.
     pub fn save(
         &self,
         corpus: &Corpus,
+        problems: &[CorpusProblem],
         stamps: Vec<Option<Stamp>>,
         overrides: &EntityOverrides,
     ) -> std::io::Result<()> {
@@ -131,6 +134,7 @@ impl IndexCache {
                 format: FORMAT,
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 overrides: overrides.clone(),
+                problems: problems.to_vec(),
                 stamps,
             };
             saved_format().serialize_into(&mut writer, &header).map_err(std::io::Error::other)?;
@@ -157,12 +161,13 @@ mod tests {
     use super::*;
     use crate::load::Workspace;
 
-    fn index(root: &Path) -> (Vec<PathBuf>, Vec<Option<Stamp>>, Corpus) {
+    fn index(root: &Path) -> (Vec<PathBuf>, Vec<Option<Stamp>>, Corpus, Vec<CorpusProblem>) {
         let (workspace, _) = Workspace::open(root);
         let paths = workspace.source_paths();
         let stamps = stamps(&paths);
         let (sources, _) = workspace.read_sources();
-        (paths, stamps, Corpus::new(sources, EntityOverrides::default()).0)
+        let (corpus, problems) = Corpus::new(sources, EntityOverrides::default());
+        (paths, stamps, corpus, problems)
     }
 
     #[test]
@@ -172,13 +177,17 @@ mod tests {
         std::fs::create_dir_all(root.join("sources")).unwrap();
         std::fs::write(root.join("sources/a.txt"), "Strike\nDock workers walked out, Ana Ruiz said.\n").unwrap();
         std::fs::write(root.join("sources/b.txt"), "Harvest\nGrain harvest falls, Ana Ruiz said.\n").unwrap();
+        std::fs::create_dir_all(root.join("sources/more")).unwrap();
+        std::fs::write(root.join("sources/more/a.txt"), "Same id\nA second article named a.\n").unwrap();
         let cache = IndexCache::for_workspace(&root, Some(&dir.path().join("cache"))).unwrap();
         let overrides = EntityOverrides::default();
-        let (paths, stamps, corpus) = index(&root);
+        let (paths, stamps, corpus, problems) = index(&root);
         assert!(cache.load(&paths, &overrides).is_none(), "nothing saved yet");
-        cache.save(&corpus, stamps, &overrides).unwrap();
+        assert_eq!(problems.len(), 1, "a duplicate id");
+        cache.save(&corpus, &problems, stamps, &overrides).unwrap();
 
-        let loaded = cache.load(&paths, &overrides).expect("the same files");
+        let (loaded, loaded_problems) = cache.load(&paths, &overrides).expect("the same files");
+        assert_eq!(loaded_problems, problems);
         assert_eq!(loaded.len(), 2);
         assert_eq!(loaded.source("a").unwrap().text, corpus.source("a").unwrap().text);
         assert!(loaded.entities().get("Ana Ruiz").is_some());
@@ -188,11 +197,11 @@ mod tests {
         assert!(cache.load(&paths, &configured).is_none());
         std::fs::write(root.join("sources/b.txt"), "Harvest\nGrain harvest falls again.\n").unwrap();
         assert!(cache.load(&paths, &overrides).is_none());
-        let (paths, stamps, corpus) = index(&root);
-        cache.save(&corpus, stamps, &overrides).unwrap();
+        let (paths, stamps, corpus, problems) = index(&root);
+        cache.save(&corpus, &problems, stamps, &overrides).unwrap();
         assert!(cache.load(&paths, &overrides).is_some());
         std::fs::write(root.join("sources/c.txt"), "New\nA new article.\n").unwrap();
-        let (paths, _, _) = index(&root);
+        let (paths, _, _, _) = index(&root);
         assert!(cache.load(&paths, &overrides).is_none());
 
         // A damaged file is not an index.

@@ -272,8 +272,9 @@ impl Server {
             let notes = read_notes(&workspace.note_paths());
             let overrides = &workspace.config.entities;
             // Unchanged articles: read the saved index instead of indexing again.
-            if let Some(corpus) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
-                let messages = config_problem.iter().map(LoadProblem::to_string).collect();
+            if let Some((corpus, corpus_problems)) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
+                let mut messages: Vec<String> = config_problem.iter().map(LoadProblem::to_string).collect();
+                messages.extend(corpus_problems.iter().map(ToString::to_string));
                 return (workspace, ready_analysis(corpus), notes, messages, None);
             }
             let stamps = load::stamps(&paths);
@@ -285,7 +286,7 @@ impl Server {
                 problems.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
             messages.extend(corpus_problems.iter().map(ToString::to_string));
             // An index with unreadable articles is not saved: they would be missing from it next time.
-            let to_save = problems.is_empty().then_some(stamps);
+            let to_save = problems.is_empty().then_some((stamps, corpus_problems));
             (workspace, ready_analysis(corpus), notes, messages, to_save)
         })
         .await;
@@ -321,9 +322,9 @@ impl Server {
         if let Some(progress) = progress {
             progress.end(summary).await;
         }
-        if let (Some(cache), Some(stamps)) = (saved_cache, to_save) {
+        if let (Some(cache), Some((stamps, corpus_problems))) = (saved_cache, to_save) {
             tokio::task::spawn_blocking(move || {
-                if let Err(error) = cache.save(&corpus, stamps, &overrides) {
+                if let Err(error) = cache.save(&corpus, &corpus_problems, stamps, &overrides) {
                     tracing::warn!("cannot save the index to {}: {error}", cache.file().display());
                 }
             });
