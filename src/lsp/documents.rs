@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use ropey::Rope;
 use tower_lsp::lsp_types as lsp;
 
+use super::convert::TextLines;
 use crate::analysis::Note;
 use crate::markup;
 use crate::text::{LineCol, LineIndex, PositionEncoding, rope_offset};
@@ -41,6 +42,11 @@ impl ParsedNote {
     /// Parses `text`, the whole text of a note.
     pub fn whole(text: String, version: i32) -> ParsedNote {
         ParsedNote::from_note(Note::new(text), version, 0)
+    }
+
+    /// Its text with its line index, for converting positions in `encoding`.
+    pub fn lines(&self, encoding: PositionEncoding) -> TextLines<'_> {
+        TextLines { text: self.note.text(), index: &self.line_index, encoding, first_line: self.first_line }
     }
 
     fn from_note(note: Note, version: i32, first_line: u32) -> ParsedNote {

@@ -80,12 +80,7 @@ struct Snapshot {
 
 impl Snapshot {
     fn lines(&self) -> TextLines<'_> {
-        TextLines {
-            text: self.parsed.note.text(),
-            index: &self.parsed.line_index,
-            encoding: self.encoding,
-            first_line: self.parsed.first_line,
-        }
+        self.parsed.lines(self.encoding)
     }
 }
 
@@ -766,12 +761,7 @@ impl LanguageServer for Server {
             let analysis = &snapshot.analysis;
             let mut locations = Vec::new();
             let mut push = |uri: &lsp::Url, parsed: &ParsedNote| {
-                let lines = TextLines {
-                    text: parsed.note.text(),
-                    index: &parsed.line_index,
-                    encoding,
-                    first_line: parsed.first_line,
-                };
+                let lines = parsed.lines(encoding);
                 for range in analysis.references_in(&parsed.note, &target) {
                     locations.push(lsp::Location::new(uri.clone(), lines.range(range)));
                 }

@@ -231,14 +231,8 @@ impl Fuzzy {
         if !shape.may_match(bits) {
             return None;
         }
-        if !shape.is_exact() {
-            let first = self.first?;
-            let starts_a_word = candidate
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|word| word.chars().next().is_some_and(|c| c.to_lowercase().eq(first.to_lowercase())));
-            if !starts_a_word {
-                return None;
-            }
+        if !shape.is_exact() && !has_word_starting_with(candidate, self.first?.encode_utf8(&mut [0; 4])) {
+            return None;
         }
         pattern.score(Utf32Str::new(candidate, &mut self.buffer), &mut self.matcher)
     }
