@@ -95,26 +95,24 @@ impl Server {
         self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// An open document with the analysis, encoding and readiness to answer about it; `None` (logged) when it is
+    /// not open.
+    fn open_document(&self, uri: &lsp::Url) -> Option<(Document, Analysis, PositionEncoding, bool)> {
+        let session = self.session();
+        let Some(document) = session.documents.get(uri) else {
+            tracing::warn!("request for a document that is not open: {uri}");
+            return None;
+        };
+        Some((document.clone(), session.analysis.clone(), session.encoding, session.ready))
+    }
+
     /// The analysis and the parsed note of an open document; parses off the async workers when needed.
     async fn snapshot(&self, uri: &lsp::Url) -> Option<Snapshot> {
-        let (rope, version, cached, analysis, encoding, ready) = {
-            let session = self.session();
-            let Some(document) = session.documents.get(uri) else {
-                tracing::warn!("request for a document that is not open: {uri}");
-                return None;
-            };
-            (
-                document.rope.clone(),
-                document.version,
-                document.parsed(),
-                session.analysis.clone(),
-                session.encoding,
-                session.ready,
-            )
-        };
-        let parsed = match cached {
+        let (document, analysis, encoding, ready) = self.open_document(uri)?;
+        let parsed = match document.parsed() {
             Some(parsed) => parsed,
             None => {
+                let (rope, version) = (document.rope, document.version);
                 let parsed = Arc::new(blocking(move || ParsedNote::new(&rope, version)).await?);
                 if let Some(document) = self.session().documents.get_mut(uri) {
                     document.cache(parsed.clone());
@@ -129,14 +127,7 @@ impl Server {
     /// it around the line, which is small unless the note was never parsed whole; a large part is parsed off the
     /// async workers.
     async fn snapshot_at(&self, uri: &lsp::Url, line: u32) -> Option<Snapshot> {
-        let (document, analysis, encoding, ready) = {
-            let session = self.session();
-            let Some(document) = session.documents.get(uri) else {
-                tracing::warn!("request for a document that is not open: {uri}");
-                return None;
-            };
-            (document.clone(), session.analysis.clone(), session.encoding, session.ready)
-        };
+        let (document, analysis, encoding, ready) = self.open_document(uri)?;
         let parsed = match document.parsed() {
             Some(whole) => whole,
             None => {
