@@ -102,8 +102,8 @@ fn run_server() -> anyhow::Result<()> {
         )
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(marginalia::lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
+    let code = runtime.block_on(marginalia::lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
     // A read of stdin may still be blocking a thread; do not wait for a byte that will never come.
     runtime.shutdown_background();
-    Ok(())
+    std::process::exit(code)
 }

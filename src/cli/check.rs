@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::files::{Files, SimpleFiles};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 use codespan_reporting::term::{self, Chars, Config as TermConfig, Styles, StylesWriter};
 use serde_json::json;
 
+use super::shown::Shown;
 use super::{ColorWhen, Format, display_path, display_root, exit};
 use crate::analysis::{Analysis, Diagnostic, Note, Severity};
 use crate::config::{CONFIG_FILE, Config};
@@ -134,7 +135,7 @@ impl Summary {
 }
 
 enum Output {
-    Human { stdout: StandardStream, config: TermConfig, styles: Box<Styles> },
+    Human { stdout: BufferedStandardStream, config: TermConfig, styles: Box<Styles> },
     Json { stdout: std::io::Stdout },
 }
 
@@ -152,7 +153,7 @@ impl Output {
                     ColorWhen::Auto => ColorChoice::Never,
                 };
                 Output::Human {
-                    stdout: StandardStream::stdout(choice),
+                    stdout: BufferedStandardStream::stdout(choice),
                     config: TermConfig { chars: Chars::ascii(), ..TermConfig::default() },
                     styles: Box::default(),
                 }
@@ -160,10 +161,9 @@ impl Output {
         }
     }
 
-    fn emit(&mut self, files: &SimpleFiles<String, &str>, report: &Report<usize>) -> anyhow::Result<()> {
+    fn emit<'f, F: Files<'f> + ?Sized>(&mut self, files: &'f F, report: &Report<F::FileId>) -> anyhow::Result<()> {
         if let Output::Human { stdout, config, styles } = self {
-            let mut lock = stdout.lock();
-            let mut writer = StylesWriter::new(&mut lock, styles);
+            let mut writer = StylesWriter::new(stdout, styles);
             term::emit_to_write_style(&mut writer, config, files, report)?;
         }
         Ok(())
@@ -191,7 +191,11 @@ impl Output {
                     .with_message(format!("invalid configuration: {message}"))
                     .with_labels(vec![Label::primary(file, range)])
                     .with_notes(vec!["the configuration is described in docs/configuration.md".to_string()]);
-                self.emit(&files, &report)
+                self.emit(&files, &report)?;
+                if let Output::Human { stdout, .. } = self {
+                    stdout.flush()?;
+                }
+                Ok(())
             }
         }
     }
@@ -199,8 +203,13 @@ impl Output {
     fn report(&mut self, problems: &[String], checked: &[CheckedNote], summary: &Summary) -> anyhow::Result<()> {
         match self {
             Output::Json { stdout } => {
-                let diagnostics: Vec<serde_json::Value> =
-                    checked.iter().flat_map(|c| c.diagnostics.iter().map(move |d| diagnostic_json(c, d))).collect();
+                let diagnostics: Vec<serde_json::Value> = checked
+                    .iter()
+                    .flat_map(|c| {
+                        let index = LineIndex::new(c.note.text());
+                        c.diagnostics.iter().map(move |d| diagnostic_json(c, &index, d))
+                    })
+                    .collect();
                 let value = json!({
                     "diagnostics": diagnostics,
                     "problems": problems,
@@ -216,18 +225,21 @@ impl Output {
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
             }
             Output::Human { .. } => {
-                let mut files = SimpleFiles::new();
+                let files: SimpleFiles<String, &str> = SimpleFiles::new();
                 for problem in problems {
                     self.emit(&files, &Report::warning().with_message(problem))?;
                 }
-                let ids: Vec<usize> = checked.iter().map(|c| files.add(c.display.clone(), c.note.text())).collect();
-                for (checked, file) in checked.iter().zip(ids) {
+                for checked in checked {
+                    let (name, text) = (checked.display.as_str(), checked.note.text());
+                    let index = LineIndex::new(text);
                     for diagnostic in &checked.diagnostics {
-                        self.emit(&files, &diagnostic_report(file, diagnostic))?;
+                        let (shown, underline) = Shown::new(name, text, &index, diagnostic.range);
+                        self.emit(&shown, &diagnostic_report(underline, diagnostic))?;
                     }
                 }
                 if let Output::Human { stdout, .. } = self {
                     writeln!(stdout, "{}", summary.line())?;
+                    stdout.flush()?;
                 }
             }
         }
@@ -235,7 +247,7 @@ impl Output {
     }
 }
 
-fn diagnostic_report(file: usize, diagnostic: &Diagnostic) -> Report<usize> {
+fn diagnostic_report(underline: std::ops::Range<usize>, diagnostic: &Diagnostic) -> Report<()> {
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
@@ -245,13 +257,12 @@ fn diagnostic_report(file: usize, diagnostic: &Diagnostic) -> Report<usize> {
     Report::new(severity)
         .with_code(diagnostic.kind.code())
         .with_message(&diagnostic.message)
-        .with_labels(vec![Label::primary(file, diagnostic.range)])
+        .with_labels(vec![Label::primary((), underline)])
         .with_notes(notes)
 }
 
-fn diagnostic_json(checked: &CheckedNote, diagnostic: &Diagnostic) -> serde_json::Value {
+fn diagnostic_json(checked: &CheckedNote, index: &LineIndex, diagnostic: &Diagnostic) -> serde_json::Value {
     let text = checked.note.text();
-    let index = LineIndex::new(text);
     let location = |range: TextRange| {
         let (start, end) = index.range(text, range, PositionEncoding::Utf32);
         json!({

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod entities;
 pub mod find;
+mod shown;
 
 use std::path::{Path, PathBuf};
 

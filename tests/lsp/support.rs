@@ -41,18 +41,7 @@ impl TestServer {
         if options.get("indexCache").is_none() {
             options["indexCache"] = json!(false);
         }
-        let (client, server) = tokio::io::duplex(1 << 20);
-        let (server_read, server_write) = tokio::io::split(server);
-        tokio::spawn(marginalia::lsp::serve(server_read, server_write));
-        let (client_read, client_write) = tokio::io::split(client);
-        let mut test_server = TestServer {
-            writer: client_write,
-            reader: BufReader::new(client_read),
-            next_id: 1,
-            notifications: VecDeque::new(),
-            initialize_result: Value::Null,
-            ignore_progress_requests: false,
-        };
+        let mut test_server = TestServer::connect();
         let root_uri = url(root);
         test_server.initialize_result = test_server
             .request(
@@ -75,6 +64,22 @@ impl TestServer {
         test_server
     }
 
+    /// A server in this process that has been sent nothing yet.
+    pub fn connect() -> TestServer {
+        let (client, server) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server);
+        tokio::spawn(marginalia::lsp::serve(server_read, server_write));
+        let (client_read, client_write) = tokio::io::split(client);
+        TestServer {
+            writer: client_write,
+            reader: BufReader::new(client_read),
+            next_id: 1,
+            notifications: VecDeque::new(),
+            initialize_result: Value::Null,
+            ignore_progress_requests: false,
+        }
+    }
+
     /// Waits until the server reports that indexing ended, and returns the final progress message.
     pub async fn wait_until_indexed(&mut self) -> String {
         let end = self.await_notification("$/progress", |params| params["value"]["kind"] == "end").await;
@@ -83,6 +88,14 @@ impl TestServer {
 
     /// Sends a request and returns its result; fails the test on an error response.
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        match self.try_request(method, params).await {
+            Ok(result) => result,
+            Err(error) => panic!("{method} failed: {error}"),
+        }
+    }
+
+    /// Sends a request and returns its result, or the error it was answered with.
+    pub async fn try_request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         let mut message = json!({ "jsonrpc": "2.0", "id": id, "method": method });
@@ -90,13 +103,42 @@ impl TestServer {
             message["params"] = params;
         }
         self.send(message).await;
+        self.answer_to(json!(id)).await
+    }
+
+    /// Waits for the response with `id`: its result, or its error.
+    pub async fn answer_to(&mut self, id: Value) -> Result<Value, Value> {
         loop {
             let message = self.receive().await;
-            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
-                if let Some(error) = message.get("error") {
-                    panic!("{method} failed: {error}");
-                }
-                return message["result"].clone();
+            if message.get("id") == Some(&id) && message.get("method").is_none() {
+                return match message.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(message["result"].clone()),
+                };
+            }
+            self.handle(message).await;
+        }
+    }
+
+    /// Writes bytes to the server as they are, framing and all.
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    /// Sends `body` in a frame of its own, whatever it holds.
+    pub async fn send_body(&mut self, body: &[u8]) {
+        let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        framed.extend_from_slice(body);
+        self.send_raw(&framed).await;
+    }
+
+    /// Waits for the next response that is an error (to a message that had no usable id, say) and returns it.
+    pub async fn await_error(&mut self) -> Value {
+        loop {
+            let message = self.receive().await;
+            if message.get("error").is_some() && message.get("method").is_none() {
+                return message;
             }
             self.handle(message).await;
         }
