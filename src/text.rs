@@ -45,6 +45,12 @@ pub struct LineIndex {
     len: TextSize,
 }
 
+impl Default for LineIndex {
+    fn default() -> LineIndex {
+        LineIndex::new("")
+    }
+}
+
 /// How far a conversion walks at most: the distance between two checkpoints of a long line.
 pub const CHECKPOINT_BYTES: usize = 1024;
 

@@ -34,7 +34,7 @@ fn main() {
 
     let exact = time(&samples, |(index, quote)| {
         let source = corpus.source_at(*index as u32);
-        assert!(!quotes::find_all(&source.text, source.body, quote).is_empty(), "{quote}");
+        assert!(!quotes::find_all(&source.text, source.body, quote).unwrap().is_empty(), "{quote}");
     });
     let near_misses: Vec<(usize, String)> = samples
         .iter()
@@ -56,7 +56,7 @@ fn main() {
             found += 1;
         } else if std::env::var_os("SHOW_MISSES").is_some() {
             let source = corpus.source_at(*index as u32);
-            let direct = quotes::find_all(&source.text, source.body, quote).len();
+            let direct = quotes::find_all(&source.text, source.body, quote).unwrap().len();
             eprintln!("missed: {quote:?} (found {direct} times in its own article {})", source.id);
         }
     });

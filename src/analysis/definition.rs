@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::Note;
-use crate::corpus::{Corpus, quotes};
+use crate::corpus::Corpus;
 use crate::text::{TextRange, TextSize};
 
 /// A place in an article to jump to.
@@ -18,6 +18,9 @@ pub struct NavigationTarget {
     pub range: TextRange,
 }
 
+/// The most places a quote leads to: a client lists them all, and a stock phrase may occur thousands of times.
+const MAX_TARGETS: usize = 100;
+
 pub(super) fn goto_definition(corpus: &Corpus, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
@@ -26,7 +29,9 @@ pub(super) fn goto_definition(corpus: &Corpus, note: &Note, offset: TextSize) ->
         };
         let target = |range| NavigationTarget { source_id: source.id.clone(), path: source.path.clone(), range };
         if let Some(quote) = item.quote.as_ref().filter(|q| crate::markup::contains_inclusive(q.range, offset)) {
-            return quotes::find_all(&source.text, source.body, &quote.text).into_iter().map(target).collect();
+            // A quote too complex to search has no place to go to.
+            let places = source.find_quote(&quote.text, MAX_TARGETS).unwrap_or_default();
+            return places.into_iter().map(target).collect();
         }
         return vec![target(TextRange::empty(source.body.start()))];
     }

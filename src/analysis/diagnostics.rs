@@ -42,6 +42,9 @@ pub enum DiagnosticKind {
     UncitedQuote,
     /// A `[[mention]]` in a paragraph whose cited articles never name the entity.
     EntityNotInCitedSource,
+    /// A citation that could not be checked (a quote too complex to search, or an internal failure): an error,
+    /// because a check never passes what it did not check.
+    Unchecked,
 }
 
 impl DiagnosticKind {
@@ -54,6 +57,7 @@ impl DiagnosticKind {
             DiagnosticKind::MalformedCitation => "malformed-citation",
             DiagnosticKind::UncitedQuote => "uncited-quote",
             DiagnosticKind::EntityNotInCitedSource => "entity-not-in-cited-source",
+            DiagnosticKind::Unchecked => "unchecked",
         }
     }
 }
@@ -126,7 +130,19 @@ impl CheckMemo {
         if let Some(found) = lock().get(&key) {
             return found.as_ref().map(|d| d.moved(TextSize::from(0), anchor));
         }
-        let found = check_item(corpus, item);
+        // A failure inside one check is that citation's error, not a note that passes.
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(corpus, text, item)))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned());
+                let message = format!(
+                    "this citation could not be checked: internal error ({}); please report it",
+                    what.unwrap_or_else(|| "a panic".to_string())
+                );
+                Some(unchecked(TextRange::new(anchor, end), &message))
+            });
         let relative = found.as_ref().map(|d| d.moved(anchor, TextSize::from(0)));
         let mut memo = lock();
         if memo.len() >= Self::CAPACITY {
@@ -343,7 +359,7 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
     })
 }
 
-fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
+fn check_item(corpus: &Corpus, text: &str, item: &CiteItem) -> Option<Diagnostic> {
     let Some(source) = corpus.source(&item.id) else {
         let closest = corpus.closest_source_id(&item.id);
         let message = match closest {
@@ -362,20 +378,70 @@ fn check_item(corpus: &Corpus, item: &CiteItem) -> Option<Diagnostic> {
         });
     };
     let quote = item.quote.as_ref()?;
-    if quote.text.trim().is_empty() {
-        return None;
+    let Some(pattern) = quotes::QuotePattern::new(&quote.text) else {
+        // `""` is reported by the parser; a quote of spaces, elisions or insertions has nothing to check either.
+        return (!quote.text.is_empty()).then(|| Diagnostic {
+            range: quote.range,
+            kind: DiagnosticKind::MalformedCitation,
+            severity: Severity::Error,
+            message: "this quote has no words to check: write the exact words between the quotation marks".to_string(),
+            fixes: Vec::new(),
+        });
+    };
+    match source.find(&pattern, 1) {
+        Ok(found) if !found.is_empty() => None,
+        Ok(_) => Some(quote_not_found(corpus, source, item, quote, QuoteMarks::of(text, quote))),
+        Err(quotes::TooComplex) => Some(unchecked(
+            quote.text_range,
+            "this quote could not be checked: its elisions and insertions allow too many readings; \
+             quote a longer run of exact words",
+        )),
     }
-    if quotes::QuotePattern::new(&quote.text).is_none_or(|pattern| pattern.is_in(&source.text, source.body)) {
-        return None;
+}
+
+/// A citation that could not be checked, reported as an error: a check never passes what it did not check.
+fn unchecked(range: TextRange, message: &str) -> Diagnostic {
+    Diagnostic {
+        range,
+        kind: DiagnosticKind::Unchecked,
+        severity: Severity::Error,
+        message: message.to_string(),
+        fixes: Vec::new(),
     }
-    Some(quote_not_found(corpus, source, item, quote))
 }
 
 /// Two near misses this close in similarity are both named: the note may mean either.
 const AMBIGUITY: f64 = 0.02;
 
-fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Quote) -> Diagnostic {
-    let misses = quotes::closest_passages(&source.text, source.body, &quote.text, 3);
+/// The quotation marks a quote is written with, so that a fix can be tried as it will read.
+struct QuoteMarks<'a> {
+    open: &'a str,
+    close: &'a str,
+}
+
+impl<'a> QuoteMarks<'a> {
+    fn of(text: &'a str, quote: &Quote) -> QuoteMarks<'a> {
+        QuoteMarks {
+            open: &text[TextRange::new(quote.range.start(), quote.text_range.start())],
+            close: &text[TextRange::new(quote.text_range.end(), quote.range.end())],
+        }
+    }
+
+    /// Whether `words`, written between these marks in place of the quote, would be read back as exactly these
+    /// words and found in `source`: a fix is offered only when it passes the check that offers it.
+    fn would_pass(&self, source: &Source, words: &str) -> bool {
+        let citation = format!("[@x, {}{words}{}]", self.open, self.close);
+        let syntax = crate::markup::parse(&citation);
+        let read_back = syntax.citations.first().and_then(|c| c.items.first()).and_then(|item| item.quote.as_ref());
+        syntax.errors.is_empty()
+            && read_back.is_some_and(|quote| quote.text == words)
+            && quotes::QuotePattern::new(words)
+                .is_some_and(|pattern| source.find(&pattern, 1).is_ok_and(|f| !f.is_empty()))
+    }
+}
+
+fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Quote, marks: QuoteMarks) -> Diagnostic {
+    let misses = source.closest_passages(&quote.text, 3);
     let best = misses.first();
     let candidates: Vec<&NearMiss> =
         misses.iter().filter(|m| best.is_some_and(|b| b.similarity - m.similarity <= AMBIGUITY)).collect();
@@ -426,14 +492,16 @@ fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Qu
         .iter()
         .map(|other| Fix::replace(format!("Cite [@{}] instead", other.id), item.id_range, &write_id(&other.id)))
         .collect();
-    fixes.extend(candidates.iter().map(|miss| {
-        let label = if candidates.len() == 1 {
-            "Replace with the article's exact words".to_string()
-        } else {
-            format!("Replace with \u{201C}{}\u{201D}", shorten(&passage(miss), 60))
-        };
-        Fix::replace(label, quote.text_range, &passage(miss))
-    }));
+    let mut offered: Vec<String> = Vec::new();
+    for miss in &candidates {
+        let words = passage(miss);
+        if offered.contains(&words) || !marks.would_pass(source, &words) {
+            continue;
+        }
+        let label = format!("Replace with \u{201C}{}\u{201D}", shorten(&words, 60));
+        fixes.push(Fix::replace(label, quote.text_range, &words));
+        offered.push(words);
+    }
     Diagnostic {
         range: quote.text_range,
         kind: DiagnosticKind::QuoteNotFound,
@@ -610,6 +678,29 @@ Ines Moll said the port would reopen.
   ^^^^^^^^^ warning[unknown-entity]: unknown entity `Anna Ruiz`; did you mean `Ana Ruiz`?
                     ^^^^^^^^^^^^ warning[unknown-entity]: unknown entity `Nobody Known`: no article names it
                                        ^^^^^^^^^^^^^^^^ error[malformed-citation]: unclosed citation: expected `]` before the end of the paragraph
+"
+        ));
+    }
+
+    #[test]
+    fn a_quote_of_many_elisions_is_checked_like_any_other() {
+        let found = "Dock ... workers ... walked ... out ... on ... Monday ... the ... Port ... Authority ... said";
+        let absent = "Zebras ... yaks ... and ... llamas ... were ... seen ... near ... the ... old ... mill ... on ... \
+                      a ... cold ... day";
+        let (analysis, note, _) = from_fixture(&format!(
+            "{ARTICLE}//- notes/week.md\n[@harbour-strike, \"{found}\"] [@harbour-strike, \"{absent}\"]\n"
+        ));
+        let kinds: Vec<_> = analysis.diagnostics(&note).iter().map(|d| (d.kind, &note.text()[d.range])).collect();
+        assert_eq!(kinds, vec![(super::DiagnosticKind::QuoteNotFound, absent)]);
+    }
+
+    #[test]
+    fn a_quote_with_no_words_has_nothing_to_check_and_says_so() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+[@harbour-strike, \"...\"] and [@harbour-strike, \"[sic]\"]
+                  ^^^^^ error[malformed-citation]: this quote has no words to check: write the exact words between the quotation marks
+                                               ^^^^^^^ error[malformed-citation]: this quote has no words to check: write the exact words between the quotation marks
 "
         ));
     }

@@ -2,7 +2,7 @@
 //! article, with the line), an entity (aliases, type, counts and a few sentences that mention it).
 
 use super::Note;
-use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, quotes, shorten};
+use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{CiteItem, EntityMention, Quote, contains_inclusive};
 use crate::text::{PositionEncoding, TextRange, TextSize};
 
@@ -54,11 +54,16 @@ fn source_preview(source: &Source) -> String {
     out
 }
 
+/// The most places of a quote a preview counts.
+const MAX_COUNTED: usize = 100;
+
 fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
-    let found = quotes::find_all(&source.text, source.body, &quote.text);
+    let Ok(found) = source.find_quote(&quote.text, MAX_COUNTED + 1) else {
+        return format!("**Quote not checked** in `{}`: too many ways to read its elisions and insertions", item.id);
+    };
     let Some(&first) = found.first() else {
         let mut out = format!("**Quote not found** in `{}`", item.id);
-        if let Some(miss) = quotes::closest(&source.text, source.body, &quote.text) {
+        if let Some(miss) = source.closest_passages(&quote.text, 1).first() {
             out += &format!(
                 "\n\nClosest passage ({:.0}% similar):\n\n> {}",
                 (miss.similarity * 100.0).floor(),
@@ -90,8 +95,10 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
     let line = source.line_index().line_col(&source.text, first.start(), PositionEncoding::Utf32).line + 1;
     let mut out =
         format!("> {}\n\n`{}`, line {line} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
-    if found.len() > 1 {
-        out += &format!(" · found {} times", found.len());
+    match found.len() {
+        1 => {}
+        n if n > MAX_COUNTED => out += &format!(" · found more than {MAX_COUNTED} times"),
+        n => out += &format!(" · found {n} times"),
     }
     out
 }

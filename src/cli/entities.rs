@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{Format, exit};
-use crate::text::{LineIndex, PositionEncoding};
+use crate::text::PositionEncoding;
 
 /// Lists every entity with its type, names and mentions; returns the exit code.
 pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
@@ -48,7 +48,6 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
             writeln!(stdout, "\n{total} entities in {} articles", corpus.len())?;
         }
         Format::Json => {
-            let mut indexes: Vec<Option<LineIndex>> = (0..corpus.len()).map(|_| None).collect();
             let entities: Vec<serde_json::Value> = corpus
                 .entities()
                 .iter()
@@ -58,8 +57,11 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
                         .iter()
                         .map(|mention| {
                             let source = corpus.source_at(mention.source);
-                            let index = indexes[mention.source as usize].get_or_insert_with(|| source.line_index());
-                            let position = index.line_col(&source.text, mention.range.start(), PositionEncoding::Utf32);
+                            let position = source.line_index().line_col(
+                                &source.text,
+                                mention.range.start(),
+                                PositionEncoding::Utf32,
+                            );
                             json!({
                                 "source": source.id,
                                 "text": &source.text[mention.range],

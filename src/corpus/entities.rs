@@ -311,7 +311,10 @@ struct Token {
 /// Finds the candidate names of one article.
 pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> ArticleCandidates {
     let mut candidates = ArticleCandidates::default();
-    let mut counts: HashMap<u64, WordCount> = HashMap::with_capacity_and_hasher(text.len() / 12, Default::default());
+    // Distinct words grow slower than the text: sized for a news article, grown as needed for a book.
+    let capacity = (text.len() / 12).min(16 * 1024);
+    let mut counts: HashMap<u64, WordCount> = HashMap::with_capacity_and_hasher(capacity, Default::default());
+    // In text order, so that each span finds its line by binary search.
     let furniture = boilerplate::furniture(text, body);
     let mut tokens = Vec::new();
     for &sentence in sentences {
@@ -320,7 +323,9 @@ pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> A
         let first_span = candidates.spans.len();
         find_spans(text, &tokens, &mut candidates);
         for span in &mut candidates.spans[first_span..] {
-            if furniture.iter().any(|f| f.contains(span.range.start())) {
+            let at = span.range.start();
+            let before = furniture.partition_point(|f| f.start() <= at);
+            if before > 0 && furniture[before - 1].contains(at) {
                 span.flags |= Span::FURNITURE;
             }
         }

@@ -3,6 +3,7 @@
 //! The corpus takes texts, not paths: reading files is `load`'s job. It is immutable; a change builds a new
 //! corpus that shares every unchanged article (`Arc<Source>`), so a snapshot stays valid while the next is built.
 
+pub mod blocks;
 pub mod entities;
 pub mod passages;
 pub mod quotes;
@@ -28,7 +29,11 @@ pub struct Corpus {
     entities: EntityIndex,
     overrides: EntityOverrides,
     word_stats: entities::WordStats,
+    /// The articles of ordinary size by the words they share; large articles are searched by their own blocks.
     passages: passages::PassageIndex,
+    /// The large articles (see `blocks`), which the passage index leaves out; made again when texts are read back.
+    #[serde(skip)]
+    large: Vec<u32>,
 }
 
 /// The encoding of a saved corpus: `bincode`'s, with fixed-size integers.
@@ -60,8 +65,9 @@ impl SavedCorpus {
             if text.len() < usize::from(source.body.end()) {
                 return None;
             }
-            source.text = text;
+            source.set_text(text);
         }
+        corpus.large = large_articles(&corpus.sources);
         Some(corpus)
     }
 }
@@ -126,7 +132,8 @@ impl Corpus {
             || entities::build_index(&kept, &word_stats, &overrides),
             || passages::PassageIndex::build(&kept),
         );
-        let corpus = Corpus { sources: kept, by_id, entities, overrides, word_stats, passages };
+        let large = large_articles(&kept);
+        let corpus = Corpus { sources: kept, by_id, entities, overrides, word_stats, passages, large };
         (corpus, problems)
     }
 
@@ -243,7 +250,8 @@ impl Corpus {
                 continue;
             }
             verified += 1;
-            let places = pattern.find_all(&quotes::Folded::new(&source.text, source.body), &source.text);
+            // A search too complex to finish is no answer to "which article said this?".
+            let places = source.find(&pattern, usize::MAX).unwrap_or_default();
             if !places.is_empty() {
                 found.push((source, places));
             }
@@ -268,7 +276,7 @@ impl Corpus {
             .take(MAX_COMPARED)
             .filter_map(|(index, _)| {
                 let source = self.source_at(index);
-                quotes::closest(&source.text, source.body, &pattern.folded).map(|miss| (source, miss))
+                source.closest_passages(&pattern.folded, 1).into_iter().next().map(|miss| (source, miss))
             })
             .collect();
         found.sort_by(|a, b| b.1.similarity.total_cmp(&a.1.similarity));
@@ -281,6 +289,13 @@ impl Corpus {
         /// Below this many articles, reading them all is cheaper than missing one.
         const SMALL_CORPUS: usize = 64;
         let mut candidates = self.passages.candidates(folded);
+        // Large articles are not in the passage index; their blocks tell, as precisely, whether they may hold it.
+        let tokens = blocks::Tokens::of(folded);
+        for &index in &self.large {
+            if !self.source_at(index).windows(&tokens, 2 * folded.len() + 1024).is_empty() {
+                candidates.insert(0, (index, f32::INFINITY));
+            }
+        }
         if self.sources.len() <= SMALL_CORPUS {
             for index in 0..self.sources.len() as u32 {
                 if !candidates.iter().any(|&(i, _)| i == index) {
@@ -300,6 +315,11 @@ impl Corpus {
     pub fn text_bytes(&self) -> usize {
         self.sources.iter().map(|s| s.text.len()).sum()
     }
+}
+
+/// The indexes of the articles that are large enough to have blocks.
+fn large_articles(sources: &[Arc<Source>]) -> Vec<u32> {
+    (sources.iter().enumerate()).filter(|(_, source)| source.is_large()).map(|(index, _)| index as u32).collect()
 }
 
 /// Entity extraction on its own: each `(id, text)` read as [`Corpus::new`] reads an article (front matter,
@@ -427,5 +447,28 @@ mod tests {
         let saved = Corpus::read_saved(&bytes).unwrap();
         assert!(saved.with_texts(vec!["short".to_string(), "short".to_string()]).is_none());
         assert!(Corpus::read_saved(&bytes[..bytes.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn a_large_article_is_searched_by_its_blocks_and_found_like_any_other() {
+        let lines: String = (0..8_000).map(|i| format!("Item {i}: the council met clerk{i} on the quay.\n")).collect();
+        assert!(lines.len() > blocks::LARGE_ARTICLE);
+        // More articles than a corpus small enough to be read whole on every lookup.
+        let mut sources: Vec<Source> = (0..80)
+            .map(|i| source(&format!("s/note{i}.txt"), &format!("Dock workers walked out on day {i}.\n")))
+            .collect();
+        sources.push(source("s/minutes.txt", &lines));
+        sources.push(source("s/strike.txt", "Dock workers walked out on Monday.\n"));
+        let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
+        let minutes = corpus.source("minutes").unwrap();
+        assert!(minutes.is_large() && !corpus.source("strike").unwrap().is_large());
+        let quote = "the council met clerk7321 on the quay";
+        let found = corpus.find_quote(quote, 3);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0.id, "minutes");
+        assert_eq!(&minutes.text[found[0].1[0]], quote);
+        let near = minutes.closest_passages("the council saw clerk7321 on the quay", 1);
+        assert_eq!(&minutes.text[near[0].range], quote);
+        assert!(corpus.find_quote("the council met clerk99999 on the quay", 3).is_empty());
     }
 }

@@ -37,33 +37,55 @@ impl PassageIndex {
     ///
     /// Winnowing keeps the rarest shingle of each window (by how many articles have it, then by hash), so that
     /// an article is indexed by what is particular to it rather than by the stock phrases it shares with many.
+    /// Large articles are left out (they are searched by their blocks): their index stays as large as their text.
     pub(crate) fn build(sources: &[std::sync::Arc<Source>]) -> PassageIndex {
-        let per_article: Vec<Vec<u32>> =
-            sources.par_iter().map(|source| shingles(&Folded::new(&source.text, source.body).text)).collect();
         // How many articles have each shingle, approximately: a fixed table of counters indexed by hash bits
-        // (collisions only make a shingle look commoner than it is), 8 MB whatever the corpus size.
+        // (collisions only make a shingle look commoner than it is), 8 MB whatever the corpus size. Each article's
+        // shingles are made, counted and dropped: nothing grows with the corpus but the counters.
+        // A shingle counts once per article, or in a large article once per chunk of it: any key keeps the
+        // guarantee, and a large article's shingles looking a little commoner costs nothing but a different choice.
         let counters: Vec<AtomicU32> = (0..RARITY_COUNTERS).map(|_| AtomicU32::new(0)).collect();
-        per_article.par_iter().for_each(|shingles| {
-            let mut distinct = shingles.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            for hash in distinct {
-                counters[hash as usize % RARITY_COUNTERS].fetch_add(1, Ordering::Relaxed);
-            }
+        sources.par_iter().filter(|source| !source.is_large()).for_each(|source| {
+            let mut distinct = Vec::new();
+            let count = |distinct: &mut Vec<u32>| {
+                distinct.sort_unstable();
+                distinct.dedup();
+                for &hash in distinct.iter() {
+                    counters[hash as usize % RARITY_COUNTERS].fetch_add(1, Ordering::Relaxed);
+                }
+                distinct.clear();
+            };
+            each_shingle(&source.text, source.body, |hash| {
+                distinct.push(hash);
+                if distinct.len() == COUNT_CHUNK {
+                    count(&mut distinct);
+                }
+            });
+            count(&mut distinct);
         });
         let rarity = |hash: u32| (counters[hash as usize % RARITY_COUNTERS].load(Ordering::Relaxed), hash);
-        let mut entries: Vec<(u32, u32)> = per_article
+        // The shingles are made again rather than kept: keeping them would take four bytes per word of the corpus.
+        let kept: Vec<Vec<u32>> = sources
             .par_iter()
-            .enumerate()
-            .flat_map_iter(|(index, shingles)| {
-                let mut kept = winnow(shingles, rarity);
+            .map(|source| {
+                let mut kept = Vec::new();
+                if source.is_large() {
+                    return kept;
+                }
+                let mut winnowing = Winnowing::new(&rarity);
+                each_shingle(&source.text, source.body, |hash| winnowing.push(hash, &mut kept));
                 kept.sort_unstable();
                 kept.dedup();
-                kept.into_iter().map(move |hash| (hash, index as u32))
+                kept.shrink_to_fit();
+                kept
             })
             .collect();
+        // Allocated once at its final size: growing it would hold two copies at once.
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(kept.iter().map(Vec::len).sum());
+        for (index, hashes) in kept.into_iter().enumerate() {
+            entries.extend(hashes.into_iter().map(|hash| (hash, index as u32)));
+        }
         entries.par_sort_unstable();
-        entries.shrink_to_fit();
         PassageIndex { entries }
     }
 
@@ -102,20 +124,49 @@ impl PassageIndex {
     }
 }
 
-/// The hashes of every run of `SHINGLE` consecutive words of a folded text (case and punctuation ignored).
-fn shingles(folded: &str) -> Vec<u32> {
-    let words: Vec<u32> =
-        folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
-    words
-        .windows(SHINGLE)
-        .map(|window| {
-            let mut hash: u32 = 0x811c_9dc5;
-            for &word in window {
-                hash = (hash ^ word).wrapping_mul(0x0100_0193).rotate_left(5);
+/// Shingles of a large article counted together, at most: about a chunk of 64 KB of text.
+const COUNT_CHUNK: usize = 16 * 1024;
+
+/// How much of an article is folded at a time when it is cut into shingles.
+const FOLD_CHUNK: usize = 64 * 1024;
+
+/// Calls `each` with the hash of every run of `SHINGLE` consecutive words of `text[body]`, folded (case and
+/// punctuation ignored). The text is folded a chunk at a time, cut at line ends, so that a large article never has
+/// a folded copy in memory; the words, and so the shingles, are those of the whole text folded at once.
+fn each_shingle(text: &str, body: crate::text::TextRange, mut each: impl FnMut(u32)) {
+    let mut last_words: [u32; SHINGLE - 1] = [0; SHINGLE - 1];
+    let mut seen = 0;
+    let (mut start, end) = (usize::from(body.start()), usize::from(body.end()));
+    while start < end {
+        let stop = (start + FOLD_CHUNK).min(end);
+        let stop = memchr::memchr(b'\n', &text.as_bytes()[stop..end]).map_or(end, |at| stop + at + 1);
+        let folded = Folded::text_of(text, crate::text::range(start, stop));
+        for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let word = word_hash(word);
+            if seen >= SHINGLE - 1 {
+                each(shingle_hash(&last_words, word));
             }
-            hash
-        })
-        .collect()
+            last_words.rotate_left(1);
+            last_words[SHINGLE - 2] = word;
+            seen += 1;
+        }
+        start = stop;
+    }
+}
+
+fn shingle_hash(before: &[u32; SHINGLE - 1], last: u32) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for &word in before.iter().chain(std::iter::once(&last)) {
+        hash = (hash ^ word).wrapping_mul(0x0100_0193).rotate_left(5);
+    }
+    hash
+}
+
+/// The hashes of every run of `SHINGLE` consecutive words of a folded text.
+fn shingles(folded: &str) -> Vec<u32> {
+    let mut hashes = Vec::new();
+    each_shingle(folded, crate::text::range(0, folded.len()), |hash| hashes.push(hash));
+    hashes
 }
 
 fn word_hash(word: &str) -> u32 {
@@ -126,19 +177,46 @@ fn word_hash(word: &str) -> u32 {
     hash
 }
 
-/// Winnowing: the shingle with the smallest key in every window of `WINDOW` shingles (the rightmost on ties),
-/// each once.
-fn winnow<K: Ord>(shingles: &[u32], key: impl Fn(u32) -> K) -> Vec<u32> {
-    let keys: Vec<K> = shingles.iter().map(|&hash| key(hash)).collect();
-    let mut kept: Vec<u32> = Vec::new();
-    let mut last_position = usize::MAX;
-    for start in 0..shingles.len().saturating_sub(WINDOW - 1) {
-        let position =
-            (start..start + WINDOW).rev().min_by(|&a, &b| keys[a].cmp(&keys[b])).expect("windows are not empty");
-        if position != last_position {
-            kept.push(shingles[position]);
-            last_position = position;
+/// Winnowing, one shingle at a time: keeps the shingle with the smallest key in every window of `WINDOW`
+/// shingles (the rightmost on ties), each once.
+struct Winnowing<F> {
+    key: F,
+    /// The last `WINDOW` shingles with their keys and positions, oldest first.
+    window: Vec<(u32, (u32, u32), usize)>,
+    position: usize,
+    last_kept: usize,
+}
+
+impl<F: Fn(u32) -> (u32, u32)> Winnowing<F> {
+    fn new(key: F) -> Winnowing<F> {
+        Winnowing { key, window: Vec::with_capacity(WINDOW), position: 0, last_kept: usize::MAX }
+    }
+
+    fn push(&mut self, hash: u32, kept: &mut Vec<u32>) {
+        if self.window.len() == WINDOW {
+            self.window.remove(0);
         }
+        self.window.push((hash, (self.key)(hash), self.position));
+        self.position += 1;
+        if self.window.len() < WINDOW {
+            return;
+        }
+        let &(hash, _, position) =
+            self.window.iter().rev().min_by(|a, b| a.1.cmp(&b.1)).expect("windows are not empty");
+        if position != self.last_kept {
+            kept.push(hash);
+            self.last_kept = position;
+        }
+    }
+}
+
+/// Winnowing of a whole sequence of shingles.
+#[cfg(test)]
+fn winnow(shingles: &[u32], key: impl Fn(u32) -> (u32, u32)) -> Vec<u32> {
+    let mut kept = Vec::new();
+    let mut winnowing = Winnowing::new(key);
+    for &hash in shingles {
+        winnowing.push(hash, &mut kept);
     }
     kept
 }
@@ -151,7 +229,7 @@ mod tests {
     fn five_shared_words_always_share_a_kept_hash() {
         let article = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
         // Any key works, as long as the article and the quote use the same one.
-        let key = |hash: u32| hash.rotate_left(7);
+        let key = |hash: u32| (hash.rotate_left(7), hash);
         let kept = winnow(&shingles(article), key);
         let words: Vec<&str> = article.split(' ').collect();
         for start in 0..=words.len() - GUARANTEED_WORDS {
@@ -159,6 +237,17 @@ mod tests {
             let quote_kept = winnow(&shingles(&quote), key);
             assert!(quote_kept.iter().any(|h| kept.contains(h)), "{quote}");
         }
+    }
+
+    #[test]
+    fn a_text_folded_in_chunks_has_the_shingles_of_the_whole() {
+        let line = "Ana Ruiz said the strike \u{2014} over night\u{2011}shift pay \u{2014} would last.\n";
+        let text = line.repeat(5 * FOLD_CHUNK / line.len());
+        let whole = Folded::text_of(&text, crate::text::range(0, text.len()));
+        let words: Vec<u32> =
+            whole.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
+        let expected: Vec<u32> = words.windows(SHINGLE).map(|w| shingle_hash(&[w[0], w[1]], w[2])).collect();
+        assert_eq!(shingles(&text), expected);
     }
 
     #[test]

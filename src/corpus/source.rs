@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::blocks::{BlockIndex, Tokens};
+use super::quotes::{self, Folded, NearMiss, QuotePattern, TooComplex};
 use super::{entities, sentences};
 use crate::text::{LineIndex, TextRange, TextSize, range};
 
@@ -30,6 +32,12 @@ pub struct Source {
     pub sentences: Vec<TextRange>,
     /// Entity name candidates found in this article; the corpus clusters them.
     pub(crate) candidates: entities::ArticleCandidates,
+    /// The line starts of the text, for positions in it; made again from the text when a saved index is read.
+    #[serde(skip)]
+    line_index: LineIndex,
+    /// Blocks with the words they hold, when the article is large; made again from the text like the lines.
+    #[serde(skip)]
+    blocks: Option<BlockIndex>,
 }
 
 impl Source {
@@ -41,7 +49,15 @@ impl Source {
         let title = front_matter.title.clone().unwrap_or_else(|| first_meaningful_line(&text[body]));
         let date = front_matter.date.as_deref().and_then(find_date).or_else(|| find_date(head(&text[body], 1000)));
         let candidates = entities::extract(&text, body, &sentences);
-        Source { id, path, title, date, url: front_matter.url, body, sentences, candidates, text }
+        let (line_index, blocks) = (LineIndex::new(&text), BlockIndex::build(&text, body));
+        Source { id, path, title, date, url: front_matter.url, body, sentences, candidates, text, line_index, blocks }
+    }
+
+    /// Gives a source read back from a saved index its text, and what is made from the text alone.
+    pub(crate) fn set_text(&mut self, text: String) {
+        self.line_index = LineIndex::new(&text);
+        self.blocks = BlockIndex::build(&text, self.body);
+        self.text = text;
     }
 
     /// The sentence that contains `offset`, or the nearest one before it.
@@ -66,9 +82,81 @@ impl Source {
         self.text[self.body].lines().map(str::trim).filter(|line| !line.is_empty()).take(lines).collect()
     }
 
-    /// A line index of the text, built on demand (articles are many; most are never shown).
-    pub fn line_index(&self) -> LineIndex {
-        LineIndex::new(&self.text)
+    /// The line index of the text.
+    pub fn line_index(&self) -> &LineIndex {
+        &self.line_index
+    }
+
+    /// The parts of the body where `tokens` may all occur within `span` bytes: the whole body, or in a large
+    /// article the windows around its blocks that hold them (see `blocks`).
+    pub fn windows(&self, tokens: &Tokens, span: usize) -> Vec<TextRange> {
+        match &self.blocks {
+            None => vec![self.body],
+            Some(blocks) => blocks.candidates(&self.text, tokens, span),
+        }
+    }
+
+    /// The parts of the body a search for `pattern` must read.
+    fn search_windows(&self, pattern: &QuotePattern) -> Vec<TextRange> {
+        // Folding can shorten a text (runs of whitespace become one space): allow twice the folded span.
+        self.windows(&Tokens::of(&pattern.folded), 2 * pattern.max_folded_len() + 1024)
+    }
+
+    /// The places in the body where `pattern` occurs, in order, at most `limit` of them.
+    pub fn find(&self, pattern: &QuotePattern, limit: usize) -> Result<Vec<TextRange>, TooComplex> {
+        let mut found = Vec::new();
+        for window in self.search_windows(pattern) {
+            found.extend(pattern.find_all(&Folded::new(&self.text, window), &self.text)?);
+            if found.len() >= limit {
+                found.truncate(limit);
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The places in the body where the quote `quote` (as written in a note) occurs, at most `limit`; none when it
+    /// has no words.
+    pub fn find_quote(&self, quote: &str, limit: usize) -> Result<Vec<TextRange>, TooComplex> {
+        match QuotePattern::new(quote) {
+            Some(pattern) => self.find(&pattern, limit),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Up to `limit` passages of the body closest to `quote`, best first, none overlapping another; in a large
+    /// article, among the blocks that share the most words with it.
+    pub fn closest_passages(&self, quote: &str, limit: usize) -> Vec<NearMiss> {
+        /// Windows of a large article compared with the quote.
+        const WINDOWS: usize = 3;
+        let Some(blocks) = &self.blocks else {
+            return quotes::closest_passages(&self.text, self.body, quote, limit);
+        };
+        let tokens = Tokens::of(&quotes::fold_quote(quote));
+        let mut found: Vec<NearMiss> = blocks
+            .best(&tokens, WINDOWS)
+            .into_iter()
+            .flat_map(|window| quotes::closest_passages(&self.text, window, quote, limit))
+            .collect();
+        found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(a.range.start().cmp(&b.range.start())));
+        let mut kept: Vec<NearMiss> = Vec::new();
+        for miss in found {
+            if kept.len() < limit && !kept.iter().any(|k| k.range.intersect(miss.range).is_some_and(|r| !r.is_empty()))
+            {
+                kept.push(miss);
+            }
+        }
+        kept
+    }
+
+    /// Whether the article is large enough to be searched by its blocks (see `blocks`).
+    pub fn is_large(&self) -> bool {
+        self.blocks.is_some()
+    }
+
+    /// The memory taken by the block index of a large article, in bytes.
+    pub fn block_index_bytes(&self) -> usize {
+        self.blocks.as_ref().map_or(0, BlockIndex::bytes)
     }
 }
 

@@ -149,13 +149,12 @@ pub fn hover(lines: &TextLines, hover: analysis::Hover) -> lsp::Hover {
     }
 }
 
-/// LSP locations for navigation targets in articles; each article's line index is built once.
+/// LSP locations for navigation targets in articles.
 pub fn locations(
     corpus: &Corpus,
     targets: &[analysis::NavigationTarget],
     encoding: PositionEncoding,
 ) -> Vec<lsp::Location> {
-    let mut indexes: Vec<(&str, LineIndex)> = Vec::new();
     let mut locations = Vec::with_capacity(targets.len());
     for target in targets {
         let Some(source) = corpus.source(&target.source_id) else {
@@ -164,14 +163,7 @@ pub fn locations(
         let Some(uri) = file_url(&target.path) else {
             continue;
         };
-        let index = match indexes.iter().position(|(id, _)| *id == source.id) {
-            Some(i) => &indexes[i].1,
-            None => {
-                indexes.push((&source.id, source.line_index()));
-                &indexes[indexes.len() - 1].1
-            }
-        };
-        let lines = TextLines { text: &source.text, index, encoding, first_line: 0 };
+        let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
         locations.push(lsp::Location::new(uri, lines.range(target.range)));
     }
     locations

@@ -812,8 +812,7 @@ impl LanguageServer for Server {
                 .iter()
                 .filter_map(|found| {
                     let source = analysis.corpus().source(&found.source_id)?;
-                    let index = source.line_index();
-                    let lines = TextLines { text: &source.text, index: &index, encoding, first_line: 0 };
+                    let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
                     Some(serde_json::json!({
                         "uri": convert::file_url(&found.path)?,
                         "range": lines.range(found.range),

@@ -249,8 +249,8 @@ impl Scanner<'_> {
                 next = self.skip_to_separator(k);
                 None
             }
-        } else if self.char_at(j).is_some_and(is_quote_mark) && !self.is_stop(j) {
-            self.error(SyntaxErrorKind::MissingComma, after_id, j + 1);
+        } else if let Some(mark) = self.char_at(j).filter(|&c| is_quote_mark(c) && !self.is_stop(j)) {
+            self.error(SyntaxErrorKind::MissingComma, after_id, j + mark.len_utf8());
             // The range covers the gap and the opening mark, so it is never empty.
             Some(j)
         } else {

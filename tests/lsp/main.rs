@@ -337,7 +337,7 @@ async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
             }),
         )
         .await;
-    assert_eq!(actions[0]["title"], "Replace with the article's exact words");
+    assert_eq!(actions[0]["title"], "Replace with “the strike would last until Friday”");
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
     assert_eq!(
         apply_edits(text, edits),

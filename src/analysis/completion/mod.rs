@@ -16,6 +16,7 @@ pub(super) use index::CompletionIndex;
 use index::{RankSet, Shape, Typed, entity_rank, has_word_starting_with};
 
 use super::Note;
+use crate::corpus::blocks::Tokens;
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, quotes, shorten};
 use crate::markup::{is_quote_mark, write_id};
 use crate::text::{TextRange, TextSize, range};
@@ -113,7 +114,7 @@ pub(super) fn completions(
         Context::Entity { typed, replace, close } => {
             complete_entities(corpus, index, &typed, replace, close, documentation)
         }
-        Context::Quote { id, typed, replace, close } => (complete_quotes(corpus, &id, &typed, replace, &close), false),
+        Context::Quote { id, typed, replace, close } => complete_quotes(corpus, &id, &typed, replace, &close),
     };
     let is_incomplete = partial || items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
@@ -436,24 +437,82 @@ fn best_name<'e>(fuzzy: &mut Fuzzy, entity: &'e Entity, shapes: &[Shape]) -> Opt
         .max_by_key(|&(score, name)| (score, Reverse(name.len())))
 }
 
-fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, close: &str) -> Vec<CompletionItem> {
+/// The most bytes of an article one quote completion reads (a few hundred microseconds): a large article is cut
+/// short, and the list says it is incomplete.
+const MAX_QUOTE_BYTES: usize = 64 * 1024;
+
+/// The parts of `window` a quote completion reads one at a time: about 32 KB each, cut at line ends, each
+/// reaching `overlap` bytes into the next so that words across the cut are found in one of them.
+fn chunks(text: &str, window: TextRange, overlap: usize) -> impl Iterator<Item = TextRange> + '_ {
+    const CHUNK: usize = 32 * 1024;
+    let end = usize::from(window.end());
+    let line_end = move |at: usize| memchr::memchr(b'\n', &text.as_bytes()[at..end]).map_or(end, |i| at + i + 1);
+    let mut start = usize::from(window.start());
+    std::iter::from_fn(move || {
+        if start >= end {
+            return None;
+        }
+        let stop = line_end((start + CHUNK).min(end));
+        let chunk = range(start, line_end((stop + overlap).min(end)));
+        start = stop;
+        Some(chunk)
+    })
+}
+
+fn complete_quotes(
+    corpus: &Corpus,
+    id: &str,
+    typed: &str,
+    replace: TextRange,
+    close: &str,
+) -> (Vec<CompletionItem>, bool) {
     let Some(source) = corpus.source(id) else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let line_index = source.line_index();
+    let finder = quotes::StartFinder::new(typed);
     let mut suggestions: Vec<(bool, TextSize, TextRange)> = Vec::new();
-    for &sentence in &source.sentences {
-        if typed.trim().is_empty() {
-            suggestions.push((true, sentence.start(), sentence));
-            continue;
+    let mut partial_list = false;
+    if finder.is_empty() {
+        // Nothing typed yet: the article's sentences from its start.
+        suggestions.extend(source.sentences.iter().take(MAX_ITEMS + 1).map(|&s| (true, s.start(), s)));
+    } else {
+        // In a large article, the words typed in full say which parts to read.
+        let folded = quotes::fold_quote(typed);
+        let whole = match typed.ends_with(char::is_whitespace) {
+            true => folded.as_str(),
+            false => folded.rsplit_once(' ').map_or("", |(whole, _)| whole),
+        };
+        let mut at_start = 0;
+        let mut read = 0;
+        'windows: for window in source.windows(&Tokens::of(whole), 4 * typed.len() + 1024) {
+            for chunk in chunks(&source.text, window, 4 * typed.len() + 64) {
+                // Enough matches at sentence starts: the rest would rank below them and be cut.
+                if at_start > MAX_ITEMS {
+                    break 'windows;
+                }
+                if read >= MAX_QUOTE_BYTES {
+                    partial_list = true;
+                    break 'windows;
+                }
+                read += usize::from(chunk.len());
+                for found in finder.find_in(&quotes::Folded::new(&source.text, chunk)) {
+                    let Some(sentence) = source.sentence_at(found.start()).filter(|s| found.end() <= s.end()) else {
+                        continue;
+                    };
+                    let starts_sentence = found.start() == sentence.start();
+                    at_start += usize::from(starts_sentence);
+                    suggestions.push((starts_sentence, found.start(), sentence));
+                }
+            }
         }
-        for start in quotes::find_starts(&source.text, sentence, typed) {
-            suggestions.push((start == sentence.start(), start, sentence));
-        }
+        suggestions.sort_by_key(|&(_, start, _)| start);
+        suggestions.dedup_by_key(|&mut (_, start, _)| start);
     }
     // Matches at the start of a sentence first, then in the order of the article.
     suggestions.sort_by_key(|&(at_start, start, _)| (!at_start, start));
-    suggestions
+    suggestions.truncate(MAX_ITEMS + 1);
+    let items = suggestions
         .into_iter()
         .map(|(_, start, sentence)| {
             let words = collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]);
@@ -468,7 +527,8 @@ fn complete_quotes(corpus: &Corpus, id: &str, typed: &str, replace: TextRange, c
                 filter_text: words,
             }
         })
-        .collect()
+        .collect();
+    (items, partial_list)
 }
 
 fn plural(n: usize, word: &str) -> String {

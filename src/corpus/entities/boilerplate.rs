@@ -6,7 +6,7 @@
 use crate::text::{TextRange, range};
 
 /// The ranges of `text[body]` that are page furniture: the lines before and after the prose, and short lines
-/// inside it that are not sentences ("Also Read", "Advertisement").
+/// inside it that are not sentences ("Also Read", "Advertisement"); in text order, none overlapping another.
 pub(super) fn furniture(text: &str, body: TextRange) -> Vec<TextRange> {
     let prose = prose_range(text, body);
     let mut ranges = vec![range(usize::from(body.start()), usize::from(prose.start()))];

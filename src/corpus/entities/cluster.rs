@@ -44,28 +44,37 @@ pub(crate) fn build_index<'a>(
             larger
         });
     // Deciding which candidates are names is per article and runs in parallel; clustering is sequential and
-    // takes each batch of articles while the next one is judged (`rayon::join`, which never blocks a worker:
-    // the corpus is built inside the thread pool). Batches keep the names waiting to be clustered few.
-    const BATCH: usize = 256;
-    let judge = |batch: &'a [std::sync::Arc<Source>]| -> Vec<Vec<AcceptedName<'a>>> {
-        batch.par_iter().map(|source| accepted_names(source, word_counts, &attested)).collect()
+    // takes each batch while the next one is judged (`rayon::join`, which never blocks a worker: the corpus is
+    // built inside the thread pool). A batch holds at most `BATCH_SPANS` candidates, a large article being cut
+    // into parts, so that the names waiting to be clustered stay few whatever the size of one article.
+    const BATCH_SPANS: usize = 64 * 1024;
+    let parts = article_parts(sources, BATCH_SPANS / 4);
+    let batches = batches(&parts, BATCH_SPANS);
+    let judge = |batch: &[Part]| -> Vec<(u32, Vec<AcceptedName<'a>>)> {
+        batch
+            .par_iter()
+            .map(|part| {
+                let source: &'a Source = &sources[part.source as usize];
+                (part.source, accepted_names(source, part.spans.clone(), word_counts, &attested))
+            })
+            .collect()
     };
     let mut clusters = Clusters::default();
-    let mut judged: Option<(usize, Vec<Vec<AcceptedName<'a>>>)> = None;
-    for (batch_index, batch) in sources.chunks(BATCH).enumerate() {
+    let mut judged: Option<Vec<(u32, Vec<AcceptedName<'a>>)>> = None;
+    for batch in batches {
         let previous = judged.take();
         let (accepted, ()) = rayon::join(
             || judge(batch),
             || {
-                if let Some((previous_index, names)) = previous {
-                    clusters.add_batch(previous_index * BATCH, names);
+                if let Some(names) = previous {
+                    clusters.add_batch(names);
                 }
             },
         );
-        judged = Some((batch_index, accepted));
+        judged = Some(accepted);
     }
-    if let Some((last_index, names)) = judged {
-        clusters.add_batch(last_index * BATCH, names);
+    if let Some(names) = judged {
+        clusters.add_batch(names);
     }
     let mut merger = Merger { clusters: clusters.clusters, by_key: clusters.by_key };
     for (acronym, expansion) in &clusters.acronym_pairs {
@@ -92,9 +101,9 @@ struct Clusters {
 
 impl Clusters {
     /// Adds the names accepted in a batch of articles, the first of which is at `first_source`.
-    fn add_batch(&mut self, first_source: usize, batch: Vec<Vec<AcceptedName<'_>>>) {
-        for (offset, names) in batch.into_iter().enumerate() {
-            self.add((first_source + offset) as u32, names);
+    fn add_batch(&mut self, batch: Vec<(u32, Vec<AcceptedName<'_>>)>) {
+        for (source, names) in batch {
+            self.add(source, names);
         }
     }
 
@@ -161,10 +170,63 @@ struct Piece<'a> {
     range: TextRange,
 }
 
-fn accepted_names<'a>(source: &'a Source, word_counts: &WordStats, attested: &HashSet<u64>) -> Vec<AcceptedName<'a>> {
+/// Some of the candidates of one article, judged together.
+struct Part {
+    source: u32,
+    spans: std::ops::Range<usize>,
+}
+
+/// The articles' candidates in order, an article cut into parts of at most `max_spans` candidates.
+fn article_parts(sources: &[std::sync::Arc<Source>], max_spans: usize) -> Vec<Part> {
+    let mut parts = Vec::with_capacity(sources.len());
+    for (index, source) in sources.iter().enumerate() {
+        let spans = source.candidates.spans.len();
+        let mut start = 0;
+        loop {
+            let end = (start + max_spans).min(spans);
+            parts.push(Part { source: index as u32, spans: start..end });
+            start = end;
+            if start >= spans {
+                break;
+            }
+        }
+    }
+    parts
+}
+
+/// Consecutive parts of at most `max_spans` candidates in all (or one part, when it alone has more).
+fn batches(parts: &[Part], max_spans: usize) -> impl Iterator<Item = &[Part]> {
+    let mut rest = parts;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut spans = 0;
+        let length = rest
+            .iter()
+            .position(|part| {
+                spans += part.spans.len();
+                spans > max_spans
+            })
+            .map_or(rest.len(), |overflow| overflow.max(1));
+        let (batch, after) = rest.split_at(length);
+        rest = after;
+        Some(batch)
+    })
+}
+
+fn accepted_names<'a>(
+    source: &'a Source,
+    spans: std::ops::Range<usize>,
+    word_counts: &WordStats,
+    attested: &HashSet<u64>,
+) -> Vec<AcceptedName<'a>> {
     let mut accepted = Vec::new();
-    let mut extras = source.candidates.extras.iter().peekable();
-    for (span_index, span) in source.candidates.spans.iter().enumerate() {
+    let all_extras = &source.candidates.extras;
+    let mut extras =
+        all_extras[all_extras.partition_point(|extra| (extra.span as usize) < spans.start)..].iter().peekable();
+    for (span_index, span) in source.candidates.spans[spans.clone()].iter().enumerate() {
+        let span_index = spans.start + span_index;
         let extra = extras.next_if(|extra| extra.span as usize == span_index);
         let (title, acronym) = extra.map_or((None, None), |extra| (extra.title, extra.acronym));
         let all_tokens = word_ranges(&source.text, span.range);
