@@ -2,8 +2,12 @@
 //! unchanged articles reads it instead of indexing again.
 //!
 //! A saved index is used only when it was made by this version, with the same entity configuration, from exactly
-//! the same article files (paths, sizes and modification times); otherwise the workspace is indexed as on a
-//! first start and the saved index replaced. Article texts are not saved: they are read from their files.
+//! the same article files: the same paths, sizes and modification times (a quick first test), and the same
+//! contents, verified against a hash of each article's text when it is read back (a file rewritten with its size
+//! and time restored, as `cp -p`, `rsync -t` and `tar` do, is not the file that was indexed). The whole file
+//! carries a checksum, so a damaged index is refused rather than trusted. Articles that could not be read when the
+//! index was made are tried again: one that reads now means indexing again. Otherwise the workspace is indexed as
+//! on a first start and the saved index replaced. Article texts are not saved: they are read from their files.
 
 use std::fs::File;
 use std::hash::Hasher;
@@ -16,10 +20,17 @@ use serde::{Deserialize, Serialize};
 
 use bincode::Options;
 
+use super::LoadProblem;
 use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The first bytes of every saved index.
+const MAGIC: &[u8; 8] = b"MRGINDEX";
+
+/// The longest workspace folder name kept in the name of its saved index, in bytes: file names have a limit.
+const MAX_NAME_BYTES: usize = 64;
 
 /// Where the saved index of one workspace lives.
 #[derive(Clone, Debug)]
@@ -47,6 +58,11 @@ fn stamp(path: &Path) -> Option<Stamp> {
     Some(Stamp { path: path.to_path_buf(), len: metadata.len(), modified_nanos })
 }
 
+/// The hash of an article's text, to know it is the text that was indexed.
+fn content_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
 /// What precedes the corpus in a saved index.
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -54,8 +70,23 @@ struct Header {
     version: String,
     overrides: EntityOverrides,
     stamps: Vec<Stamp>,
+    /// The hash of each indexed article's text, in the order of the corpus's articles.
+    contents: Vec<u64>,
     /// The problems found when the corpus was built (duplicate ids), to report them again.
     problems: Vec<CorpusProblem>,
+    /// The articles that could not be read, to report them again, or to index again once they can be.
+    unreadable: Vec<LoadProblem>,
+}
+
+/// A saved index read back.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The corpus, with its articles' texts.
+    pub corpus: Corpus,
+    /// The problems found when it was built.
+    pub corpus_problems: Vec<CorpusProblem>,
+    /// The articles that could not be read then, and still cannot.
+    pub unreadable: Vec<LoadProblem>,
 }
 
 impl IndexCache {
@@ -71,7 +102,11 @@ impl IndexCache {
         let mut hasher = rustc_hash::FxHasher::default();
         hasher.write(root.as_os_str().as_encoded_bytes());
         let name = root.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
-        Some(IndexCache { file: folder.join(format!("{name}-{:016x}.index", hasher.finish())) })
+        let mut cut = name.len().min(MAX_NAME_BYTES);
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        Some(IndexCache { file: folder.join(format!("{}-{:016x}.index", &name[..cut], hasher.finish())) })
     }
 
     /// The file the index is saved in.
@@ -81,10 +116,11 @@ impl IndexCache {
 
     /// The saved corpus and the problems found when it was built, if it was made by this version with
     /// `overrides` from exactly the files at `paths` as they are now; their texts are read in parallel.
-    pub fn load(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<(Corpus, Vec<CorpusProblem>)> {
+    pub fn load(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<Loaded> {
         let bytes = std::fs::read(&self.file).ok()?;
-        let mut reader = bytes.as_slice();
-        let header: Header = saved_format().with_limit(bytes.len() as u64).deserialize_from(&mut reader).ok()?;
+        let payload = checked_payload(&bytes)?;
+        let mut reader = payload;
+        let header: Header = saved_format().with_limit(payload.len() as u64).deserialize_from(&mut reader).ok()?;
         if header.format != FORMAT || header.version != env!("CARGO_PKG_VERSION") || &header.overrides != overrides {
             return None;
         }
@@ -95,29 +131,32 @@ impl IndexCache {
         if now != then {
             return None;
         }
+        // An article that could not be read then and can now was never indexed.
+        if header.unreadable.iter().any(|problem| problem.path().is_some_and(|path| super::read_text(path).is_ok())) {
+            return None;
+        }
         let saved = Corpus::read_saved(reader).ok()?;
         let paths: Vec<&Path> = saved.paths().collect();
-        let sizes: Vec<u64> = paths
-            .iter()
-            .map(|path| then.binary_search_by(|s| s.path.as_path().cmp(path)))
-            .map(|i| i.map_or(u64::MAX, |i| then[i].len))
-            .collect();
-        let texts: Vec<String> = (paths.par_iter().zip(&sizes))
-            .map(|(path, &len)| {
+        if paths.len() != header.contents.len() {
+            return None;
+        }
+        let texts: Vec<String> = (paths.par_iter().zip(&header.contents))
+            .map(|(path, &hash)| {
                 let text = super::read_text(path).ok()?;
-                (text.len() as u64 == len).then_some(text)
+                (content_hash(&text) == hash).then_some(text)
             })
             .collect::<Option<_>>()?;
-        Some((saved.with_texts(texts)?, header.problems))
+        Some(Loaded { corpus: saved.with_texts(texts)?, corpus_problems: header.problems, unreadable: header.unreadable })
     }
 
-    /// Saves `corpus` and the `problems` found building it, made with `overrides` from the files stamped
-    /// `stamps` before they were read. The file is written beside its final name and renamed, so that a reader
-    /// never sees half of it. Nothing is saved when a file had no stamp.
+    /// Saves `corpus`, the `problems` found building it and the articles that were `unreadable`, made with
+    /// `overrides` from the files stamped `stamps` before they were read. The file is written beside its final name
+    /// and renamed, so that a reader never sees half of it. Nothing is saved when a file had no stamp.
     pub fn save(
         &self,
         corpus: &Corpus,
         problems: &[CorpusProblem],
+        unreadable: &[LoadProblem],
         stamps: Vec<Option<Stamp>>,
         overrides: &EntityOverrides,
     ) -> std::io::Result<()> {
@@ -127,19 +166,26 @@ impl IndexCache {
         if let Some(folder) = self.file.parent() {
             std::fs::create_dir_all(folder)?;
         }
+        let header = Header {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            overrides: overrides.clone(),
+            contents: corpus.sources().map(|source| content_hash(&source.text)).collect(),
+            problems: problems.to_vec(),
+            unreadable: unreadable.to_vec(),
+            stamps,
+        };
+        let mut payload = Vec::new();
+        saved_format().serialize_into(&mut payload, &header).map_err(std::io::Error::other)?;
+        corpus.save(&mut payload).map_err(std::io::Error::other)?;
         let partial = self.file.with_extension(format!("partial-{}", std::process::id()));
         let result = (|| {
             let mut writer = BufWriter::new(File::create(&partial)?);
-            let header = Header {
-                format: FORMAT,
-                version: env!("CARGO_PKG_VERSION").to_string(),
-                overrides: overrides.clone(),
-                problems: problems.to_vec(),
-                stamps,
-            };
-            saved_format().serialize_into(&mut writer, &header).map_err(std::io::Error::other)?;
-            corpus.save(&mut writer).map_err(std::io::Error::other)?;
+            writer.write_all(MAGIC)?;
+            writer.write_all(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes())?;
+            writer.write_all(&payload)?;
             writer.flush()?;
+            drop(writer);
             std::fs::rename(&partial, &self.file)
         })();
         if result.is_err() {
@@ -147,6 +193,13 @@ impl IndexCache {
         }
         result
     }
+}
+
+/// The payload of a saved index whose checksum holds; `None` for anything else.
+fn checked_payload(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (checksum, payload) = rest.split_first_chunk::<8>()?;
+    (u64::from_le_bytes(*checksum) == xxhash_rust::xxh3::xxh3_64(payload)).then_some(payload)
 }
 
 fn default_folder() -> Option<PathBuf> {
@@ -161,51 +214,132 @@ mod tests {
     use super::*;
     use crate::load::Workspace;
 
-    fn index(root: &Path) -> (Vec<PathBuf>, Vec<Option<Stamp>>, Corpus, Vec<CorpusProblem>) {
+    struct Indexed {
+        paths: Vec<PathBuf>,
+        stamps: Vec<Option<Stamp>>,
+        corpus: Corpus,
+        problems: Vec<CorpusProblem>,
+        unreadable: Vec<LoadProblem>,
+    }
+
+    fn index(root: &Path) -> Indexed {
         let (workspace, _) = Workspace::open(root);
         let paths = workspace.source_paths();
         let stamps = stamps(&paths);
-        let (sources, _) = workspace.read_sources();
+        let (sources, unreadable) = workspace.read_sources();
         let (corpus, problems) = Corpus::new(sources, EntityOverrides::default());
-        (paths, stamps, corpus, problems)
+        Indexed { paths, stamps, corpus, problems, unreadable }
+    }
+
+    fn save(cache: &IndexCache, indexed: Indexed) -> Vec<PathBuf> {
+        let Indexed { paths, stamps, corpus, problems, unreadable } = indexed;
+        cache.save(&corpus, &problems, &unreadable, stamps, &EntityOverrides::default()).unwrap();
+        paths
+    }
+
+    /// A workspace with three articles (two with the same id) and its cache, in one temporary folder.
+    fn workspace() -> (tempfile::TempDir, PathBuf, IndexCache) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("workspace");
+        std::fs::create_dir_all(root.join("sources/more")).unwrap();
+        std::fs::write(root.join("sources/a.txt"), "Strike\nDock workers walked out, Ana Ruiz said.\n").unwrap();
+        std::fs::write(root.join("sources/b.txt"), "Harvest\nGrain harvest falls, Ana Ruiz said.\n").unwrap();
+        std::fs::write(root.join("sources/more/a.txt"), "Same id\nA second article named a.\n").unwrap();
+        let cache = IndexCache::for_workspace(&root, Some(&dir.path().join("cache"))).unwrap();
+        (dir, root, cache)
+    }
+
+    /// Writes `text` to `path` and gives it back its modification time, as `cp -p` or `rsync -t` would.
+    fn rewrite_keeping_time(path: &Path, text: &[u8]) {
+        let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+        std::fs::write(path, text).unwrap();
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(modified).unwrap();
     }
 
     #[test]
     fn a_saved_index_is_used_only_for_the_same_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("workspace");
-        std::fs::create_dir_all(root.join("sources")).unwrap();
-        std::fs::write(root.join("sources/a.txt"), "Strike\nDock workers walked out, Ana Ruiz said.\n").unwrap();
-        std::fs::write(root.join("sources/b.txt"), "Harvest\nGrain harvest falls, Ana Ruiz said.\n").unwrap();
-        std::fs::create_dir_all(root.join("sources/more")).unwrap();
-        std::fs::write(root.join("sources/more/a.txt"), "Same id\nA second article named a.\n").unwrap();
-        let cache = IndexCache::for_workspace(&root, Some(&dir.path().join("cache"))).unwrap();
+        let (_dir, root, cache) = workspace();
         let overrides = EntityOverrides::default();
-        let (paths, stamps, corpus, problems) = index(&root);
-        assert!(cache.load(&paths, &overrides).is_none(), "nothing saved yet");
+        let indexed = index(&root);
+        assert!(cache.load(&indexed.paths, &overrides).is_none(), "nothing saved yet");
+        let (text_a, problems) = (indexed.corpus.source("a").unwrap().text.clone(), indexed.problems.clone());
         assert_eq!(problems.len(), 1, "a duplicate id");
-        cache.save(&corpus, &problems, stamps, &overrides).unwrap();
+        let paths = save(&cache, indexed);
 
-        let (loaded, loaded_problems) = cache.load(&paths, &overrides).expect("the same files");
-        assert_eq!(loaded_problems, problems);
-        assert_eq!(loaded.len(), 2);
-        assert_eq!(loaded.source("a").unwrap().text, corpus.source("a").unwrap().text);
-        assert!(loaded.entities().get("Ana Ruiz").is_some());
+        let loaded = cache.load(&paths, &overrides).expect("the same files");
+        assert_eq!(loaded.corpus_problems, problems);
+        assert_eq!(loaded.corpus.len(), 2);
+        assert_eq!(loaded.corpus.source("a").unwrap().text, text_a);
+        assert!(loaded.corpus.entities().get("Ana Ruiz").is_some());
 
         // Other configuration, a changed file, a new file: index again.
         let configured = EntityOverrides { hide: vec!["Ana Ruiz".to_string()], ..EntityOverrides::default() };
         assert!(cache.load(&paths, &configured).is_none());
         std::fs::write(root.join("sources/b.txt"), "Harvest\nGrain harvest falls again.\n").unwrap();
         assert!(cache.load(&paths, &overrides).is_none());
-        let (paths, stamps, corpus, problems) = index(&root);
-        cache.save(&corpus, &problems, stamps, &overrides).unwrap();
+        let paths = save(&cache, index(&root));
         assert!(cache.load(&paths, &overrides).is_some());
         std::fs::write(root.join("sources/c.txt"), "New\nA new article.\n").unwrap();
-        let (paths, _, _, _) = index(&root);
+        let paths = index(&root).paths;
         assert!(cache.load(&paths, &overrides).is_none());
 
         // A damaged file is not an index.
         std::fs::write(cache.file(), b"not an index").unwrap();
         assert!(cache.load(&paths, &overrides).is_none());
+    }
+
+    #[test]
+    fn an_article_rewritten_with_its_size_and_time_kept_is_indexed_again() {
+        let (_dir, root, cache) = workspace();
+        let paths = save(&cache, index(&root));
+        assert!(cache.load(&paths, &EntityOverrides::default()).is_some());
+        // The same number of bytes, the same modification time, other words.
+        rewrite_keeping_time(&root.join("sources/b.txt"), b"Harvest\nGrain harvest rises, Ana Ruiz said.\n");
+        assert_eq!(stamps(&paths), index(&root).stamps, "the stamps cannot tell");
+        assert!(cache.load(&paths, &EntityOverrides::default()).is_none());
+    }
+
+    #[test]
+    fn every_flipped_bit_is_caught() {
+        let (_dir, root, cache) = workspace();
+        let paths = save(&cache, index(&root));
+        let bytes = std::fs::read(cache.file()).unwrap();
+        let step = (bytes.len() / 97).max(1);
+        for at in (0..bytes.len()).step_by(step) {
+            for bit in [0, 3, 7] {
+                let mut damaged = bytes.clone();
+                damaged[at] ^= 1 << bit;
+                std::fs::write(cache.file(), &damaged).unwrap();
+                assert!(cache.load(&paths, &EntityOverrides::default()).is_none(), "bit {bit} of byte {at}");
+            }
+        }
+        std::fs::write(cache.file(), &bytes).unwrap();
+        assert!(cache.load(&paths, &EntityOverrides::default()).is_some());
+    }
+
+    #[test]
+    fn an_article_that_could_not_be_read_is_tried_again() {
+        let (_dir, root, cache) = workspace();
+        let article = root.join("sources/b.txt");
+        std::fs::write(&article, b"Harvest\nGrain harvest falls, Ana Ru\xefz said.\n").unwrap();
+        let indexed = index(&root);
+        assert_eq!(indexed.unreadable.len(), 1);
+        let paths = save(&cache, indexed);
+        let loaded = cache.load(&paths, &EntityOverrides::default()).expect("still unreadable: the saved index holds");
+        assert_eq!(loaded.unreadable.len(), 1, "and the problem is reported again");
+        rewrite_keeping_time(&article, b"Harvest\nGrain harvest falls, Ana Ruiz said.\n");
+        assert!(cache.load(&paths, &EntityOverrides::default()).is_none(), "it reads now: index again");
+    }
+
+    #[test]
+    fn a_workspace_folder_of_any_name_length_has_a_saved_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("é".repeat(120));
+        std::fs::create_dir_all(root.join("sources")).unwrap();
+        std::fs::write(root.join("sources/a.txt"), "Strike\nDock workers walked out.\n").unwrap();
+        let cache = IndexCache::for_workspace(&root, Some(&dir.path().join("cache"))).unwrap();
+        assert!(cache.file().file_name().unwrap().len() < 100);
+        let paths = save(&cache, index(&root));
+        assert!(cache.load(&paths, &EntityOverrides::default()).is_some());
     }
 }

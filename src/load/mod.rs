@@ -16,7 +16,7 @@ use crate::text::LineIndex;
 pub use cache::{IndexCache, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum LoadProblem {
     /// A file could not be read.
     #[error("{}: cannot read: {message}", path.display())]
@@ -46,6 +46,17 @@ pub enum LoadProblem {
         /// What is wrong.
         message: String,
     },
+}
+
+impl LoadProblem {
+    /// The file the problem is about.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            LoadProblem::Unreadable { path, .. } | LoadProblem::NotUtf8 { path, .. } | LoadProblem::Config { path, .. } => {
+                Some(path)
+            }
+        }
+    }
 }
 
 /// The folder that holds the notes and articles, and how to find them.

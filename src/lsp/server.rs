@@ -258,26 +258,25 @@ impl Server {
             let notes = read_notes(&workspace.note_paths());
             let overrides = &workspace.config.entities;
             // Unchanged articles: read the saved index instead of indexing again.
-            if let Some((corpus, corpus_problems)) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
-                let mut messages: Vec<String> = config_problem.iter().map(LoadProblem::to_string).collect();
-                messages.extend(corpus_problems.iter().map(ToString::to_string));
-                return (workspace, ready_analysis(corpus), notes, messages, None);
+            if let Some(loaded) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
+                let mut messages: Vec<String> =
+                    loaded.unreadable.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
+                messages.extend(loaded.corpus_problems.iter().map(ToString::to_string));
+                return (workspace, ready_analysis(loaded.corpus), notes, messages, Indexed::FromSaved);
             }
             let stamps = load::stamps(&paths);
-            let (sources, problems) = load::read_sources(&paths, &|| {
+            let (sources, unreadable) = load::read_sources(&paths, &|| {
                 done_counter.fetch_add(1, Ordering::Relaxed);
             });
             let (corpus, corpus_problems) = Corpus::new(sources, overrides.clone());
             let mut messages: Vec<String> =
-                problems.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
+                unreadable.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
             messages.extend(corpus_problems.iter().map(ToString::to_string));
-            // An index with unreadable articles is not saved: they would be missing from it next time.
-            let to_save = problems.is_empty().then_some((stamps, corpus_problems));
-            (workspace, ready_analysis(corpus), notes, messages, to_save)
+            (workspace, ready_analysis(corpus), notes, messages, Indexed::Anew { stamps, corpus_problems, unreadable })
         })
         .await;
         finished.store(true, Ordering::Relaxed);
-        let Some((workspace, analysis, notes, messages, to_save)) = indexed else {
+        let Some((workspace, analysis, notes, messages, indexed)) = indexed else {
             if let Some(progress) = progress {
                 progress.end("indexing failed".to_string()).await;
             }
@@ -290,7 +289,7 @@ impl Server {
             count(corpus.len(), "article", "articles"),
             count(corpus.entities().len(), "entity", "entities"),
             started.elapsed().as_secs_f64(),
-            if to_save.is_none() && saved_cache.is_some() { " (saved index)" } else { "" }
+            if matches!(indexed, Indexed::FromSaved) { " (from the saved index)" } else { "" }
         );
         tracing::info!("indexed {summary}");
         let corpus = analysis.shared_corpus();
@@ -308,9 +307,9 @@ impl Server {
         if let Some(progress) = progress {
             progress.end(summary).await;
         }
-        if let (Some(cache), Some((stamps, corpus_problems))) = (saved_cache, to_save) {
+        if let (Some(cache), Indexed::Anew { stamps, corpus_problems, unreadable }) = (saved_cache, indexed) {
             tokio::task::spawn_blocking(move || {
-                if let Err(error) = cache.save(&corpus, &corpus_problems, stamps, &overrides) {
+                if let Err(error) = cache.save(&corpus, &corpus_problems, &unreadable, stamps, &overrides) {
                     tracing::warn!("cannot save the index to {}: {error}", cache.file().display());
                 }
             });
@@ -446,6 +445,14 @@ impl Server {
             tracing::warn!("the client refused to watch files: {error}");
         }
     }
+}
+
+/// How the corpus of a full indexing was made.
+enum Indexed {
+    /// Read back from the saved index.
+    FromSaved,
+    /// Indexed from the articles, with what the saved index needs.
+    Anew { stamps: Vec<Option<load::Stamp>>, corpus_problems: Vec<crate::corpus::CorpusProblem>, unreadable: Vec<LoadProblem> },
 }
 
 /// `marginalia/status`: the state of the index, for a status bar.

@@ -227,6 +227,8 @@ async fn documentation_waits_for_resolve_when_the_client_can_ask_for_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_on_unchanged_articles_reads_the_saved_index() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    // An article that cannot be read does not keep the index from being saved; it is reported on every start.
+    std::fs::write(dir.path().join("sources/latin1.txt"), b"Caf\xe9 society\n").unwrap();
     let cache = tempfile::tempdir().unwrap();
     let options = json!({ "indexCache": true, "cacheDir": cache.path() });
     let start = || TestServer::start_with_options(dir.path(), &["utf-16"], options.clone());
@@ -251,7 +253,9 @@ async fn a_restart_on_unchanged_articles_reads_the_saved_index() {
 
     let mut server = start().await;
     let summary = server.wait_until_indexed().await;
-    assert!(summary.starts_with("1 article, ") && summary.ends_with("(saved index)"), "{summary}");
+    assert!(summary.starts_with("1 article, ") && summary.ends_with("(from the saved index)"), "{summary}");
+    let shown = server.await_notification("window/showMessage", |_| true).await;
+    assert!(shown["message"].as_str().unwrap().contains("latin1.txt: not UTF-8"), "{shown}");
     let uri = url(&dir.path().join("note.md"));
     server.open(&uri, "[[Rui").await;
     let completion = server.request("textDocument/completion", at(&uri, 0, 5)).await;
