@@ -44,6 +44,29 @@ fn a_clean_note_passes() {
 }
 
 #[test]
+fn paths_are_shown_as_they_were_given() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/research"), &dir.path().join("ws"));
+    let first_location = |args: &[&str], cwd: &Path| {
+        let output = stdout(&marginalia(args, cwd));
+        let line = output.lines().find(|line| line.trim_start().starts_with("-->")).unwrap_or_default().to_string();
+        line.trim_start_matches([' ', '-', '>']).split(':').next().unwrap_or_default().to_string()
+    };
+    let notes = dir.path().join("ws/notes");
+    assert_eq!(first_location(&["check", "ws/notes/mistakes.md"], dir.path()), "ws/notes/mistakes.md");
+    assert_eq!(
+        first_location(&["check", "./ws/notes/../notes/mistakes.md"], dir.path()),
+        "ws/notes/../notes/mistakes.md"
+    );
+    assert_eq!(first_location(&["check", "ws/notes"], dir.path()), "ws/notes/mistakes.md");
+    assert_eq!(first_location(&["check", "ws"], dir.path()), "ws/notes/mistakes.md");
+    assert_eq!(first_location(&["check", "mistakes.md"], &notes), "mistakes.md");
+    assert_eq!(first_location(&["check"], &notes), "mistakes.md");
+    let absolute = notes.canonicalize().unwrap().join("mistakes.md");
+    assert_eq!(first_location(&["check", absolute.to_str().unwrap()], dir.path()), absolute.to_str().unwrap());
+}
+
+#[test]
 fn check_never_writes_a_file() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("examples/research"), dir.path());

@@ -11,7 +11,7 @@ use codespan_reporting::term::{self, Chars, Config as TermConfig, Styles, Styles
 use serde_json::json;
 
 use super::shown::Shown;
-use super::{ColorWhen, Format, display_path, display_root, exit};
+use super::{ColorWhen, Format, PathDisplay, exit};
 use crate::analysis::{Analysis, Diagnostic, Note, Severity};
 use crate::config::{CONFIG_FILE, Config};
 use crate::corpus::Corpus;
@@ -44,19 +44,14 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
     let root = load::find_root(&given.canonicalize().with_context(|| format!("cannot open {}", given.display()))?);
-    let display_root = display_root(&given, &root);
+    let display = PathDisplay::new(&given);
     let mut out = Output::new(options);
 
     let config_path = root.join(CONFIG_FILE);
     if let Ok(text) = std::fs::read_to_string(&config_path)
         && let Err(error) = Config::parse(&text)
     {
-        out.config_error(
-            Path::new(&display_path(&display_root, Path::new(CONFIG_FILE))),
-            &text,
-            error.range,
-            &error.message,
-        )?;
+        out.config_error(Path::new(&display.show(&config_path)), &text, error.range, &error.message)?;
         return Ok(exit::USAGE);
     }
     let (workspace, problem) = Workspace::open(&root);
@@ -84,8 +79,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         };
         let note = Note::new(text);
         let diagnostics = analysis.diagnostics(&note);
-        let relative = path.strip_prefix(&root).unwrap_or(path);
-        checked.push(CheckedNote { display: display_path(&display_root, relative), note, diagnostics });
+        checked.push(CheckedNote { display: display.show(path), note, diagnostics });
     }
     let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Error).count();
     let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Warning).count();

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{Format, display_path, exit};
+use super::{Format, exit};
 use crate::analysis::Analysis;
-use crate::text::{LineIndex, PositionEncoding};
+use crate::text::PositionEncoding;
 
 /// Prints every place that contains `words`; the exit code is 0 when one matches exactly, 1 when none does.
 pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
@@ -15,8 +15,8 @@ pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result
         eprintln!("error: give the words to look for");
         return Ok(exit::USAGE);
     }
-    let (root, shown_root, analysis) = match super::load_for_report(path)? {
-        Ok(loaded) => (loaded.root, loaded.display_root, Analysis::new(std::sync::Arc::new(loaded.corpus))),
+    let (display, analysis) = match super::load_for_report(path)? {
+        Ok(loaded) => (loaded.display, Analysis::new(std::sync::Arc::new(loaded.corpus))),
         Err(code) => return Ok(code),
     };
     let matches = analysis.find_quote(words);
@@ -24,10 +24,8 @@ pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result
     let mut results = Vec::new();
     for found in &matches {
         let source = analysis.corpus().source(&found.source_id).expect("matches name indexed articles");
-        let index = LineIndex::new(&source.text);
-        let (start, end) = index.range(&source.text, found.range, PositionEncoding::Utf32);
-        let relative = found.path.strip_prefix(&root).unwrap_or(&found.path);
-        let file = display_path(&shown_root, relative);
+        let (start, end) = source.line_index().range(&source.text, found.range, PositionEncoding::Utf32);
+        let file = display.show(&found.path);
         let passage = crate::corpus::collapse_whitespace(&source.text[found.range]);
         match format {
             Format::Human => {

@@ -40,40 +40,56 @@ pub mod exit {
     pub const USAGE: i32 = 2;
 }
 
-/// How paths are shown: from the path the user gave, so that they can be opened from where the command ran.
-pub(crate) fn display_root(given: &Path, root: &Path) -> PathBuf {
-    let given_dir = if given.is_file() { given.parent().unwrap_or(Path::new(".")) } else { given };
-    let Ok(given_canonical) = given_dir.canonicalize() else {
-        return root.to_path_buf();
-    };
-    // The root is the given folder or one of its ancestors.
-    let mut display = given_dir.to_path_buf();
-    let mut current = given_canonical.as_path();
-    while current != root {
-        match current.parent() {
-            Some(parent) => {
-                current = parent;
-                display.push("..");
-            }
-            None => return root.to_path_buf(),
-        }
-    }
-    let cleaned: PathBuf = display.components().collect();
-    if cleaned.as_os_str().is_empty() { PathBuf::from(".") } else { cleaned }
+/// How paths are shown: as the user gave them. A note under the path given is shown from it (`check notes`
+/// shows `notes/week.md`, `check notes/week.md` shows `notes/week.md`); another file under the current folder is
+/// shown from there, and any other file in full.
+#[derive(Clone, Debug)]
+pub(crate) struct PathDisplay {
+    /// The folder given (or the folder of the file given), as written.
+    given_folder: PathBuf,
+    /// The same folder, canonical.
+    folder: PathBuf,
+    /// The file given, as written and canonical, when a file was given.
+    given_file: Option<(PathBuf, PathBuf)>,
+    /// The current folder, canonical.
+    current: Option<PathBuf>,
 }
 
-/// A workspace file as shown: from the path the user gave, without a leading `./`.
-pub(crate) fn display_path(display_root: &Path, relative: &Path) -> String {
-    let path = if display_root == Path::new(".") { relative.to_path_buf() } else { display_root.join(relative) };
-    path.to_string_lossy().replace('\\', "/")
+impl PathDisplay {
+    /// How to show paths for a command given `given` (which exists).
+    pub(crate) fn new(given: &Path) -> PathDisplay {
+        let canonical = given.canonicalize().unwrap_or_else(|_| given.to_path_buf());
+        let current = std::env::current_dir().ok().and_then(|dir| dir.canonicalize().ok());
+        if canonical.is_file() {
+            let given_folder = given.parent().map(Path::to_path_buf).unwrap_or_default();
+            let folder = canonical.parent().map_or_else(|| canonical.clone(), Path::to_path_buf);
+            return PathDisplay { given_folder, folder, given_file: Some((given.to_path_buf(), canonical)), current };
+        }
+        PathDisplay { given_folder: given.to_path_buf(), folder: canonical, given_file: None, current }
+    }
+
+    /// How to show the file at `path` (canonical, or under a canonical folder).
+    pub(crate) fn show(&self, path: &Path) -> String {
+        let shown = match &self.given_file {
+            Some((as_given, canonical)) if canonical == path => as_given.clone(),
+            _ => match path.strip_prefix(&self.folder) {
+                Ok(relative) => self.given_folder.join(relative),
+                Err(_) => match self.current.as_deref().and_then(|current| path.strip_prefix(current).ok()) {
+                    Some(relative) => relative.to_path_buf(),
+                    None => path.to_path_buf(),
+                },
+            },
+        };
+        let cleaned: PathBuf = shown.components().filter(|c| *c != std::path::Component::CurDir).collect();
+        let text = cleaned.to_string_lossy().replace('\\', "/");
+        if text.is_empty() { ".".to_string() } else { text }
+    }
 }
 
 /// A workspace read for a command that only reports on it.
 pub(crate) struct Loaded {
-    /// The workspace root.
-    pub root: PathBuf,
-    /// How to show the root's paths (see [`display_root`]).
-    pub display_root: PathBuf,
+    /// How to show paths.
+    pub display: PathDisplay,
     /// The indexed articles.
     pub corpus: Corpus,
 }
@@ -96,5 +112,5 @@ pub(crate) fn load_for_report(path: Option<PathBuf>) -> anyhow::Result<Result<Lo
     for problem in corpus_problems {
         eprintln!("warning: {problem}");
     }
-    Ok(Ok(Loaded { display_root: display_root(&given, &root), root, corpus }))
+    Ok(Ok(Loaded { display: PathDisplay::new(&given), corpus }))
 }

@@ -146,7 +146,11 @@ impl IndexCache {
                 (content_hash(&text) == hash).then_some(text)
             })
             .collect::<Option<_>>()?;
-        Some(Loaded { corpus: saved.with_texts(texts)?, corpus_problems: header.problems, unreadable: header.unreadable })
+        Some(Loaded {
+            corpus: saved.with_texts(texts)?,
+            corpus_problems: header.problems,
+            unreadable: header.unreadable,
+        })
     }
 
     /// Saves `corpus`, the `problems` found building it and the articles that were `unreadable`, made with

@@ -52,9 +52,9 @@ impl LoadProblem {
     /// The file the problem is about.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            LoadProblem::Unreadable { path, .. } | LoadProblem::NotUtf8 { path, .. } | LoadProblem::Config { path, .. } => {
-                Some(path)
-            }
+            LoadProblem::Unreadable { path, .. }
+            | LoadProblem::NotUtf8 { path, .. }
+            | LoadProblem::Config { path, .. } => Some(path),
         }
     }
 }
@@ -66,8 +66,38 @@ pub struct Workspace {
     pub root: PathBuf,
     /// The configuration (the defaults when `marginalia.toml` is absent or invalid).
     pub config: Config,
-    sources: GlobSet,
+    sources: SourcePatterns,
     notes: GlobSet,
+}
+
+/// Which files are articles: every `.txt` and `.md` file below one of the folders, and the files the globs match.
+/// Folders are looked up by each ancestor of a path, not compiled into the glob set, so that a configuration
+/// listing a hundred thousand folders costs a hundred thousand set entries, not an automaton.
+#[derive(Clone, Debug)]
+struct SourcePatterns {
+    folders: std::collections::HashSet<PathBuf>,
+    globs: GlobSet,
+}
+
+impl SourcePatterns {
+    fn new(patterns: &[String]) -> SourcePatterns {
+        let (globs, folders): (Vec<&String>, Vec<&String>) =
+            patterns.iter().partition(|pattern| pattern.contains(['*', '?', '[', '{']));
+        let folders = folders.into_iter().map(|folder| normalized(Path::new(folder.trim_end_matches('/')))).collect();
+        SourcePatterns { folders, globs: glob_set(globs.into_iter().cloned()) }
+    }
+
+    /// Whether `relative` (to the root) is an article.
+    fn is_match(&self, relative: &Path) -> bool {
+        let article_extension = relative.extension().is_some_and(|extension| extension == "txt" || extension == "md");
+        (article_extension && relative.ancestors().skip(1).any(|folder| self.folders.contains(folder)))
+            || self.globs.is_match(relative)
+    }
+}
+
+/// `path` without `.` components, so that `./sources` and `sources` are the same folder.
+fn normalized(path: &Path) -> PathBuf {
+    path.components().filter(|component| *component != std::path::Component::CurDir).collect()
 }
 
 impl Workspace {
@@ -89,7 +119,7 @@ impl Workspace {
 
     /// The workspace at `root` with the given configuration.
     pub fn with_config(root: &Path, config: Config) -> Workspace {
-        let sources = glob_set(config.sources.iter().flat_map(|pattern| source_globs(pattern)));
+        let sources = SourcePatterns::new(&config.sources);
         let notes = glob_set(config.notes.iter().cloned());
         Workspace { root: root.to_path_buf(), config, sources, notes }
     }
@@ -189,16 +219,6 @@ pub fn find_root(start: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// A folder pattern means every `.txt` and `.md` file below it; a glob is taken as written.
-fn source_globs(pattern: &str) -> Vec<String> {
-    let pattern = pattern.trim_end_matches('/');
-    if pattern.contains(['*', '?', '[', '{']) {
-        vec![pattern.to_string()]
-    } else {
-        vec![format!("{pattern}/**/*.txt"), format!("{pattern}/**/*.md")]
-    }
-}
-
 fn glob_set(patterns: impl Iterator<Item = String>) -> GlobSet {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
@@ -274,6 +294,29 @@ mod tests {
             panic!("expected a config problem, got {problem:?}");
         };
         assert_eq!((line, column), (1, 11));
+    }
+
+    #[test]
+    fn source_folders_and_globs() {
+        let patterns = ["./archive/", "press", "scraped/**/*.html"].map(String::from);
+        let sources = SourcePatterns::new(&patterns);
+        for (path, is_source) in [
+            ("archive/a.txt", true),
+            ("archive/2024/b.md", true),
+            ("archive/c.pdf", false),
+            ("archived/a.txt", false),
+            ("press/a.txt", true),
+            ("notes/press/a.txt", false),
+            ("scraped/x/page.html", true),
+            ("scraped/x/page.txt", false),
+        ] {
+            assert_eq!(sources.is_match(Path::new(path)), is_source, "{path}");
+        }
+        // A hundred thousand folders are a hundred thousand set entries (as globs, they took a minute to build).
+        let many: Vec<String> = (0..100_000).map(|i| format!("folder{i}")).collect();
+        let sources = SourcePatterns::new(&many);
+        assert!(sources.is_match(Path::new("folder99999/deep/a.txt")));
+        assert!(!sources.is_match(Path::new("folder100000/a.txt")));
     }
 
     #[test]

@@ -452,7 +452,11 @@ enum Indexed {
     /// Read back from the saved index.
     FromSaved,
     /// Indexed from the articles, with what the saved index needs.
-    Anew { stamps: Vec<Option<load::Stamp>>, corpus_problems: Vec<crate::corpus::CorpusProblem>, unreadable: Vec<LoadProblem> },
+    Anew {
+        stamps: Vec<Option<load::Stamp>>,
+        corpus_problems: Vec<crate::corpus::CorpusProblem>,
+        unreadable: Vec<LoadProblem>,
+    },
 }
 
 /// `marginalia/status`: the state of the index, for a status bar.
