@@ -184,3 +184,25 @@ pub fn article(rng: &mut Rng, cast: &Cast, target_bytes: usize) -> String {
     }
     text
 }
+
+/// A note of `count` mentions of people no article names (first names of four syllables and last names of five,
+/// longer than any of the cast's) and `count` citations of ids no article has: half with one character of a real
+/// id changed, half made up. What a writer's note about people the sources do not mention looks like.
+pub fn unknown_names_note(rng: &mut Rng, articles: &[(String, String)], count: usize) -> String {
+    let mut text = String::from("# People the sources do not name\n\n");
+    for n in 0..count {
+        let name = format!("{} {}", word(rng, 4), word(rng, 5));
+        let (id, _) = rng.pick(articles);
+        let id = if n % 2 == 0 {
+            let mut chars: Vec<char> = id.chars().collect();
+            let at = rng.below(chars.len());
+            chars[at] = if chars[at] == 'x' { 'y' } else { 'x' };
+            chars.into_iter().collect()
+        } else {
+            format!("{}-{}", word(rng, 3).to_lowercase(), rng.below(100_000))
+        };
+        let filler = rng.pick(FILLER);
+        text.push_str(&format!("[[{name}]] said {filler} [@{id}].\n\n"));
+    }
+    text
+}

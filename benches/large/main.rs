@@ -58,7 +58,7 @@ fn main() {
     let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
     let indexing = started.elapsed();
     let analysis = Analysis::new(Arc::new(corpus));
-    analysis.prepare_completion();
+    analysis.prepare();
     let peak = common::peak_rss_mb("self");
     println!("article: {:.1} MB, {line_number} lines", text_bytes as f64 / (1 << 20) as f64);
     println!(

@@ -26,6 +26,8 @@ const REQUESTS: usize = 300;
 const SAVES: usize = 30;
 /// Runs of `marginalia check`.
 const CHECKS: usize = 5;
+/// Names, and ids, that no article has in the note of unknown names.
+const UNKNOWN_NAMES: usize = 1_000;
 /// Keystrokes typed into the 10 MB note.
 const KEYSTROKES: usize = 120;
 /// Size of the large note.
@@ -143,6 +145,27 @@ fn run(binary: &Path, size: usize) {
         })
         .collect();
     Samples(saves).row("diagnostics after saving a 1,000-citation note");
+
+    // A note of 1,000 names and 1,000 ids that no article has: each wants a "did you mean".
+    let unknown = common::generate::unknown_names_note(&mut rng, &articles, UNKNOWN_NAMES);
+    let unknown_uri = url(&dir.join("notes/unknown.md"));
+    let opened = Instant::now();
+    open(&mut client, &unknown_uri, &unknown);
+    client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == unknown_uri);
+    println!(
+        "| diagnostics on opening a note of {UNKNOWN_NAMES} unknown names and {UNKNOWN_NAMES} unknown ids | {:.1} ms | | | 1 |",
+        ms(opened.elapsed())
+    );
+    let saves = (0..SAVES)
+        .map(|_| {
+            client.clear_pending();
+            let sent = Instant::now();
+            client.notify("textDocument/didSave", json!({ "textDocument": { "uri": unknown_uri } }));
+            let (_, at) = client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == unknown_uri);
+            at - sent
+        })
+        .collect();
+    Samples(saves).row("diagnostics after saving it");
 
     // Typing in a 10 MB note: each keystroke is a change and a completion request. Above 10,000 articles the
     // note's 90,000 citations take too long to check on opening (quotes with a changed word are looked for in

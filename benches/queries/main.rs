@@ -96,6 +96,32 @@ fn run(size: usize) {
     measure("hover on an entity", &probe.mentions, &hover);
     let definition = |offset| analysis.goto_definition(&note, offset).len();
     measure("definition of a quote", &probe.quoted_words, &definition);
+
+    // A note of 1,000 names and 1,000 ids that no article has, each with its "did you mean": checked first by a
+    // fresh snapshot (nothing remembered), then again (as on the next save).
+    let unknown = Note::new(common::generate::unknown_names_note(&mut rng, &articles, 1_000));
+    let mut first = Vec::new();
+    let mut again = Vec::new();
+    for _ in 0..10 {
+        let fresh = Analysis::new(analysis.shared_corpus());
+        fresh.prepare();
+        let started = Instant::now();
+        let diagnostics = fresh.diagnostics(&unknown);
+        first.push(started.elapsed());
+        assert!(diagnostics.len() >= 2_000, "{} diagnostics", diagnostics.len());
+        let started = Instant::now();
+        fresh.diagnostics(&unknown);
+        again.push(started.elapsed());
+    }
+    for (name, mut samples) in [("first check", first), ("checked again", again)] {
+        samples.sort();
+        println!(
+            "| diagnostics of 1,000 unknown names and 1,000 unknown ids, {name} | {size} | {:.3} ms | {:.3} ms | {:.3} ms | |",
+            ms(samples[samples.len() / 2]),
+            ms(samples[samples.len() - 1]),
+            ms(samples[samples.len() - 1])
+        );
+    }
 }
 
 fn ms(duration: Duration) -> f64 {

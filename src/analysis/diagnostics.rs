@@ -113,7 +113,11 @@ pub struct TextEdit {
 /// only the citations that changed. A check depends on the cited id, the quoted words and their layout, not on
 /// where the citation sits: results are kept relative to the start of the id and moved to each new place.
 #[derive(Debug, Default)]
-pub(super) struct CheckMemo(Mutex<HashMap<MemoKey, Option<Diagnostic>>>);
+pub(super) struct CheckMemo {
+    citations: Mutex<HashMap<MemoKey, Option<Diagnostic>>>,
+    /// The diagnostics of mentions of names no article has, by name, relative to the start of the name.
+    unknown_entities: Mutex<HashMap<String, Diagnostic>>,
+}
 
 /// The text of the item from its id to the end of its quote: all a check depends on.
 type MemoKey = String;
@@ -122,16 +126,16 @@ impl CheckMemo {
     /// Entries kept at most; past this the memo starts again (notes this large are rare).
     const CAPACITY: usize = 200_000;
 
-    fn check(&self, corpus: &Corpus, text: &str, item: &CiteItem) -> Option<Diagnostic> {
+    fn check(&self, context: &Context, text: &str, item: &CiteItem) -> Option<Diagnostic> {
         let anchor = item.id_range.start();
         let end = item.quote.as_ref().map_or(item.id_range.end(), |quote| quote.range.end());
         let key = text[TextRange::new(anchor, end)].to_string();
-        let lock = || self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let lock = || self.citations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(found) = lock().get(&key) {
             return found.as_ref().map(|d| d.moved(TextSize::from(0), anchor));
         }
         // A failure inside one check is that citation's error, not a note that passes.
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(corpus, text, item)))
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(context, text, item)))
             .unwrap_or_else(|panic| {
                 let what = panic
                     .downcast_ref::<&str>()
@@ -153,6 +157,25 @@ impl CheckMemo {
     }
 }
 
+impl CheckMemo {
+    /// The diagnostic of a mention of a name no article has, remembered by name: looking for the closest names is
+    /// done once per name and corpus, however often the note mentions it or is saved.
+    fn unknown_entity(&self, context: &Context, mention: &EntityMention) -> Diagnostic {
+        let anchor = mention.name_range.start();
+        let lock = || self.unknown_entities.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = lock().get(&mention.name) {
+            return found.moved(TextSize::from(0), anchor);
+        }
+        let found = unknown_entity(context, mention);
+        let mut memo = lock();
+        if memo.len() >= Self::CAPACITY {
+            memo.clear();
+        }
+        memo.insert(mention.name.clone(), found.moved(anchor, TextSize::from(0)));
+        found
+    }
+}
+
 impl Diagnostic {
     /// The same diagnostic with every range moved from being relative to `from` to being relative to `to`.
     fn moved(&self, from: TextSize, to: TextSize) -> Diagnostic {
@@ -166,15 +189,23 @@ impl Diagnostic {
     }
 }
 
+/// What checks need besides the note: the corpus, and its prepared names, which give the names closest to a
+/// misspelt one at a cost that does not grow with the corpus.
+pub(super) struct Context<'a> {
+    pub(super) corpus: &'a Corpus,
+    pub(super) names: &'a super::Names,
+}
+
 /// Every problem in `note`, or `None` as soon as `cancelled` says that the answer is no longer wanted; it is
 /// asked between citations, so a large note stops within milliseconds.
 pub(super) fn diagnostics(
-    corpus: &Corpus,
+    context: &Context,
     note: &Note,
     memo: &CheckMemo,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     use rayon::prelude::*;
+    let corpus = context.corpus;
     let syntax = note.syntax();
     let mut found: Vec<Diagnostic> = syntax
         .errors
@@ -200,20 +231,29 @@ pub(super) fn diagnostics(
     let checked: Option<Vec<Option<Diagnostic>>> = items
         .par_iter()
         .with_min_len(64)
-        .map(|item| (!cancelled()).then(|| memo.check(corpus, note.text(), item)))
+        .map(|item| (!cancelled()).then(|| memo.check(context, note.text(), item)))
         .collect();
     found.extend(checked?.into_iter().flatten());
     let blocks = crate::markup::blocks(note.text());
     let cited = cited_by_block(corpus, &syntax.citations, &blocks);
-    for mention in &syntax.mentions {
-        let Some(entity) = corpus.entities().get(&mention.name) else {
-            found.push(unknown_entity(corpus, mention));
-            continue;
-        };
-        let block = blocks.partition_point(|b| b.end() <= mention.range.start());
-        let cited = cited.get(block).map_or(&[][..], Vec::as_slice);
-        found.extend(entity_not_in_cited_source(corpus, entity, mention, cited));
-    }
+    // Mentions are checked on all cores too: a name no article has costs a search for the closest ones.
+    let mentions: Option<Vec<Option<Diagnostic>>> = syntax
+        .mentions
+        .par_iter()
+        .with_min_len(64)
+        .map(|mention| {
+            if cancelled() {
+                return None;
+            }
+            let Some(entity) = corpus.entities().get(&mention.name) else {
+                return Some(Some(memo.unknown_entity(context, mention)));
+            };
+            let block = blocks.partition_point(|b| b.end() <= mention.range.start());
+            let cited = cited.get(block).map_or(&[][..], Vec::as_slice);
+            Some(entity_not_in_cited_source(corpus, entity, mention, cited))
+        })
+        .collect();
+    found.extend(mentions?.into_iter().flatten());
     for (n, quote) in syntax.plain_quotes.iter().enumerate() {
         if n % 64 == 0 && cancelled() {
             return None;
@@ -241,8 +281,8 @@ fn cited_by_block(corpus: &Corpus, citations: &[Citation], blocks: &[TextRange])
     cited
 }
 
-fn unknown_entity(corpus: &Corpus, mention: &EntityMention) -> Diagnostic {
-    let closest = corpus.closest_entity_names(&mention.name, 3);
+fn unknown_entity(context: &Context, mention: &EntityMention) -> Diagnostic {
+    let closest = context.names.closest_entity_names(&mention.name, 3);
     let message = match closest.as_slice() {
         [] => format!("unknown entity `{}`: no article names it", mention.name),
         [name] => format!("unknown entity `{}`; did you mean `{name}`?", mention.name),
@@ -359,9 +399,10 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
     })
 }
 
-fn check_item(corpus: &Corpus, text: &str, item: &CiteItem) -> Option<Diagnostic> {
+fn check_item(context: &Context, text: &str, item: &CiteItem) -> Option<Diagnostic> {
+    let corpus = context.corpus;
     let Some(source) = corpus.source(&item.id) else {
-        let closest = corpus.closest_source_id(&item.id);
+        let closest = context.names.closest_source_id(&item.id);
         let message = match closest {
             Some(id) => format!("unknown source `{}`; did you mean `{id}`?", item.id),
             None => format!("unknown source `{}`: no article has this id", item.id),

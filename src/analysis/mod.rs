@@ -10,6 +10,7 @@ mod diagnostics;
 mod find_quote;
 mod hover;
 mod references;
+mod suggest;
 
 use std::sync::{Arc, OnceLock};
 
@@ -61,16 +62,45 @@ impl Note {
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
     corpus: Arc<Corpus>,
-    /// Citation checks made against this corpus, shared by the snapshot's clones.
+    /// Citation and mention checks made against this corpus, shared by the snapshot's clones.
     checked: Arc<diagnostics::CheckMemo>,
-    /// The corpus's names prepared for completion, on the first completion.
-    completion_index: Arc<OnceLock<completion::CompletionIndex>>,
+    /// The corpus's names prepared for completion and suggestions, on first use (or by [`Analysis::prepare`]).
+    names: Arc<OnceLock<Names>>,
+}
+
+/// The corpus's names, prepared once: for completion, and for "did you mean".
+#[derive(Debug)]
+struct Names {
+    completion: completion::CompletionIndex,
+    ids: suggest::SpellIndex,
+    entities: suggest::SpellIndex,
+}
+
+impl Names {
+    fn new(corpus: &Corpus) -> Names {
+        let completion = completion::CompletionIndex::new(corpus);
+        let ids = suggest::SpellIndex::new(corpus.sources().enumerate().map(|(i, s)| (s.id.as_str(), i as u32, 0)));
+        let entities = suggest::SpellIndex::new(corpus.entities().iter().enumerate().flat_map(|(i, entity)| {
+            entity.names().enumerate().map(move |(number, name)| (name, i as u32, number as u32))
+        }));
+        Names { completion, ids, entities }
+    }
+
+    /// The source id closest to a misspelt one, if one is close enough to be what was meant.
+    fn closest_source_id(&self, id: &str) -> Option<&str> {
+        self.ids.closest(id, &self.completion.source_words, 1).into_iter().next()
+    }
+
+    /// The entity names closest to a misspelt one, best first, at most `limit`.
+    fn closest_entity_names(&self, name: &str, limit: usize) -> Vec<&str> {
+        self.entities.closest(name, &self.completion.entity_words, limit)
+    }
 }
 
 impl Analysis {
     /// A snapshot of `corpus`.
     pub fn new(corpus: Arc<Corpus>) -> Analysis {
-        Analysis { corpus, checked: Arc::default(), completion_index: Arc::default() }
+        Analysis { corpus, checked: Arc::default(), names: Arc::default() }
     }
 
     /// The corpus this snapshot answers from, shared.
@@ -83,15 +113,23 @@ impl Analysis {
         &self.corpus
     }
 
+    fn names(&self) -> &Names {
+        self.names.get_or_init(|| Names::new(&self.corpus))
+    }
+
+    fn context(&self) -> diagnostics::Context<'_> {
+        diagnostics::Context { corpus: &self.corpus, names: self.names() }
+    }
+
     /// Every problem in `note`, in the order of the text.
     pub fn diagnostics(&self, note: &Note) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(&self.corpus, note, &self.checked, &|| false).unwrap_or_default()
+        diagnostics::diagnostics(&self.context(), note, &self.checked, &|| false).unwrap_or_default()
     }
 
     /// Every problem in `note`, or `None` as soon as `cancelled` returns true (it is asked between citations):
     /// a check of a large note stops when its text is outdated.
     pub fn diagnostics_unless(&self, note: &Note, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Vec<Diagnostic>> {
-        diagnostics::diagnostics(&self.corpus, note, &self.checked, cancelled)
+        diagnostics::diagnostics(&self.context(), note, &self.checked, cancelled)
     }
 
     /// Completions at `offset`, with their documentation, or `None` when the cursor is not in a place marginalia
@@ -102,14 +140,13 @@ impl Analysis {
 
     /// Completions at `offset`, with their documentation or leaving it for [`Analysis::completion_documentation`].
     pub fn completions_with(&self, note: &Note, offset: TextSize, documentation: Documentation) -> Option<Completions> {
-        let index = self.completion_index.get_or_init(|| completion::CompletionIndex::new(&self.corpus));
-        completion::completions(&self.corpus, index, note, offset, documentation)
+        completion::completions(&self.corpus, &self.names().completion, note, offset, documentation)
     }
 
-    /// Prepares the corpus's names for completion now (a tenth of a second at 10,000 articles) rather than on
-    /// the first completion request.
-    pub fn prepare_completion(&self) {
-        self.completion_index.get_or_init(|| completion::CompletionIndex::new(&self.corpus));
+    /// Prepares the corpus's names for completion and suggestions now (a tenth of a second at 10,000 articles)
+    /// rather than on the first request that needs them.
+    pub fn prepare(&self) {
+        self.names();
     }
 
     /// The documentation of a completion item of this kind and label that was listed without it.

@@ -179,11 +179,6 @@ impl Corpus {
         self.by_id.get(id).map(|&i| i as u32)
     }
 
-    /// The entity names or aliases closest to a misspelt one, the closest first, at most `limit`.
-    pub fn closest_entity_names(&self, name: &str, limit: usize) -> Vec<&str> {
-        closest_n(name, self.entities.iter().flat_map(|e| e.names()), limit)
-    }
-
     /// The article at `index` (as used in entity mentions).
     pub fn source_at(&self, index: u32) -> &Source {
         &self.sources[index as usize]
@@ -207,11 +202,6 @@ impl Corpus {
     /// The entities named in the articles.
     pub fn entities(&self) -> &EntityIndex {
         &self.entities
-    }
-
-    /// The source id closest to a misspelt one, if one is close enough to be what was meant.
-    pub fn closest_source_id(&self, id: &str) -> Option<&str> {
-        closest(id, self.sources.iter().map(|s| s.id.as_str()))
     }
 
     /// The articles that contain `quote` exactly, with every place in each, the most likely first.
@@ -347,30 +337,6 @@ fn share(sources: Vec<Source>) -> (Vec<Arc<Source>>, entities::WordStats) {
     (sources.into_iter().map(Arc::new).collect(), word_stats)
 }
 
-/// The candidate most similar to `wanted` (case-insensitive), if the similarity is at least 0.7.
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    closest_n(wanted, candidates, 1).into_iter().next()
-}
-
-/// The `limit` candidates most similar to `wanted` (case-insensitive) with a similarity of at least 0.7, the
-/// closest first, each once.
-fn closest_n<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
-    const MIN_SIMILARITY: f64 = 0.7;
-    let wanted = wanted.to_lowercase();
-    let mut scored: Vec<(&str, f64)> = candidates
-        .map(|candidate| {
-            let lower = candidate.to_lowercase();
-            let score =
-                strsim::jaro_winkler(&wanted, &lower).max(strsim::normalized_damerau_levenshtein(&wanted, &lower));
-            (candidate, score)
-        })
-        .filter(|&(_, score)| score >= MIN_SIMILARITY)
-        .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    scored.dedup_by(|a, b| a.0 == b.0);
-    scored.into_iter().take(limit).map(|(candidate, _)| candidate).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,7 +375,7 @@ mod tests {
         assert!(changed.entities().get("Leila Haddad").is_some());
         assert!(changed.entities().get("Ana Ruiz").is_none());
         assert!(changed.entities().get("Tomas Vidal").is_none());
-        assert!(changed.closest_source_id("d").is_none());
+        assert!(changed.source("b").is_none());
     }
 
     #[test]

@@ -487,7 +487,7 @@ impl Status {
 /// An analysis of `corpus` with completion prepared, so that the first completion is as fast as the others.
 fn ready_analysis(corpus: Corpus) -> Analysis {
     let analysis = Analysis::new(Arc::new(corpus));
-    analysis.prepare_completion();
+    analysis.prepare();
     analysis
 }
 

@@ -88,7 +88,7 @@ fn letter_bit(byte: u8) -> Option<u64> {
 /// The places where words begin in a set of names, sorted by what follows them, to find by binary search the
 /// names with a word that begins with what was typed ("kar" finds "Nari Karimov").
 #[derive(Debug, Default)]
-pub(super) struct WordStarts {
+pub(in crate::analysis) struct WordStarts {
     /// The names, lowercased, each with its owner (a source or an entity) and its number among the owner's names.
     names: Vec<(Box<str>, u32, u32)>,
     /// (name, byte offset of a word start in it), sorted by the rest of the name from there.
@@ -96,7 +96,7 @@ pub(super) struct WordStarts {
 }
 
 impl WordStarts {
-    fn push(&mut self, name: &str, owner: u32, number: u32) {
+    pub(in crate::analysis) fn push(&mut self, name: &str, owner: u32, number: u32) {
         let lower = name.to_lowercase();
         let index = self.names.len() as u32;
         let mut in_word = false;
@@ -110,7 +110,7 @@ impl WordStarts {
         self.names.push((lower.into_boxed_str(), owner, number));
     }
 
-    fn sort(&mut self) {
+    pub(in crate::analysis) fn sort(&mut self) {
         let names = &self.names;
         self.starts.sort_unstable_by(|a, b| suffix(names, *a).cmp(suffix(names, *b)));
     }
@@ -130,6 +130,18 @@ impl WordStarts {
         }
     }
 
+    /// The owners and name numbers of the first `limit` word starts (in sorted order) that begin with `typed`.
+    pub(in crate::analysis) fn first_starting_with(&self, typed: &str, limit: usize) -> Vec<(u32, u32)> {
+        let typed = typed.trim().to_lowercase();
+        let names = &self.names;
+        let first = self.starts.partition_point(|&start| suffix(names, start) < typed.as_str());
+        (self.starts[first..].iter())
+            .take_while(|&&start| suffix(names, start).starts_with(&typed))
+            .take(limit)
+            .map(|&(name, _)| (names[name as usize].1, names[name as usize].2))
+            .collect()
+    }
+
     /// The owners and name numbers of the names with a word that begins with `typed`, each once, in order.
     #[cfg(test)]
     fn starting_with(&self, typed: &str) -> Vec<(u32, u32)> {
@@ -142,7 +154,7 @@ impl WordStarts {
 }
 
 /// Whether a word of `name` begins with `typed` (trimmed, any case), as [`WordStarts`] decides it.
-pub(super) fn has_word_starting_with(name: &str, typed: &str) -> bool {
+pub(in crate::analysis) fn has_word_starting_with(name: &str, typed: &str) -> bool {
     let typed = typed.trim();
     if name.is_ascii() && typed.is_ascii() {
         let (name, typed) = (name.as_bytes(), typed.as_bytes());
@@ -207,9 +219,9 @@ fn suffix(names: &[(Box<str>, u32, u32)], (name, at): (u32, u32)) -> &str {
 #[derive(Debug)]
 pub(in crate::analysis) struct CompletionIndex {
     /// The word starts of every source id (name 0) and title (name 1).
-    pub(super) source_words: WordStarts,
+    pub(in crate::analysis) source_words: WordStarts,
     /// The word starts of every entity name, numbered as [`Entity::names`] lists them.
-    pub(super) entity_words: WordStarts,
+    pub(in crate::analysis) entity_words: WordStarts,
     /// The shapes of each source's id and title, in the corpus's order.
     pub(super) sources: Vec<[Shape; 2]>,
     /// The indexes of the sources, by id.

@@ -12,8 +12,8 @@ use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use regex::Regex;
 
-pub(super) use index::CompletionIndex;
-use index::{RankSet, Shape, Typed, entity_rank, has_word_starting_with};
+pub(super) use index::{CompletionIndex, WordStarts, has_word_starting_with};
+use index::{RankSet, Shape, Typed, entity_rank};
 
 use super::Note;
 use crate::corpus::blocks::Tokens;
