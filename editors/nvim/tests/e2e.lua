@@ -102,6 +102,54 @@ local function run()
   vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A [[Prigo<C-x><C-o>', true, false, true), 'xt!', false)
   check('omni popup [[Prigo', vim.tbl_contains(words, 'Yevgeny Prigozhin'), table.concat(words, ', '))
 
+  -- Accepting an item inserts exactly the chosen text, for each kind and each way of asking: CTRL-X CTRL-O, and
+  -- the list the plugin opens by itself as `[[`, `[@` or a quotation mark is typed. The plugin's 'completeopt'
+  -- has noselect, so the first item is chosen with CTRL-N and accepted with CTRL-Y.
+  local chosen
+  vim.api.nvim_create_autocmd('CompleteDone', {
+    buffer = buf,
+    callback = function()
+      chosen = vim.tbl_get(vim.v.completed_item or {}, 'user_data', 'nvim', 'lsp', 'completion_item')
+    end,
+  })
+  local function accept(before, keys)
+    chosen = nil
+    vim.api.nvim_buf_set_lines(buf, 3, 4, false, { before })
+    vim.api.nvim_win_set_cursor(0, { 4, 0 })
+    local wait, until_ms, seen = vim.uv.new_timer(), ms() + T, nil
+    wait:start(50, 50, vim.schedule_wrap(function()
+      local items = vim.fn.complete_info({ 'items' }).items or {}
+      -- The list for the whole of what was typed: asked again after each key, it settles on the best first.
+      if #items > 0 and seen == #items or ms() > until_ms then
+        wait:stop(); wait:close()
+        vim.api.nvim_input('<C-n><C-y><Esc>')
+      end
+      seen = #items
+    end))
+    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A' .. keys, true, false, true), 'xt!', false)
+    return vim.api.nvim_buf_get_lines(buf, 3, 4, false)[1]
+  end
+  local quote_line = 'See [@' .. ARTICLE .. ', "Wagner is searching around the world for arms suppliers'
+    .. ' to support its military operations in Ukraine," Mr Kirby told reporters."]'
+  for _, case in ipairs({
+    { 'accept [[Kir (omni)', 'See [[Kir', '<C-x><C-o>', 'See [[John Kirby]]' },
+    { 'accept [@000_cf (omni)', 'See [@000_cf', '<C-x><C-o>', 'See [@' .. ARTICLE },
+    { 'accept a quote (omni)', 'See [@' .. ARTICLE .. ', "Wagner is sea', '<C-x><C-o>', quote_line },
+    { 'accept [[Kir (as typed)', 'See ', '[[Kir', 'See [[John Kirby]]' },
+    { 'accept [@000_cf (as typed)', 'See ', '[@000_cf', 'See [@' .. ARTICLE },
+    -- The first sentence that begins with the word, whichever it is: the line ends with exactly its text.
+    { 'accept a quote (as typed)', 'See [@' .. ARTICLE .. ', ', '"Wagner', nil },
+  }) do
+    local accepted = accept(case[2], case[3])
+    local expected = case[4]
+    if not expected and chosen and chosen.textEdit then
+      local typed = (case[2] .. case[3]):gsub('<[^>]+>', '')
+      expected = typed:sub(1, chosen.textEdit.range.start.character) .. chosen.textEdit.newText
+    end
+    check(case[1], accepted == expected, accepted)
+  end
+  vim.api.nvim_buf_set_lines(buf, 3, 4, false, { 'Next:' })
+
   -- A wrong quote is reported after :write.
   vim.api.nvim_buf_set_lines(buf, 2, 3, false,
     { 'Wrong: [@' .. ARTICLE .. ', "Wagner is searching around the globe for arms suppliers"].' })

@@ -107,7 +107,15 @@ pub(super) fn completions(
     if note.syntax().is_ignored(offset) || usize::from(offset) > note.text().len() {
         return None;
     }
-    let (mut items, partial) = match find_context(note.text(), usize::from(offset))? {
+    let context = find_context(note.text(), usize::from(offset))?;
+    // Once something is typed, the list is ranked here, fuzzily: an editor that filtered it itself by prefix would
+    // drop the matches that do not begin as typed (Neovim does), so it must ask again as the writer types.
+    let typed_something = match &context {
+        Context::SourceId { typed, .. } | Context::Entity { typed, .. } | Context::Quote { typed, .. } => {
+            !typed.trim().is_empty()
+        }
+    };
+    let (mut items, partial) = match context {
         Context::SourceId { typed, replace, quote_after } => {
             complete_sources(corpus, index, &typed, replace, quote_after.as_deref(), documentation)
         }
@@ -116,7 +124,7 @@ pub(super) fn completions(
         }
         Context::Quote { id, typed, replace, close } => complete_quotes(corpus, &id, &typed, replace, &close),
     };
-    let is_incomplete = partial || items.len() > MAX_ITEMS;
+    let is_incomplete = partial || typed_something || items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
     Some(Completions { items, is_incomplete })
 }
@@ -595,12 +603,18 @@ Farmers in the Lowlands blamed the drought, said Ana Ruiz.
         (incomplete)
         "#);
         // One letter matches fuzzily only where it begins a word: the list is whole.
-        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@g$0")), @r#"harvest-report | Grain harvest falls for a third year. | harvest-report <- "g""#);
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@g$0")), @r#"
+        harvest-report | Grain harvest falls for a third year. | harvest-report <- "g"
+        (incomplete)
+        "#);
     }
 
     #[test]
     fn source_ids_after_semicolon_rank_fuzzy_matches() {
-        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@harbour-strike; @hvr$0]")), @r#"harvest-report | Grain harvest falls for a third year. | harvest-report <- "hvr""#);
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@harbour-strike; @hvr$0]")), @r#"
+        harvest-report | Grain harvest falls for a third year. | harvest-report <- "hvr"
+        (incomplete)
+        "#);
     }
 
     #[test]
@@ -658,7 +672,10 @@ Officials in Valmont said the PDA would meet again.
         "We will not be moved," said union leader Ana Ruiz. | harbour-strike, line 6 | "We will not be moved," said union leader Ana Ruiz."] <- ""
         Ruiz said the strike would last until Friday. | harbour-strike, line 7 | Ruiz said the strike would last until Friday."] <- ""
         "#);
-        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, “the str$0”]")), @r#"the strike would last until Friday. | harbour-strike, line 7 | the strike would last until Friday. <- "the str""#);
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, “the str$0”]")), @r#"
+        the strike would last until Friday. | harbour-strike, line 7 | the strike would last until Friday. <- "the str"
+        (incomplete)
+        "#);
     }
 
     #[test]

@@ -14,6 +14,16 @@ M.defaults = {
   root_markers = { 'marginalia.toml', 'sources' },
   -- Extra fields merged into the client configuration (capabilities, on_attach, settings...).
   client = {},
+  -- Neovim's built-in LSP completion (0.11+) in marginalia buffers: the list opens as you type `[@`, `[[` or an
+  -- opening quotation mark (autotrigger), and CTRL-X CTRL-O asks for it anywhere. Set `enable = false` to leave
+  -- completion to your own completion plugin.
+  completion = {
+    enable = true,
+    autotrigger = true,
+    -- The 'completeopt' of marginalia buffers while autotrigger is on: `noselect`, so that the first item is
+    -- not inserted while you are still typing.
+    completeopt = 'menuone,noselect,popup',
+  },
 }
 
 M.config = vim.deepcopy(M.defaults)
@@ -34,10 +44,70 @@ local function client_config()
   }, M.config.client)
 end
 
+-- Neovim 0.11's built-in LSP completion (vim.lsp.omnifunc, vim.lsp.completion) inserts only the first word of a
+-- plain-text textEdit (get_completion_word() in runtime/lua/vim/lsp/completion.lua: `newText:match('^(%S*)')`),
+-- so `[[Kir` became `[[John` instead of `[[John Kirby]]`, and a quote kept its first word. Once a completion is
+-- accepted, the whole newText is put where that word went. Nothing happens when the word already is the whole
+-- newText (a Neovim that inserts it, or another completion plugin).
+local function complete_whole_text(client_id, bufnr)
+  vim.api.nvim_create_autocmd('CompleteDone', {
+    group = vim.api.nvim_create_augroup('marginalia_complete_' .. bufnr, { clear = true }),
+    buffer = bufnr,
+    callback = function()
+      if (vim.v.event or {}).reason == 'cancel' then
+        return -- CTRL-E put the typed text back
+      end
+      local done = vim.v.completed_item
+      local lsp_data = vim.tbl_get(done or {}, 'user_data', 'nvim', 'lsp')
+      if type(lsp_data) ~= 'table' or lsp_data.client_id ~= client_id then
+        return
+      end
+      local item = lsp_data.completion_item
+      local edit = type(item) == 'table' and item.textEdit
+      if type(edit) ~= 'table' or item.insertTextFormat == 2 then
+        return
+      end
+      local new_text, word = edit.newText, done.word or ''
+      if type(new_text) ~= 'string' or new_text == word or new_text:find('[\r\n]') then
+        return
+      end
+      local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+      local start = col - #word
+      if start < 0 or vim.api.nvim_get_current_line():sub(start + 1, col) ~= word then
+        return
+      end
+      vim.api.nvim_buf_set_text(bufnr, row - 1, start, row - 1, col, { new_text })
+      vim.api.nvim_win_set_cursor(0, { row, start + #new_text })
+    end,
+  })
+end
+
+-- What the plugin does in each buffer the server attaches to: completion that inserts what was chosen, and
+-- Neovim's built-in completion unless it is turned off.
+local function on_attach(client, bufnr)
+  complete_whole_text(client.id, bufnr)
+  local completion = M.config.completion or {}
+  if completion.enable and vim.lsp.completion and vim.lsp.completion.enable then
+    vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = completion.autotrigger })
+    if completion.autotrigger and completion.completeopt then
+      vim.bo[bufnr].completeopt = completion.completeopt
+    end
+  end
+end
+
 --- Registers the language server. Call once from your configuration.
 ---@param opts table|nil see M.defaults
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = vim.api.nvim_create_augroup('marginalia_attach', { clear = true }),
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if client and client.name == client_config().name then
+        on_attach(client, args.buf)
+      end
+    end,
+  })
   if vim.lsp.config and vim.lsp.enable then
     vim.lsp.config('marginalia', client_config())
     vim.lsp.enable('marginalia')
