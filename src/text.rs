@@ -244,6 +244,23 @@ fn floor_char_boundary(text: &str, offset: TextSize) -> TextSize {
     size(at)
 }
 
+/// Where a chunk of `text[..end]` that starts at `start` and is about `size` bytes long should end, so that it cuts
+/// no word: after the first line break from `start + size` on, or, on a line that goes on for another `size`
+/// bytes, after the first space there, or at the next character boundary when there is none.
+pub fn chunk_end(text: &str, start: usize, size: usize, end: usize) -> usize {
+    let from = start.saturating_add(size).min(end);
+    let reach = from.saturating_add(size).min(end);
+    let bytes = &text.as_bytes()[from..reach];
+    if let Some(at) = memchr::memchr(b'\n', bytes).or_else(|| memchr::memchr(b' ', bytes)) {
+        return from + at + 1;
+    }
+    let mut at = reach;
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// Converts a `usize` length or offset to a `TextSize`; texts over 4 GiB are not supported.
 pub fn size(n: usize) -> TextSize {
     TextSize::try_from(n).expect("texts are smaller than 4 GiB")
@@ -335,6 +352,23 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::chunk_end;
+
+    #[test]
+    fn chunks_end_between_words() {
+        let lines = "one two\nthree four\nfive six\n";
+        assert_eq!(&lines[..chunk_end(lines, 0, 5, lines.len())], "one two\n");
+        assert_eq!(chunk_end(lines, 0, 100, lines.len()), lines.len());
+        let line = "word ".repeat(100);
+        assert_eq!(chunk_end(&line, 0, 12, line.len()), 15, "after a space when the line goes on");
+        let solid = "é".repeat(100);
+        let end = chunk_end(&solid, 0, 11, solid.len());
+        assert!(solid.is_char_boundary(end) && end >= 22);
     }
 }
 

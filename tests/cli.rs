@@ -67,6 +67,32 @@ fn paths_are_shown_as_they_were_given() {
 }
 
 #[test]
+fn a_long_line_is_shown_as_a_window_around_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/research"), dir.path());
+    // One line of 20,000 unclosed mentions: 20,000 problems on a 40 KB line.
+    std::fs::write(dir.path().join("notes/brackets.md"), "[[".repeat(20_000)).unwrap();
+    let output = marginalia(&["check", "notes/brackets.md"], dir.path());
+    let out = stdout(&output);
+    assert_eq!(out.matches("error[malformed-citation]").count(), 20_000);
+    // Each problem shows a window of the line, not the line: the output grows with the problems alone.
+    assert!(out.len() < 20_000 * 400, "{} bytes of output", out.len());
+    assert!(out.contains("--> notes/brackets.md:1:39999\n"), "the real column of the last one");
+    let last = out.rfind("--> notes/brackets.md:1:39999").unwrap();
+    let shown = out[last..].lines().nth(2).unwrap().split_once("| ").unwrap().1;
+    assert!(
+        shown.starts_with('…') && shown.trim_start_matches('…').chars().all(|c| c == '[') && shown.len() < 100,
+        "{shown}"
+    );
+    // JSON lists them all, each with its line and column.
+    let output = marginalia(&["check", "notes/brackets.md", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 20_000);
+    assert_eq!((diagnostics[19_999]["line"].as_u64(), diagnostics[19_999]["column"].as_u64()), (Some(1), Some(39_999)));
+}
+
+#[test]
 fn check_never_writes_a_file() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("examples/research"), dir.path());

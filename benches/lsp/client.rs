@@ -89,13 +89,22 @@ impl Client {
     /// Waits for the answer to request `id`; returns it with the time since the request was sent.
     pub fn await_response(&mut self, id: i64) -> (Value, Duration) {
         let sent = Instant::now();
+        match self.await_answer(id) {
+            (Ok(result), at) => (result, at - sent),
+            (Err(error), _) => panic!("request {id} failed: {error}"),
+        }
+    }
+
+    /// Waits for the answer to request `id`: its result or its error, and when it arrived.
+    pub fn await_answer(&mut self, id: i64) -> (Result<Value, Value>, Instant) {
+        if let Some(i) = self.pending.iter().position(|(_, m)| is_answer(m, id)) {
+            let (at, message) = self.pending.remove(i).unwrap();
+            return (answer(&message), at);
+        }
         loop {
             let (at, message) = self.receive();
-            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
-                if let Some(error) = message.get("error") {
-                    panic!("request {id} failed: {error}");
-                }
-                return (message["result"].clone(), at - sent);
+            if is_answer(&message, id) {
+                return (answer(&message), at);
             }
             self.pending.push_back((at, message));
         }
@@ -156,6 +165,17 @@ impl Client {
             self.send(&answer);
         }
         (at, message)
+    }
+}
+
+fn is_answer(message: &Value, id: i64) -> bool {
+    message.get("id") == Some(&json!(id)) && message.get("method").is_none()
+}
+
+fn answer(message: &Value) -> Result<Value, Value> {
+    match message.get("error") {
+        Some(error) => Err(error.clone()),
+        None => Ok(message["result"].clone()),
     }
 }
 

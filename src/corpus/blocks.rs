@@ -1,7 +1,7 @@
 //! The blocks of a large article and which words each holds, so that a search for a quote folds and reads only the
 //! blocks that can hold it instead of the whole article.
 //!
-//! An article larger than [`LARGE_ARTICLE`] is cut into blocks of about [`BLOCK_BYTES`] at line ends, and each
+//! An article larger than [`LARGE_ARTICLE`] is cut into blocks of about [`BLOCK_BYTES`] between words, and each
 //! token of its folded text (see `quotes::tokens`) gets the list of blocks it occurs in: an inverted index at block
 //! granularity, its lists delta-coded in one byte per block for most words (about 6% of the text). A quote can only
 //! occur around a block that holds its rarest token, with all its other tokens within the span of a match; those
@@ -67,9 +67,8 @@ impl BlockIndex {
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let (mut start, end) = (usize::from(body.start()), usize::from(body.end()));
         while start < end {
-            let mut stop = (start + BLOCK_BYTES).min(end);
-            // To the end of the line (or of the article), so that a block never cuts a word.
-            stop = memchr::memchr(b'\n', &text.as_bytes()[stop..end]).map_or(end, |at| stop + at + 1);
+            // To the end of the line (or a space on a very long line), so that a block never cuts a word.
+            let stop = crate::text::chunk_end(text, start, BLOCK_BYTES, end);
             let block = blocks.len() as u32;
             let first = pairs.len();
             quotes::tokens(&Folded::text_of(text, range(start, stop)), |token| pairs.push((hash(token), block)));

@@ -131,15 +131,14 @@ const COUNT_CHUNK: usize = 16 * 1024;
 const FOLD_CHUNK: usize = 64 * 1024;
 
 /// Calls `each` with the hash of every run of `SHINGLE` consecutive words of `text[body]`, folded (case and
-/// punctuation ignored). The text is folded a chunk at a time, cut at line ends, so that a large article never has
+/// punctuation ignored). The text is folded a chunk at a time, cut between words, so that a large article never has
 /// a folded copy in memory; the words, and so the shingles, are those of the whole text folded at once.
 fn each_shingle(text: &str, body: crate::text::TextRange, mut each: impl FnMut(u32)) {
     let mut last_words: [u32; SHINGLE - 1] = [0; SHINGLE - 1];
     let mut seen = 0;
     let (mut start, end) = (usize::from(body.start()), usize::from(body.end()));
     while start < end {
-        let stop = (start + FOLD_CHUNK).min(end);
-        let stop = memchr::memchr(b'\n', &text.as_bytes()[stop..end]).map_or(end, |at| stop + at + 1);
+        let stop = crate::text::chunk_end(text, start, FOLD_CHUNK, end);
         let folded = Folded::text_of(text, crate::text::range(start, stop));
         for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
             let word = word_hash(word);

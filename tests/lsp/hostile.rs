@@ -199,3 +199,67 @@ fn the_exit_code_says_whether_the_client_shut_the_server_down_first() {
     assert_eq!(exit_code_after(&[]), Some(1), "the input closed without shutdown");
     assert_eq!(exit_code_after(&[shutdown]), Some(0), "the input closed after shutdown");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_of_one_long_line_gets_every_diagnostic_at_its_place() {
+    let (_dir, mut server, uri) = serving("See [@harbour].\n").await;
+    // 20,000 problems on one line of 40,000 characters, an emoji first so that UTF-16 columns differ from bytes.
+    let text = format!("😀{}", "[[".repeat(20_000));
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
+        )
+        .await;
+    let diagnostics = server.await_diagnostics(&uri, |d| d.len() == 20_000).await;
+    let last = &diagnostics[19_999]["range"];
+    assert_eq!((last["start"]["line"].as_u64(), last["start"]["character"].as_u64()), (Some(0), Some(2 + 39_998)));
+    still_serves_after(&mut server, &uri, "See [@harbour].\n").await;
+    server.shutdown().await;
+}
+
+/// Puts `text` back in the note and checks that the server still answers about it.
+async fn still_serves_after(server: &mut TestServer, uri: &str, text: &str) {
+    server
+        .notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 99 }, "contentChanges": [{ "text": text }] }),
+        )
+        .await;
+    still_serves(server, uri).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_of_odd_files_is_indexed_and_served() {
+    let dir = workspace(&[
+        ("sources/harbour.txt", ARTICLE),
+        ("sources/empty.txt", ""),
+        ("sources/bom-only.txt", "\u{feff}"),
+        ("sources/only-front-matter.md", "---\ntitle: Nothing\n---\n"),
+        ("sources/unclosed-front-matter.md", "---\ntitle: x\nno end\n"),
+        ("sources/one-long-line.txt", &"word ".repeat(100_000)),
+        ("notes/empty.md", ""),
+    ]);
+    let root = dir.path();
+    // A folder named like an article, an article that is not text, a link that goes round in a circle, a link to
+    // nothing.
+    std::fs::create_dir_all(root.join("sources/folder.txt")).unwrap();
+    std::fs::write(root.join("sources/binary.txt"), [0u8, 159, 146, 150, 255, 0, 1]).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(root.join("sources/loop"), root.join("sources/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("sources/missing.txt"), root.join("sources/dangling.txt")).unwrap();
+        std::os::unix::fs::symlink(root.join("sources"), root.join("sources/cycle")).unwrap();
+    }
+    let mut server = TestServer::start(root, &["utf-16"]).await;
+    let summary = server.wait_until_indexed().await;
+    assert!(summary.starts_with("6 articles"), "{summary}");
+    let uri = url(&root.join("notes/n.md"));
+    let note = "See [@harbour] and [@empty, \"anything\"].\n";
+    server.open(&uri, note).await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "quote-not-found");
+    still_serves(&mut server, &uri).await;
+    server.shutdown().await;
+}

@@ -449,19 +449,18 @@ fn best_name<'e>(fuzzy: &mut Fuzzy, entity: &'e Entity, shapes: &[Shape]) -> Opt
 /// short, and the list says it is incomplete.
 const MAX_QUOTE_BYTES: usize = 64 * 1024;
 
-/// The parts of `window` a quote completion reads one at a time: about 32 KB each, cut at line ends, each
+/// The parts of `window` a quote completion reads one at a time: about 32 KB each, cut between words, each
 /// reaching `overlap` bytes into the next so that words across the cut are found in one of them.
 fn chunks(text: &str, window: TextRange, overlap: usize) -> impl Iterator<Item = TextRange> + '_ {
     const CHUNK: usize = 32 * 1024;
     let end = usize::from(window.end());
-    let line_end = move |at: usize| memchr::memchr(b'\n', &text.as_bytes()[at..end]).map_or(end, |i| at + i + 1);
     let mut start = usize::from(window.start());
     std::iter::from_fn(move || {
         if start >= end {
             return None;
         }
-        let stop = line_end((start + CHUNK).min(end));
-        let chunk = range(start, line_end((stop + overlap).min(end)));
+        let stop = crate::text::chunk_end(text, start, CHUNK, end);
+        let chunk = range(start, crate::text::chunk_end(text, stop, overlap, end));
         start = stop;
         Some(chunk)
     })

@@ -133,11 +133,13 @@ fn widen_to_tokens(hay: &[char], mut start: usize, mut end: usize) -> (usize, us
             end -= 1;
         }
         // A full stop ends a sentence, not the words: dropped, unless its word is an abbreviation ("U.S.").
-        let last_word_start = hay[start..end].iter().rposition(|&c| c == ' ').map_or(start, |at| start + at + 1);
-        let abbreviation = hay[last_word_start..end.saturating_sub(1)].contains(&'.') || end - last_word_start <= 2;
-        if end > start && hay[end - 1] == '.' && !abbreviation {
-            end -= 1;
-            continue;
+        if end > start && hay[end - 1] == '.' {
+            let word_start = hay[start..end].iter().rposition(|&c| c == ' ').map_or(start, |at| start + at + 1);
+            let abbreviation = hay[word_start..end - 1].contains(&'.') || end - word_start <= 2;
+            if !abbreviation {
+                end -= 1;
+                continue;
+            }
         }
         return (start, end);
     }

@@ -1,0 +1,299 @@
+//! A seeded fuzz run of the parser, the quote matcher, the wire checks and the whole analysis, bounded so that it
+//! runs on every `cargo test`: notes and articles are generated from pieces of markup, words, Unicode of every
+//! kind and stray bytes, and every feature is asked about every one of them. Nothing may panic, every range any
+//! feature returns must lie on character boundaries of its text, and every fix must apply.
+//!
+//! `FUZZ_CASES=100000 cargo test --release --test fuzz` runs longer; a failing case prints its seed, and
+//! `FUZZ_SEED=<seed> FUZZ_CASES=1` runs it alone. `fuzz/` has `cargo fuzz` targets for coverage-guided runs.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use marginalia::analysis::{Analysis, Note};
+use marginalia::corpus::{Corpus, EntityOverrides, Source, quotes};
+use marginalia::markup;
+use marginalia::text::{TextRange, TextSize};
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const MARKUP: &[&str] = &[
+    "[@",
+    "@",
+    "]",
+    "[",
+    "[[",
+    "]]",
+    "|",
+    ";",
+    ", ",
+    "\"",
+    "\u{201C}",
+    "\u{201D}",
+    "'",
+    "\u{2018}",
+    "\u{2019}",
+    "...",
+    "\u{2026}",
+    "[sic]",
+    "-@",
+    "@{",
+    "}",
+    "\\[@",
+    "\\",
+    "`",
+    "```\n",
+    "~~~\n",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    " ",
+    "\t",
+    "# ",
+    "- ",
+    "1. ",
+    "> ",
+    "<div>",
+    "</div>",
+    "<!--",
+    "-->",
+    "---\n",
+    "p. 4",
+    "see ",
+    "[@a]",
+    "[@b, \"x\"]",
+    "[[Ana Ruiz]]",
+    "[[Ana|her]]",
+    "(",
+    ")",
+    "*",
+    "_",
+    "    ",
+];
+const WORDS: &[&str] = &[
+    "Dock",
+    "workers",
+    "walked",
+    "out",
+    "on",
+    "Monday",
+    "Ana",
+    "Ruiz",
+    "said",
+    "the",
+    "strike",
+    "would",
+    "last",
+    "until",
+    "Friday",
+    "port",
+    "authority",
+    "café",
+    "Köln",
+    "€5",
+    "U.S.",
+    "mid-October",
+    "it’s",
+    "日本語",
+    "한국어",
+    "عربي",
+    "😀",
+    "👩‍👩‍👧",
+    "e\u{0301}",
+    "\u{200B}",
+    "\u{FEFF}",
+    "\u{00AD}",
+    "ﬁ",
+    "½",
+    "\u{0}",
+    "\u{7F}",
+    "\u{2028}",
+    "a",
+    "b",
+    "harbour",
+    "x_y",
+    "a.b:c",
+    "é",
+];
+
+fn piece(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0..=3 => rng.pick(MARKUP).to_string(),
+        4..=7 => rng.pick(WORDS).to_string(),
+        8 => char::from_u32(rng.below(0x11_0000) as u32).map_or_else(String::new, String::from),
+        _ => rng.pick(WORDS).repeat(1 + rng.below(40)),
+    }
+}
+
+/// Between `least` and `least + spread` pieces.
+fn text(rng: &mut Rng, least: usize, spread: usize) -> String {
+    let pieces = least + rng.below(spread);
+    (0..pieces).map(|_| piece(rng)).collect()
+}
+
+/// Checks that `range` lies in `text` on character boundaries.
+fn on_boundaries(text: &str, range: TextRange, what: &str) {
+    let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+    assert!(
+        start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end),
+        "{what}: {range:?} is not a range of the text ({} bytes)",
+        text.len()
+    );
+}
+
+fn every_range_of_the_syntax(note: &str) {
+    let syntax = markup::parse(note);
+    for citation in &syntax.citations {
+        on_boundaries(note, citation.range, "citation");
+        for item in &citation.items {
+            on_boundaries(note, item.id_range, "id");
+            if let Some(quote) = &item.quote {
+                on_boundaries(note, quote.range, "quote");
+                on_boundaries(note, quote.text_range, "quote words");
+            }
+        }
+    }
+    for mention in &syntax.mentions {
+        on_boundaries(note, mention.range, "mention");
+        on_boundaries(note, mention.name_range, "mention name");
+    }
+    for error in &syntax.errors {
+        on_boundaries(note, error.range, "syntax error");
+    }
+    for quote in &syntax.plain_quotes {
+        on_boundaries(note, quote.range, "plain quote");
+    }
+    for &ignored in &syntax.ignored {
+        on_boundaries(note, ignored, "ignored");
+    }
+    for &restart in &syntax.restarts {
+        on_boundaries(note, TextRange::empty(restart), "restart");
+        markup::parse_part(&note[usize::from(restart)..]);
+    }
+}
+
+fn every_feature(analysis: &Analysis, note_text: &str, rng: &mut Rng) {
+    let note = Note::new(note_text.to_string());
+    let diagnostics = analysis.diagnostics(&note);
+    for diagnostic in &diagnostics {
+        on_boundaries(note_text, diagnostic.range, "diagnostic");
+        for fix in &diagnostic.fixes {
+            let mut fixed = note_text.to_string();
+            let mut edits = fix.edits.clone();
+            edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
+            for edit in edits {
+                on_boundaries(note_text, edit.range, "fix");
+                fixed.replace_range(std::ops::Range::<usize>::from(edit.range), &edit.new_text);
+            }
+            analysis.diagnostics(&Note::new(fixed));
+        }
+    }
+    // Every feature at a few places, among them the ends of the text.
+    let mut offsets: Vec<usize> = (0..8).map(|_| rng.below(note_text.len() + 1)).collect();
+    offsets.extend([0, note_text.len()]);
+    for offset in offsets {
+        let mut offset = offset;
+        while !note_text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let at = TextSize::from(offset as u32);
+        if let Some(completions) = analysis.completions(&note, at) {
+            for item in &completions.items {
+                on_boundaries(note_text, item.replace, "completion");
+            }
+        }
+        if let Some(hover) = analysis.hover(&note, at) {
+            on_boundaries(note_text, hover.range, "hover");
+        }
+        for target in analysis.goto_definition(&note, at) {
+            let source = analysis.corpus().source(&target.source_id).expect("a target names an article");
+            on_boundaries(&source.text, target.range, "definition");
+        }
+        if let Some(target) = analysis.reference_target(&note, at) {
+            for range in analysis.references_in(&note, &target) {
+                on_boundaries(note_text, range, "reference");
+            }
+        }
+        let words: String = note_text[offset..].chars().take(40).collect();
+        for found in analysis.find_quote(&words) {
+            let source = analysis.corpus().source(&found.source_id).expect("a match names an article");
+            on_boundaries(&source.text, found.range, "found passage");
+        }
+    }
+    for range in [TextRange::up_to(TextSize::of(note_text)), TextRange::empty(TextSize::from(0))] {
+        analysis.fixes(&note, range);
+    }
+}
+
+fn one_case(seed: u64) {
+    let mut rng = Rng(seed);
+    let articles: Vec<Source> = ["a", "b", "harbour"]
+        .iter()
+        .map(|id| {
+            let body = text(&mut rng, 40, 200);
+            Source::new(id.to_string(), format!("sources/{id}.txt").into(), body)
+        })
+        .collect();
+    let article_words: Vec<String> = articles.iter().map(|a| a.text.clone()).collect();
+    let analysis = Analysis::new(Arc::new(Corpus::new(articles, EntityOverrides::default()).0));
+    let mut note = text(&mut rng, 20, 120);
+    // Quotes taken from an article, so that matching, near misses and fixes are reached too.
+    for _ in 0..rng.below(4) {
+        let article = &article_words[rng.below(article_words.len())];
+        let mut start = rng.below(article.len());
+        while !article.is_char_boundary(start) {
+            start -= 1;
+        }
+        let words: String = article[start..].chars().take(5 + rng.below(60)).collect();
+        note.push_str(&format!(" [@{}, \"{words}\"] ", ["a", "b", "harbour", "nope"][rng.below(4)]));
+    }
+    every_range_of_the_syntax(&note);
+    every_feature(&analysis, &note, &mut rng);
+    // The quote matcher on its own, with markers the note may not have.
+    let article = &article_words[0];
+    let quote = text(&mut rng, 1, 30);
+    if let Ok(found) = quotes::find_all(article, TextRange::up_to(TextSize::of(article)), &quote) {
+        for range in found {
+            on_boundaries(article, range, "quote match");
+        }
+    }
+    // The wire: any bytes get an answer, never a panic.
+    let bytes: Vec<u8> = (0..rng.below(200)).map(|_| rng.below(256) as u8).collect();
+    marginalia::lsp::transport::check(&bytes);
+    marginalia::lsp::transport::check(note.as_bytes());
+}
+
+#[test]
+fn nothing_generated_breaks_the_parser_the_matcher_or_the_analysis() {
+    let cases: u64 = std::env::var("FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(250);
+    let first: u64 = std::env::var("FUZZ_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x5eed);
+    for seed in first..first + cases {
+        if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(|| one_case(seed))) {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panic!("fuzz case {seed} failed (FUZZ_SEED={seed} FUZZ_CASES=1 to run it alone): {what}");
+        }
+    }
+}
