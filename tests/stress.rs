@@ -3,6 +3,7 @@
 //! server's memory stays flat, and the diagnostics it publishes for the final text are what `marginalia check`
 //! says of the same text on disk.
 
+#[allow(dead_code)] // The benchmark's client; the test uses part of it.
 #[path = "../benches/lsp/client.rs"]
 mod client;
 
