@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod bibliography;
 pub mod cli;
 pub mod config;
 pub mod corpus;

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use marginalia::bibliography::export::BibFormat;
 use marginalia::cli::{self, ColorWhen, Format, check::CheckOptions};
 
 /// A language server and checker for research notes that cite source articles.
@@ -43,6 +44,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print every article as a bibliography entry keyed by its id, for `pandoc --citeproc --bibliography`.
+    Bib {
+        /// A workspace folder or a folder inside one [default: the current folder].
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = BibFormatArg::CslJson)]
+        format: BibFormatArg,
+    },
     /// List the people, organisations and places found in the articles.
     Entities {
         /// A workspace folder or a folder inside one [default: the current folder].
@@ -51,6 +60,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// The bibliography formats of `marginalia bib`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BibFormatArg {
+    /// CSL JSON (a `.json` bibliography)
+    CslJson,
+    /// CSL YAML (a `.yaml` bibliography)
+    CslYaml,
+    /// BibTeX (a `.bibtex` bibliography)
+    Bibtex,
+    /// BibLaTeX (a `.bib` bibliography)
+    Biblatex,
+}
+
+impl From<BibFormatArg> for BibFormat {
+    fn from(format: BibFormatArg) -> BibFormat {
+        match format {
+            BibFormatArg::CslJson => BibFormat::CslJson,
+            BibFormatArg::CslYaml => BibFormat::CslYaml,
+            BibFormatArg::Bibtex => BibFormat::Bibtex,
+            BibFormatArg::Biblatex => BibFormat::Biblatex,
+        }
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -83,6 +116,10 @@ fn run() -> anyhow::Result<()> {
         }
         Some(Command::Find { words, path, format }) => {
             let code = cli::find::run(&words, path, format)?;
+            std::process::exit(code);
+        }
+        Some(Command::Bib { path, format }) => {
+            let code = cli::bib::run(path, format.into())?;
             std::process::exit(code);
         }
         Some(Command::Entities { path, format }) => {

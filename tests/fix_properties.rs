@@ -128,8 +128,8 @@ fn altered(rng: &mut Rng, words: &[String]) -> String {
             quote[at] = plain;
         }
     }
-    // Straight double quotes would end the quote in the note.
-    quote.join(" ").replace('"', "'")
+    // A `"` or a `”` would end the quote in the note (a `"` left after it is reported as malformed).
+    quote.join(" ").replace(['"', '\u{201C}', '\u{201D}'], "'")
 }
 
 fn analysis(text: &str) -> Analysis {

@@ -153,6 +153,15 @@ fn text(rng: &mut Rng, least: usize, spread: usize) -> String {
 /// Checks that `range` lies in `text` on character boundaries.
 fn on_boundaries(text: &str, range: TextRange, what: &str) {
     let (start, end) = (usize::from(range.start()), usize::from(range.end()));
+    if std::env::var_os("FUZZ_SHOW").is_some()
+        && !(start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end))
+    {
+        eprintln!("{:?}", &text.as_bytes()[start.saturating_sub(30)..(end + 10).min(text.len())]);
+        eprintln!(
+            "{:?}",
+            String::from_utf8_lossy(&text.as_bytes()[start.saturating_sub(30)..(end + 10).min(text.len())])
+        );
+    }
     assert!(
         start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end),
         "{what}: {range:?} is not a range of the text ({} bytes)",
@@ -166,7 +175,31 @@ fn every_range_of_the_syntax(note: &str) {
         on_boundaries(note, citation.range, "citation");
         for item in &citation.items {
             on_boundaries(note, item.id_range, "id");
-            if let Some(quote) = &item.quote {
+            on_boundaries(note, item.range, "item");
+            assert!(
+                citation.range.contains_range(item.range),
+                "item {:?} outside its citation {:?}",
+                item.range,
+                citation.range
+            );
+            assert!(
+                item.range.contains_range(item.id_range),
+                "id {:?} outside its item {:?}",
+                item.id_range,
+                item.range
+            );
+            for quote in &item.quotes {
+                assert!(
+                    item.range.contains_range(quote.range),
+                    "quote {:?} outside its item {:?}",
+                    quote.range,
+                    item.range
+                );
+            }
+            for part in [item.prefix, item.suffix, item.locator.as_ref().map(|l| l.whole)].into_iter().flatten() {
+                on_boundaries(note, part, "prefix, suffix or locator");
+            }
+            for quote in &item.quotes {
                 on_boundaries(note, quote.range, "quote");
                 on_boundaries(note, quote.text_range, "quote words");
             }

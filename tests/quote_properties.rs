@@ -74,7 +74,8 @@ proptest! {
         let mut quote: Vec<&str> = words[start..start + length].to_vec();
         let changed = changed % length;
         quote[changed] = "zebra";
-        let quote = quote.join(" ").replace('"', "'");
+        // Inside a straight-quoted quotation, a `"` or `”` would end it: inner marks are single ones.
+        let quote = quote.join(" ").replace(['"', '\u{201C}', '\u{201D}'], "'");
         let note = Note::new(format!("[@harbour, \"{quote}\"]\n"));
         let diagnostics = analysis().diagnostics(&note);
         prop_assert_eq!(diagnostics.len(), 1, "{:?}", diagnostics);

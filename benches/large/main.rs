@@ -4,6 +4,9 @@
 //! `cargo bench --bench large` builds a 50 MB article (`-- 200` for 200 MB; the number is megabytes) from
 //! generated paragraphs, each line made unique by a reference number so that quotes have one place.
 
+#[allow(dead_code)] // The language-server benchmark's client; this one uses part of it.
+#[path = "../lsp/client.rs"]
+mod client;
 #[path = "../common/mod.rs"]
 mod common;
 
@@ -50,6 +53,10 @@ fn main() {
     let text_bytes = text.len();
     let before = common::peak_rss_mb("self");
     let started = Instant::now();
+    // The same article in a workspace on disk, for the server over stdio at the end.
+    let workspace = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-large-{megabytes}"));
+    std::fs::create_dir_all(workspace.join("sources")).unwrap();
+    std::fs::write(workspace.join("sources/big.txt"), &text).unwrap();
     let big = Source::new("big".to_string(), "sources/big.txt".into(), text);
     let after_source = common::peak_rss_mb("self");
     let read = started.elapsed();
@@ -93,7 +100,7 @@ fn main() {
     println!("| measure | median | p99 | max |");
     println!("|---|---|---|---|");
     let measure = |name: &str, offsets: &[usize], ask: &dyn Fn(TextSize) -> usize| {
-        let mut samples: Vec<Duration> = (0..REQUESTS)
+        let samples: Vec<Duration> = (0..REQUESTS)
             .map(|i| {
                 let offset = TextSize::from(offsets[i % offsets.len()] as u32);
                 let started = Instant::now();
@@ -102,14 +109,7 @@ fn main() {
                 started.elapsed()
             })
             .collect();
-        samples.sort();
-        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-        println!(
-            "| {name} | {:.3} ms | {:.3} ms | {:.3} ms |",
-            ms(at(0.5)),
-            ms(at(0.99)),
-            ms(*samples.last().unwrap())
-        );
+        print_row(name, samples);
     };
     measure("hover on the id", &id_offsets, &|offset| usize::from(analysis.hover(&note, offset).is_some()));
     measure("hover on a quote", &quote_offsets, &|offset| usize::from(analysis.hover(&note, offset).is_some()));
@@ -125,8 +125,57 @@ fn main() {
         diagnostics.len()
     );
     println!("peak RSS at the end: {:.0} MB", common::peak_rss_mb("self"));
+    drop(analysis);
+    over_stdio(&workspace, note.text(), &id_offsets, &quote_offsets, &open_quotes, text_bytes);
+}
+
+/// The same requests to the built server over stdio, on the article written to disk: time to ready, latencies
+/// and the server's peak memory.
+fn over_stdio(workspace: &std::path::Path, note: &str, ids: &[usize], quotes: &[usize], open: &[usize], bytes: usize) {
+    use serde_json::json;
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_marginalia"));
+    let cache = workspace.join("../bench-large-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut client = client::Client::start(binary, workspace, &cache);
+    let (_, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
+    let ready = ready_at - client.started;
+    let uri = client::url(&workspace.join("notes/probe.md"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": note } }),
+    );
+    client.await_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
+    let position = |offset: usize| {
+        let before = &note[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        json!({ "textDocument": { "uri": uri }, "position": {
+            "line": before.matches('\n').count(), "character": before[line_start..].encode_utf16().count() } })
+    };
+    println!("\nThe server over stdio: ready {:.2} s after it started.", ready.as_secs_f64());
+    println!("| measure | median | p99 | max |");
+    println!("|---|---|---|---|");
+    for (name, method, offsets) in [
+        ("hover on the id", "textDocument/hover", ids),
+        ("hover on a quote", "textDocument/hover", quotes),
+        ("definition of a quote", "textDocument/definition", quotes),
+        ("completion inside a quote", "textDocument/completion", open),
+    ] {
+        let samples: Vec<Duration> =
+            (0..REQUESTS).map(|i| client.request(method, position(offsets[i % offsets.len()])).1).collect();
+        print_row(name, samples);
+    }
+    let peak = common::peak_rss_mb(&client.pid().to_string());
+    println!("server peak RSS: {peak:.0} MB ({:.2}x the article)", peak * (1 << 20) as f64 / bytes as f64);
+    client.shutdown();
 }
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
+}
+
+/// Prints one row of a table: the median, p99 and maximum of `samples`.
+fn print_row(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    println!("| {name} | {:.3} ms | {:.3} ms | {:.3} ms |", ms(at(0.5)), ms(at(0.99)), ms(*samples.last().unwrap()));
 }

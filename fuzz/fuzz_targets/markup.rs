@@ -13,7 +13,7 @@ fuzz_target!(|text: &str| {
         assert!(ok(citation.range));
         for item in &citation.items {
             assert!(ok(item.id_range));
-            if let Some(quote) = &item.quote {
+            for quote in &item.quotes {
                 assert!(ok(quote.range) && ok(quote.text_range));
             }
         }

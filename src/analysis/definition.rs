@@ -28,7 +28,7 @@ pub(super) fn goto_definition(corpus: &Corpus, note: &Note, offset: TextSize) ->
             return Vec::new();
         };
         let target = |range| NavigationTarget { source_id: source.id.clone(), path: source.path.clone(), range };
-        if let Some(quote) = item.quote.as_ref().filter(|q| crate::markup::contains_inclusive(q.range, offset)) {
+        if let Some(quote) = item.quote_at(offset) {
             // A quote too complex to search has no place to go to.
             let places = source.find_quote(&quote.text, MAX_TARGETS).unwrap_or_default();
             return places.into_iter().map(target).collect();

@@ -42,6 +42,8 @@ pub enum DiagnosticKind {
     UncitedQuote,
     /// A `[[mention]]` in a paragraph whose cited articles never name the entity.
     EntityNotInCitedSource,
+    /// A remark in a citation whose words are in the cited article: perhaps a quote without its marks.
+    UnquotedWords,
     /// A citation that could not be checked (a quote too complex to search, or an internal failure): an error,
     /// because a check never passes what it did not check.
     Unchecked,
@@ -58,6 +60,7 @@ impl DiagnosticKind {
             DiagnosticKind::UncitedQuote => "uncited-quote",
             DiagnosticKind::EntityNotInCitedSource => "entity-not-in-cited-source",
             DiagnosticKind::Unchecked => "unchecked",
+            DiagnosticKind::UnquotedWords => "unquoted-words",
         }
     }
 }
@@ -98,6 +101,17 @@ impl Fix {
     pub fn replace(label: String, range: TextRange, new_text: &str) -> Fix {
         Fix { label, edits: vec![TextEdit { range, new_text: new_text.to_string() }] }
     }
+
+    /// `text` with this fix applied.
+    pub fn apply(&self, text: &str) -> String {
+        let mut edits: Vec<&TextEdit> = self.edits.iter().collect();
+        edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
+        let mut fixed = text.to_string();
+        for edit in edits {
+            fixed.replace_range(std::ops::Range::<usize>::from(edit.range), &edit.new_text);
+        }
+        fixed
+    }
 }
 
 /// Replace `range` of the note by `new_text`.
@@ -114,28 +128,27 @@ pub struct TextEdit {
 /// where the citation sits: results are kept relative to the start of the id and moved to each new place.
 #[derive(Debug, Default)]
 pub(super) struct CheckMemo {
-    citations: Mutex<HashMap<MemoKey, Option<Diagnostic>>>,
+    citations: Mutex<HashMap<MemoKey, Vec<Diagnostic>>>,
     /// The diagnostics of mentions of names no article has, by name, relative to the start of the name.
     unknown_entities: Mutex<HashMap<String, Diagnostic>>,
 }
 
-/// The text of the item from its id to the end of its quote: all a check depends on.
-type MemoKey = String;
+/// What a check of an item depends on: whether it is a bare in-text `@id`, and the text of the item.
+type MemoKey = (bool, String);
 
 impl CheckMemo {
     /// Entries kept at most; past this the memo starts again (notes this large are rare).
     const CAPACITY: usize = 200_000;
 
-    fn check(&self, context: &Context, text: &str, item: &CiteItem) -> Option<Diagnostic> {
-        let anchor = item.id_range.start();
-        let end = item.quote.as_ref().map_or(item.id_range.end(), |quote| quote.range.end());
-        let key = text[TextRange::new(anchor, end)].to_string();
+    fn check(&self, context: &Context, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
+        let anchor = item.range.start();
+        let key = (bare, text[item.range].to_string());
         let lock = || self.citations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(found) = lock().get(&key) {
-            return found.as_ref().map(|d| d.moved(TextSize::from(0), anchor));
+            return found.iter().map(|d| d.moved(TextSize::from(0), anchor)).collect();
         }
         // A failure inside one check is that citation's error, not a note that passes.
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(context, text, item)))
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(context, text, item, bare)))
             .unwrap_or_else(|panic| {
                 let what = panic
                     .downcast_ref::<&str>()
@@ -145,9 +158,9 @@ impl CheckMemo {
                     "this citation could not be checked: internal error ({}); please report it",
                     what.unwrap_or_else(|| "a panic".to_string())
                 );
-                Some(unchecked(TextRange::new(anchor, end), &message))
+                vec![unchecked(item.range, &message)]
             });
-        let relative = found.as_ref().map(|d| d.moved(anchor, TextSize::from(0)));
+        let relative = found.iter().map(|d| d.moved(anchor, TextSize::from(0))).collect();
         let mut memo = lock();
         if memo.len() >= Self::CAPACITY {
             memo.clear();
@@ -207,6 +220,7 @@ pub(super) fn diagnostics(
     use rayon::prelude::*;
     let corpus = context.corpus;
     let syntax = note.syntax();
+    let mut budget = super::syntax_fixes::Budget::default();
     let mut found: Vec<Diagnostic> = syntax
         .errors
         .iter()
@@ -215,23 +229,19 @@ pub(super) fn diagnostics(
             kind: DiagnosticKind::MalformedCitation,
             severity: Severity::Error,
             message: error.kind.message().to_string(),
-            fixes: Vec::new(),
+            fixes: super::syntax_fixes::fixes(note.text(), error, &mut budget),
         })
         .collect();
-    let items: Vec<&CiteItem> = syntax
+    let items: Vec<(&CiteItem, bool)> = syntax
         .citations
         .iter()
-        .flat_map(|citation| {
-            // A bare `@word` that names no article is ordinary text (a handle, an address).
-            let handle = |item: &&CiteItem| citation.kind == CitationKind::InText && corpus.source(&item.id).is_none();
-            citation.items.iter().filter(move |item| !handle(item))
-        })
+        .flat_map(|citation| citation.items.iter().map(move |item| (item, is_bare_in_text(citation, item))))
         .collect();
     // Quote checks with near misses take milliseconds each: a note of a thousand citations is checked on all cores.
-    let checked: Option<Vec<Option<Diagnostic>>> = items
+    let checked: Option<Vec<Vec<Diagnostic>>> = items
         .par_iter()
         .with_min_len(64)
-        .map(|item| (!cancelled()).then(|| memo.check(context, note.text(), item)))
+        .map(|&(item, bare)| (!cancelled()).then(|| memo.check(context, note.text(), item, bare)))
         .collect();
     found.extend(checked?.into_iter().flatten());
     let blocks = crate::markup::blocks(note.text());
@@ -262,6 +272,12 @@ pub(super) fn diagnostics(
     }
     found.sort_by_key(|d| (d.range.start(), d.range.end()));
     Some(found)
+}
+
+/// Whether `item` is an `@id` alone in running text, with no bracket after it: it may be meant as a citation or
+/// be a handle (`@newsdesk`), so an unknown one is a warning, not an error.
+fn is_bare_in_text(citation: &Citation, item: &CiteItem) -> bool {
+    citation.kind == CitationKind::InText && citation.items.len() == 1 && item.range == citation.range
 }
 
 /// For each block of the note, the known articles its citations cite.
@@ -399,26 +415,85 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
     })
 }
 
-fn check_item(context: &Context, text: &str, item: &CiteItem) -> Option<Diagnostic> {
-    let corpus = context.corpus;
-    let Some(source) = corpus.source(&item.id) else {
-        let closest = context.names.closest_source_id(&item.id);
-        let message = match closest {
-            Some(id) => format!("unknown source `{}`; did you mean `{id}`?", item.id),
-            None => format!("unknown source `{}`: no article has this id", item.id),
-        };
-        return Some(Diagnostic {
-            range: item.id_range,
-            kind: DiagnosticKind::UnknownSource,
-            severity: Severity::Error,
-            message,
-            fixes: closest
-                .map(|id| Fix::replace(format!("Change to `{id}`"), item.id_range, &write_id(id)))
-                .into_iter()
-                .collect(),
-        });
+fn check_item(context: &Context, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
+    let Some(source) = context.corpus.source(&item.id) else {
+        return vec![unknown_source(context, item, bare)];
     };
-    let quote = item.quote.as_ref()?;
+    let mut found: Vec<Diagnostic> =
+        item.quotes.iter().filter_map(|quote| check_quote(context.corpus, text, source, item, quote)).collect();
+    found.extend(unquoted_words(text, source, item));
+    found
+}
+
+/// The fewest words a remark needs before marginalia asks whether it is a quote without its marks.
+const MIN_UNQUOTED_WORDS: usize = 2;
+
+/// A remark of a citation without quotations (`[@id, fair targets]`: the suffix after any locator) whose words
+/// are in the cited article: a hint that it may be a quote without its marks, with a fix that adds them.
+fn unquoted_words(text: &str, source: &Source, item: &CiteItem) -> Option<Diagnostic> {
+    if !item.quotes.is_empty() {
+        return None;
+    }
+    let suffix = item.suffix?;
+    let start = item.locator.as_ref().map_or(suffix.start(), |locator| locator.whole.end());
+    let remark = &text[TextRange::new(start, suffix.end())];
+    let lead = remark.len() - remark.trim_start_matches([',', ' ', '\t', '\n', '\r']).len();
+    let words = remark[lead..].trim_end();
+    let is_plain =
+        |c: char| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '\'' | '\u{2019}' | '-' | ',' | '.');
+    if words.split_whitespace().count() < MIN_UNQUOTED_WORDS || words.len() > 300 || !words.chars().all(is_plain) {
+        return None;
+    }
+    let pattern = quotes::QuotePattern::new(words)?;
+    if !source.find(&pattern, 1).is_ok_and(|found| !found.is_empty()) {
+        return None;
+    }
+    let marks = QuoteMarks { open: "\"", close: "\"" };
+    let words_range = TextRange::at(start + TextSize::from(lead as u32), TextSize::from(words.len() as u32));
+    let fixes = if marks.would_pass(source, words) {
+        vec![Fix {
+            label: "Quote these words".to_string(),
+            edits: vec![
+                TextEdit { range: TextRange::empty(words_range.start()), new_text: "\"".to_string() },
+                TextEdit { range: TextRange::empty(words_range.end()), new_text: "\"".to_string() },
+            ],
+        }]
+    } else {
+        Vec::new()
+    };
+    Some(Diagnostic {
+        range: words_range,
+        kind: DiagnosticKind::UnquotedWords,
+        severity: Severity::Hint,
+        message: format!("these words are in `{}`: quote them?", source.id),
+        fixes,
+    })
+}
+
+fn unknown_source(context: &Context, item: &CiteItem, bare: bool) -> Diagnostic {
+    let closest = context.names.closest_source_id(&item.id);
+    let mut fixes: Vec<Fix> =
+        closest.map(|id| Fix::replace(format!("Change to `{id}`"), item.id_range, &write_id(id))).into_iter().collect();
+    let mut message = match closest {
+        Some(id) => format!("unknown source `{}`; did you mean `{id}`?", item.id),
+        None => format!("unknown source `{}`: no article has this id", item.id),
+    };
+    if bare {
+        // `@name` in running text is a citation for Pandoc; `\@name` is not.
+        message += " (an `@` in running text cites; write `\\@` if this is not a citation)";
+        let at = TextRange::at(item.range.start(), TextSize::from(1));
+        fixes.push(Fix::replace("Escape the `@`: not a citation".to_string(), at, "\\@"));
+    }
+    Diagnostic {
+        range: item.id_range,
+        kind: DiagnosticKind::UnknownSource,
+        severity: if bare { Severity::Warning } else { Severity::Error },
+        message,
+        fixes,
+    }
+}
+
+fn check_quote(corpus: &Corpus, text: &str, source: &Source, item: &CiteItem, quote: &Quote) -> Option<Diagnostic> {
     let Some(pattern) = quotes::QuotePattern::new(&quote.text) else {
         // `""` is reported by the parser; a quote of spaces, elisions or insertions has nothing to check either.
         return (!quote.text.is_empty()).then(|| Diagnostic {
@@ -473,7 +548,7 @@ impl<'a> QuoteMarks<'a> {
     fn would_pass(&self, source: &Source, words: &str) -> bool {
         let citation = format!("[@x, {}{words}{}]", self.open, self.close);
         let syntax = crate::markup::parse(&citation);
-        let read_back = syntax.citations.first().and_then(|c| c.items.first()).and_then(|item| item.quote.as_ref());
+        let read_back = syntax.citations.first().and_then(|c| c.items.first()).and_then(|item| item.quotes.first());
         syntax.errors.is_empty()
             && read_back.is_some_and(|quote| quote.text == words)
             && quotes::QuotePattern::new(words)
@@ -619,9 +694,38 @@ Later [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday
 Dockers struck [@harbour-strike]. Ruiz: [@harbour-strike, \u{201C}We will not be moved\u{201D}].
 She [@harbour-strike, \"has led the union since 2019\"; @harbour-strike, 'would last until Friday'].
 [[Ana Ruiz]] and [[Ruiz|her]] and [[port authority]].
-Mail me@example.org or ask @someone; `[@not-checked]`.
+Mail me@example.org or ask \\@someone; `[@not-checked]`.
 "
         ));
+    }
+
+    #[test]
+    fn words_of_the_article_left_unquoted_get_a_hint_that_quotes_them() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+Ruiz [@harbour-strike, p. 2, the strike would last] and [@harbour-strike, emphasis added] and [@harbour-strike, Monday].
+                             ^^^^^^^^^^^^^^^^^^^^^ hint[unquoted-words]: these words are in `harbour-strike`: quote them?
+"
+        ));
+        let (analysis, note, _) =
+            from_fixture(&format!("{ARTICLE}//- notes/week.md\n[@harbour-strike, led the union]\n"));
+        let fix = &analysis.diagnostics(&note)[0].fixes[0];
+        assert_eq!(fix.label, "Quote these words");
+        assert_eq!(fix.apply(note.text()), "[@harbour-strike, \"led the union\"]\n");
+    }
+
+    #[test]
+    fn an_unknown_id_alone_in_running_text_is_a_warning_that_can_be_escaped() {
+        check(&format!(
+            "{ARTICLE}//- notes/week.md
+Ask @newsdesk, or see @harbour-strik [p. 2].
+     ^^^^^^^^ warning[unknown-source]: unknown source `newsdesk`: no article has this id (an `@` in running text cites; write `\\@` if this is not a citation)
+                       ^^^^^^^^^^^^^ error[unknown-source]: unknown source `harbour-strik`; did you mean `harbour-strike`?
+"
+        ));
+        let (analysis, note, _) = from_fixture(&format!("{ARTICLE}//- notes/week.md\nAsk @newsdesk today.\n"));
+        let fixes: Vec<String> = analysis.diagnostics(&note)[0].fixes.iter().map(|fix| fix.label.clone()).collect();
+        assert_eq!(fixes, ["Escape the `@`: not a citation"]);
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! article, with the line), an entity (aliases, type, counts and a few sentences that mention it).
 
 use super::Note;
+use crate::bibliography::Reference;
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
-use crate::markup::{CiteItem, EntityMention, Quote, contains_inclusive};
+use crate::markup::{CiteItem, EntityMention, Quote};
 use crate::text::{PositionEncoding, TextRange, TextSize};
 
 /// A hover preview.
@@ -22,7 +23,7 @@ pub(super) fn hover(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Ho
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
         let source = corpus.source(&item.id)?;
-        if let Some(quote) = item.quote.as_ref().filter(|q| contains_inclusive(q.range, offset)) {
+        if let Some(quote) = item.quote_at(offset) {
             return Some(Hover { range: quote.range, markdown: quote_preview(source, item, quote) });
         }
         return Some(Hover { range: item.id_range, markdown: source_preview(source) });
@@ -40,7 +41,7 @@ fn file_name(source: &Source) -> String {
 }
 
 fn source_preview(source: &Source) -> String {
-    let mut out = format!("**{}**\n\n", escape(&source.title));
+    let mut out = Reference::of_source(source).markdown(escape) + "\n\n";
     if let Some(date) = &source.date {
         out += &format!("{date} · ");
     }
@@ -204,6 +205,19 @@ the union since 2019. Ruiz said the strike would last until Friday.
         > "We will not be moved," said union leader Ana Ruiz, who has led
 
         > the union since 2019. Ruiz said the strike would last until Friday.
+        "#);
+    }
+
+    #[test]
+    fn a_source_with_authors_and_outlet_shows_its_reference() {
+        let source = "//- sources/harbour-strike.txt\n---\ntitle: Dockers walk out\nauthor: Jane Doe and Tomas Lind\noutlet: The Coastal Courier\ndate: 2024-03-04\n---\nDock workers walked out.\n";
+        insta::assert_snapshot!(hover(&format!("{source}//- n.md\nSee [@harbour$0-strike].")), @r#"
+        ["harbour-strike"]
+        Jane Doe and Tomas Lind (2024). **Dockers walk out**. *The Coastal Courier*.
+
+        2024-03-04 · `harbour-strike.txt`
+
+        > Dock workers walked out.
         "#);
     }
 

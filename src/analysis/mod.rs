@@ -11,6 +11,7 @@ mod find_quote;
 mod hover;
 mod references;
 mod suggest;
+mod syntax_fixes;
 
 use std::sync::{Arc, OnceLock};
 

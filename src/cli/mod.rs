@@ -1,5 +1,6 @@
 //! The command line: `marginalia check`. It uses the same analysis as the language server and never writes a file.
 
+pub mod bib;
 pub mod check;
 pub mod entities;
 pub mod find;
@@ -92,6 +93,8 @@ pub(crate) struct Loaded {
     pub display: PathDisplay,
     /// The indexed articles.
     pub corpus: Corpus,
+    /// How many articles or settings could not be read (each reported on stderr).
+    pub problems: usize,
 }
 
 /// Finds the workspace at or above `path` (the current folder by default) and indexes its articles, printing
@@ -109,8 +112,9 @@ pub(crate) fn load_for_report(path: Option<PathBuf>) -> anyhow::Result<Result<Lo
         eprintln!("warning: {problem}");
     }
     let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
-    for problem in corpus_problems {
+    for problem in &corpus_problems {
         eprintln!("warning: {problem}");
     }
-    Ok(Ok(Loaded { display: PathDisplay::new(&given), corpus }))
+    let problems = usize::from(problem.is_some()) + problems.len() + corpus_problems.len();
+    Ok(Ok(Loaded { display: PathDisplay::new(&given), corpus, problems }))
 }

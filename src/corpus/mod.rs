@@ -19,7 +19,7 @@ use crate::text::TextRange;
 pub use entities::{
     ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides, key as entity_key,
 };
-pub use source::{Source, collapse_whitespace, shorten};
+pub use source::{Source, SourceMeta, collapse_whitespace, shorten};
 
 /// All source articles of a workspace, indexed.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]

@@ -24,10 +24,13 @@ pub struct Source {
     pub body: TextRange,
     /// The title from the front matter, else the first meaningful line.
     pub title: String,
-    /// The date as `YYYY-MM-DD`, from the front matter or the first lines of the text.
+    /// The date as `YYYY-MM-DD` (or `YYYY-MM`, `YYYY` when the front matter says no more), from the front matter or
+    /// the first lines of the text.
     pub date: Option<String>,
     /// The `url` of the front matter.
     pub url: Option<String>,
+    /// Who wrote it and where it appeared, for its bibliography entry.
+    pub meta: SourceMeta,
     /// The sentences of the body, in order.
     pub sentences: Vec<TextRange>,
     /// Entity name candidates found in this article; the corpus clusters them.
@@ -47,10 +50,28 @@ impl Source {
         let body = front_matter.body;
         let sentences = sentences::split(&text, body);
         let title = front_matter.title.clone().unwrap_or_else(|| first_meaningful_line(&text[body]));
-        let date = front_matter.date.as_deref().and_then(find_date).or_else(|| find_date(head(&text[body], 1000)));
+        let date = front_matter.date.as_deref().and_then(|date| find_date(date).or_else(|| year_or_month(date)));
+        let date = date.or_else(|| find_date(head(&text[body], 1000)));
         let candidates = entities::extract(&text, body, &sentences);
         let (line_index, blocks) = (LineIndex::new(&text), BlockIndex::build(&text, body));
-        Source { id, path, title, date, url: front_matter.url, body, sentences, candidates, text, line_index, blocks }
+        let mut meta = front_matter.meta;
+        if meta.authors.is_empty() {
+            meta.authors = byline(&text[body]);
+        }
+        Source {
+            id,
+            path,
+            title,
+            date,
+            url: front_matter.url,
+            meta,
+            body,
+            sentences,
+            candidates,
+            text,
+            line_index,
+            blocks,
+        }
     }
 
     /// Gives a source read back from a saved index its text, and what is made from the text alone.
@@ -160,17 +181,39 @@ impl Source {
     }
 }
 
+/// What an article says about itself beyond its title, date and URL: from its front matter (`author`, `authors`,
+/// `outlet`, `publisher`, `type`, `accessed`, …), else from a byline (`By Jane Doe and John Roe`) in its first lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SourceMeta {
+    /// The authors as written, in order.
+    pub authors: Vec<String>,
+    /// The newspaper, site or journal it appeared in.
+    pub outlet: Option<String>,
+    /// Who published it, when that is not the outlet (a report's institution).
+    pub publisher: Option<String>,
+    /// The CSL type the front matter names (`report`, `webpage`, …).
+    pub kind: Option<String>,
+    /// When it was read or saved, as written.
+    pub accessed: Option<String>,
+}
+
 struct FrontMatter {
     title: Option<String>,
     date: Option<String>,
     url: Option<String>,
+    meta: SourceMeta,
     body: TextRange,
 }
 
 impl FrontMatter {
-    /// Reads `---`-delimited front matter with `key: value` lines; other keys are ignored.
+    fn none(text: &str) -> FrontMatter {
+        FrontMatter { title: None, date: None, url: None, meta: SourceMeta::default(), body: range(0, text.len()) }
+    }
+
+    /// Reads `---`-delimited front matter with `key: value` lines (and `- item` lists under a key with no value);
+    /// other keys are ignored.
     fn parse(text: &str) -> FrontMatter {
-        let mut front = FrontMatter { title: None, date: None, url: None, body: range(0, text.len()) };
+        let mut front = FrontMatter::none(text);
         let text_without_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
         let offset = text.len() - text_without_bom.len();
         let Some(rest) = text_without_bom.strip_prefix("---\n").or_else(|| text_without_bom.strip_prefix("---\r\n"))
@@ -179,6 +222,7 @@ impl FrontMatter {
         };
         let header_len = text_without_bom.len() - rest.len();
         let mut consumed = 0;
+        let mut list_key: Option<String> = None;
         for line in rest.split_inclusive('\n') {
             consumed += line.len();
             let line = line.trim_end();
@@ -186,28 +230,100 @@ impl FrontMatter {
                 front.body = range(offset + header_len + consumed, text.len());
                 return front;
             }
+            if let (Some(key), Some(item)) = (&list_key, line.trim_start().strip_prefix("- ")) {
+                front.set(key, unquote(item), true);
+                continue;
+            }
             let Some((key, value)) = line.split_once(':') else {
                 continue;
             };
-            let value = value.trim().trim_matches(['"', '\'']).trim().to_string();
-            if value.is_empty() {
-                continue;
-            }
-            match key.trim().to_ascii_lowercase().as_str() {
-                "title" => front.title = Some(value),
-                "date" | "published" => front.date = Some(value),
-                "url" | "link" | "source" => front.url = Some(value),
-                _ => {}
+            let key = key.trim().to_ascii_lowercase();
+            let value = value.trim();
+            list_key = value.is_empty().then(|| key.clone());
+            if let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                for item in items.split(',') {
+                    front.set(&key, unquote(item), true);
+                }
+            } else {
+                front.set(&key, unquote(value), false);
             }
         }
         // No closing delimiter: not front matter after all.
-        FrontMatter { title: None, date: None, url: None, body: range(0, text.len()) }
+        FrontMatter::none(text)
+    }
+
+    /// Records `value` under `key`; `listed` when it is one item of a list.
+    fn set(&mut self, key: &str, value: &str, listed: bool) {
+        if value.is_empty() {
+            return;
+        }
+        let value = value.to_string();
+        match key {
+            "title" => self.title = Some(value),
+            "date" | "published" => self.date = Some(value),
+            "url" | "link" | "source" => self.url = Some(value),
+            "author" | "authors" | "byline" | "creator" if listed => self.meta.authors.push(value),
+            "author" | "authors" | "byline" | "creator" => self.meta.authors.extend(split_names(&value)),
+            "outlet" | "container-title" | "site_name" | "site" | "newspaper" | "journal" | "publication" => {
+                self.meta.outlet = Some(value)
+            }
+            "publisher" | "institution" => self.meta.publisher = Some(value),
+            "type" => self.meta.kind = Some(value.to_ascii_lowercase()),
+            "accessed" | "retrieved" | "saved" => self.meta.accessed = Some(value),
+            _ => {}
+        }
     }
 }
 
-/// The first line with at least three words (else the first non-empty line), shortened for display.
+fn unquote(value: &str) -> &str {
+    value.trim().trim_matches(['"', '\'']).trim()
+}
+
+/// The names of a list written on one line: `Jane Doe and John Roe`, `Jane Doe; John Roe`, `Jane Doe & John Roe`.
+fn split_names(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .flat_map(|part| part.split(" and "))
+        .flat_map(|part| part.split(" & "))
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// The authors of a byline among the first lines of `body`: a short line `By Jane Doe, John Roe and Ann Poe`
+/// whose names are each two to four capitalised words (a trailing outlet or role, `Reuters`, is left out).
+fn byline(body: &str) -> Vec<String> {
+    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()).take(8) {
+        let Some(rest) = line.strip_prefix("By ").or_else(|| line.strip_prefix("BY ")) else {
+            continue;
+        };
+        if rest.len() > 100 {
+            continue;
+        }
+        let names: Vec<String> = rest
+            .split([',', ';', '|'])
+            .flat_map(|part| part.split(" and "))
+            .map(str::trim)
+            .take_while(|name| {
+                let words: Vec<&str> = name.split_whitespace().collect();
+                (2..=4).contains(&words.len())
+                    && words.iter().all(|w| {
+                        w.starts_with(char::is_uppercase)
+                            || matches!(*w, "de" | "van" | "von" | "da" | "al" | "bin" | "le" | "la")
+                    })
+            })
+            .map(str::to_string)
+            .collect();
+        return names;
+    }
+    Vec::new()
+}
+
+/// The first line with at least three words (else the first non-empty line), bylines aside, shortened for display.
 fn first_meaningful_line(body: &str) -> String {
-    let lines = || body.lines().map(|l| l.trim().trim_start_matches('#').trim()).filter(|l| !l.is_empty());
+    let lines = || {
+        body.lines().map(|l| l.trim().trim_start_matches('#').trim()).filter(|l| !l.is_empty() && byline(l).is_empty())
+    };
     let line = lines().find(|l| l.split_whitespace().count() >= 3).or_else(|| lines().next()).unwrap_or("");
     shorten(line, 100)
 }
@@ -245,6 +361,15 @@ static DATE_PATTERNS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
 });
 
 /// The first date written in `text`, as `YYYY-MM-DD`.
+/// A front matter date given to the year or the month only: `2022`, `2022-05`.
+fn year_or_month(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (year, month) = text.split_once('-').map_or((text, None), |(y, m)| (y, Some(m)));
+    let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    let month_ok = month.is_none_or(|m| m.len() == 2 && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)));
+    (year_ok && month_ok).then(|| text.to_string())
+}
+
 fn find_date(text: &str) -> Option<String> {
     let [iso, day_month, month_day] = &*DATE_PATTERNS;
     let mut found: Vec<(usize, String)> = Vec::new();

@@ -24,7 +24,7 @@ use super::LoadProblem;
 use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The first bytes of every saved index.
 const MAGIC: &[u8; 8] = b"MRGINDEX";

@@ -1,27 +1,33 @@
-//! The citation markup of a note: `[@id]`, `[@id, "quote"]`, `[@a; @b]`, in-text `@id`, `[[Entity]]`.
+//! The citation markup of a note, read as Pandoc reads it: bracketed citations `[see @id, p. 3, "words"]` with
+//! prefixes, locators, suffixes and quotations, several items `[@a; -@b]`, in-text citations `@id [p. 4]`, braced
+//! ids `@{a.b.}`, and the wiki-style entity mentions `[[Entity]]` that are marginalia's own.
 //!
-//! [`parse`] never fails: it returns what it recognised together with the errors it found,
-//! so that a half-typed citation still gets completions while the rest of the note is analysed.
-//! The grammar is written down in `docs/markup.md`.
+//! [`parse`] never fails: it returns what it recognised together with the errors it found, so that a half-typed
+//! citation still gets completions while the rest of the note is analysed. What Pandoc reads as a citation is read
+//! as one here, and what it does not is left alone (a bracket Pandoc gives up on is reported, and the in-text
+//! citations inside it are read as Pandoc reads them). The grammar is written down in `docs/markup.md`.
 
 mod code;
+pub mod locator;
 mod scanner;
 
 #[cfg(test)]
 mod tests;
+
+pub use locator::{Locator, LocatorLabel};
 
 use crate::text::{TextRange, TextSize};
 
 /// Everything marginalia recognised in one note.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NoteSyntax {
-    /// Citations in the order they appear.
+    /// Citations in the order they start (a citation nested in another's prefix or suffix after it).
     pub citations: Vec<Citation>,
     /// Wiki-style entity mentions in the order they appear.
     pub mentions: Vec<EntityMention>,
     /// Malformed markup, each with its exact range.
     pub errors: Vec<SyntaxError>,
-    /// Code spans, code blocks, HTML and front matter: ranges where markup means nothing.
+    /// Code spans, code blocks, HTML, math, link destinations and front matter: ranges where markup means nothing.
     pub ignored: Vec<TextRange>,
     /// Quotations in the prose (“…” or "…", on one line) with no citation right after them.
     pub plain_quotes: Vec<Quote>,
@@ -31,12 +37,12 @@ pub struct NoteSyntax {
     pub restarts: Vec<TextSize>,
 }
 
-/// One citation: a bracket with one or more items, or a bare in-text `@id`.
+/// One citation: a bracket with one or more items, or an in-text `@id` (with the items of a bracket after it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Citation {
     /// The whole citation, brackets included.
     pub range: TextRange,
-    /// Whether this is a bracketed `[@…]` citation or a bare in-text `@id`.
+    /// Whether this is a bracketed `[@…]` citation or an in-text `@id`.
     pub kind: CitationKind,
     /// The cited items, in order.
     pub items: Vec<CiteItem>,
@@ -45,21 +51,49 @@ pub struct Citation {
 /// The two forms a citation takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CitationKind {
-    /// `[@id]`, `[@id, "quote"]`, `[@a; @b]`.
+    /// `[@id]`, `[see @id, p. 3]`, `[@a; -@b]`.
     Bracketed,
-    /// A bare `@id` in running text; only meaningful when the id names a source.
+    /// `@id` in running text, possibly with a bracket after it: `@id [p. 4]`.
     InText,
 }
 
-/// One `@id` of a citation, with its quote when it has one.
+/// How an item names its source, as Pandoc's citation modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CiteMode {
+    /// `[@id]`: author and date.
+    Normal,
+    /// `[-@id]`: the date alone, the author being named in the text.
+    SuppressAuthor,
+    /// `@id`: the author in the text.
+    AuthorInText,
+}
+
+/// One `@id` of a citation, with what is written around it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CiteItem {
     /// The cited source id as written, without `@` or braces.
     pub id: String,
     /// The range of the id, without `@` or braces.
     pub id_range: TextRange,
-    /// The quote that must occur in the source, if any.
-    pub quote: Option<Quote>,
+    /// How the source is named.
+    pub mode: CiteMode,
+    /// The whole item: prefix, id and suffix.
+    pub range: TextRange,
+    /// The text before the `@`, trimmed (`see` in `[see @id]`), if any.
+    pub prefix: Option<TextRange>,
+    /// The text after the id up to `;` or `]` (`, p. 3, "words"`), trimmed, if any.
+    pub suffix: Option<TextRange>,
+    /// The locator at the start of the suffix (`p. 3`), read as Pandoc's citeproc reads it.
+    pub locator: Option<Locator>,
+    /// The quotations of the prefix and the suffix, in order: the words that must occur in the source.
+    pub quotes: Vec<Quote>,
+}
+
+impl CiteItem {
+    /// The quotation of this item that contains `offset` (inclusive at both ends), if any.
+    pub fn quote_at(&self, offset: TextSize) -> Option<&Quote> {
+        self.quotes.iter().find(|quote| contains_inclusive(quote.range, offset))
+    }
 }
 
 /// Exact words quoted from a source.
@@ -93,25 +127,31 @@ pub struct SyntaxError {
     pub range: TextRange,
 }
 
-/// The kinds of malformed markup.
+/// The kinds of malformed markup: brackets meant as citations that Pandoc will not read as one, and quotations
+/// that would not be checked as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxErrorKind {
     /// `[@id` with no `]` before the end of the paragraph.
     UnclosedCitation,
-    /// `[@]` or `[@, "…"]`: an `@` with no id after it.
+    /// `[@]`, `[@ x]`, `@{}`: an `@` with no id after it.
     EmptySourceId,
-    /// An item of a bracketed citation that does not start with `@`.
-    ExpectedSourceId,
-    /// A quote whose closing quotation mark is missing.
+    /// `[@a; just text]`: an item without `@id`, which makes the whole bracket plain text for Pandoc.
+    ItemWithoutId,
+    /// `[@{two words}]`: a braced id with a space in it, which Pandoc does not read as an id.
+    SpaceInBracedId,
+    /// A quotation whose closing mark is missing: its words are not a quotation and would not be checked.
     UnterminatedQuote,
-    /// `""`: a quote with nothing in it.
+    /// `[@id, "words] and "more"`: a quotation that runs past the `]` of its citation, which then never closes.
+    QuoteRunsPastBracket,
+    /// `[@id, "moved,” he said"]`: a straight `"` after a word that closes no quotation, because the one before it
+    /// ended earlier (at a `”`, or a `"` before a space): the words between are not part of it.
+    StrayQuoteMark,
+    /// `""`: a quotation with nothing in it.
     EmptyQuote,
-    /// `[@id "quote"]`: the comma between the id and the quote is missing.
-    MissingComma,
-    /// A `;` with no item after it, or two in a row.
+    /// `"called it "a gamble""`: a straight `"` inside a quotation ends it, so the words after it are not quoted.
+    QuoteClosedEarly,
+    /// A `;` with no item after it, or two in a row, which makes the whole bracket plain text for Pandoc.
     StraySemicolon,
-    /// Text after an item that is neither `;` nor `]`.
-    UnexpectedText,
     /// `[[Name` with no `]]` on the same line.
     UnclosedEntity,
     /// `[[]]` or `[[ |text]]`.
@@ -124,14 +164,30 @@ impl SyntaxErrorKind {
         match self {
             SyntaxErrorKind::UnclosedCitation => "unclosed citation: expected `]` before the end of the paragraph",
             SyntaxErrorKind::EmptySourceId => "empty source id: expected a source id after `@`",
-            SyntaxErrorKind::ExpectedSourceId => "expected `@source-id` in a citation",
+            SyntaxErrorKind::ItemWithoutId => {
+                "not a citation: every item after `;` needs an `@source-id`, so Pandoc reads this bracket as text \
+                 (to keep a `;` in a locator, write `\\;`)"
+            }
+            SyntaxErrorKind::SpaceInBracedId => "a source id in braces cannot contain spaces: Pandoc reads it as text",
             SyntaxErrorKind::UnterminatedQuote => {
-                "unterminated quote: expected a closing quotation mark before `]` or `;`"
+                "unterminated quote: this quotation mark is never closed, so the words after it are not checked"
+            }
+            SyntaxErrorKind::QuoteRunsPastBracket => {
+                "this quotation is not closed before `]`: it runs on to a later quotation mark, so the citation \
+                 never closes (Pandoc reads the bracket as text)"
+            }
+            SyntaxErrorKind::StrayQuoteMark => {
+                "this `\"` closes no quotation: the quotation before it ended at an earlier closing mark, so the \
+                 words in between are not checked (use single marks '…' for a quotation inside a quotation)"
             }
             SyntaxErrorKind::EmptyQuote => "empty quote: write the exact words between the quotation marks",
-            SyntaxErrorKind::MissingComma => "expected `,` between the source id and the quote",
-            SyntaxErrorKind::StraySemicolon => "stray `;`: expected `@source-id` after it",
-            SyntaxErrorKind::UnexpectedText => "unexpected text in citation: expected `;` or `]`",
+            SyntaxErrorKind::QuoteClosedEarly => {
+                "this quotation ends at the second `\"`: quotation marks inside a quotation must be single ones \
+                 ('…'), or the words after them are not checked"
+            }
+            SyntaxErrorKind::StraySemicolon => {
+                "stray `;`: expected `@source-id` after it (Pandoc reads this bracket as text)"
+            }
             SyntaxErrorKind::UnclosedEntity => "unclosed entity mention: expected `]]` on the same line",
             SyntaxErrorKind::EmptyEntity => "empty entity mention: expected a name between `[[` and `]]`",
         }
@@ -150,8 +206,9 @@ pub fn parse_part(text: &str) -> NoteSyntax {
 }
 
 fn parse_with(text: &str, at_note_start: bool) -> NoteSyntax {
-    let code::Structure { ignored, restarts } = code::structure(text, at_note_start);
-    let mut syntax = scanner::scan(text, ignored);
+    let structure = code::structure(text, at_note_start);
+    let restarts = structure.restarts.clone();
+    let mut syntax = scanner::scan(text, structure);
     syntax.plain_quotes = plain_quotes(text, &syntax);
     syntax.restarts = restarts;
     syntax
@@ -244,21 +301,18 @@ fn plain_quotes(text: &str, syntax: &NoteSyntax) -> Vec<Quote> {
 }
 
 impl NoteSyntax {
-    /// The citation item whose id or quote contains `offset` (inclusive at both ends).
+    /// The citation item whose id or one of whose quotations contains `offset` (inclusive at both ends); the
+    /// innermost when citations are nested.
     pub fn item_at(&self, offset: text_size::TextSize) -> Option<(&Citation, &CiteItem)> {
-        self.citations.iter().find_map(|citation| {
-            if !contains_inclusive(citation.range, offset) {
-                return None;
+        let mut found = None;
+        for citation in self.citations.iter().filter(|c| contains_inclusive(c.range, offset)) {
+            for item in &citation.items {
+                if contains_inclusive(item.id_range, offset) || item.quote_at(offset).is_some() {
+                    found = Some((citation, item));
+                }
             }
-            citation
-                .items
-                .iter()
-                .find(|item| {
-                    contains_inclusive(item.id_range, offset)
-                        || item.quote.as_ref().is_some_and(|quote| contains_inclusive(quote.range, offset))
-                })
-                .map(|item| (citation, item))
-        })
+        }
+        found
     }
 
     /// The entity mention whose brackets contain `offset`.
@@ -277,21 +331,75 @@ pub fn contains_inclusive(range: TextRange, offset: text_size::TextSize) -> bool
     range.start() <= offset && offset <= range.end()
 }
 
-/// Whether `c` may appear in a source id (Pandoc's rule: alphanumerics, `_`, and internal punctuation).
-pub fn is_id_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || is_id_punctuation(c)
+/// Whether `c` is a letter or a digit as Pandoc counts them: Unicode general category L* or N* (combining marks
+/// and symbols that Rust calls alphabetic are not).
+pub fn is_letter_or_digit(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    matches!(
+        get_general_category(c),
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+            | G::DecimalNumber
+            | G::LetterNumber
+            | G::OtherNumber
+    )
 }
 
-/// Punctuation allowed inside a source id but not at its end.
+/// Whether `c` may appear inside a plain id when a letter, a digit or `_` follows it (Pandoc's rule).
 pub fn is_id_punctuation(c: char) -> bool {
     matches!(c, ':' | '.' | '#' | '$' | '%' | '&' | '-' | '+' | '?' | '<' | '>' | '~' | '/')
 }
 
-/// Whether `id` can be written as a plain `@id`; other ids need braces: `@{my id}`.
+/// The length in bytes of the plain id at the start of `text` (`@` already read), as Pandoc reads it: a letter,
+/// digit, `_` or `*`, then letters, digits and `_`, and the punctuation of [`is_id_punctuation`] when a letter,
+/// digit or `_` follows it (`:` and `/` also before `/`, as in URLs). 0 when no id starts there.
+pub fn plain_id_len(text: &str) -> usize {
+    let word = |c: char| is_letter_or_digit(c) || c == '_';
+    let mut chars = text.char_indices().peekable();
+    match chars.next() {
+        Some((_, c)) if word(c) || c == '*' => {}
+        _ => return 0,
+    }
+    let mut end = text.chars().next().map_or(0, char::len_utf8);
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let takes =
+            word(c) || is_id_punctuation(c) && next.is_some_and(word) || matches!(c, ':' | '/') && next == Some('/');
+        if !takes {
+            break;
+        }
+        end = at + c.len_utf8();
+    }
+    end
+}
+
+/// Whether `id` can be written as a plain `@id`; other ids need braces: `@{a.b.}`.
 pub fn is_plain_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    let starts_well = chars.next().is_some_and(|c| c.is_alphanumeric() || c == '_');
-    starts_well && id.chars().all(is_id_char) && !id.ends_with(is_id_punctuation)
+    !id.is_empty() && plain_id_len(id) == id.len()
+}
+
+/// Whether `id` can be cited at all: Pandoc reads no id with a space in it, plain or braced.
+pub fn is_citable_id(id: &str) -> bool {
+    !id.is_empty() && !id.chars().any(char::is_whitespace) && (is_plain_id(id) || braces_balance(id))
+}
+
+fn braces_balance(id: &str) -> bool {
+    let mut depth = 0i32;
+    for c in id.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return false,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// Writes `id` as it must appear after `@`.

@@ -1,101 +1,316 @@
-//! The hand-written scanner for citation markup, run over the parts of a note that are not code.
+//! The citation scanner: Pandoc's grammar of citations (pandoc 2.17's Markdown reader, `docs/markup.md`), run over
+//! a note whose code, math, HTML tags and link destinations `code` has found.
 //!
-//! A citation never runs past the end of its paragraph (a blank line) or into code,
-//! so one broken bracket cannot swallow the rest of the note.
+//! A bracket is a citation when every `;`-separated item has a prefix, an `@id` and a suffix, the bracket closes
+//! before its paragraph ends, and no `(`, `[` or `{` follows it; otherwise it is text, and the `@id`s in it are
+//! in-text citations, as for Pandoc (what made a bracket meant as a citation fail is reported). An in-text `@id`
+//! takes the bracket after it as its suffix or further items. Quotations are Pandoc's smart quotes: `;` and `]`
+//! inside a closed quotation do not end anything. A citation never runs past the end of its paragraph, so one
+//! broken bracket cannot swallow the rest of the note.
+//!
+//! The work stays proportional to the note whatever it holds: each bracket is read once (a bracket met again
+//! inside another is looked up), a quotation mark that never closes is searched for once per paragraph, and
+//! brackets nest at most [`MAX_DEPTH`] deep before they are read as text.
 
+use std::collections::{HashMap, HashSet};
+
+use super::code::{Structure, merged};
 use super::{
-    Citation, CitationKind, CiteItem, EntityMention, NoteSyntax, Quote, SyntaxError, SyntaxErrorKind, is_id_char,
-    is_id_punctuation, is_quote_mark,
+    Citation, CitationKind, CiteItem, CiteMode, EntityMention, NoteSyntax, Quote, SyntaxError, SyntaxErrorKind,
+    is_letter_or_digit, locator, plain_id_len,
 };
 use crate::text::{TextRange, range, size};
 
-pub(super) fn scan(text: &str, ignored: Vec<TextRange>) -> NoteSyntax {
-    let mut scanner =
-        Scanner { text, bytes: text.as_bytes(), next_ignored: 0, out: NoteSyntax { ignored, ..NoteSyntax::default() } };
-    scanner.run();
-    scanner.out
+/// Brackets nested deeper than this in one another are read as text (their `@id`s as in-text citations).
+pub(super) const MAX_DEPTH: usize = 32;
+
+pub(super) fn scan(text: &str, structure: Structure) -> NoteSyntax {
+    let mut skipped = structure.inline.clone();
+    // Example-list markers are not citations: they are stepped over like code.
+    skipped.extend(structure.examples.iter().map(|&(marker, _)| marker));
+    skipped.sort_by_key(|r| (r.start(), r.end()));
+    let mut ignored: Vec<TextRange> = structure.blocks.iter().chain(&structure.inline).copied().collect();
+    ignored.sort_by_key(|r| (r.start(), r.end()));
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        breaks: paragraph_breaks(text, &structure.blocks),
+        blocks: structure.blocks,
+        skipped,
+        spans: structure.spans,
+        emphasis_ends: structure.emphasis_ends,
+        examples: structure.examples.into_iter().map(|(_, label)| label).collect(),
+        closes: memchr::memchr_iter(b']', text.as_bytes()).collect(),
+        matching: HashMap::new(),
+        key_ends: HashSet::new(),
+        attempts: HashMap::new(),
+        never_closes: [HashSet::new(), HashSet::new()],
+        depth: 0,
+        out: NoteSyntax { ignored: merged(ignored), ..NoteSyntax::default() },
+    };
+    scanner.matching = scanner.matching_brackets();
+    scanner.find_key_ends();
+    let mut pending = vec![range(0, text.len())];
+    while let Some(part) = pending.pop() {
+        let found = scanner.run(part);
+        pending.extend(found.rescans.iter().rev());
+        scanner.out.citations.extend(found.citations);
+        scanner.out.mentions.extend(found.mentions);
+        scanner.out.errors.extend(found.errors);
+    }
+    let mut out = scanner.out;
+    out.citations.sort_by_key(|c| (c.range.start(), std::cmp::Reverse(c.range.end())));
+    out.citations.dedup_by_key(|c| (c.range, c.items.first().map(|item| item.id_range)));
+    out.mentions.sort_by_key(|m| m.range.start());
+    out.mentions.dedup_by_key(|m| m.range);
+    out.errors.sort_by_key(|e| (e.range.start(), e.range.end()));
+    out.errors.dedup();
+    out
+}
+
+/// Where paragraphs end, sorted: each line break before a blank line, the start of each block, the end of the
+/// text.
+fn paragraph_breaks(text: &str, blocks: &[TextRange]) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut breaks: Vec<usize> = memchr::memchr_iter(b'\n', bytes)
+        .filter(|&at| {
+            let rest = &bytes[at + 1..];
+            let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            rest[..line_end].iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        })
+        .collect();
+    breaks.extend(blocks.iter().map(|block| usize::from(block.start())));
+    breaks.push(text.len());
+    breaks.sort_unstable();
+    breaks.dedup();
+    breaks
 }
 
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    /// Index in `out.ignored` of the first ignored range that ends after the current position.
-    next_ignored: usize,
+    /// Code blocks, opaque HTML and front matter: a citation stops at them. Sorted, disjoint.
+    blocks: Vec<TextRange>,
+    /// Where paragraphs end (see [`paragraph_breaks`]).
+    breaks: Vec<usize>,
+    /// What is stepped over inside a paragraph: code spans, math, HTML tags, link destinations, example markers.
+    skipped: Vec<TextRange>,
+    /// Raw HTML spans, whole: one inline inside a citation. Sorted by start.
+    spans: Vec<TextRange>,
+    /// The offsets right after the closing delimiter of emphasis, sorted.
+    emphasis_ends: Vec<usize>,
+    /// The labels of Pandoc example lists: `@label` is then an example number, not a citation.
+    examples: HashSet<String>,
+    /// Where every `]` is, to see at once that a bracket cannot close.
+    closes: Vec<usize>,
+    /// The `]` that balances each `[` within its paragraph (escapes, code and tags aside).
+    matching: HashMap<usize, usize>,
+    /// Where the keys end: an `@` right after a key is not after a word (`@a@b` is two citations).
+    key_ends: HashSet<usize>,
+    /// What reading a bracket at each offset gave, so that a bracket is read once whether it is met in the prose
+    /// or inside another bracket.
+    attempts: HashMap<usize, Result<(Found, usize), Option<SyntaxError>>>,
+    /// The offsets a search for the closing mark of a single (0) or double (1) quotation went through without
+    /// finding one: a later search that reaches one of them fails too.
+    never_closes: [HashSet<usize>; 2],
+    /// How deep in nested brackets the reading is.
+    depth: usize,
     out: NoteSyntax,
 }
 
+/// An `@id` read at some place.
+#[derive(Clone, Debug)]
+struct Key {
+    /// Where the `@` (or the `-` of `-@`) is.
+    start: usize,
+    mode: CiteMode,
+    id: String,
+    id_range: TextRange,
+    /// Right after the id (and its closing brace).
+    end: usize,
+}
+
+impl Key {
+    /// The key as the item of an in-text citation, with nothing around it yet.
+    fn in_text_item(&self) -> CiteItem {
+        CiteItem {
+            id: self.id.clone(),
+            id_range: self.id_range,
+            mode: CiteMode::AuthorInText,
+            range: range(self.start, self.end),
+            prefix: None,
+            suffix: None,
+            locator: None,
+            quotes: Vec::new(),
+        }
+    }
+
+    /// The key as an in-text citation of its own.
+    fn in_text(&self) -> Citation {
+        Citation { range: range(self.start, self.end), kind: CitationKind::InText, items: vec![self.in_text_item()] }
+    }
+}
+
+/// Which part of an item a run of inline text is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Before the key: the run stops at it.
+    Prefix,
+    /// After the key: the run stops at a `;` or `]`, and a further `@id` is an in-text citation.
+    Suffix,
+}
+
+/// What ended a run of inline text.
+#[derive(Debug)]
+enum Stop {
+    /// The key of the item, when a prefix was being read.
+    Key(Key),
+    /// A `;` at the top level.
+    Semicolon,
+    /// A `]` at the top level.
+    Close,
+}
+
+/// Why a bracket is not a citation: what to report about it, nothing when it was not meant as one.
+#[derive(Debug)]
+struct NotACitation(Option<SyntaxError>);
+
+/// What reading some text found.
+#[derive(Clone, Debug, Default)]
+struct Found {
+    citations: Vec<Citation>,
+    mentions: Vec<EntityMention>,
+    errors: Vec<SyntaxError>,
+    /// Brackets inside a citation that are text: they are read afterwards as prose is.
+    rescans: Vec<TextRange>,
+}
+
+impl Found {
+    fn extend(&mut self, other: Found) {
+        self.citations.extend(other.citations);
+        self.mentions.extend(other.mentions);
+        self.errors.extend(other.errors);
+        self.rescans.extend(other.rescans);
+    }
+}
+
 impl Scanner<'_> {
-    fn run(&mut self) {
-        let mut pos = 0;
-        while pos < self.bytes.len() {
-            if let Some(&ignored) = self.out.ignored.get(self.next_ignored) {
-                if pos >= usize::from(ignored.end()) {
-                    self.next_ignored += 1;
-                    continue;
-                }
-                if pos >= usize::from(ignored.start()) {
-                    pos = usize::from(ignored.end());
-                    continue;
-                }
+    /// Reads `part` as prose: entity mentions, bracketed and in-text citations.
+    fn run(&mut self, part: TextRange) -> Found {
+        let mut found = Found::default();
+        let mut pos = usize::from(part.start());
+        let end = usize::from(part.end());
+        while pos < end {
+            if let Some(skip) = self.skip_at(pos) {
+                pos = skip;
+                continue;
             }
-            // Jump to the next byte that can start markup.
-            let Some(found) = memchr::memchr3(b'[', b'@', b'\\', &self.bytes[pos..]) else {
+            let Some(next) = memchr::memchr3(b'[', b'@', b'\\', &self.bytes[pos..end]) else {
                 break;
             };
-            let at = pos + found;
-            if self.is_ignored_start(at) {
-                pos = at;
+            let at = pos + next;
+            // Something to step over may start before the byte found.
+            if let Some(skip) = self.next_skip_start(pos).filter(|&start| start <= at) {
+                pos = skip;
                 continue;
             }
             pos = match self.bytes[at] {
                 b'\\' => self.after_escape(at),
-                b'[' if self.bytes.get(at + 1) == Some(&b'[') => self.mention(at),
-                b'[' if self.starts_citation(at) => self.citation(at),
-                b'@' if self.starts_in_text(at) => self.in_text(at),
+                b'[' if self.starts_mention(at) => self.mention(at, &mut found),
+                b'[' if let Some(end) = self.note_reference_end(at) => end,
+                // An inline note `^[…]`: its text is read as prose.
+                b'[' if at > 0 && self.bytes[at - 1] == b'^' => at + 1,
+                b'[' => match self.bracketed(at) {
+                    Ok((citation, after)) => {
+                        found.extend(citation);
+                        after
+                    }
+                    Err(NotACitation(error)) => {
+                        found.errors.extend(error);
+                        at + 1
+                    }
+                },
+                b'@' => match self.key_at(at) {
+                    Err(error) => {
+                        found.errors.push(error);
+                        at + 1
+                    }
+                    Ok(Some(key)) if self.is_in_text_key(&key) => {
+                        let (citation, after) = self.in_text(key);
+                        found.extend(citation);
+                        after
+                    }
+                    Ok(_) => at + 1,
+                },
                 _ => at + 1,
             };
         }
+        found
     }
 
-    /// Whether an ignored range starts at or before `at` (and after the current one).
-    fn is_ignored_start(&self, at: usize) -> bool {
-        self.out.ignored.get(self.next_ignored).is_some_and(|r| usize::from(r.start()) <= at)
+    /// The end of what must be stepped over at `pos` (code, a block, a tag), if something is there.
+    fn skip_at(&self, pos: usize) -> Option<usize> {
+        [&self.blocks, &self.skipped].into_iter().find_map(|ranges| {
+            let index = ranges.partition_point(|r| usize::from(r.end()) <= pos);
+            ranges.get(index).filter(|r| usize::from(r.start()) <= pos).map(|r| usize::from(r.end()))
+        })
     }
 
-    /// The offset where the current markup must end at the latest: the start of the next ignored range.
-    fn ignored_limit(&self) -> usize {
-        self.out.ignored.get(self.next_ignored).map_or(self.bytes.len(), |r| usize::from(r.start()))
+    /// The start of the next range to step over at or after `pos`.
+    fn next_skip_start(&self, pos: usize) -> Option<usize> {
+        [&self.blocks, &self.skipped]
+            .into_iter()
+            .filter_map(|ranges| {
+                let index = ranges.partition_point(|r| usize::from(r.end()) <= pos);
+                ranges.get(index).map(|r| usize::from(r.start()).max(pos))
+            })
+            .min()
     }
 
-    /// Whether markup cannot continue at `i`: end of text, start of code, or a blank line.
-    fn is_stop(&self, i: usize) -> bool {
-        if i >= self.bytes.len() || i >= self.ignored_limit() {
-            return true;
+    /// The raw HTML span that starts at `pos`, if one does.
+    fn span_at(&self, pos: usize) -> Option<TextRange> {
+        let index = self.spans.partition_point(|r| usize::from(r.start()) < pos);
+        self.spans.get(index).filter(|r| usize::from(r.start()) == pos).copied()
+    }
+
+    /// Whether a block (code, front matter) contains `pos`.
+    fn in_block(&self, pos: usize) -> bool {
+        let index = self.blocks.partition_point(|r| usize::from(r.end()) <= pos);
+        self.blocks.get(index).is_some_and(|r| usize::from(r.start()) <= pos)
+    }
+
+    /// Where the paragraph that `i` is in ends: `i` itself in a block or at a paragraph break.
+    fn paragraph_end(&self, i: usize) -> usize {
+        if self.in_block(i) {
+            return i;
         }
-        if self.bytes[i] == b'\n' {
-            let mut j = i + 1;
-            while j < self.bytes.len() && matches!(self.bytes[j], b' ' | b'\t' | b'\r') {
-                j += 1;
+        self.breaks[self.breaks.partition_point(|&at| at < i).min(self.breaks.len() - 1)]
+    }
+
+    /// Spaces and tabs, and at most one line break that does not end the paragraph.
+    fn skip_spaces(&self, mut i: usize) -> usize {
+        let end = self.paragraph_end(i);
+        let mut newline = false;
+        while i < end {
+            match self.bytes[i] {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'\n' if !newline => {
+                    newline = true;
+                    i += 1;
+                }
+                _ => break,
             }
-            return j >= self.bytes.len() || self.bytes[j] == b'\n';
-        }
-        false
-    }
-
-    fn is_line_end(&self, i: usize) -> bool {
-        i >= self.bytes.len() || i >= self.ignored_limit() || matches!(self.bytes[i], b'\n' | b'\r')
-    }
-
-    /// Skips spaces, tabs and single line breaks, stopping at a blank line.
-    fn skip_space(&self, mut i: usize) -> usize {
-        while i < self.bytes.len() && matches!(self.bytes[i], b' ' | b'\t' | b'\n' | b'\r') && !self.is_stop(i) {
-            i += 1;
         }
         i
     }
 
     fn char_at(&self, i: usize) -> Option<char> {
         self.text.get(i..).and_then(|rest| rest.chars().next())
+    }
+
+    /// The byte offset of the character after the one at `i`.
+    fn next_char(&self, i: usize) -> usize {
+        i + self.char_at(i).map_or(1, char::len_utf8)
     }
 
     fn after_escape(&self, at: usize) -> usize {
@@ -105,266 +320,604 @@ impl Scanner<'_> {
         }
     }
 
-    fn starts_citation(&self, at: usize) -> bool {
-        let mut i = at + 1;
-        while matches!(self.bytes.get(i), Some(b' ' | b'\t')) {
-            i += 1;
+    /// Whether `at` comes right after a word (a letter, a digit, a `.` that is not an ellipsis) or after the end
+    /// of emphasis: an `@` there is not a citation (`desk@example.org`), nor a `"` a quotation mark that opens.
+    /// The end of a key is not a word.
+    fn after_string(&self, at: usize) -> bool {
+        if self.key_ends.contains(&at) {
+            return false;
         }
-        if self.bytes.get(i) == Some(&b'-') {
-            i += 1;
+        if self.emphasis_ends.binary_search(&at).is_ok() {
+            return true;
         }
-        self.bytes.get(i) == Some(&b'@')
+        match self.text[..at].chars().next_back() {
+            Some(c) if is_letter_or_digit(c) => !self.after_address(at),
+            Some('.') => !self.text[..at].ends_with(".."),
+            _ => false,
+        }
     }
 
-    fn starts_in_text(&self, at: usize) -> bool {
-        let before_ok = at == 0 || matches!(self.bytes[at - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(');
-        let next_ok = self.char_at(at + 1).is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '{');
-        before_ok && next_ok
+    /// Whether the word before `at` follows an unescaped `@` that began no key (`x@ab|`, `*em*@ab|`): Pandoc does
+    /// not count such a word as a string, so an `@` right after it starts a key (`x@ab@c` cites `c`).
+    fn after_address(&self, at: usize) -> bool {
+        let before = &self.text[..at];
+        let word = before.trim_end_matches(|c: char| is_letter_or_digit(c) || c == '_' || c == '-');
+        word.strip_suffix('@')
+            .is_some_and(|before_at| before_at.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0)
     }
 
-    fn error(&mut self, kind: SyntaxErrorKind, start: usize, end: usize) {
-        self.out.errors.push(SyntaxError { kind, range: range(start, end.max(start)) });
-    }
-
-    /// Parses an id after `@` at `start`: `id` or `{any id}`. Returns the id, its range and where it ends.
-    fn id(&self, start: usize) -> (String, TextRange, usize) {
-        if self.bytes.get(start) == Some(&b'{') {
-            let mut i = start + 1;
-            while !self.is_line_end(i) && self.bytes[i] != b'}' {
-                i += 1;
+    /// The key at `at` (an `@`, or the `-` of `-@`), read as Pandoc reads keys: `Ok(None)` when there is none,
+    /// `Err` when an id is clearly meant but Pandoc reads none (`@{two words}`, `@{}`).
+    fn key_at(&self, at: usize) -> Result<Option<Key>, SyntaxError> {
+        if self.after_string(at) {
+            return Ok(None);
+        }
+        let (mode, at_sign) = match self.bytes.get(at) {
+            // `--@a` and `---@a` are a dash before a key, not a suppressed author.
+            Some(b'-') if self.bytes.get(at + 1) == Some(&b'@') && !self.text[..at].ends_with('-') => {
+                (CiteMode::SuppressAuthor, at + 1)
             }
-            let end = if self.bytes.get(i) == Some(&b'}') { i + 1 } else { i };
-            let raw = &self.text[start + 1..i];
-            let trimmed_start = start + 1 + (raw.len() - raw.trim_start().len());
-            let id = raw.trim();
-            return (id.to_string(), range(trimmed_start, trimmed_start + id.len()), end);
+            Some(b'@') => (CiteMode::Normal, at),
+            _ => return Ok(None),
+        };
+        let rest = &self.text[at_sign + 1..];
+        let (id_range, end) = if rest.starts_with('{') {
+            match braced_id_len(rest) {
+                BracedId::Id(length) => (range(at_sign + 2, at_sign + 2 + length), at_sign + 3 + length),
+                BracedId::Space(length) => {
+                    let kind = SyntaxErrorKind::SpaceInBracedId;
+                    return Err(SyntaxError { kind, range: range(at, at_sign + 1 + length) });
+                }
+                BracedId::Unbalanced => return Ok(None),
+            }
+        } else {
+            let length = plain_id_len(rest);
+            if length == 0 {
+                return Ok(None);
+            }
+            (range(at_sign + 1, at_sign + 1 + length), at_sign + 1 + length)
+        };
+        if id_range.is_empty() {
+            return Err(SyntaxError { kind: SyntaxErrorKind::EmptySourceId, range: range(at, end) });
         }
-        let rest = &self.text[start..];
-        let mut len = rest.find(|c: char| !is_id_char(c)).unwrap_or(rest.len());
-        // Pandoc's rule: internal punctuation is part of the id, trailing punctuation is not.
-        len = rest[..len].trim_end_matches(is_id_punctuation).len();
-        let id = &rest[..len];
-        (id.to_string(), range(start, start + len), start + len)
+        Ok(Some(Key { start: at, mode, id: self.text[id_range].to_string(), id_range, end }))
     }
 
-    fn in_text(&mut self, at: usize) -> usize {
-        let (id, id_range, end) = self.id(at + 1);
-        if id.is_empty() {
-            return at + 1;
-        }
-        self.out.citations.push(Citation {
-            range: range(at, end),
-            kind: CitationKind::InText,
-            items: vec![CiteItem { id, id_range, quote: None }],
-        });
-        end
+    /// Whether `key` read in prose is a citation: an `@` (not `-@`) that is no example label.
+    fn is_in_text_key(&self, key: &Key) -> bool {
+        key.mode == CiteMode::Normal && !self.examples.contains(&key.id)
     }
 
-    fn citation(&mut self, open: usize) -> usize {
-        let errors_before = self.out.errors.len();
+    /// An in-text citation, with the bracket after it as further items or its suffix when there is one.
+    fn in_text(&mut self, key: Key) -> (Found, usize) {
+        let plain = |key: &Key| (Found { citations: vec![key.in_text()], ..Found::default() }, key.end);
+        let open = self.skip_spaces(key.end);
+        if self.bytes.get(open) != Some(&b'[') || self.starts_mention(open) {
+            return plain(&key);
+        }
+        // A whole citation first: `@a [see @b]` cites `b` too.
+        if let Ok((mut found, end)) = self.bracketed(open) {
+            let outer = &mut found.citations[0];
+            outer.items.insert(0, key.in_text_item());
+            outer.range = range(key.start, end);
+            outer.kind = CitationKind::InText;
+            return (found, end);
+        }
+        // Then a suffix: `@a [p. 33]`, `@a [p. 33; @b]`.
+        match self.bare_suffix(&key, open) {
+            Some((found, end)) => (found, end),
+            None => plain(&key),
+        }
+    }
+
+    /// `[suffix]` or `[suffix; more items]` after the in-text `key`; not when a `[` or `(` follows it.
+    fn bare_suffix(&mut self, key: &Key, open: usize) -> Option<(Found, usize)> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let read = self.read_bare_suffix(key, open);
+        self.depth -= 1;
+        read
+    }
+
+    fn read_bare_suffix(&mut self, key: &Key, open: usize) -> Option<(Found, usize)> {
+        let mut found = Found::default();
+        let mut quotes = Vec::new();
+        let (end, stop) = self.inline_run(open + 1, Part::Suffix, &mut found, &mut quotes).ok()?;
+        let suffix = range(open + 1, end);
+        let mut item = key.in_text_item();
+        item.suffix = self.trimmed(suffix);
+        item.locator = locator::parse(self.text, suffix);
+        item.quotes = quotes;
+        let mut items = vec![item];
+        let close = match stop {
+            Stop::Close => end,
+            Stop::Semicolon => {
+                let (more, close) = self.items(end + 1, &mut found).ok()?;
+                items.extend(more);
+                close
+            }
+            Stop::Key(_) => return None,
+        };
+        if matches!(self.bytes.get(close + 1), Some(b'[' | b'(' | b'{')) {
+            return None;
+        }
+        items[0].range = range(key.start, usize::from(self.trim_end(range(key.start, end))));
+        let citation = Citation { range: range(key.start, close + 1), kind: CitationKind::InText, items };
+        found.citations.insert(0, citation);
+        Some((found, close + 1))
+    }
+
+    /// A bracketed citation at `open`: what it holds (the citation first) and where it ends, or why it is not
+    /// one. Each bracket is read once (see `attempts`).
+    fn bracketed(&mut self, open: usize) -> Result<(Found, usize), NotACitation> {
+        if let Some(attempt) = self.attempts.get(&open) {
+            return attempt.clone().map_err(NotACitation);
+        }
+        let attempt = if self.depth >= MAX_DEPTH {
+            Err(NotACitation(None))
+        } else {
+            self.depth += 1;
+            let attempt = self.read_bracket(open);
+            self.depth -= 1;
+            attempt
+        };
+        let stored = match &attempt {
+            Ok(read) => Ok(read.clone()),
+            Err(NotACitation(error)) => Err(error.clone()),
+        };
+        self.attempts.insert(open, stored);
+        attempt
+    }
+
+    fn read_bracket(&mut self, open: usize) -> Result<(Found, usize), NotACitation> {
+        // No `]` before the paragraph ends: not a citation, without reading it.
+        let paragraph_end = self.paragraph_end(open);
+        let next_close = self.closes.partition_point(|&close| close <= open);
+        if self.closes.get(next_close).is_none_or(|&close| close >= paragraph_end) {
+            return Err(self.unclosed(open, false));
+        }
+        let mut found = Found::default();
+        let (items, close) = self.items(open + 1, &mut found).map_err(|failure| self.why_not(open, failure))?;
+        let note_after = self.note_reference_end(close + 1).is_some();
+        if matches!(self.bytes.get(close + 1), Some(b'(' | b'[' | b'{')) && !note_after {
+            // A link, a reference link or a span: text with in-text citations in it.
+            return Err(NotACitation(None));
+        }
+        let citation = Citation { range: range(open, close + 1), kind: CitationKind::Bracketed, items };
+        found.citations.insert(0, citation);
+        Ok((found, close + 1))
+    }
+
+    /// The `;`-separated items from `from` to the `]` that closes their bracket, and where that `]` is.
+    fn items(&mut self, from: usize, found: &mut Found) -> Result<(Vec<CiteItem>, usize), ItemsFailure> {
         let mut items = Vec::new();
-        let mut i = open + 1;
-        let mut need_item = true;
-        let mut pending_semicolon: Option<usize> = None;
-        let end = loop {
-            i = self.skip_space(i);
-            if self.is_stop(i) {
-                let end = self.trim_end(open, i);
-                self.error(SyntaxErrorKind::UnclosedCitation, open, end);
-                break end;
-            }
-            match self.bytes[i] {
-                b']' => {
-                    if let Some(semicolon) = pending_semicolon {
-                        self.error(SyntaxErrorKind::StraySemicolon, semicolon, semicolon + 1);
-                    }
-                    break i + 1;
+        let mut i = from;
+        loop {
+            let start = self.skip_spaces(i);
+            let mut quotes = Vec::new();
+            let (key_at, stop) = match self.inline_run(start, Part::Prefix, found, &mut quotes) {
+                Ok(stopped) => stopped,
+                Err(past) => return Err(ItemsFailure::Unclosed { keyed: !items.is_empty(), past }),
+            };
+            let key = match stop {
+                Stop::Key(key) => key,
+                Stop::Semicolon | Stop::Close => {
+                    return Err(ItemsFailure::WithoutId { item: range(start, key_at), keyed: !items.is_empty() });
                 }
-                b';' => {
-                    if need_item {
-                        self.error(SyntaxErrorKind::StraySemicolon, i, i + 1);
-                    }
-                    need_item = true;
-                    pending_semicolon = Some(i);
-                    i += 1;
-                    continue;
-                }
-                _ => {}
+            };
+            let (end, stop) = match self.inline_run(key.end, Part::Suffix, found, &mut quotes) {
+                Ok(stopped) => stopped,
+                Err(past) => return Err(ItemsFailure::Unclosed { keyed: true, past }),
+            };
+            let suffix = range(key.end, end);
+            items.push(CiteItem {
+                id: key.id.clone(),
+                id_range: key.id_range,
+                mode: key.mode,
+                range: range(start, usize::from(self.trim_end(range(start, end)))),
+                prefix: self.trimmed(range(start, key.start)),
+                suffix: self.trimmed(suffix),
+                locator: locator::parse(self.text, suffix),
+                quotes,
+            });
+            match stop {
+                Stop::Close => return Ok((items, end)),
+                Stop::Semicolon => i = end + 1,
+                Stop::Key(_) => unreachable!("a suffix ends at `;` or `]`"),
             }
-            pending_semicolon = None;
-            if !need_item {
-                let end = self.skip_to_separator(i);
-                let trimmed = self.trim_end(i, end);
-                self.error(SyntaxErrorKind::UnexpectedText, i, trimmed);
-                i = end;
+        }
+    }
+
+    /// What to report about a bracket at `open` whose items could not be read.
+    fn why_not(&self, open: usize, failure: ItemsFailure) -> NotACitation {
+        match failure {
+            ItemsFailure::Unclosed { past: Some(past), keyed: _ } => {
+                NotACitation(Some(SyntaxError { kind: SyntaxErrorKind::QuoteRunsPastBracket, range: past }))
+            }
+            ItemsFailure::Unclosed { keyed, past: None } => self.unclosed(open, keyed),
+            ItemsFailure::WithoutId { item, keyed } => self.item_without_id(item, keyed),
+        }
+    }
+
+    /// Why a bracket that its paragraph ends is not a citation: unclosed, when it was meant as one (an item has
+    /// an id, or the first begins with one).
+    fn unclosed(&self, open: usize, keyed: bool) -> NotACitation {
+        let start = self.skip_spaces(open + 1);
+        let meant = keyed || self.key_at(start).is_ok_and(|key| key.is_some());
+        let end = usize::from(self.trim_end(range(open, self.paragraph_end(open))));
+        NotACitation(meant.then(|| SyntaxError { kind: SyntaxErrorKind::UnclosedCitation, range: range(open, end) }))
+    }
+
+    /// Why a bracket with an item without id (`item`, ending at a `;` or `]`) is not a citation: reported when
+    /// the bracket holds a key elsewhere, or the item is an `@` with no id after it.
+    fn item_without_id(&self, item: TextRange, keyed: bool) -> NotACitation {
+        let (start, end) = (usize::from(item.start()), usize::from(item.end()));
+        let semicolon_after = self.bytes.get(end) == Some(&b';');
+        let meant = keyed || semicolon_after && self.key_follows(end);
+        if let Some(trimmed) = self.trimmed(item) {
+            // `[@]`, `[@ x]`, `[-@]`, `[see @, p. 3]`: an `@` with no id after it.
+            if let Some(at) = self.lone_at_sign(trimmed) {
+                let error = SyntaxError { kind: SyntaxErrorKind::EmptySourceId, range: range(at, at + 1) };
+                return NotACitation(Some(error));
+            }
+            let error = SyntaxError { kind: SyntaxErrorKind::ItemWithoutId, range: trimmed };
+            return NotACitation(meant.then_some(error));
+        }
+        // An empty item: the `;` before it, or for the first item the one after it.
+        let semicolon = self.text[..start].trim_end().strip_suffix(';').map_or(end, str::len);
+        let error = SyntaxError { kind: SyntaxErrorKind::StraySemicolon, range: range(semicolon, semicolon + 1) };
+        NotACitation(meant.then_some(error))
+    }
+
+    /// The `@` in `item` that is meant as a key but has no id: at its start (after `-`), or followed by `,`.
+    fn lone_at_sign(&self, item: TextRange) -> Option<usize> {
+        let text = &self.text[item];
+        let start = usize::from(item.start());
+        if let Some(rest) = text.strip_prefix('@').or_else(|| text.strip_prefix("-@")) {
+            return (plain_id_len(rest) == 0 && !rest.starts_with('{')).then(|| start + text.len() - rest.len() - 1);
+        }
+        text.match_indices('@')
+            .map(|(at, _)| start + at)
+            .find(|&at| !self.after_string(at) && (at + 1 == usize::from(item.end()) || self.bytes[at + 1] == b','))
+    }
+
+    /// Whether an item with a key follows the `;` at `at` in the same bracket and paragraph.
+    fn key_follows(&self, at: usize) -> bool {
+        let end = self.paragraph_end(at);
+        let mut i = at + 1;
+        while i < end && self.bytes[i] != b']' {
+            if matches!(self.bytes[i], b'@') && self.key_at(i).is_ok_and(|key| key.is_some()) {
+                return true;
+            }
+            i = self.next_char(i);
+        }
+        false
+    }
+
+    /// Reads inline text from `from`: a prefix up to its key, a suffix up to a `;` or `]` at the top level,
+    /// stepping over code, math and tags, escapes, brackets (a nested citation is read as one) and quotations
+    /// (recorded in `quotes`). Returns where it stopped and why; fails at the end of the paragraph, with the first
+    /// quotation that ran past a `]` that would have closed the bracket (from its opening mark to that `]`).
+    fn inline_run(
+        &mut self,
+        from: usize,
+        part: Part,
+        found: &mut Found,
+        quotes: &mut Vec<Quote>,
+    ) -> Result<(usize, Stop), Option<TextRange>> {
+        let end = self.paragraph_end(from);
+        let mut past = None;
+        // Whether the last quotation opened with `"` and closed with `”`.
+        let mut mixed_marks = false;
+        let mut i = from;
+        while i < end {
+            if let Some(span) = self.span_at(i) {
+                // The text of a span is read afterwards as prose is.
+                found.rescans.push(span);
+                i = usize::from(span.end());
                 continue;
             }
-            need_item = false;
-            match self.item(i) {
-                ItemEnd::Item(item, next) => {
-                    if let Some(item) = item {
-                        items.push(item);
-                    }
-                    i = next;
-                }
-                ItemEnd::Broken(item, end) => {
-                    items.extend(item);
-                    break end;
-                }
+            if let Some(skip) = self.skip_at(i) {
+                i = skip;
+                continue;
             }
-        };
-        let is_link = self.out.errors.len() == errors_before && matches!(self.bytes.get(end), Some(b'(' | b'['));
-        if is_link {
-            return open + 1;
+            match self.bytes[i] {
+                b'\\' => i = self.after_escape(i),
+                b';' => return Ok((i, Stop::Semicolon)),
+                // `[see]@id]`: for Pandoc a `]` right before the key belongs to the prefix.
+                b']' if part == Part::Prefix
+                    && let Ok(Some(key)) = self.key_at(i + 1) =>
+                {
+                    return Ok((i + 1, Stop::Key(key)));
+                }
+                b']' => return Ok((i, Stop::Close)),
+                b'[' => i = self.nested_bracket(i, found),
+                b'@' | b'-' => match self.key_at(i) {
+                    Ok(Some(key)) if part == Part::Prefix => return Ok((i, Stop::Key(key))),
+                    // A further `@id` in a suffix is an in-text citation inside it; `-` is a dash there.
+                    Ok(Some(key)) if key.mode == CiteMode::Normal => {
+                        i = key.end;
+                        if self.is_in_text_key(&key) {
+                            let (citation, after) = self.in_text(key);
+                            found.extend(citation);
+                            i = after;
+                        }
+                    }
+                    Err(error) => {
+                        found.errors.push(error);
+                        i += 1;
+                    }
+                    Ok(_) => i += 1,
+                },
+                _ => match self.quotation(i, found) {
+                    Some((quote, after)) => {
+                        let opened_straight = self.bytes[i] == b'"';
+                        let closed_curly = self.text[quote.text_range.end().into()..after].starts_with('\u{201D}');
+                        mixed_marks = opened_straight && closed_curly;
+                        if past.is_none() {
+                            past = self.unbalanced_close(quote.text_range).map(|close| range(i, close));
+                        }
+                        quotes.push(quote);
+                        i = after;
+                    }
+                    None => {
+                        // `"moved,” he said"`: a straight mark after a word that closes nothing, because the
+                        // straight-quoted quotation before it ended at a curly mark; the words between are not
+                        // checked.
+                        if self.bytes[i] == b'"'
+                            && std::mem::take(&mut mixed_marks)
+                            && self.text[..i].ends_with(|c: char| !c.is_whitespace())
+                        {
+                            let stray = SyntaxError { kind: SyntaxErrorKind::StrayQuoteMark, range: range(i, i + 1) };
+                            found.errors.push(stray);
+                        }
+                        i = self.next_char(i)
+                    }
+                },
+            }
         }
-        self.out.citations.push(Citation { range: range(open, end), kind: CitationKind::Bracketed, items });
-        end
+        Err(past)
     }
 
-    /// Parses one `-@id, "quote"` item starting at `start`.
-    fn item(&mut self, start: usize) -> ItemEnd {
-        let mut i = start;
-        if self.bytes[i] == b'-' && self.bytes.get(i + 1) == Some(&b'@') {
+    /// The first `]` in `within` that no `[` in it balances: the `]` a quotation ran past.
+    fn unbalanced_close(&self, within: TextRange) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut i = usize::from(within.start());
+        while i < usize::from(within.end()) {
+            match self.bytes[i] {
+                b'\\' => i += 1,
+                b'[' => depth += 1,
+                b']' if depth == 0 => return Some(i),
+                b']' => depth -= 1,
+                _ => {}
+            }
             i += 1;
-        }
-        if self.bytes[i] != b'@' {
-            let end = self.skip_to_separator(i);
-            let trimmed = self.trim_end(i, end);
-            self.error(SyntaxErrorKind::ExpectedSourceId, i, trimmed);
-            return ItemEnd::Item(None, end);
-        }
-        let at = i;
-        let (id, id_range, after_id) = self.id(at + 1);
-        if id.is_empty() {
-            self.error(SyntaxErrorKind::EmptySourceId, at, after_id.max(at + 1));
-        }
-        let mut next = after_id;
-        let mut quote = None;
-        let j = self.skip_space(after_id);
-        let quote_start = if !self.is_stop(j) && self.bytes[j] == b',' {
-            let k = self.skip_space(j + 1);
-            if self.char_at(k).is_some_and(is_quote_mark) {
-                Some(k)
-            } else {
-                next = self.skip_to_separator(k);
-                None
-            }
-        } else if let Some(mark) = self.char_at(j).filter(|&c| is_quote_mark(c) && !self.is_stop(j)) {
-            self.error(SyntaxErrorKind::MissingComma, after_id, j + mark.len_utf8());
-            // The range covers the gap and the opening mark, so it is never empty.
-            Some(j)
-        } else {
-            None
-        };
-        if let Some(quote_start) = quote_start {
-            match self.quote(quote_start) {
-                Ok((parsed, after)) => {
-                    quote = Some(parsed);
-                    next = after;
-                }
-                Err(()) => {
-                    let item = (!id.is_empty()).then_some(CiteItem { id, id_range, quote: None });
-                    return ItemEnd::Broken(item, self.recover_after_quote(quote_start));
-                }
-            }
-        }
-        let item = (!id.is_empty()).then_some(CiteItem { id, id_range, quote });
-        ItemEnd::Item(item, next)
-    }
-
-    /// Parses a quote whose opening mark is at `open`; it closes at a quotation mark followed by `]` or `;`.
-    fn quote(&mut self, open: usize) -> Result<(Quote, usize), ()> {
-        let opener_len = self.char_at(open).map_or(1, char::len_utf8);
-        let content_start = open + opener_len;
-        let mut i = content_start;
-        while !self.is_stop(i) {
-            let Some(c) = self.char_at(i) else { break };
-            if c == '[' && self.bytes.get(i + 1) == Some(&b'@') {
-                // Another citation starts: this quote was never closed.
-                break;
-            }
-            if is_quote_mark(c) {
-                let after = self.skip_space(i + c.len_utf8());
-                if !self.is_stop(after) && matches!(self.bytes[after], b']' | b';') {
-                    if i == content_start {
-                        self.error(SyntaxErrorKind::EmptyQuote, open, i + c.len_utf8());
-                    }
-                    let quote = Quote {
-                        text: self.text[content_start..i].to_string(),
-                        text_range: range(content_start, i),
-                        range: range(open, i + c.len_utf8()),
-                    };
-                    return Ok((quote, i + c.len_utf8()));
-                }
-            }
-            i += c.len_utf8();
-        }
-        if let Some(close) = self.fallback_closer(open, content_start, i) {
-            // A plausible closing mark with text after it: the quote ends there and the citation goes on.
-            let quote = Quote {
-                text: self.text[content_start..close].to_string(),
-                text_range: range(content_start, close),
-                range: range(open, close + self.char_at(close).map_or(1, char::len_utf8)),
-            };
-            let end = usize::from(quote.range.end());
-            return Ok((quote, end));
-        }
-        let mut line_end = content_start;
-        while !self.is_line_end(line_end) {
-            line_end += 1;
-        }
-        self.error(SyntaxErrorKind::UnterminatedQuote, open, line_end.max(content_start));
-        Err(())
-    }
-
-    /// The first mark between `from` and `to` that can close the quote opened at `open`:
-    /// a double mark for a double opener, and a single mark not followed by a letter for a single one.
-    fn fallback_closer(&self, open: usize, from: usize, to: usize) -> Option<usize> {
-        let double = matches!(self.char_at(open), Some('"' | '\u{201C}' | '\u{201D}'));
-        let mut i = from;
-        while i < to {
-            let c = self.char_at(i)?;
-            let closes = if double {
-                matches!(c, '"' | '\u{201C}' | '\u{201D}')
-            } else {
-                matches!(c, '\'' | '\u{2018}' | '\u{2019}')
-                    && !self.char_at(i + c.len_utf8()).is_some_and(char::is_alphanumeric)
-            };
-            if closes {
-                return Some(i);
-            }
-            i += c.len_utf8();
         }
         None
     }
 
-    /// After an unterminated quote, the citation ends at the next `]` of the paragraph, or where it must stop.
-    fn recover_after_quote(&self, open: usize) -> usize {
-        let mut i = open + 1;
-        while !self.is_stop(i) {
-            if self.bytes[i] == b']' {
-                return i + 1;
+    /// A bracket inside a prefix, suffix or quotation: a mention, a nested citation, or balanced brackets read
+    /// as text (and read again afterwards as prose is); a `[` that is never balanced is text. Returns where
+    /// reading goes on.
+    fn nested_bracket(&mut self, open: usize, found: &mut Found) -> usize {
+        if self.starts_mention(open) {
+            return self.mention(open, found);
+        }
+        if let Some(end) = self.note_reference_end(open) {
+            return end;
+        }
+        match self.bracketed(open) {
+            Ok((nested, end)) => {
+                found.extend(nested);
+                end
+            }
+            Err(NotACitation(error)) => {
+                found.errors.extend(error);
+                match self.matching.get(&open) {
+                    Some(&close) => {
+                        found.rescans.push(range(open + 1, close));
+                        close + 1
+                    }
+                    None => open + 1,
+                }
+            }
+        }
+    }
+
+    /// Finds where keys end, from the start of the text, so that whether an `@` starts a key can depend on a key
+    /// right before it.
+    fn find_key_ends(&mut self) {
+        for at in memchr::memchr_iter(b'@', self.bytes) {
+            let escaped = self.bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
+            if escaped || self.skip_at(at).is_some() {
+                continue;
+            }
+            if let Ok(Some(key)) = self.key_at(at) {
+                self.key_ends.insert(key.end);
+            }
+        }
+    }
+
+    /// The `]` that balances each `[` of a paragraph, escapes, code and tags aside.
+    fn matching_brackets(&self) -> HashMap<usize, usize> {
+        let mut matching = HashMap::new();
+        let mut open: Vec<usize> = Vec::new();
+        let mut paragraph_end = 0;
+        let mut i = 0;
+        while i < self.bytes.len() {
+            if i >= paragraph_end {
+                open.clear();
+                paragraph_end = self.paragraph_end(i).max(i + 1);
+            }
+            if let Some(skip) = self.skip_at(i) {
+                i = skip;
+                continue;
+            }
+            match self.bytes[i] {
+                b'\\' => {
+                    i = self.after_escape(i);
+                    continue;
+                }
+                b'[' => open.push(i),
+                b']' => {
+                    if let Some(start) = open.pop() {
+                        matching.insert(start, i);
+                    }
+                }
+                _ => {}
             }
             i += 1;
         }
-        i
+        matching
     }
 
-    /// The offset of the next `;` or `]` at or after `i`, or of the stop.
-    fn skip_to_separator(&self, mut i: usize) -> usize {
-        while !self.is_stop(i) && !matches!(self.bytes[i], b';' | b']') {
-            i += 1;
+    /// The quotation opening at `i`, as Pandoc's smart quotes read it: `"` or `“` (closed by the first `"` or `”`),
+    /// `'` or `‘` (closed by a `'` or `’` that no letter or digit follows), opening only where no word precedes
+    /// it and no space follows it. Returns the quotation and where it ends, or `None` when none opens there. A
+    /// quotation that never closes is reported, since its words would not be checked.
+    fn quotation(&mut self, i: usize, found: &mut Found) -> Option<(Quote, usize)> {
+        let opener = self.char_at(i)?;
+        let double = match opener {
+            '"' | '\u{201C}' => true,
+            '\'' | '\u{2018}' => false,
+            _ => return None,
+        };
+        let content = i + opener.len_utf8();
+        if self.after_string(i) || self.char_at(content).is_none_or(char::is_whitespace) {
+            return None;
         }
-        i
+        if double && let Some(close @ ('"' | '\u{201D}')) = self.char_at(content) {
+            let empty = range(i, content + close.len_utf8());
+            found.errors.push(SyntaxError { kind: SyntaxErrorKind::EmptyQuote, range: empty });
+            return None;
+        }
+        let Some(close) = self.closing_mark(content, double, found) else {
+            // Reported when words follow the mark (`"]` after a quotation that closed early is no opener).
+            if double && self.char_at(content).is_some_and(is_letter_or_digit) {
+                let mut end = content;
+                let paragraph_end = self.paragraph_end(i);
+                while end < paragraph_end && !matches!(self.bytes[end], b']' | b';') {
+                    end = self.next_char(end);
+                }
+                let end = usize::from(self.trim_end(range(i, end))).max(content);
+                found.errors.push(SyntaxError { kind: SyntaxErrorKind::UnterminatedQuote, range: range(i, end) });
+            }
+            return None;
+        };
+        let closer = self.char_at(close)?;
+        let after = close + closer.len_utf8();
+        // `"called it "a gamble""`: a straight mark ended the quotation before a word that goes on.
+        if double && closer == '"' && self.char_at(after).is_some_and(is_letter_or_digit) {
+            found.errors.push(SyntaxError { kind: SyntaxErrorKind::QuoteClosedEarly, range: range(close, after) });
+        }
+        let quote = Quote {
+            text: self.text[content..close].to_string(),
+            text_range: range(content, close),
+            range: range(i, after),
+        };
+        Some((quote, after))
     }
 
-    /// `end` moved back over trailing whitespace, but not before `start`.
-    fn trim_end(&self, start: usize, end: usize) -> usize {
-        let end = end.min(self.bytes.len());
-        start + self.text[start..end].trim_end().len()
+    /// Where the quotation whose words start at `from` closes; `None` when its paragraph ends first. Inside it,
+    /// code and tags are stepped over, a single quotation nests in a double one, and citations are read (into
+    /// `found` when the quotation closes: otherwise the text is read again as not quoted).
+    fn closing_mark(&mut self, from: usize, double: bool, found: &mut Found) -> Option<usize> {
+        let kind = usize::from(double);
+        let end = self.paragraph_end(from);
+        let mut inside = Found::default();
+        let mut visited = Vec::new();
+        let mut i = from;
+        while i < end && !self.never_closes[kind].contains(&i) {
+            visited.push(i);
+            if let Some(skip) = self.skip_at(i) {
+                i = skip;
+                continue;
+            }
+            let c = self.char_at(i)?;
+            match c {
+                '\\' => {
+                    i = self.after_escape(i);
+                    continue;
+                }
+                '"' | '\u{201D}' if double => {
+                    found.extend(inside);
+                    return Some(i);
+                }
+                '\'' | '\u{2019}' if !double && !self.char_at(i + 1).is_some_and(is_letter_or_digit) => {
+                    found.extend(inside);
+                    return Some(i);
+                }
+                '\'' | '\u{2018}' if double && !self.after_string(i) => {
+                    // A single quotation inside a double one is stepped over whole when it closes.
+                    if let Some(close) = self.closing_mark(i + c.len_utf8(), false, &mut inside) {
+                        i = self.next_char(close);
+                        continue;
+                    }
+                }
+                '[' => {
+                    i = self.nested_bracket(i, &mut inside);
+                    continue;
+                }
+                '@' => match self.key_at(i) {
+                    Ok(Some(key)) if self.is_in_text_key(&key) => {
+                        let (citation, after) = self.in_text(key);
+                        inside.extend(citation);
+                        i = after;
+                        continue;
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+            i += c.len_utf8();
+        }
+        self.never_closes[kind].extend(visited);
+        None
     }
 
-    fn mention(&mut self, open: usize) -> usize {
+    /// `range` without the whitespace at its ends; `None` when nothing is left.
+    fn trimmed(&self, within: TextRange) -> Option<TextRange> {
+        let text = &self.text[within];
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let start = usize::from(within.start()) + (text.len() - text.trim_start().len());
+        Some(range(start, start + trimmed.len()))
+    }
+
+    /// The end of `range` moved back over trailing whitespace.
+    fn trim_end(&self, within: TextRange) -> crate::text::TextSize {
+        within.start() + size(self.text[within].trim_end().len())
+    }
+
+    /// The end of the footnote reference `[^label]` at `at` (a label without spaces), if there is one: Pandoc
+    /// reads it as a note, defined or not, never as a citation.
+    fn note_reference_end(&self, at: usize) -> Option<usize> {
+        let rest = self.text.get(at..)?.strip_prefix("[^")?;
+        let label = rest.find(|c: char| c == ']' || c == '[' || c.is_whitespace())?;
+        (label > 0 && rest[label..].starts_with(']')).then_some(at + 2 + label + 1)
+    }
+
+    /// Whether `[[` at `at` opens an entity mention (`[[@b] @a]` is a citation with a nested one).
+    fn starts_mention(&self, at: usize) -> bool {
+        if self.bytes.get(at + 1) != Some(&b'[') {
+            return false;
+        }
+        let rest = &self.text[at + 2..];
+        let rest = rest.trim_start_matches([' ', '\t']);
+        !rest.starts_with('@') && !rest.starts_with("-@")
+    }
+
+    /// Whether a mention cannot go on at `i`: the line ends, or a block starts.
+    fn is_line_end(&self, i: usize) -> bool {
+        i >= self.bytes.len() || matches!(self.bytes[i], b'\n' | b'\r') || self.in_block(i)
+    }
+
+    /// The mention whose `[[` is at `open`; returns where reading goes on.
+    fn mention(&mut self, open: usize, found: &mut Found) -> usize {
         let inner = open + 2;
         let mut i = inner;
         while !self.is_line_end(i) {
@@ -376,19 +929,20 @@ impl Scanner<'_> {
         }
         let closed = self.bytes.get(i) == Some(&b']') && self.bytes.get(i + 1) == Some(&b']');
         if !closed {
-            let end = self.trim_end(open, i);
-            self.error(SyntaxErrorKind::UnclosedEntity, open, end);
-            return i.max(inner);
+            let end = usize::from(self.trim_end(range(open, i)));
+            found.errors.push(SyntaxError { kind: SyntaxErrorKind::UnclosedEntity, range: range(open, end) });
+            // What follows is read on: an unclosed `[[` hides no citation.
+            return inner;
         }
         let content = &self.text[inner..i];
         let name_part = content.split('|').next().unwrap_or("");
         let name = name_part.trim();
         if name.is_empty() {
-            self.error(SyntaxErrorKind::EmptyEntity, open, i + 2);
+            found.errors.push(SyntaxError { kind: SyntaxErrorKind::EmptyEntity, range: range(open, i + 2) });
             return i + 2;
         }
         let name_start = inner + (name_part.len() - name_part.trim_start().len());
-        self.out.mentions.push(EntityMention {
+        found.mentions.push(EntityMention {
             name: name.to_string(),
             name_range: TextRange::at(size(name_start), size(name.len())),
             range: range(open, i + 2),
@@ -397,9 +951,45 @@ impl Scanner<'_> {
     }
 }
 
-enum ItemEnd {
-    /// The item (absent when its id was missing) and where parsing continues.
-    Item(Option<CiteItem>, usize),
-    /// The citation is broken beyond recovery and ends here, after this item.
-    Broken(Option<CiteItem>, usize),
+/// Why the items of a bracket could not be read.
+enum ItemsFailure {
+    /// The paragraph ended first; `keyed` when an item with a key was read, `past` when a quotation ran past the
+    /// `]` that would have closed the bracket (from its opening mark to that `]`).
+    Unclosed { keyed: bool, past: Option<TextRange> },
+    /// An item (its range, up to the `;` or `]` that ends it) has no key; `keyed` when one before it had.
+    WithoutId { item: TextRange, keyed: bool },
+}
+
+/// What follows `@` when it begins with `{`.
+enum BracedId {
+    /// A balanced id of this many bytes (without the braces).
+    Id(usize),
+    /// A space comes before the closing brace (this many bytes on, `}` included), on the same line.
+    Space(usize),
+    /// The braces never balance.
+    Unbalanced,
+}
+
+fn braced_id_len(rest: &str) -> BracedId {
+    let mut depth = 0;
+    for (offset, c) in rest.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return BracedId::Id(offset - 1);
+                }
+            }
+            c if c.is_whitespace() => {
+                let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+                return match line.find('}') {
+                    Some(close) => BracedId::Space(close + 1),
+                    None => BracedId::Unbalanced,
+                };
+            }
+            _ => {}
+        }
+    }
+    BracedId::Unbalanced
 }

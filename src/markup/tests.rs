@@ -1,6 +1,6 @@
 //! Specification of the markup, one fixture per rule: each `^^^` line says what the parser must find there.
 
-use super::{CitationKind, parse};
+use super::{CiteMode, SyntaxErrorKind, parse};
 use crate::fixture::{Fixture, annotate};
 
 /// Parses the fixture's note without its annotations and checks that the parser finds exactly the annotated ranges.
@@ -12,12 +12,13 @@ fn check(expected: &str) {
     let mut found = Vec::new();
     for citation in &syntax.citations {
         for item in &citation.items {
-            let label = match citation.kind {
-                CitationKind::Bracketed => "source",
-                CitationKind::InText => "in-text source",
+            let label = match item.mode {
+                CiteMode::Normal => "source",
+                CiteMode::SuppressAuthor => "source, author suppressed",
+                CiteMode::AuthorInText => "in-text source",
             };
             found.push((item.id_range, label.to_string()));
-            if let Some(quote) = &item.quote {
+            for quote in &item.quotes {
                 found.push((quote.text_range, "quote".to_string()));
             }
         }
@@ -74,8 +75,9 @@ fn quotes_may_hold_quotation_marks_of_their_own() {
     check(
         r#"
 [@port, "called it "a gamble""] and [@port, 'the port's chair'; @b]
-         ^^^^^^^^^^^^^^^^^^^^ quote
   ^^^^ source
+         ^^^^^^^^^^ quote
+                   ^ error: this quotation ends at the second `"`: quotation marks inside a quotation must be single ones ('…'), or the words after them are not checked
                                       ^^^^ source
                                              ^^^^^^^^^^^^^^^^ quote
                                                                  ^ source
@@ -120,11 +122,11 @@ As @smith04 says, write to ana@example.org or (@doe.) today.
 }
 
 #[test]
-fn braced_id_with_spaces() {
+fn braced_id_with_a_space_is_no_id() {
     check(
         r#"
 See [@{Harbour strike notes}].
-       ^^^^^^^^^^^^^^^^^^^^ source
+     ^^^^^^^^^^^^^^^^^^^^^^^ error: a source id in braces cannot contain spaces: Pandoc reads it as text
 "#,
     );
 }
@@ -186,18 +188,154 @@ Body [@real].
 fn escapes_make_plain_text() {
     check(
         r#"
-\[@not-cited] and \@not-in-text and \[[Not Entity]] but [@yes].
-                                                          ^^^ source
+\[@a] and \@not-cited and \[[Not Entity]] but [@yes] and [see \@x @b\; c].
+   ^ in-text source
+                                                ^^^ source
+                                                                   ^ source
 "#,
     );
 }
 
 #[test]
-fn links_are_not_citations() {
+fn link_text_is_prose_and_link_destinations_are_not() {
     check(
         r#"
-[@handle](https://example.org/@handle) and [plain text] and [@real].
-                                                              ^^^^ source
+[@handle](https://example.org/@x) and <https://example.org/@y> and [@real] and [@span]{.note}.
+  ^^^^^^ in-text source
+                                                                     ^^^^ source
+                                                                                 ^^^^ in-text source
+"#,
+    );
+}
+
+#[test]
+fn prefix_locator_and_suffix_around_the_id() {
+    check(
+        r#"
+[see @a, p. 33; also -@b chap. 2, and elsewhere; @c{pp. iv, vi-xi}].
+      ^ source
+                       ^ source, author suppressed
+                                                  ^ source
+"#,
+    );
+    assert_eq!(
+        items("[see @a, p. 33; also -@b chap. 2, and elsewhere; @c{pp. iv, vi-xi}]"),
+        [
+            "[see] @a [, p. 33] page 33",
+            "[also] -@b [chap. 2, and elsewhere] chapter 2",
+            "[] @c [{pp. iv, vi-xi}] page iv, vi-xi",
+        ]
+    );
+}
+
+/// Each item of the text's citations as `[prefix] @id [suffix] label locator`.
+fn items(text: &str) -> Vec<String> {
+    let syntax = parse(text);
+    let part = |range: Option<crate::text::TextRange>| range.map_or("", |r| &text[r]);
+    (syntax.citations.iter().flat_map(|citation| &citation.items))
+        .map(|item| {
+            let mode = if item.mode == CiteMode::SuppressAuthor { "-@" } else { "@" };
+            let locator =
+                (item.locator.as_ref()).map_or(String::new(), |l| format!(" {} {}", l.label.as_str(), &text[l.range]));
+            format!("[{}] {mode}{} [{}]{locator}", part(item.prefix), item.id, part(item.suffix))
+        })
+        .collect()
+}
+
+#[test]
+fn every_quotation_of_an_item_is_read_wherever_it_is() {
+    check(
+        r#"
+[as "the walkout" shows, @a, p. 3, "not moved" and "the port"; see @b chap. 2, “the harvest”]
+     ^^^^^^^^^^^ quote
+                          ^ source
+                                    ^^^^^^^^^ quote
+                                                    ^^^^^^^^ quote
+                                                                    ^ source
+                                                                                ^^^^^^^^^^^ quote
+"#,
+    );
+}
+
+#[test]
+fn quotation_marks_are_read_as_pandoc_smart_quotes() {
+    check(
+        r#"
+[@a, the port's chair, x"not a quote", " nor this", 'but this', ‘and this’; @b, "one; two] three"]
+  ^ source
+                                                     ^^^^^^^^ quote
+                                                                 ^^^^^^^^ quote
+                                                                             ^ source
+                                                                                 ^^^^^^^^^^^^^^^ quote
+"#,
+    );
+}
+
+#[test]
+fn in_text_citations_take_the_bracket_after_them() {
+    check(
+        r#"
+@a says so, @b [p. 33] too, and @c [see @d] and @e ["the walkout"; @f]. Not [@g](http://x) or @h [p. 3](y).
+ ^ in-text source
+             ^ in-text source
+                                 ^ in-text source
+                                         ^ source
+                                                 ^ in-text source
+                                                     ^^^^^^^^^^^ quote
+                                                                    ^ source
+                                                                              ^ in-text source
+                                                                                               ^ in-text source
+"#,
+    );
+    assert_eq!(items("@b [p. 33] too"), ["[] @b [p. 33] page 33"]);
+}
+
+#[test]
+fn keys_end_where_pandoc_ends_them() {
+    check(
+        r#"
+By @doi:10.1000/xyz.123, @a--b, @{x.y.}, @é, @a@b, (@c) and -@d; not me@example.org, *x*@e or \@f.
+    ^^^^^^^^^^^^^^^^^^^ in-text source
+                          ^ in-text source
+                                  ^^^^ in-text source
+                                          ^ in-text source
+                                              ^ in-text source
+                                                ^ in-text source
+                                                     ^ in-text source
+                                                              ^ in-text source
+"#,
+    );
+}
+
+#[test]
+fn brackets_pandoc_reads_as_text_are_reported_when_meant_as_citations() {
+    check(
+        r#"
+[@a; just text] and [see also; @b] and [@c;] and [@d;; @e] and [just text] and [see @{two words}]
+  ^ in-text source
+     ^^^^^^^^^ error: not a citation: every item after `;` needs an `@source-id`, so Pandoc reads this bracket as text (to keep a `;` in a locator, write `\;`)
+                     ^^^^^^^^ error: not a citation: every item after `;` needs an `@source-id`, so Pandoc reads this bracket as text (to keep a `;` in a locator, write `\;`)
+                                ^ in-text source
+                                         ^ in-text source
+                                          ^ error: stray `;`: expected `@source-id` after it (Pandoc reads this bracket as text)
+                                                   ^ in-text source
+                                                    ^ error: stray `;`: expected `@source-id` after it (Pandoc reads this bracket as text)
+                                                        ^ in-text source
+                                                                                    ^^^^^^^^^^^^ error: a source id in braces cannot contain spaces: Pandoc reads it as text
+"#,
+    );
+}
+
+#[test]
+fn empty_ids() {
+    check(
+        r#"
+[@] and [@ harbour] and [-@] and [see @, p. 3] and @{}
+ ^ error: empty source id: expected a source id after `@`
+         ^ error: empty source id: expected a source id after `@`
+                          ^ error: empty source id: expected a source id after `@`
+                                      ^ error: empty source id: expected a source id after `@`
+                                                   ^^^ error: empty source id: expected a source id after `@`
 "#,
     );
 }
@@ -208,9 +346,7 @@ fn unclosed_bracket_stops_at_the_paragraph() {
         r#"
 Open [@port, "words" and more
      ^^^^^^^^^^^^^^^^^^^^^^^^ error: unclosed citation: expected `]` before the end of the paragraph
-       ^^^^ source
-              ^^^^^ quote
-                     ^^^^^^^^ error: unexpected text in citation: expected `;` or `]`
+       ^^^^ in-text source
 
 Next paragraph [@fine].
                  ^^^^ source
@@ -219,36 +355,75 @@ Next paragraph [@fine].
 }
 
 #[test]
-fn empty_id_stray_semicolon_and_missing_comma() {
+fn unterminated_empty_and_early_closed_quotes() {
     check(
         r#"
-[@] and [@a;] and [@a;; @b] and [@a "q"] and [@a; b]
- ^ error: empty source id: expected a source id after `@`
-          ^ source
-           ^ error: stray `;`: expected `@source-id` after it
-                    ^ source
-                      ^ error: stray `;`: expected `@source-id` after it
-                         ^ source
-                                  ^ source
-                                   ^^ error: expected `,` between the source id and the quote
-                                     ^ quote
-                                               ^ source
-                                                  ^ error: expected `@source-id` in a citation
+[@a, "never closed] and more
+  ^ source
+     ^^^^^^^^^^^^^ error: unterminated quote: this quotation mark is never closed, so the words after it are not checked
+[@b, ""] and [@c, "called it "a gamble""]
+  ^ source
+     ^^ error: empty quote: write the exact words between the quotation marks
+               ^ source
+                   ^^^^^^^^^^ quote
+                             ^ error: this quotation ends at the second `"`: quotation marks inside a quotation must be single ones ('…'), or the words after them are not checked
 "#,
     );
 }
 
 #[test]
-fn unterminated_and_empty_quotes() {
+fn a_straight_mark_left_after_a_quotation_closed_by_a_curly_one_is_reported() {
     check(
         r#"
-[@a, "never closed] and more
-     ^^^^^^^^^^^^^^^^^^^^^^^ error: unterminated quote: expected a closing quotation mark before `]` or `;`
+[@a, "not be moved,” said Ana Ruiz"] and [@b, "fine,” she said]
   ^ source
-[@b, ""]
-      ^ quote
-     ^^ error: empty quote: write the exact words between the quotation marks
+      ^^^^^^^^^^^^^ quote
+                                  ^ error: this `"` closes no quotation: the quotation before it ended at an earlier closing mark, so the words in between are not checked (use single marks '…' for a quotation inside a quotation)
+                                           ^ source
+                                               ^^^^^ quote
+"#,
+    );
+}
+
+#[test]
+fn a_quote_that_runs_past_the_bracket_is_reported_where_it_opens() {
+    check(
+        r#"
+[@a, "never closed] and "words" here
+     ^^^^^^^^^^^^^ error: this quotation is not closed before `]`: it runs on to a later quotation mark, so the citation never closes (Pandoc reads the bracket as text)
+  ^ in-text source
+"#,
+    );
+}
+
+#[test]
+fn nested_citations_are_read() {
+    check(
+        r#"
+[@a, cf. [@b, "one"]] and [[@c] @d] and [@e, "one [@f] two"] and [@g, see [the appendix] too]
   ^ source
+           ^ source
+               ^^^ quote
+                             ^ source
+                                 ^ source
+                                          ^ source
+                                              ^^^^^^^^^^^^ quote
+                                                    ^ source
+                                                                   ^ source
+"#,
+    );
+}
+
+#[test]
+fn code_math_html_and_notes_do_not_split_items() {
+    check(
+        r#"
+[@a, `x;y`] and [@b, $a;b$] and [@c, <span>a;b</span>] and Text^[See @d.] and x[^1] and [^1]@e]
+  ^ source
+                  ^ source
+                                  ^ source
+                                                                      ^ in-text source
+                                                                                             ^ in-text source
 "#,
     );
 }
@@ -395,4 +570,13 @@ fn an_edited_restart_line_restarts_only_after_a_blank_line_and_at_column_zero() 
     assert!(super::still_restarts("  \r", "- item"));
     assert!(!super::still_restarts("Paragraph", "Text"));
     assert!(!super::still_restarts("", "  continued item text"));
+}
+
+#[test]
+fn an_empty_quote_closed_by_a_curly_mark_ends_after_it() {
+    let syntax = parse("[@d, \"\u{201D}]");
+    assert_eq!(
+        syntax.errors.iter().map(|e| (e.kind, e.range)).collect::<Vec<_>>(),
+        [(SyntaxErrorKind::EmptyQuote, crate::text::range(5, 9))]
+    );
 }

@@ -6,6 +6,7 @@
 
 use std::cmp::Reverse;
 
+use crate::bibliography::Reference;
 use crate::corpus::{Corpus, Entity};
 
 /// The letters of a name, and the letters that start its words, as bit sets ([`letter_bit`]).
@@ -218,12 +219,15 @@ fn suffix(names: &[(Box<str>, u32, u32)], (name, at): (u32, u32)) -> &str {
 /// The shapes of a corpus's names and its ranked lists, built on the first completion.
 #[derive(Debug)]
 pub(in crate::analysis) struct CompletionIndex {
-    /// The word starts of every source id (name 0) and title (name 1).
+    /// The word starts of every source id (name 0) and reference words (name 1: title, authors, outlet, year).
     pub(in crate::analysis) source_words: WordStarts,
     /// The word starts of every entity name, numbered as [`Entity::names`] lists them.
     pub(in crate::analysis) entity_words: WordStarts,
-    /// The shapes of each source's id and title, in the corpus's order.
+    /// The shapes of each source's id and of its reference's words (title, authors, outlet, year), in the
+    /// corpus's order.
     pub(super) sources: Vec<[Shape; 2]>,
+    /// The words of each source's reference, in the corpus's order: what `sources` shapes.
+    pub(super) source_text: Vec<String>,
     /// The indexes of the sources, by id.
     pub(super) sources_by_id: Vec<u32>,
     /// Each source's position in `sources_by_id`.
@@ -239,8 +243,11 @@ pub(in crate::analysis) struct CompletionIndex {
 impl CompletionIndex {
     /// Prepares the names of `corpus`.
     pub(in crate::analysis) fn new(corpus: &Corpus) -> CompletionIndex {
+        // Besides its id, an article is found by its title, authors, outlet and year.
+        let source_text: Vec<String> =
+            corpus.sources().map(|source| Reference::of_source(source).search_text()).collect();
         let sources: Vec<[Shape; 2]> =
-            corpus.sources().map(|source| [Shape::of(&source.id), Shape::of(&source.title)]).collect();
+            corpus.sources().zip(&source_text).map(|(source, text)| [Shape::of(&source.id), Shape::of(text)]).collect();
         let mut sources_by_id: Vec<u32> = (0..sources.len() as u32).collect();
         sources_by_id.sort_by(|&a, &b| corpus.source_at(a).id.cmp(&corpus.source_at(b).id));
         let entities = corpus.entities();
@@ -254,7 +261,7 @@ impl CompletionIndex {
         let mut source_words = WordStarts::default();
         for (i, source) in corpus.sources().enumerate() {
             source_words.push(&source.id, i as u32, 0);
-            source_words.push(&source.title, i as u32, 1);
+            source_words.push(&source_text[i], i as u32, 1);
         }
         source_words.sort();
         let mut entity_words = WordStarts::default();
@@ -272,6 +279,7 @@ impl CompletionIndex {
             rank
         };
         CompletionIndex {
+            source_text,
             source_words,
             entity_words,
             sources,

@@ -16,10 +16,11 @@ pub(super) use index::{CompletionIndex, WordStarts, has_word_starting_with};
 use index::{RankSet, Shape, Typed, entity_rank};
 
 use super::Note;
+use crate::bibliography::Reference;
 use crate::corpus::blocks::Tokens;
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, quotes, shorten};
 use crate::markup::{is_quote_mark, write_id};
-use crate::text::{TextRange, TextSize, range};
+use crate::text::{TextRange, TextSize, range, size};
 
 /// The most items one answer holds: an editor shows ten or so, and asks again as the user types when the list
 /// says it was cut. Each item costs about 10 µs of JSON on each side of the protocol.
@@ -129,13 +130,11 @@ pub(super) fn completions(
     Some(Completions { items, is_incomplete })
 }
 
-static QUOTE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:\[|;)\s*-?@(\{[^}\n]*\}|[^\s\[\];,{}"]+)\s*,\s*(["“”'‘’])"#).expect("valid regex")
-});
 static QUOTE_AFTER_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^[^\s,;\]]*\s*,\s*["“”'‘’](.+?)["“”'‘’]\s*[\];]"#).expect("valid regex"));
+/// An `@` that can start a key (not after a letter, a digit or a backslash) and the id typed after it.
 static ID_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?:\[|;)\s*-?@([^\s\[\];,{}"]*)$"#).expect("valid regex"));
+    LazyLock::new(|| Regex::new(r#"(?:^|[^\p{L}\p{N}_\\])-?@([^\s\[\];,{}"]*)$"#).expect("valid regex"));
 
 fn find_context(text: &str, offset: usize) -> Option<Context> {
     let mut window_start = offset.saturating_sub(CONTEXT_BYTES);
@@ -163,28 +162,23 @@ fn find_context(text: &str, offset: usize) -> Option<Context> {
     })
 }
 
+/// A quotation being typed in a citation item: the text before the cursor is read as the parser reads it, with
+/// a word and a closing mark put after it, and the quotation that ends with that word is the one being typed.
 fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
-    let last = QUOTE_START.captures_iter(before).last()?;
-    let opener = last.get(2)?;
-    let typed = &before[opener.end()..];
-    let opener_char = opener.as_str().chars().next()?;
-    let double = matches!(opener_char, '"' | '\u{201C}' | '\u{201D}');
-    let closed = typed.contains(']')
-        || if double {
-            typed.contains(['"', '\u{201C}', '\u{201D}'])
-        } else {
-            typed
-                .char_indices()
-                .any(|(i, c)| is_quote_mark(c) && typed[i + c.len_utf8()..].trim_start().starts_with([';', ']']))
-        };
-    if closed {
-        return None;
-    }
-    let id = last.get(1)?.as_str().trim_matches(['{', '}']).trim().to_string();
-    let closing_mark = match opener_char {
-        '\u{201C}' => '\u{201D}',
-        '\u{2018}' => '\u{2019}',
-        c => c,
+    let cursor = size(before.len());
+    let (quote, id) = ["\"", "\u{2019}"].into_iter().find_map(|mark| {
+        let syntax = crate::markup::parse_part(&format!("{before}x{mark}]"));
+        syntax.citations.into_iter().flat_map(|citation| citation.items).find_map(|item| {
+            let quote = item.quotes.into_iter().find(|quote| quote.text_range.end() == cursor + size(1))?;
+            Some((quote, item.id))
+        })
+    })?;
+    let opener = &before[TextRange::new(quote.range.start(), quote.text_range.start())];
+    let typed = &before[usize::from(quote.text_range.start())..];
+    let closing_mark = match opener {
+        "\u{201C}" => '\u{201D}',
+        "\u{2018}" | "\u{2019}" => '\u{2019}',
+        _ => opener.chars().next()?,
     };
     let mut close = String::new();
     let rest = after.trim_start_matches([' ', '\t']);
@@ -195,7 +189,7 @@ fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
     if !rest.trim_start_matches([' ', '\t']).starts_with([']', ';']) {
         close.push(']');
     }
-    let start = base + opener.end();
+    let start = base + usize::from(quote.text_range.start());
     Some(Context::Quote { id, typed: typed.to_string(), replace: range(start, base + before.len()), close })
 }
 
@@ -314,9 +308,10 @@ fn complete_sources(
         let scored: Vec<(u32, &Source)> = corpus
             .sources()
             .zip(&index.sources)
-            .filter_map(|(source, &[id_shape, title_shape])| {
+            .enumerate()
+            .filter_map(|(i, (source, &[id_shape, title_shape]))| {
                 let by_id = fuzzy.score(&source.id, id_shape).map(|s| s + 1000);
-                let by_title = fuzzy.score(&source.title, title_shape);
+                let by_title = fuzzy.score(&index.source_text[i], title_shape);
                 let bonus = if containing.contains(&source.id.as_str()) { CONTAINS_QUOTE } else { 0 };
                 Some((by_id.max(by_title)? + bonus, source))
             })
@@ -325,9 +320,12 @@ fn complete_sources(
         best(scored, MAX_ITEMS + 1, order).into_iter().map(|(_, source)| source).collect()
     };
     let items = ranked.into_iter().map(|source| {
-        let detail = match &source.date {
-            Some(date) => format!("{} ({date})", shorten(&source.title, 60)),
-            None => shorten(&source.title, 60),
+        let reference = Reference::of_source(source);
+        let detail = match (reference.authors_line(), &source.date) {
+            (Some(authors), Some(date)) => format!("{} ({date}) {}", shorten(&authors, 30), shorten(&source.title, 60)),
+            (None, Some(date)) => format!("{} ({date})", shorten(&source.title, 60)),
+            (Some(authors), None) => format!("{}: {}", shorten(&authors, 30), shorten(&source.title, 60)),
+            (None, None) => shorten(&source.title, 60),
         };
         CompletionItem {
             label: source.id.clone(),
@@ -417,7 +415,7 @@ pub(super) fn documentation(corpus: &Corpus, kind: CompletionKind, label: &str) 
 }
 
 fn source_documentation(source: &Source) -> String {
-    let mut documentation = format!("**{}**", source.title);
+    let mut documentation = Reference::of_source(source).markdown(str::to_string);
     if let Some(date) = &source.date {
         documentation += &format!("\n\n{date}");
     }
@@ -604,6 +602,23 @@ Farmers in the Lowlands blamed the drought, said Ana Ruiz.
         // One letter matches fuzzily only where it begins a word: the list is whole.
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\nSee [@g$0")), @r#"
         harvest-report | Grain harvest falls for a third year. | harvest-report <- "g"
+        (incomplete)
+        "#);
+    }
+
+    #[test]
+    fn ids_are_found_by_author_outlet_and_year() {
+        let sources = "//- sources/strike.txt\n---\ntitle: Dockers walk out\nauthor: Jane Doe\noutlet: The Coastal Courier\ndate: 2024-03-04\n---\nDock workers walked out.\n//- sources/harvest.txt\n---\ntitle: Grain harvest falls\ndate: 2023-09-01\n---\nFarmers blamed the drought.\n";
+        insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@doe$0")), @r#"
+        strike | Jane Doe (2024-03-04) Dockers walk out | strike <- "doe"
+        (incomplete)
+        "#);
+        insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@coastal$0")), @r#"
+        strike | Jane Doe (2024-03-04) Dockers walk out | strike <- "coastal"
+        (incomplete)
+        "#);
+        insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@2023$0")), @r#"
+        harvest | Grain harvest falls (2023-09-01) | harvest <- "2023"
         (incomplete)
         "#);
     }
