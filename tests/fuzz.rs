@@ -153,15 +153,6 @@ fn text(rng: &mut Rng, least: usize, spread: usize) -> String {
 /// Checks that `range` lies in `text` on character boundaries.
 fn on_boundaries(text: &str, range: TextRange, what: &str) {
     let (start, end) = (usize::from(range.start()), usize::from(range.end()));
-    if std::env::var_os("FUZZ_SHOW").is_some()
-        && !(start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end))
-    {
-        eprintln!("{:?}", &text.as_bytes()[start.saturating_sub(30)..(end + 10).min(text.len())]);
-        eprintln!(
-            "{:?}",
-            String::from_utf8_lossy(&text.as_bytes()[start.saturating_sub(30)..(end + 10).min(text.len())])
-        );
-    }
     assert!(
         start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end),
         "{what}: {range:?} is not a range of the text ({} bytes)",

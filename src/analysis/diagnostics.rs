@@ -139,12 +139,17 @@ type MemoKey = (bool, String);
 impl CheckMemo {
     /// Entries kept at most; past this the memo starts again (notes this large are rare).
     const CAPACITY: usize = 200_000;
+    /// The longest item, in bytes, whose check is remembered.
+    const MAX_KEY: usize = 4096;
 
     fn check(&self, context: &Context, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
         let anchor = item.range.start();
-        let key = (bare, text[item.range].to_string());
+        // An item that holds nested citations may be as long as the note: it is checked afresh rather than kept
+        // under its whole text, which would cost memory and hashing that grow with the square of the nesting.
+        let key =
+            (item.range.len() <= TextSize::from(Self::MAX_KEY as u32)).then(|| (bare, text[item.range].to_string()));
         let lock = || self.citations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(found) = lock().get(&key) {
+        if let Some(found) = key.as_ref().and_then(|key| lock().get(key).cloned()) {
             return found.iter().map(|d| d.moved(TextSize::from(0), anchor)).collect();
         }
         // A failure inside one check is that citation's error, not a note that passes.
@@ -160,6 +165,9 @@ impl CheckMemo {
                 );
                 vec![unchecked(item.range, &message)]
             });
+        let Some(key) = key else {
+            return found;
+        };
         let relative = found.iter().map(|d| d.moved(anchor, TextSize::from(0))).collect();
         let mut memo = lock();
         if memo.len() >= Self::CAPACITY {
@@ -441,7 +449,7 @@ fn unquoted_words(text: &str, source: &Source, item: &CiteItem) -> Option<Diagno
     let words = remark[lead..].trim_end();
     let is_plain =
         |c: char| c.is_alphanumeric() || c.is_whitespace() || matches!(c, '\'' | '\u{2019}' | '-' | ',' | '.');
-    if words.split_whitespace().count() < MIN_UNQUOTED_WORDS || words.len() > 300 || !words.chars().all(is_plain) {
+    if words.len() > 300 || words.split_whitespace().count() < MIN_UNQUOTED_WORDS || !words.chars().all(is_plain) {
         return None;
     }
     let pattern = quotes::QuotePattern::new(words)?;

@@ -25,14 +25,16 @@ impl Default for Budget {
 
 /// The fixes for `error` in `text`, best first; none once `budget` is spent.
 pub(super) fn fixes(text: &str, error: &SyntaxError, budget: &mut Budget) -> Vec<Fix> {
+    if budget.0 == 0 {
+        return Vec::new();
+    }
     let candidates = candidates(text, error);
-    if candidates.is_empty() || budget.0 == 0 {
+    if candidates.is_empty() {
         return Vec::new();
     }
-    let paragraph = paragraph_around(text, error.range);
-    if paragraph.len() > TextSize::from(MAX_PARAGRAPH as u32) {
+    let Some(paragraph) = paragraph_around(text, error.range) else {
         return Vec::new();
-    }
+    };
     let cost = usize::from(paragraph.len()) * (candidates.len() + 1);
     if cost > budget.0 {
         // Spent: the errors after this one are reported without fixes, at no further cost.
@@ -76,7 +78,9 @@ fn candidates(text: &str, error: &SyntaxError) -> Vec<Fix> {
         }
         SyntaxErrorKind::QuoteClosedEarly => {
             // The straight mark that closed early opens the inner quotation; the next one on the line closes it.
-            let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
+            // Looked for on the rest of the line, no further than a paragraph can reach.
+            let limit = floor_char_boundary(text, (end + MAX_PARAGRAPH).min(text.len()));
+            let line_end = text[end..limit].find('\n').map_or(limit, |at| end + at);
             let Some(close) = text[end..line_end].find('"').map(|at| end + at) else {
                 return Vec::new();
             };
@@ -90,12 +94,31 @@ fn candidates(text: &str, error: &SyntaxError) -> Vec<Fix> {
     }
 }
 
-/// The paragraph of `text` that holds `within`: from the blank line before it to the blank line after it.
-fn paragraph_around(text: &str, within: TextRange) -> TextRange {
+/// The paragraph of `text` that holds `within`: from the blank line before it to the blank line after it; `None`
+/// when it is longer than [`MAX_PARAGRAPH`] (found without reading further than that either way).
+fn paragraph_around(text: &str, within: TextRange) -> Option<TextRange> {
     let (start, end) = (usize::from(within.start()), usize::from(within.end()));
-    let from = text[..start].rfind("\n\n").map_or(0, |at| at + 2);
-    let to = text[end..].find("\n\n").map_or(text.len(), |at| end + at);
-    range(from, to)
+    let floor = floor_char_boundary(text, start.saturating_sub(MAX_PARAGRAPH));
+    let from = match text[floor..start].rfind("\n\n") {
+        Some(at) => floor + at + 2,
+        None if floor == 0 => 0,
+        None => return None,
+    };
+    let ceiling = floor_char_boundary(text, (end + MAX_PARAGRAPH).min(text.len()));
+    let to = match text[end..ceiling].find("\n\n") {
+        Some(at) => end + at,
+        None if ceiling == text.len() => text.len(),
+        None => return None,
+    };
+    (to - from <= MAX_PARAGRAPH).then(|| range(from, to))
+}
+
+/// The largest character boundary of `text` at or before `at`.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// How many problems `paragraph` has once `fix` is applied to it.

@@ -149,11 +149,20 @@ const TERMS: &[(&str, LocatorLabel)] = &[
     ("vols.", LocatorLabel::Volume),
 ];
 
+/// How much of a suffix is read for its locator, in bytes.
+const MAX_LOCATOR_SCAN: usize = 512;
+
 /// The locator at the start of `text[suffix]`, the suffix of a citation item as written (from right after the
 /// id), if there is one.
 pub fn parse(text: &str, suffix: TextRange) -> Option<Locator> {
     let base = usize::from(suffix.start());
-    let s = &text[suffix];
+    // A locator is short: reading no further than this keeps a suffix of nested brackets from being read
+    // through once per item.
+    let mut cut = usize::from(suffix.len()).min(MAX_LOCATOR_SCAN);
+    while !text.is_char_boundary(base + cut) {
+        cut -= 1;
+    }
+    let s = &text[base..base + cut];
     let mut at = 0;
     if s.starts_with(',') {
         at += 1;
