@@ -21,6 +21,8 @@ PATTERNS = {
     "stray semicolons `[@a;; @b] `": "[@a;; @b] ",
     "unclosed mentions `[[`": "[[",
     "mixed marks `[@a, \"x” y\"] `": '[@a, "x\u201d y"] ',
+    "in-text keys with unclosed brackets `@a [p. 1; @b [`": "@a [p. 1; @b [",
+    "braced ids that never close `@{{`": "@{{",
 }
 
 

@@ -2,6 +2,11 @@
 //! note, leaves a note that passes the check that offered it; a replacement never cuts a word, a number or an
 //! amount; and every range marginalia reports lies on character boundaries.
 
+#[path = "common/rng.rs"]
+#[allow(dead_code)]
+mod rng;
+use rng::Rng;
+
 use std::sync::Arc;
 
 use marginalia::analysis::{Analysis, Diagnostic, DiagnosticKind, Note};
@@ -55,25 +60,9 @@ const WORDS: &[&str] = &[
     "ﬁnance",
 ];
 
-/// A small deterministic generator, so that a failing case is reproduced from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn word(&mut self) -> &'static str {
-        WORDS[self.below(WORDS.len())]
-    }
+/// One of the article words.
+fn word(rng: &mut Rng) -> &'static str {
+    rng.pick(WORDS)
 }
 
 /// An article of a few sentences, and the words of one of them.
@@ -83,7 +72,7 @@ fn article(rng: &mut Rng) -> (String, Vec<String>) {
     let sentences = 3 + rng.below(5);
     let pick = rng.below(sentences);
     for index in 0..sentences {
-        let words: Vec<String> = (0..6 + rng.below(9)).map(|_| rng.word().to_string()).collect();
+        let words: Vec<String> = (0..6 + rng.below(9)).map(|_| word(rng).to_string()).collect();
         text.push_str(&words.join(if rng.below(4) == 0 { "\n" } else { " " }));
         text.push_str(if rng.below(3) == 0 { ".\n\n" } else { ". " });
         if index == pick {
@@ -101,7 +90,7 @@ fn altered(rng: &mut Rng, words: &[String]) -> String {
     let mut quote: Vec<String> = words[start..start + length].to_vec();
     let at = rng.below(quote.len());
     match rng.below(5) {
-        0 => quote[at] = rng.word().to_string(),
+        0 => quote[at] = word(rng).to_string(),
         1 => {
             let changed: String = quote[at]
                 .chars()
@@ -112,7 +101,7 @@ fn altered(rng: &mut Rng, words: &[String]) -> String {
         2 if quote.len() > 2 => {
             quote.remove(at);
         }
-        3 => quote.insert(at, rng.word().to_string()),
+        3 => quote.insert(at, word(rng).to_string()),
         _ => {
             let plain: String = quote[at]
                 .chars()
@@ -135,17 +124,6 @@ fn altered(rng: &mut Rng, words: &[String]) -> String {
 fn analysis(text: &str) -> Analysis {
     let source = Source::new("a".into(), "sources/a.txt".into(), text.to_string());
     Analysis::new(Arc::new(Corpus::new(vec![source], EntityOverrides::default()).0))
-}
-
-/// The note with the fix's edits applied, last first.
-fn apply(note: &str, diagnostic: &Diagnostic, fix: usize) -> String {
-    let mut edits = diagnostic.fixes[fix].edits.clone();
-    edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
-    let mut text = note.to_string();
-    for edit in edits {
-        text.replace_range(std::ops::Range::<usize>::from(edit.range), &edit.new_text);
-    }
-    text
 }
 
 /// Every range of every diagnostic and fix lies inside the text, on character boundaries.
@@ -183,7 +161,7 @@ proptest! {
         let article_tokens: Vec<&str> = text.split_whitespace().map(trimmed).collect();
         for diagnostic in &diagnostics {
             for fix in 0..diagnostic.fixes.len() {
-                let fixed = apply(&note, diagnostic, fix);
+                let fixed = diagnostic.fixes[fix].apply(&note);
                 let after = analysis.diagnostics(&Note::new(fixed.clone()));
                 assert_on_boundaries(&fixed, &after);
                 let same_place = |d: &&Diagnostic| d.kind == diagnostic.kind && d.range.start() == diagnostic.range.start();

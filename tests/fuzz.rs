@@ -6,6 +6,11 @@
 //! `FUZZ_CASES=100000 cargo test --release --test fuzz` runs longer; a failing case prints its seed, and
 //! `FUZZ_SEED=<seed> FUZZ_CASES=1` runs it alone. `fuzz/` has `cargo fuzz` targets for coverage-guided runs.
 
+#[path = "common/rng.rs"]
+#[allow(dead_code)]
+mod rng;
+use rng::Rng;
+
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -13,27 +18,6 @@ use marginalia::analysis::{Analysis, Note};
 use marginalia::corpus::{Corpus, EntityOverrides, Source, quotes};
 use marginalia::markup;
 use marginalia::text::{TextRange, TextSize};
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 const MARKUP: &[&str] = &[
     "[@",
@@ -221,14 +205,10 @@ fn every_feature(analysis: &Analysis, note_text: &str, rng: &mut Rng) {
     for diagnostic in &diagnostics {
         on_boundaries(note_text, diagnostic.range, "diagnostic");
         for fix in &diagnostic.fixes {
-            let mut fixed = note_text.to_string();
-            let mut edits = fix.edits.clone();
-            edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
-            for edit in edits {
+            for edit in &fix.edits {
                 on_boundaries(note_text, edit.range, "fix");
-                fixed.replace_range(std::ops::Range::<usize>::from(edit.range), &edit.new_text);
             }
-            analysis.diagnostics(&Note::new(fixed));
+            analysis.diagnostics(&Note::new(fix.apply(note_text)));
         }
     }
     // Every feature at a few places, among them the ends of the text.

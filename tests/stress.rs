@@ -7,6 +7,11 @@
 #[path = "../benches/lsp/client.rs"]
 mod client;
 
+#[path = "common/rng.rs"]
+#[allow(dead_code)]
+mod rng;
+use rng::Rng;
+
 use std::path::Path;
 
 use client::{Client, url};
@@ -14,23 +19,6 @@ use serde_json::{Value, json};
 
 /// Edits in the storm.
 const EDITS: usize = 20_000;
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const PIECES: &[&str] = &[
     "[@harbour-strike",

@@ -176,9 +176,7 @@ impl CheckMemo {
         memo.insert(key, relative);
         found
     }
-}
 
-impl CheckMemo {
     /// The diagnostic of a mention of a name no article has, remembered by name: looking for the closest names is
     /// done once per name and corpus, however often the note mentions it or is saved.
     fn unknown_entity(&self, context: &Context, mention: &EntityMention) -> Diagnostic {

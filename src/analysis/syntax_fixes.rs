@@ -43,7 +43,7 @@ pub(super) fn fixes(text: &str, error: &SyntaxError, budget: &mut Budget) -> Vec
     }
     budget.0 -= cost;
     let problems = parse_part(&text[paragraph]).errors.len();
-    candidates.into_iter().filter(|fix| problems_after(text, paragraph, fix) < problems).collect()
+    candidates.into_iter().filter(|fix| passes(text, paragraph, error, fix, problems)).collect()
 }
 
 /// The fixes that may apply, before they are tried.
@@ -121,17 +121,25 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// How many problems `paragraph` has once `fix` is applied to it.
-fn problems_after(text: &str, paragraph: TextRange, fix: &Fix) -> usize {
-    let base = usize::from(paragraph.start());
-    let mut edited = text[paragraph].to_string();
-    let mut edits: Vec<&TextEdit> = fix.edits.iter().collect();
-    edits.sort_by_key(|edit| std::cmp::Reverse(edit.range.start()));
-    for edit in edits {
-        let (start, end) = (usize::from(edit.range.start()) - base, usize::from(edit.range.end()) - base);
-        edited.replace_range(start..end, &edit.new_text);
-    }
-    parse_part(&edited).errors.len()
+/// Whether `fix` passes the check that offered it: `paragraph`, edited, reads with fewer problems than the
+/// `problems` it had, and none of them is `error` again at the same place.
+fn passes(text: &str, paragraph: TextRange, error: &SyntaxError, fix: &Fix, problems: usize) -> bool {
+    let base = paragraph.start();
+    let local = Fix {
+        label: String::new(),
+        edits: (fix.edits.iter())
+            .map(|edit| TextEdit { range: edit.range - base, new_text: edit.new_text.clone() })
+            .collect(),
+    };
+    // Where the error starts once the edits before it have changed the text.
+    let shift: i64 = (fix.edits.iter())
+        .filter(|edit| edit.range.end() <= error.range.start())
+        .map(|edit| edit.new_text.len() as i64 - i64::from(u32::from(edit.range.len())))
+        .sum();
+    let start = i64::from(u32::from(error.range.start() - base)) + shift;
+    let after = parse_part(&local.apply(&text[paragraph])).errors;
+    after.len() < problems
+        && !after.iter().any(|again| again.kind == error.kind && i64::from(u32::from(again.range.start())) == start)
 }
 
 #[cfg(test)]

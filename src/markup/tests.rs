@@ -580,3 +580,12 @@ fn an_empty_quote_closed_by_a_curly_mark_ends_after_it() {
         [(SyntaxErrorKind::EmptyQuote, crate::text::range(5, 9))]
     );
 }
+
+#[test]
+fn repeated_unclosed_marks_are_each_read_once() {
+    // Each of these once took time that grew with the square of the repetitions, or doubled with each one.
+    for (pattern, citations) in [("@a [p. 1; @b [", 2), ("@a [", 1), ("@{{", 0), ("[@a, [", 1), ("[@a, ", 1)] {
+        let syntax = parse(&pattern.repeat(5000));
+        assert_eq!(syntax.citations.len(), citations * 5000, "{pattern}");
+    }
+}

@@ -12,12 +12,16 @@
 //! inside another is looked up), a quotation mark that never closes is searched for once per paragraph, and
 //! brackets nest at most [`MAX_DEPTH`] deep before they are read as text.
 
+mod keys;
+mod quotations;
+
 use std::collections::{HashMap, HashSet};
 
+use self::keys::Key;
 use super::code::{Structure, merged};
 use super::{
     Citation, CitationKind, CiteItem, CiteMode, EntityMention, NoteSyntax, Quote, SyntaxError, SyntaxErrorKind,
-    is_letter_or_digit, locator, plain_id_len,
+    locator, plain_id_len,
 };
 use crate::text::{TextRange, range, size};
 
@@ -45,6 +49,9 @@ pub(super) fn scan(text: &str, structure: Structure) -> NoteSyntax {
         key_ends: HashSet::new(),
         attempts: HashMap::new(),
         never_closes: [HashSet::new(), HashSet::new()],
+        suffix_never_ends: HashSet::new(),
+        no_bare_suffix: HashSet::new(),
+        items_never_close: HashMap::new(),
         depth: 0,
         out: NoteSyntax { ignored: merged(ignored), ..NoteSyntax::default() },
     };
@@ -113,42 +120,17 @@ struct Scanner<'a> {
     /// The offsets a search for the closing mark of a single (0) or double (1) quotation went through without
     /// finding one: a later search that reaches one of them fails too.
     never_closes: [HashSet<usize>; 2],
+    /// The brackets and keys a suffix went through without reaching its `;` or `]` before the paragraph ended: a
+    /// suffix that reaches one of them does not end either.
+    suffix_never_ends: HashSet<usize>,
+    /// The brackets that are not the suffix of an in-text key before them.
+    no_bare_suffix: HashSet<usize>,
+    /// Where items were read from without the bracket closing before the paragraph ended: whether a key was read
+    /// from there on, and the quotation that ran past a `]`, if one did.
+    items_never_close: HashMap<usize, (bool, Option<TextRange>)>,
     /// How deep in nested brackets the reading is.
     depth: usize,
     out: NoteSyntax,
-}
-
-/// An `@id` read at some place.
-#[derive(Clone, Debug)]
-struct Key {
-    /// Where the `@` (or the `-` of `-@`) is.
-    start: usize,
-    mode: CiteMode,
-    id: String,
-    id_range: TextRange,
-    /// Right after the id (and its closing brace).
-    end: usize,
-}
-
-impl Key {
-    /// The key as the item of an in-text citation, with nothing around it yet.
-    fn in_text_item(&self) -> CiteItem {
-        CiteItem {
-            id: self.id.clone(),
-            id_range: self.id_range,
-            mode: CiteMode::AuthorInText,
-            range: range(self.start, self.end),
-            prefix: None,
-            suffix: None,
-            locator: None,
-            quotes: Vec::new(),
-        }
-    }
-
-    /// The key as an in-text citation of its own.
-    fn in_text(&self) -> Citation {
-        Citation { range: range(self.start, self.end), kind: CitationKind::InText, items: vec![self.in_text_item()] }
-    }
 }
 
 /// Which part of an item a run of inline text is.
@@ -320,74 +302,6 @@ impl Scanner<'_> {
         }
     }
 
-    /// Whether `at` comes right after a word (a letter, a digit, a `.` that is not an ellipsis) or after the end
-    /// of emphasis: an `@` there is not a citation (`desk@example.org`), nor a `"` a quotation mark that opens.
-    /// The end of a key is not a word.
-    fn after_string(&self, at: usize) -> bool {
-        if self.key_ends.contains(&at) {
-            return false;
-        }
-        if self.emphasis_ends.binary_search(&at).is_ok() {
-            return true;
-        }
-        match self.text[..at].chars().next_back() {
-            Some(c) if is_letter_or_digit(c) => !self.after_address(at),
-            Some('.') => !self.text[..at].ends_with(".."),
-            _ => false,
-        }
-    }
-
-    /// Whether the word before `at` follows an unescaped `@` that began no key (`x@ab|`, `*em*@ab|`): Pandoc does
-    /// not count such a word as a string, so an `@` right after it starts a key (`x@ab@c` cites `c`).
-    fn after_address(&self, at: usize) -> bool {
-        let before = &self.text[..at];
-        let word = before.trim_end_matches(|c: char| is_letter_or_digit(c) || c == '_' || c == '-');
-        word.strip_suffix('@')
-            .is_some_and(|before_at| before_at.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0)
-    }
-
-    /// The key at `at` (an `@`, or the `-` of `-@`), read as Pandoc reads keys: `Ok(None)` when there is none,
-    /// `Err` when an id is clearly meant but Pandoc reads none (`@{two words}`, `@{}`).
-    fn key_at(&self, at: usize) -> Result<Option<Key>, SyntaxError> {
-        if self.after_string(at) {
-            return Ok(None);
-        }
-        let (mode, at_sign) = match self.bytes.get(at) {
-            // `--@a` and `---@a` are a dash before a key, not a suppressed author.
-            Some(b'-') if self.bytes.get(at + 1) == Some(&b'@') && !self.text[..at].ends_with('-') => {
-                (CiteMode::SuppressAuthor, at + 1)
-            }
-            Some(b'@') => (CiteMode::Normal, at),
-            _ => return Ok(None),
-        };
-        let rest = &self.text[at_sign + 1..];
-        let (id_range, end) = if rest.starts_with('{') {
-            match braced_id_len(rest) {
-                BracedId::Id(length) => (range(at_sign + 2, at_sign + 2 + length), at_sign + 3 + length),
-                BracedId::Space(length) => {
-                    let kind = SyntaxErrorKind::SpaceInBracedId;
-                    return Err(SyntaxError { kind, range: range(at, at_sign + 1 + length) });
-                }
-                BracedId::Unbalanced => return Ok(None),
-            }
-        } else {
-            let length = plain_id_len(rest);
-            if length == 0 {
-                return Ok(None);
-            }
-            (range(at_sign + 1, at_sign + 1 + length), at_sign + 1 + length)
-        };
-        if id_range.is_empty() {
-            return Err(SyntaxError { kind: SyntaxErrorKind::EmptySourceId, range: range(at, end) });
-        }
-        Ok(Some(Key { start: at, mode, id: self.text[id_range].to_string(), id_range, end }))
-    }
-
-    /// Whether `key` read in prose is a citation: an `@` (not `-@`) that is no example label.
-    fn is_in_text_key(&self, key: &Key) -> bool {
-        key.mode == CiteMode::Normal && !self.examples.contains(&key.id)
-    }
-
     /// An in-text citation, with the bracket after it as further items or its suffix when there is one.
     fn in_text(&mut self, key: Key) -> (Found, usize) {
         let plain = |key: &Key| (Found { citations: vec![key.in_text()], ..Found::default() }, key.end);
@@ -412,12 +326,17 @@ impl Scanner<'_> {
 
     /// `[suffix]` or `[suffix; more items]` after the in-text `key`; not when a `[` or `(` follows it.
     fn bare_suffix(&mut self, key: &Key, open: usize) -> Option<(Found, usize)> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.no_bare_suffix.contains(&open) {
             return None;
         }
         self.depth += 1;
         let read = self.read_bare_suffix(key, open);
         self.depth -= 1;
+        if read.is_none() {
+            // Whether a bracket is a suffix does not depend on the key before it: `@a [x; @b [x; @c [` … is read
+            // once, not once for each way of reaching it.
+            self.no_bare_suffix.insert(open);
+        }
         read
     }
 
@@ -493,13 +412,19 @@ impl Scanner<'_> {
     /// The `;`-separated items from `from` to the `]` that closes their bracket, and where that `]` is.
     fn items(&mut self, from: usize, found: &mut Found) -> Result<(Vec<CiteItem>, usize), ItemsFailure> {
         let mut items = Vec::new();
+        // The item starts read so far: if the paragraph ends first, items read from any of them never close.
+        let mut starts = Vec::new();
         let mut i = from;
         loop {
             let start = self.skip_spaces(i);
+            if let Some(&(keyed, past)) = self.items_never_close.get(&start) {
+                return Err(ItemsFailure::Unclosed { keyed: keyed || !items.is_empty(), past });
+            }
+            starts.push(start);
             let mut quotes = Vec::new();
             let (key_at, stop) = match self.inline_run(start, Part::Prefix, found, &mut quotes) {
                 Ok(stopped) => stopped,
-                Err(past) => return Err(ItemsFailure::Unclosed { keyed: !items.is_empty(), past }),
+                Err(past) => return Err(self.never_close(&starts, false, !items.is_empty(), past)),
             };
             let key = match stop {
                 Stop::Key(key) => key,
@@ -509,7 +434,7 @@ impl Scanner<'_> {
             };
             let (end, stop) = match self.inline_run(key.end, Part::Suffix, found, &mut quotes) {
                 Ok(stopped) => stopped,
-                Err(past) => return Err(ItemsFailure::Unclosed { keyed: true, past }),
+                Err(past) => return Err(self.never_close(&starts, true, true, past)),
             };
             let suffix = range(key.end, end);
             items.push(CiteItem {
@@ -528,6 +453,23 @@ impl Scanner<'_> {
                 Stop::Key(_) => unreachable!("a suffix ends at `;` or `]`"),
             }
         }
+    }
+
+    /// Records that items read from each of `starts` run to the end of the paragraph (the last of them, an item
+    /// with a key when `last_keyed`), and says so for the bracket whose items these are.
+    fn never_close(
+        &mut self,
+        starts: &[usize],
+        last_keyed: bool,
+        keyed: bool,
+        past: Option<TextRange>,
+    ) -> ItemsFailure {
+        if let Some((&last, before)) = starts.split_last() {
+            // Every item before the last ended with `;` after its key.
+            self.items_never_close.extend(before.iter().map(|&start| (start, (true, past))));
+            self.items_never_close.insert(last, (last_keyed, past));
+        }
+        ItemsFailure::Unclosed { keyed, past }
     }
 
     /// What to report about a bracket at `open` whose items could not be read.
@@ -609,6 +551,7 @@ impl Scanner<'_> {
     ) -> Result<(usize, Stop), Option<TextRange>> {
         let end = self.paragraph_end(from);
         let mut past = None;
+        let mut visited = Vec::new();
         // Whether the last quotation opened with `"` and closed with `”`.
         let mut mixed_marks = false;
         let mut i = from;
@@ -633,24 +576,27 @@ impl Scanner<'_> {
                     return Ok((i + 1, Stop::Key(key)));
                 }
                 b']' => return Ok((i, Stop::Close)),
-                b'[' => i = self.nested_bracket(i, found),
-                b'@' | b'-' => match self.key_at(i) {
-                    Ok(Some(key)) if part == Part::Prefix => return Ok((i, Stop::Key(key))),
-                    // A further `@id` in a suffix is an in-text citation inside it; `-` is a dash there.
-                    Ok(Some(key)) if key.mode == CiteMode::Normal => {
-                        i = key.end;
-                        if self.is_in_text_key(&key) {
-                            let (citation, after) = self.in_text(key);
-                            found.extend(citation);
-                            i = after;
-                        }
+                // A suffix that reaches a bracket or a key an earlier suffix went through without ending runs to
+                // the end of the paragraph as that one did (`@a [@a [@a [` … is read once, not once per key).
+                b'[' | b'@' if part == Part::Suffix && self.suffix_never_ends.contains(&i) => break,
+                b'[' | b'@' if part == Part::Suffix => {
+                    visited.push(i);
+                    if self.bytes[i] == b'[' {
+                        i = self.nested_bracket(i, found);
+                    } else {
+                        i = self.suffix_key(i, found);
                     }
+                }
+                b'[' => i = self.nested_bracket(i, found),
+                b'@' | b'-' if part == Part::Prefix => match self.key_at(i) {
+                    Ok(Some(key)) => return Ok((i, Stop::Key(key))),
                     Err(error) => {
                         found.errors.push(error);
                         i += 1;
                     }
-                    Ok(_) => i += 1,
+                    Ok(None) => i += 1,
                 },
+                b'@' | b'-' => i = self.suffix_key(i, found),
                 _ => match self.quotation(i, found) {
                     Some((quote, after)) => {
                         let opened_straight = self.bytes[i] == b'"';
@@ -678,24 +624,28 @@ impl Scanner<'_> {
                 },
             }
         }
+        self.suffix_never_ends.extend(visited);
         Err(past)
     }
 
-    /// The first `]` in `within` that no `[` in it balances: the `]` a quotation ran past.
-    fn unbalanced_close(&self, within: TextRange) -> Option<usize> {
-        let mut depth = 0usize;
-        let mut i = usize::from(within.start());
-        while i < usize::from(within.end()) {
-            match self.bytes[i] {
-                b'\\' => i += 1,
-                b'[' => depth += 1,
-                b']' if depth == 0 => return Some(i),
-                b']' => depth -= 1,
-                _ => {}
+    /// A key at `i` in a suffix: an in-text citation inside it (`-` is a dash there). Returns where reading goes
+    /// on.
+    fn suffix_key(&mut self, i: usize, found: &mut Found) -> usize {
+        match self.key_at(i) {
+            Ok(Some(key)) if key.mode == CiteMode::Normal => {
+                if !self.is_in_text_key(&key) {
+                    return key.end;
+                }
+                let (citation, after) = self.in_text(key);
+                found.extend(citation);
+                after
             }
-            i += 1;
+            Err(error) => {
+                found.errors.push(error);
+                i + 1
+            }
+            Ok(_) => i + 1,
         }
-        None
     }
 
     /// A bracket inside a prefix, suffix or quotation: a mention, a nested citation, or balanced brackets read
@@ -722,20 +672,6 @@ impl Scanner<'_> {
                     }
                     None => open + 1,
                 }
-            }
-        }
-    }
-
-    /// Finds where keys end, from the start of the text, so that whether an `@` starts a key can depend on a key
-    /// right before it.
-    fn find_key_ends(&mut self) {
-        for at in memchr::memchr_iter(b'@', self.bytes) {
-            let escaped = self.bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1;
-            if escaped || self.skip_at(at).is_some() {
-                continue;
-            }
-            if let Ok(Some(key)) = self.key_at(at) {
-                self.key_ends.insert(key.end);
             }
         }
     }
@@ -771,110 +707,6 @@ impl Scanner<'_> {
             i += 1;
         }
         matching
-    }
-
-    /// The quotation opening at `i`, as Pandoc's smart quotes read it: `"` or `“` (closed by the first `"` or `”`),
-    /// `'` or `‘` (closed by a `'` or `’` that no letter or digit follows), opening only where no word precedes
-    /// it and no space follows it. Returns the quotation and where it ends, or `None` when none opens there. A
-    /// quotation that never closes is reported, since its words would not be checked.
-    fn quotation(&mut self, i: usize, found: &mut Found) -> Option<(Quote, usize)> {
-        let opener = self.char_at(i)?;
-        let double = match opener {
-            '"' | '\u{201C}' => true,
-            '\'' | '\u{2018}' => false,
-            _ => return None,
-        };
-        let content = i + opener.len_utf8();
-        if self.after_string(i) || self.char_at(content).is_none_or(char::is_whitespace) {
-            return None;
-        }
-        if double && let Some(close @ ('"' | '\u{201D}')) = self.char_at(content) {
-            let empty = range(i, content + close.len_utf8());
-            found.errors.push(SyntaxError { kind: SyntaxErrorKind::EmptyQuote, range: empty });
-            return None;
-        }
-        let Some(close) = self.closing_mark(content, double, found) else {
-            // Reported when words follow the mark (`"]` after a quotation that closed early is no opener).
-            if double && self.char_at(content).is_some_and(is_letter_or_digit) {
-                let mut end = content;
-                let paragraph_end = self.paragraph_end(i);
-                while end < paragraph_end && !matches!(self.bytes[end], b']' | b';') {
-                    end = self.next_char(end);
-                }
-                let end = usize::from(self.trim_end(range(i, end))).max(content);
-                found.errors.push(SyntaxError { kind: SyntaxErrorKind::UnterminatedQuote, range: range(i, end) });
-            }
-            return None;
-        };
-        let closer = self.char_at(close)?;
-        let after = close + closer.len_utf8();
-        // `"called it "a gamble""`: a straight mark ended the quotation before a word that goes on.
-        if double && closer == '"' && self.char_at(after).is_some_and(is_letter_or_digit) {
-            found.errors.push(SyntaxError { kind: SyntaxErrorKind::QuoteClosedEarly, range: range(close, after) });
-        }
-        let quote = Quote {
-            text: self.text[content..close].to_string(),
-            text_range: range(content, close),
-            range: range(i, after),
-        };
-        Some((quote, after))
-    }
-
-    /// Where the quotation whose words start at `from` closes; `None` when its paragraph ends first. Inside it,
-    /// code and tags are stepped over, a single quotation nests in a double one, and citations are read (into
-    /// `found` when the quotation closes: otherwise the text is read again as not quoted).
-    fn closing_mark(&mut self, from: usize, double: bool, found: &mut Found) -> Option<usize> {
-        let kind = usize::from(double);
-        let end = self.paragraph_end(from);
-        let mut inside = Found::default();
-        let mut visited = Vec::new();
-        let mut i = from;
-        while i < end && !self.never_closes[kind].contains(&i) {
-            visited.push(i);
-            if let Some(skip) = self.skip_at(i) {
-                i = skip;
-                continue;
-            }
-            let c = self.char_at(i)?;
-            match c {
-                '\\' => {
-                    i = self.after_escape(i);
-                    continue;
-                }
-                '"' | '\u{201D}' if double => {
-                    found.extend(inside);
-                    return Some(i);
-                }
-                '\'' | '\u{2019}' if !double && !self.char_at(i + 1).is_some_and(is_letter_or_digit) => {
-                    found.extend(inside);
-                    return Some(i);
-                }
-                '\'' | '\u{2018}' if double && !self.after_string(i) => {
-                    // A single quotation inside a double one is stepped over whole when it closes.
-                    if let Some(close) = self.closing_mark(i + c.len_utf8(), false, &mut inside) {
-                        i = self.next_char(close);
-                        continue;
-                    }
-                }
-                '[' => {
-                    i = self.nested_bracket(i, &mut inside);
-                    continue;
-                }
-                '@' => match self.key_at(i) {
-                    Ok(Some(key)) if self.is_in_text_key(&key) => {
-                        let (citation, after) = self.in_text(key);
-                        inside.extend(citation);
-                        i = after;
-                        continue;
-                    }
-                    _ => {}
-                },
-                _ => {}
-            }
-            i += c.len_utf8();
-        }
-        self.never_closes[kind].extend(visited);
-        None
     }
 
     /// `range` without the whitespace at its ends; `None` when nothing is left.
@@ -958,38 +790,4 @@ enum ItemsFailure {
     Unclosed { keyed: bool, past: Option<TextRange> },
     /// An item (its range, up to the `;` or `]` that ends it) has no key; `keyed` when one before it had.
     WithoutId { item: TextRange, keyed: bool },
-}
-
-/// What follows `@` when it begins with `{`.
-enum BracedId {
-    /// A balanced id of this many bytes (without the braces).
-    Id(usize),
-    /// A space comes before the closing brace (this many bytes on, `}` included), on the same line.
-    Space(usize),
-    /// The braces never balance.
-    Unbalanced,
-}
-
-fn braced_id_len(rest: &str) -> BracedId {
-    let mut depth = 0;
-    for (offset, c) in rest.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return BracedId::Id(offset - 1);
-                }
-            }
-            c if c.is_whitespace() => {
-                let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-                return match line.find('}') {
-                    Some(close) => BracedId::Space(close + 1),
-                    None => BracedId::Unbalanced,
-                };
-            }
-            _ => {}
-        }
-    }
-    BracedId::Unbalanced
 }
