@@ -1,8 +1,10 @@
-//! The workspace configuration, `marginalia.toml`: where the articles and the notes are, and entity overrides.
+//! The workspace configuration, `marginalia.toml`: where the articles, the notes and the bibliographies are, and
+//! entity overrides.
 //!
 //! ```toml
 //! sources = ["sources", "archive/**/*.txt"]   # folders (every .txt and .md below) or globs
 //! notes = ["**/*.md"]                         # globs; the article files are never notes
+//! bibliography = ["library.bib"]              # CSL JSON, CSL YAML, BibTeX or BibLaTeX files
 //!
 //! [entities]
 //! hide = ["Follow Us"]
@@ -30,6 +32,8 @@ pub struct Config {
     pub sources: Vec<String>,
     /// Globs, relative to the root, of the notes.
     pub notes: Vec<String>,
+    /// Bibliography files (CSL JSON, CSL YAML, BibTeX, BibLaTeX), relative to the root, whose entries notes cite.
+    pub bibliography: Vec<String>,
     /// Entities added, merged or hidden by the user.
     pub entities: EntityOverrides,
 }
@@ -39,6 +43,7 @@ impl Default for Config {
         Config {
             sources: vec!["sources".to_string()],
             notes: vec!["**/*.md".to_string()],
+            bibliography: Vec::new(),
             entities: EntityOverrides::default(),
         }
     }
@@ -59,8 +64,17 @@ pub struct ConfigError {
 struct RawConfig {
     sources: Option<Vec<String>>,
     notes: Option<Vec<String>>,
+    bibliography: Option<OneOrMany>,
     entities: Option<RawEntities>,
     entity: Option<Vec<RawEntity>>,
+}
+
+/// A path or a list of paths, as Pandoc's `bibliography` takes them.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -94,6 +108,11 @@ impl Config {
         if let Some(notes) = raw.notes {
             config.notes = notes;
         }
+        config.bibliography = match raw.bibliography {
+            Some(OneOrMany::One(path)) => vec![path],
+            Some(OneOrMany::Many(paths)) => paths,
+            None => Vec::new(),
+        };
         for pattern in config.sources.iter().chain(&config.notes) {
             if let Err(error) = globset::Glob::new(pattern) {
                 let at = text.find(pattern.as_str()).unwrap_or(0);
@@ -174,6 +193,15 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bibliography_is_one_path_or_a_list() {
+        assert_eq!(Config::parse("bibliography = \"refs.bib\"").unwrap().bibliography, ["refs.bib"]);
+        let config = Config::parse("bibliography = [\"a.json\", \"b.yaml\"]").unwrap();
+        assert_eq!(config.bibliography, ["a.json", "b.yaml"]);
+        assert!(Config::parse("bibliography = 3").is_err());
+        assert!(Config::default().bibliography.is_empty());
+    }
 
     #[test]
     fn a_name_belongs_to_one_entity_and_is_not_also_hidden() {

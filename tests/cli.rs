@@ -197,3 +197,66 @@ fn entities_lists_names_types_and_counts() {
     insta::assert_snapshot!("entities_example", stdout(&output));
     assert_eq!(output.status.code(), Some(0));
 }
+
+/// A workspace whose `marginalia.toml` names a Zotero-shaped BibTeX library: one entry tied to an article, one
+/// without an article, one broken.
+fn workspace_with_a_library() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    std::fs::create_dir_all(dir.path().join("notes")).unwrap();
+    std::fs::write(dir.path().join("marginalia.toml"), "bibliography = \"library.bib\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("sources/harbour.txt"),
+        "Dock workers walked out on Monday.\nThe strike would last until Friday, the union said.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("library.bib"),
+        "@article{lind2024,\n  title = {Harbour Strike},\n  author = {Lind, Tomas},\n  journaltitle = {The Coastal Courier},\n  entrysubtype = {newspaper},\n  date = {2024-03-05},\n  file = {sources/harbour.txt}\n}\n\n@article{broken,\n  title = {Never closed}\n\n@book{okafor2021,\n  title = {Ports in Transition},\n  author = {Okafor, Ada},\n  publisher = {Tidewater Press},\n  date = {2021}\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("notes/week.md"),
+        "The strike [@lind2024, p. 2, \"would last until Friday\"] was long [@okafor2021, \"ports change\"].\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn check_reads_the_bibliography_reports_its_broken_entry_and_says_what_it_cannot_check() {
+    let dir = workspace_with_a_library();
+    let output = marginalia(&["check", "."], dir.path());
+    insta::assert_snapshot!(stdout(&output), @r#"
+    error[bibliography]: not BibTeX: expected comma (this entry is not closed before the next one starts)
+       --> library.bib:10:1
+       |
+    10 | @article{broken,
+       | ^^^^^^^^^^^^^^^^
+
+    note[quote-without-article]: not checked: `okafor2021` is an entry of `library.bib` without an article, so there is nothing to check this quote against (add the article to the sources, or give the entry a `file` field)
+      --> notes/week.md:1:80
+      |
+    1 | The strike [@lind2024, p. 2, "would last until Friday"] was long [@okafor2021, "ports change"].
+      |                                                                                ^^^^^^^^^^^^^^
+
+    checked 1 note against 1 article (0 entities): 1 error, 0 warnings (1 quote not checked: nothing to check against)
+    "#);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn bib_prints_the_entries_of_the_library_with_the_articles_they_describe() {
+    let dir = workspace_with_a_library();
+    let output = marginalia(&["bib", ".", "--format", "csl-json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("CSL JSON");
+    let ids: Vec<&str> = json.as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["harbour", "lind2024", "okafor2021"], "the article's own id still cites it");
+    assert_eq!(json[1]["title"], "Harbour Strike");
+    assert_eq!(json[1]["container-title"], "The Coastal Courier");
+    assert_eq!(json[0]["title"], "Harbour Strike", "lent by the entry");
+    assert_eq!(json[2]["publisher"], "Tidewater Press");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("library.bib:10:1: not BibTeX"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "a broken entry is never dropped silently");
+}

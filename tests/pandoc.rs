@@ -4,7 +4,7 @@
 //!
 //! Without pandoc on PATH a local run prints why and passes; with `CI=true` it fails.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use marginalia::markup::{self, CiteMode};
@@ -315,9 +315,32 @@ it \"painful but unavoidable\" [@{council.budget}, pp. 3-4, \u{201C}painful but 
     let report: Value = serde_json::from_slice(&check.stdout).unwrap();
     assert!(check.status.success(), "{report:#}");
 
-    for (format, file) in
-        [("csl-json", "refs.json"), ("csl-yaml", "refs.yaml"), ("bibtex", "refs.bibtex"), ("biblatex", "refs.bib")]
-    {
+    let formats =
+        [("csl-json", "refs.json"), ("csl-yaml", "refs.yaml"), ("bibtex", "refs.bibtex"), ("biblatex", "refs.bib")];
+    let expected = [
+        "Dockers stop work at the north harbour",
+        "Coastal Courier",
+        "A thin harvest on the plains",
+        "Council budget",
+        "Vellbridge City Council",
+        "Ruiz, Ana. n.d. “A short article with no front matter at all",
+        "Doe",
+        "2023",
+    ];
+    render_with_printed_bibliography(&pandoc, root, &formats, "notes/all-forms.md", &expected);
+}
+
+/// Renders `note` with `pandoc --citeproc` and what `marginalia bib` prints in each of `formats` (written to the
+/// file beside it), and checks that pandoc says nothing, that every citation is resolved, and that the rendering
+/// has every `expected` text (in any case: styles change the case of titles).
+fn render_with_printed_bibliography(
+    pandoc: &Path,
+    root: &Path,
+    formats: &[(&str, &str)],
+    note: &str,
+    expected: &[&str],
+) {
+    for &(format, file) in formats {
         let bib = Command::new(env!("CARGO_BIN_EXE_marginalia"))
             .args(["bib", "--format", format])
             .current_dir(root)
@@ -325,27 +348,72 @@ it \"painful but unavoidable\" [@{council.budget}, pp. 3-4, \u{201C}painful but 
             .unwrap();
         assert!(bib.status.success(), "{format}: {}", String::from_utf8_lossy(&bib.stderr));
         std::fs::write(root.join(file), &bib.stdout).unwrap();
-        let rendered = Command::new(&pandoc)
-            .args(["--citeproc", "--bibliography", file, "-t", "plain", "--wrap=none", "notes/all-forms.md"])
+        let rendered = Command::new(pandoc)
+            .args(["--citeproc", "--bibliography", file, "-t", "plain", "--wrap=none", note])
             .current_dir(root)
             .output()
             .unwrap();
         let (stdout, stderr) = (String::from_utf8_lossy(&rendered.stdout), String::from_utf8_lossy(&rendered.stderr));
         assert!(rendered.status.success() && stderr.trim().is_empty(), "{format}: pandoc said:\n{stderr}");
         assert!(!stdout.contains("???") && !stdout.contains('@'), "{format}: an unresolved citation:\n{stdout}");
-        for expected in [
-            "Dockers stop work at the north harbour",
-            "Coastal Courier",
-            "A thin harvest on the plains",
-            "Council budget",
-            "Vellbridge City Council",
-            "Ruiz, Ana. n.d. “A short article with no front matter at all",
-            "Doe",
-            "2023",
-        ] {
-            // Styles change the case of titles.
+        for expected in expected {
             let found = stdout.to_lowercase().contains(&expected.to_lowercase());
             assert!(found, "{format}: the rendering lacks {expected:?}:\n{stdout}");
         }
     }
+}
+
+/// Bibliographies in: a workspace whose `marginalia.toml` names a BibLaTeX library (as Better BibTeX exports it)
+/// and whose note names a CSL JSON file in its front matter checks, and renders with pandoc using nothing but
+/// `marginalia bib`: entries tied to an article (by their key) and entries without one alike.
+#[test]
+fn notes_citing_bibliography_entries_render_with_the_printed_bibliography() {
+    let Some(pandoc) = require_pandoc() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sources")).unwrap();
+    std::fs::create_dir_all(root.join("notes")).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bibliography");
+    std::fs::copy(fixtures.join("zotero-better.bib"), root.join("library.bib")).unwrap();
+    std::fs::copy(fixtures.join("zotero-native.bib"), root.join("notes/zotero.bib")).unwrap();
+    std::fs::write(root.join("marginalia.toml"), "bibliography = [\"library.bib\"]\n").unwrap();
+    std::fs::write(
+        root.join("sources/lindHarbourDockersStop2024.txt"),
+        "Dockers at the north quay stopped work on Tuesday over the new night shifts.\n",
+    )
+    .unwrap();
+    let note = "---\ntitle: Week 18\nbibliography: zotero.bib\n---\n\n\
+The dockers \"stopped work on Tuesday\" [@lindHarbourDockersStop2024, p. 2, \"stopped work on Tuesday\"], as the \
+port's own report allows [see @portAuthorityAnnualReport2023, chap. 3; @vanderbergQuaysideVoices2022]. The webcam \
+archive shows the quay [@quay_webcam_2024].\n";
+    std::fs::write(root.join("notes/week.md"), note).unwrap();
+
+    let check = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(["check", "--format", "json"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(check.status.success(), "{report:#}");
+    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
+
+    let expected = [
+        "Harbour Dockers Stop Work over Night Shifts",
+        "Coastal Courier",
+        "Northport Port Authority",
+        "Quayside Voices",
+        // BibLaTeX sorts a particle after the given name: "Berg, Marit van der".
+        "Berg",
+        "Marit",
+        "Quay webcam archive",
+    ];
+    render_with_printed_bibliography(
+        &pandoc,
+        root,
+        &[("csl-json", "all.json"), ("biblatex", "all.bib")],
+        "notes/week.md",
+        &expected,
+    );
 }

@@ -4,28 +4,37 @@
 use std::path::PathBuf;
 
 use super::Note;
-use crate::corpus::Corpus;
+use crate::bibliography::Catalog;
 use crate::text::{TextRange, TextSize};
 
-/// A place in an article to jump to.
+/// A place in an article, or in a bibliography file, to jump to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NavigationTarget {
-    /// The id of the article.
+    /// The id of the article or entry.
     pub source_id: String,
-    /// The article's file.
+    /// The article's file, or the bibliography's when the id is an entry without an article.
     pub path: PathBuf,
-    /// The range in the article's text.
+    /// The range in that file's text.
     pub range: TextRange,
 }
 
 /// The most places a quote leads to: a client lists them all, and a stock phrase may occur thousands of times.
 const MAX_TARGETS: usize = 100;
 
-pub(super) fn goto_definition(corpus: &Corpus, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
+pub(super) fn goto_definition(catalog: &Catalog, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
+    let corpus = catalog.corpus();
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
-        let Some(source) = corpus.source(&item.id) else {
+        let Some(cited) = catalog.cited(&item.id) else {
             return Vec::new();
+        };
+        let Some(source) = cited.source else {
+            // An entry without an article leads to the entry in its bibliography.
+            let (Some(entry), Some(path)) = (cited.entry, cited.entry_file) else {
+                return Vec::new();
+            };
+            let start = TextRange::empty(entry.range.start());
+            return vec![NavigationTarget { source_id: item.id.clone(), path: path.to_path_buf(), range: start }];
         };
         let target = |range| NavigationTarget { source_id: source.id.clone(), path: source.path.clone(), range };
         if let Some(quote) = item.quote_at(offset) {
@@ -62,7 +71,12 @@ mod tests {
         targets
             .iter()
             .map(|t| {
-                let text = &analysis.corpus().source(&t.source_id).unwrap().text;
+                let library = analysis.shared_library();
+                let text = match analysis.corpus().source(&t.source_id).filter(|s| s.path == t.path) {
+                    Some(source) => source.text.clone(),
+                    None => library.file(&t.path).unwrap().text.to_string(),
+                };
+                let text = &text;
                 let index = crate::text::LineIndex::new(text);
                 let (start, end) = index.range(text, t.range, crate::text::PositionEncoding::Utf32);
                 format!(
@@ -89,6 +103,13 @@ union since 2019. Ruiz said: "we will not be moved."
     #[test]
     fn a_source_id_leads_to_the_article() {
         insta::assert_snapshot!(definitions(&format!("{SOURCES}//- n.md\nSee [@harbour-$0strike].")), @r#"harbour-strike 1:1-1:1 """#);
+    }
+
+    #[test]
+    fn an_entry_without_an_article_leads_to_its_bibliography() {
+        let library =
+            "//- refs.yaml\nreferences:\n- id: lind2024\n  title: Harbour strike\n- id: okafor2021\n  title: Ports\n";
+        insta::assert_snapshot!(definitions(&format!("{SOURCES}{library}//- n.md\nSee [@okafor$02021].")), @r#"okafor2021 4:3-4:3 """#);
     }
 
     #[test]

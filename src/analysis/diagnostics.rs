@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::Note;
+use crate::bibliography::{Catalog, Cited};
 use crate::corpus::quotes::{self, NearMiss};
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id};
@@ -47,6 +48,10 @@ pub enum DiagnosticKind {
     /// A citation that could not be checked (a quote too complex to search, or an internal failure): an error,
     /// because a check never passes what it did not check.
     Unchecked,
+    /// A quote of a bibliography entry that has no article: there is nothing to check it against.
+    QuoteWithoutArticle,
+    /// A bibliography the note's front matter names that cannot be read, or has entries that cannot.
+    Bibliography,
 }
 
 impl DiagnosticKind {
@@ -61,6 +66,8 @@ impl DiagnosticKind {
             DiagnosticKind::EntityNotInCitedSource => "entity-not-in-cited-source",
             DiagnosticKind::Unchecked => "unchecked",
             DiagnosticKind::UnquotedWords => "unquoted-words",
+            DiagnosticKind::QuoteWithoutArticle => "quote-without-article",
+            DiagnosticKind::Bibliography => "bibliography",
         }
     }
 }
@@ -72,6 +79,8 @@ pub enum Severity {
     Error,
     /// Probably a mistake, but the note may be right: `check` passes.
     Warning,
+    /// Something the writer should know, such as what was not checked and why: `check` passes.
+    Information,
     /// A suggestion: nothing is wrong.
     Hint,
 }
@@ -82,6 +91,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Information => "info",
             Severity::Hint => "hint",
         }
     }
@@ -208,10 +218,10 @@ impl Diagnostic {
     }
 }
 
-/// What checks need besides the note: the corpus, and its prepared names, which give the names closest to a
-/// misspelt one at a cost that does not grow with the corpus.
+/// What checks need besides the note: the corpus and bibliographies, and their prepared names, which give the
+/// names closest to a misspelt one at a cost that does not grow with the corpus.
 pub(super) struct Context<'a> {
-    pub(super) corpus: &'a Corpus,
+    pub(super) catalog: &'a Catalog,
     pub(super) names: &'a super::Names,
 }
 
@@ -224,7 +234,7 @@ pub(super) fn diagnostics(
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Diagnostic>> {
     use rayon::prelude::*;
-    let corpus = context.corpus;
+    let corpus = context.catalog.corpus();
     let syntax = note.syntax();
     let mut budget = super::syntax_fixes::Budget::default();
     let mut found: Vec<Diagnostic> = syntax
@@ -251,7 +261,7 @@ pub(super) fn diagnostics(
         .collect();
     found.extend(checked?.into_iter().flatten());
     let blocks = crate::markup::blocks(note.text());
-    let cited = cited_by_block(corpus, &syntax.citations, &blocks);
+    let cited = cited_by_block(context.catalog, &syntax.citations, &blocks);
     // Mentions are checked on all cores too: a name no article has costs a search for the closest ones.
     let mentions: Option<Vec<Option<Diagnostic>>> = syntax
         .mentions
@@ -276,8 +286,52 @@ pub(super) fn diagnostics(
         }
         found.extend(uncited_quote(corpus, quote));
     }
+    if let Some(path) = note.path() {
+        found.extend(named_bibliographies(context.catalog, note.text(), path));
+    }
     found.sort_by_key(|d| (d.range.start(), d.range.end()));
     Some(found)
+}
+
+/// The bibliographies the note's front matter names that cannot be read, or that have entries that cannot, at
+/// the name in the front matter. One that was not looked for yet (the note has just named it) is left to the
+/// program, which reads it and checks again.
+pub(super) fn named_bibliographies(catalog: &Catalog, text: &str, path: &std::path::Path) -> Vec<Diagnostic> {
+    use crate::bibliography::library::{front_matter_bibliographies, named_file};
+    let mut found = Vec::new();
+    for (written, range) in front_matter_bibliographies(text) {
+        let Some(file) = named_file(catalog.library(), path, &written) else {
+            continue;
+        };
+        let Some(first) = file.errors.first() else {
+            continue;
+        };
+        let message = if !file.found {
+            format!("cannot read the bibliography `{written}`: {}", first.message)
+        } else {
+            let index = crate::text::LineIndex::new(&file.text);
+            let at = index.line_col(&file.text, first.range.start(), PositionEncoding::Utf32);
+            let count = match file.errors.len() {
+                1 => "a problem".to_string(),
+                n => format!("{n} problems"),
+            };
+            format!(
+                "the bibliography `{written}` has {count}; the first, at line {}, column {}: {} (the other entries \
+                 are read)",
+                at.line + 1,
+                at.col + 1,
+                first.message
+            )
+        };
+        found.push(Diagnostic {
+            range,
+            kind: DiagnosticKind::Bibliography,
+            severity: Severity::Error,
+            message,
+            fixes: Vec::new(),
+        });
+    }
+    found
 }
 
 /// Whether `item` is an `@id` alone in running text, with no bracket after it: it may be meant as a citation or
@@ -287,14 +341,14 @@ fn is_bare_in_text(citation: &Citation, item: &CiteItem) -> bool {
 }
 
 /// For each block of the note, the known articles its citations cite.
-fn cited_by_block(corpus: &Corpus, citations: &[Citation], blocks: &[TextRange]) -> Vec<Vec<u32>> {
+fn cited_by_block(catalog: &Catalog, citations: &[Citation], blocks: &[TextRange]) -> Vec<Vec<u32>> {
     let mut cited = vec![Vec::new(); blocks.len()];
     for citation in citations {
         let block = blocks.partition_point(|b| b.end() <= citation.range.start());
         let Some(sources) = cited.get_mut(block) else {
             continue;
         };
-        for index in citation.items.iter().filter_map(|item| corpus.source_index(&item.id)) {
+        for index in citation.items.iter().filter_map(|item| catalog.article_index(&item.id)) {
             if !sources.contains(&index) {
                 sources.push(index);
             }
@@ -422,13 +476,51 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
 }
 
 fn check_item(context: &Context, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
-    let Some(source) = context.corpus.source(&item.id) else {
+    let Some(cited) = context.catalog.cited(&item.id) else {
         return vec![unknown_source(context, item, bare)];
     };
+    let Some(source) = cited.source else {
+        return item.quotes.iter().map(|quote| quote_without_article(&cited, quote)).collect();
+    };
+    let corpus = context.catalog.corpus();
     let mut found: Vec<Diagnostic> =
-        item.quotes.iter().filter_map(|quote| check_quote(context.corpus, text, source, item, quote)).collect();
+        item.quotes.iter().filter_map(|quote| check_quote(corpus, text, source, item, quote)).collect();
     found.extend(unquoted_words(text, source, item));
     found
+}
+
+/// The entries of a bibliography file that cannot be read, each an error at its place in the file; a file that
+/// cannot be read at all is one error at its start.
+pub fn bibliography_file_diagnostics(file: &crate::bibliography::BibFile) -> Vec<Diagnostic> {
+    (file.errors.iter())
+        .map(|error| Diagnostic {
+            range: error.range,
+            kind: DiagnosticKind::Bibliography,
+            severity: Severity::Error,
+            message: match file.found {
+                true => error.message.clone(),
+                false => format!("cannot read this bibliography: {}", error.message),
+            },
+            fixes: Vec::new(),
+        })
+        .collect()
+}
+
+/// A quote of an entry without an article: said, never passed as if it were checked.
+fn quote_without_article(cited: &Cited, quote: &Quote) -> Diagnostic {
+    let file = cited.entry_file.and_then(|path| path.file_name()).map(|name| name.to_string_lossy());
+    Diagnostic {
+        range: quote.range,
+        kind: DiagnosticKind::QuoteWithoutArticle,
+        severity: Severity::Information,
+        message: format!(
+            "not checked: `{}` is an entry of `{}` without an article, so there is nothing to check this quote \
+             against (add the article to the sources, or give the entry a `file` field)",
+            cited.id,
+            file.unwrap_or_default()
+        ),
+        fixes: Vec::new(),
+    }
 }
 
 /// The fewest words a remark needs before marginalia asks whether it is a quote without its marks.
@@ -482,7 +574,10 @@ fn unknown_source(context: &Context, item: &CiteItem, bare: bool) -> Diagnostic 
         closest.map(|id| Fix::replace(format!("Change to `{id}`"), item.id_range, &write_id(id))).into_iter().collect();
     let mut message = match closest {
         Some(id) => format!("unknown source `{}`; did you mean `{id}`?", item.id),
-        None => format!("unknown source `{}`: no article has this id", item.id),
+        None if context.catalog.library().files().is_empty() => {
+            format!("unknown source `{}`: no article has this id", item.id)
+        }
+        None => format!("unknown source `{}`: no article or bibliography entry has this id", item.id),
     };
     if bare {
         // `@name` in running text is a citation for Pandoc; `\@name` is not.
@@ -664,6 +759,43 @@ Dock workers walked out on Monday, the Port Authority said.
 union since 2019.
 Ruiz said the strike would last until Friday.
 "#;
+
+    const LIBRARY: &str = r#"
+//- refs/library.bib
+@article{ruiz2024, title={Harbour strike}, author={Lind, Tomas}, file={../sources/harbour-strike.txt}}
+@book{paper, title={Only on paper}}
+"#;
+
+    #[test]
+    fn bibliography_keys_cite_their_articles_and_entries() {
+        check(&format!(
+            r#"{ARTICLE}{LIBRARY}//- notes/week.md
+[@ruiz2024, "the strike would last until Friday"] and [@ruiz2024, p. 2, "the strike will last"].
+                                                                         ^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `ruiz2024`: “will” should be “would”; closest passage (85% similar): “the strike would last”
+[see @paper, "anything at all"] and [@harbour-strike, "until Friday"] and [@nope].
+             ^^^^^^^^^^^^^^^^^ info[quote-without-article]: not checked: `paper` is an entry of `library.bib` without an article, so there is nothing to check this quote against (add the article to the sources, or give the entry a `file` field)
+                                                                            ^^^^ error[unknown-source]: unknown source `nope`: no article or bibliography entry has this id
+"#
+        ));
+    }
+
+    #[test]
+    fn a_broken_bibliography_named_in_front_matter_is_an_error_at_its_name() {
+        check(&format!(
+            r#"{ARTICLE}//- notes/refs.bib
+@article{{good, title={{One}}}}
+@article{{broken, title={{Two}}
+@book{{fine, title={{Three}}}}
+//- notes/week.md
+---
+bibliography: refs.bib
+              ^^^^^^^^ error[bibliography]: the bibliography `refs.bib` has a problem; the first, at line 2, column 1: not BibTeX: expected comma (this entry is not closed before the next one starts) (the other entries are read)
+---
+[@good] [@fine] [@broken]
+                  ^^^^^^ error[unknown-source]: unknown source `broken`: no article or bibliography entry has this id
+"#
+        ));
+    }
 
     #[test]
     fn remembered_checks_move_with_their_citations() {

@@ -2,7 +2,7 @@
 //! article, with the line), an entity (aliases, type, counts and a few sentences that mention it).
 
 use super::Note;
-use crate::bibliography::Reference;
+use crate::bibliography::{Catalog, Cited};
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{CiteItem, EntityMention, Quote};
 use crate::text::{PositionEncoding, TextRange, TextSize};
@@ -19,14 +19,24 @@ pub struct Hover {
 /// How many sentences an entity preview shows.
 const ENTITY_SENTENCES: usize = 3;
 
-pub(super) fn hover(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<Hover> {
+pub(super) fn hover(catalog: &Catalog, note: &Note, offset: TextSize) -> Option<Hover> {
+    let corpus = catalog.corpus();
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
-        let source = corpus.source(&item.id)?;
-        if let Some(quote) = item.quote_at(offset) {
-            return Some(Hover { range: quote.range, markdown: quote_preview(source, item, quote) });
-        }
-        return Some(Hover { range: item.id_range, markdown: source_preview(source) });
+        let cited = catalog.cited(&item.id)?;
+        return Some(match (cited.source, item.quote_at(offset)) {
+            (Some(source), Some(quote)) => Hover { range: quote.range, markdown: quote_preview(source, item, quote) },
+            (None, Some(quote)) => Hover {
+                range: quote.range,
+                markdown: format!(
+                    "**Quote not checked**: `{}` is a bibliography entry without an article, so there is nothing \
+                     to check it against\n\n{}",
+                    item.id,
+                    cited.reference().markdown(escape)
+                ),
+            },
+            (_, None) => Hover { range: item.id_range, markdown: source_preview(&cited) },
+        });
     }
     let mention = syntax.mention_at(offset)?;
     let entity = corpus.entities().get(&mention.name)?;
@@ -40,13 +50,22 @@ fn file_name(source: &Source) -> String {
         .map_or_else(|| source.path.display().to_string(), |name| name.to_string_lossy().into_owned())
 }
 
-fn source_preview(source: &Source) -> String {
-    let mut out = Reference::of_source(source).markdown(escape) + "\n\n";
-    if let Some(date) = &source.date {
-        out += &format!("{date} · ");
+fn source_preview(cited: &Cited) -> String {
+    let reference = cited.reference();
+    let mut out = reference.markdown(escape) + "\n\n";
+    if let Some(date) = reference.issued {
+        out += &format!("{} · ", date.iso());
     }
+    let Some(source) = cited.source else {
+        let file = cited.entry_file.and_then(|path| path.file_name()).map(|name| name.to_string_lossy());
+        out += &format!("entry of `{}`", file.unwrap_or_default());
+        if let Some(url) = &reference.url {
+            out += &format!(" · <{url}>");
+        }
+        return out + "\n\nNo article: quotes of it cannot be checked.";
+    };
     out += &format!("`{}`", file_name(source));
-    if let Some(url) = &source.url {
+    if let Some(url) = &reference.url {
         out += &format!(" · <{url}>");
     }
     for line in source.opening_lines(3) {
@@ -218,6 +237,37 @@ the union since 2019. Ruiz said the strike would last until Friday.
         2024-03-04 · `harbour-strike.txt`
 
         > Dock workers walked out.
+        "#);
+    }
+
+    #[test]
+    fn a_bibliography_entry_lends_its_article_a_reference_or_stands_alone() {
+        let library = "//- refs/library.bib\n@article{lind2024, title={Harbour Strike}, author={Lind, Tomas}, journaltitle={The Coastal Courier}, entrysubtype={newspaper}, date={2024-03-05}, file={../sources/harbour-strike.txt}}\n@book{okafor2021, title={Ports in Transition}, author={Okafor, Ada}, publisher={Tidewater}, date={2021}}\n";
+        insta::assert_snapshot!(hover(&format!("{SOURCES}{library}//- n.md\nSee [@lind$02024].")), @r#"
+        ["lind2024"]
+        Tomas Lind (2024). **Harbour Strike**. *The Coastal Courier*.
+
+        2024-03-05 · `harbour-strike.txt`
+
+        > Dock workers walked out on Monday, the Port Authority said.
+
+        > "We will not be moved," said union leader Ana Ruiz, who has led
+
+        > the union since 2019. Ruiz said the strike would last until Friday.
+        "#);
+        insta::assert_snapshot!(hover(&format!("{SOURCES}{library}//- n.md\nSee [@okafor$02021].")), @r#"
+        ["okafor2021"]
+        Ada Okafor (2021). **Ports in Transition**. *Tidewater*.
+
+        2021 · entry of `library.bib`
+
+        No article: quotes of it cannot be checked.
+        "#);
+        insta::assert_snapshot!(hover(&format!("{SOURCES}{library}//- n.md\nSee [@okafor2021, p. 4, \"a $0quote\"].")), @r#"
+        ["\"a quote\""]
+        **Quote not checked**: `okafor2021` is a bibliography entry without an article, so there is nothing to check it against
+
+        Ada Okafor (2021). **Ports in Transition**. *Tidewater*.
         "#);
     }
 

@@ -17,11 +17,12 @@ use std::sync::{Arc, OnceLock};
 
 pub use completion::{CompletionItem, CompletionKind, Completions, Documentation};
 pub use definition::NavigationTarget;
-pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit};
+pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit, bibliography_file_diagnostics};
 pub use find_quote::{MAX_MATCHES, PassageMatch};
 pub use hover::Hover;
 pub use references::ReferenceTarget;
 
+use crate::bibliography::{Catalog, Library};
 use crate::corpus::Corpus;
 use crate::markup::{self, NoteSyntax};
 use crate::text::{TextRange, TextSize};
@@ -31,13 +32,25 @@ use crate::text::{TextRange, TextSize};
 pub struct Note {
     text: String,
     syntax: NoteSyntax,
+    /// Where the note is, when it is a file: the bibliographies its front matter names are found from there.
+    path: Option<std::path::PathBuf>,
 }
 
 impl Note {
     /// Parses `text` as a note.
     pub fn new(text: String) -> Note {
         let syntax = markup::parse(&text);
-        Note { text, syntax }
+        Note { text, syntax, path: None }
+    }
+
+    /// Parses `text` as the note at `path`.
+    pub fn at(path: std::path::PathBuf, text: String) -> Note {
+        Note { path: Some(path), ..Note::new(text) }
+    }
+
+    /// Where the note is, when it is a file.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
     }
 
     /// Parses `text`, a part of a note that starts at one of the note's restart points after its first line
@@ -45,7 +58,12 @@ impl Note {
     /// the whole note; diagnostics need the whole note.
     pub fn part(text: String) -> Note {
         let syntax = markup::parse_part(&text);
-        Note { text, syntax }
+        Note { text, syntax, path: None }
+    }
+
+    /// The note's text, taken back.
+    pub fn into_text(self) -> String {
+        self.text
     }
 
     /// The note's text.
@@ -59,10 +77,11 @@ impl Note {
     }
 }
 
-/// A snapshot of the corpus that answers questions about notes; cheap to clone and to send to another thread.
+/// A snapshot of the corpus and the bibliographies that answers questions about notes; cheap to clone and to send
+/// to another thread.
 #[derive(Clone, Debug, Default)]
 pub struct Analysis {
-    corpus: Arc<Corpus>,
+    catalog: Arc<Catalog>,
     /// Citation and mention checks made against this corpus, shared by the snapshot's clones.
     checked: Arc<diagnostics::CheckMemo>,
     /// The corpus's names prepared for completion and suggestions, on first use (or by [`Analysis::prepare`]).
@@ -78,9 +97,11 @@ struct Names {
 }
 
 impl Names {
-    fn new(corpus: &Corpus) -> Names {
-        let completion = completion::CompletionIndex::new(corpus);
-        let ids = suggest::SpellIndex::new(corpus.sources().enumerate().map(|(i, s)| (s.id.as_str(), i as u32, 0)));
+    fn new(catalog: &Catalog) -> Names {
+        let corpus = catalog.corpus();
+        let completion = completion::CompletionIndex::new(catalog);
+        let ids =
+            suggest::SpellIndex::new(catalog.citables().iter().enumerate().map(|(i, c)| (c.id.as_str(), i as u32, 0)));
         let entities = suggest::SpellIndex::new(corpus.entities().iter().enumerate().flat_map(|(i, entity)| {
             entity.names().enumerate().map(move |(number, name)| (name, i as u32, number as u32))
         }));
@@ -99,27 +120,43 @@ impl Names {
 }
 
 impl Analysis {
-    /// A snapshot of `corpus`.
+    /// A snapshot of `corpus`, without bibliographies.
     pub fn new(corpus: Arc<Corpus>) -> Analysis {
-        Analysis { corpus, checked: Arc::default(), names: Arc::default() }
+        Analysis::with_library(corpus, Arc::default())
+    }
+
+    /// A snapshot of `corpus` and the bibliographies of `library`, tied to its articles.
+    pub fn with_library(corpus: Arc<Corpus>, library: Arc<Library>) -> Analysis {
+        let catalog = Arc::new(Catalog::new(corpus, library));
+        Analysis { catalog, checked: Arc::default(), names: Arc::default() }
     }
 
     /// The corpus this snapshot answers from, shared.
     pub fn shared_corpus(&self) -> Arc<Corpus> {
-        self.corpus.clone()
+        self.catalog.shared_corpus()
     }
 
     /// The corpus this snapshot answers from.
     pub fn corpus(&self) -> &Corpus {
-        &self.corpus
+        self.catalog.corpus()
+    }
+
+    /// The bibliographies this snapshot answers from, shared.
+    pub fn shared_library(&self) -> Arc<Library> {
+        self.catalog.shared_library()
+    }
+
+    /// What each citation id stands for: articles and bibliography entries.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     fn names(&self) -> &Names {
-        self.names.get_or_init(|| Names::new(&self.corpus))
+        self.names.get_or_init(|| Names::new(&self.catalog))
     }
 
     fn context(&self) -> diagnostics::Context<'_> {
-        diagnostics::Context { corpus: &self.corpus, names: self.names() }
+        diagnostics::Context { catalog: &self.catalog, names: self.names() }
     }
 
     /// Every problem in `note`, in the order of the text.
@@ -133,6 +170,12 @@ impl Analysis {
         diagnostics::diagnostics(&self.context(), note, &self.checked, cancelled)
     }
 
+    /// The problems of the bibliographies that the note at `path` names in its front matter (which
+    /// [`Analysis::diagnostics`] includes for a note made with [`Note::at`]).
+    pub fn named_bibliography_diagnostics(&self, note: &Note, path: &std::path::Path) -> Vec<Diagnostic> {
+        diagnostics::named_bibliographies(&self.catalog, note.text(), path)
+    }
+
     /// Completions at `offset`, with their documentation, or `None` when the cursor is not in a place marginalia
     /// completes.
     pub fn completions(&self, note: &Note, offset: TextSize) -> Option<Completions> {
@@ -141,7 +184,7 @@ impl Analysis {
 
     /// Completions at `offset`, with their documentation or leaving it for [`Analysis::completion_documentation`].
     pub fn completions_with(&self, note: &Note, offset: TextSize, documentation: Documentation) -> Option<Completions> {
-        completion::completions(&self.corpus, &self.names().completion, note, offset, documentation)
+        completion::completions(&self.catalog, &self.names().completion, note, offset, documentation)
     }
 
     /// Prepares the corpus's names for completion and suggestions now (a tenth of a second at 10,000 articles)
@@ -152,32 +195,32 @@ impl Analysis {
 
     /// The documentation of a completion item of this kind and label that was listed without it.
     pub fn completion_documentation(&self, kind: CompletionKind, label: &str) -> Option<String> {
-        completion::documentation(&self.corpus, kind, label)
+        completion::documentation(&self.catalog, kind, label)
     }
 
     /// A preview of what is under `offset`.
     pub fn hover(&self, note: &Note, offset: TextSize) -> Option<Hover> {
-        hover::hover(&self.corpus, note, offset)
+        hover::hover(&self.catalog, note, offset)
     }
 
     /// Where what is under `offset` is defined: an article, the quoted words in it, or an entity's mentions.
     pub fn goto_definition(&self, note: &Note, offset: TextSize) -> Vec<NavigationTarget> {
-        definition::goto_definition(&self.corpus, note, offset)
+        definition::goto_definition(&self.catalog, note, offset)
     }
 
     /// What is under `offset` that has references across the notes: a cited source or a mentioned entity.
     pub fn reference_target(&self, note: &Note, offset: TextSize) -> Option<ReferenceTarget> {
-        references::reference_target(&self.corpus, note, offset)
+        references::reference_target(&self.catalog, note, offset)
     }
 
     /// The places in `note` that refer to `target`: the ids of its citations, the names of its mentions.
     pub fn references_in(&self, note: &Note, target: &ReferenceTarget) -> Vec<TextRange> {
-        references::references(&self.corpus, note, target)
+        references::references(&self.catalog, note, target)
     }
 
     /// The places in the corpus that contain `words`, exact matches first, then near ones.
     pub fn find_quote(&self, words: &str) -> Vec<PassageMatch> {
-        find_quote::find_quote(&self.corpus, words)
+        find_quote::find_quote(self.corpus(), words)
     }
 
     /// The fixes of the diagnostics that touch `range`, each with the diagnostic it fixes.
@@ -192,8 +235,11 @@ impl Analysis {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    //! Builds an analysis from a fixture: files under `sources/` are articles, the file with the cursor
-    //! (or the last file) is the note.
+    //! Builds an analysis from a fixture: files under `sources/` are articles, files ending in `.bib`, `.json` or
+    //! `.yaml` are bibliographies (at `/w/` followed by their path, like the articles and the note), the file with
+    //! the cursor (or the last file) is the note.
+
+    use std::path::Path;
 
     use super::*;
     use crate::corpus::{EntityOverrides, Source};
@@ -208,11 +254,18 @@ pub(crate) mod test_support {
             .map(|f| {
                 let id =
                     f.path.trim_start_matches("sources/").rsplit_once('.').map_or(f.path.as_str(), |(stem, _)| stem);
-                Source::new(id.to_string(), f.path.clone().into(), f.text.clone())
+                Source::new(id.to_string(), Path::new("/w").join(&f.path), f.text.clone())
             })
             .collect();
         let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
-        let note = Note::new(fixture.main_file().text.clone());
-        (Analysis::new(Arc::new(corpus)), note, fixture)
+        let is_bibliography = |path: &str| [".bib", ".json", ".yaml"].iter().any(|end| path.ends_with(end));
+        let bibliographies: Vec<_> = (fixture.files.iter())
+            .filter(|f| is_bibliography(&f.path))
+            .map(|f| (Path::new("/w").join(&f.path), Ok(f.text.clone())))
+            .collect();
+        let library = Library::new(bibliographies).with_root("/w".into());
+        let main = fixture.main_file();
+        let note = Note::at(Path::new("/w").join(&main.path), main.text.clone());
+        (Analysis::with_library(Arc::new(corpus), Arc::new(library)), note, fixture)
     }
 }

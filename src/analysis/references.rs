@@ -2,7 +2,8 @@
 //! or mentions the entity under the cursor (by any of its names).
 
 use super::Note;
-use crate::corpus::{Corpus, entities};
+use crate::bibliography::Catalog;
+use crate::corpus::entities;
 use crate::text::{TextRange, TextSize};
 
 /// What a search for references looks for.
@@ -14,7 +15,8 @@ pub enum ReferenceTarget {
     Entity(String),
 }
 
-pub(super) fn reference_target(corpus: &Corpus, note: &Note, offset: TextSize) -> Option<ReferenceTarget> {
+pub(super) fn reference_target(catalog: &Catalog, note: &Note, offset: TextSize) -> Option<ReferenceTarget> {
+    let corpus = catalog.corpus();
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
         return Some(ReferenceTarget::Source(item.id.clone()));
@@ -24,14 +26,19 @@ pub(super) fn reference_target(corpus: &Corpus, note: &Note, offset: TextSize) -
     Some(ReferenceTarget::Entity(name.clone()))
 }
 
-pub(super) fn references(corpus: &Corpus, note: &Note, target: &ReferenceTarget) -> Vec<TextRange> {
+pub(super) fn references(catalog: &Catalog, note: &Note, target: &ReferenceTarget) -> Vec<TextRange> {
+    let corpus = catalog.corpus();
     let syntax = note.syntax();
     match target {
+        // An article cited by its own id and by a bibliography key is one source.
         ReferenceTarget::Source(id) => syntax
             .citations
             .iter()
             .flat_map(|citation| &citation.items)
-            .filter(|item| &item.id == id)
+            .filter(|item| {
+                &item.id == id
+                    || catalog.article_index(id).is_some_and(|article| catalog.article_index(&item.id) == Some(article))
+            })
             .map(|item| item.id_range)
             .collect(),
         ReferenceTarget::Entity(name) => {

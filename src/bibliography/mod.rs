@@ -1,8 +1,16 @@
 //! Bibliographic references: what a citation id stands for, as a reference manager and Pandoc's citeproc see it.
-//! A reference is made from an article's metadata (its front matter, else what the text says) and written out as
-//! CSL JSON, CSL YAML, BibTeX or BibLaTeX by `export`, so that notes render with `pandoc --citeproc`.
+//! A reference is made from an article's metadata (its front matter, else what the text says) or read from a
+//! bibliography file (`read`, `library`); `catalog` ties entries to articles and says what each id cites; `export`
+//! writes references as CSL JSON, CSL YAML, BibTeX or BibLaTeX, so that notes render with `pandoc --citeproc`.
 
+pub mod catalog;
 pub mod export;
+pub mod library;
+pub mod read;
+
+pub use catalog::{Catalog, Citable, Cited};
+pub use library::{BibFile, Library};
+pub use read::{BibError, BibSyntax, Entry};
 
 use serde::Serialize;
 

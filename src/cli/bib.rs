@@ -1,23 +1,45 @@
-//! `marginalia bib [PATH] --format csl-json|csl-yaml|bibtex|biblatex`: prints every article as a bibliography
-//! entry keyed by its id, so that notes render with `pandoc --citeproc --bibliography`. It prints to stdout and
-//! never writes a file.
+//! `marginalia bib [PATH] --format csl-json|csl-yaml|bibtex|biblatex`: prints every id a note may cite (each
+//! article, each entry of the workspace's bibliographies) as a bibliography entry, so that notes render with
+//! `pandoc --citeproc --bibliography`. It prints to stdout and never writes a file.
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::exit;
+use crate::analysis::Analysis;
 use crate::bibliography::Reference;
 use crate::bibliography::export::{self, BibFormat};
+use crate::load;
 
-/// Prints the bibliography of the workspace at or above `path`; the exit code is 1 when an article could not be
-/// read or an id cannot be written in `format` (each said on stderr), so that a script never renders with a
-/// bibliography that silently lacks an entry.
+/// Prints the bibliography of the workspace at or above `path`: its articles, completed by the entries tied to
+/// them, and the entries of the bibliographies that `marginalia.toml` and the notes name. The exit code is 1 when
+/// an article or a bibliography entry could not be read or an id cannot be written in `format` (each said on
+/// stderr), so that a script never renders with a bibliography that silently lacks an entry.
 pub fn run(path: Option<PathBuf>, format: BibFormat) -> anyhow::Result<i32> {
     let loaded = match super::load_for_report(path)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let mut references: Vec<Reference> = loaded.corpus.sources().map(Reference::of_source).collect();
+    let workspace = &loaded.workspace;
+    let notes: Vec<(PathBuf, String)> = (workspace.note_paths().into_iter())
+        .filter_map(|path| load::read_text(&path).ok().map(|text| (path, text)))
+        .collect();
+    let paths = workspace.bibliography_paths(notes.iter().map(|(path, text)| (path.as_path(), text.as_str())));
+    let library = workspace.read_library(&paths);
+    let mut broken = 0;
+    for file in library.files() {
+        let index = crate::text::LineIndex::new(&file.text);
+        for error in &file.errors {
+            let at = index.line_col(&file.text, error.range.start(), crate::text::PositionEncoding::Utf32);
+            eprintln!("error: {}:{}:{}: {}", loaded.display.show(&file.path), at.line + 1, at.col + 1, error.message);
+            broken += 1;
+        }
+    }
+    let analysis = Analysis::with_library(Arc::new(loaded.corpus), Arc::new(library));
+    let catalog = analysis.catalog();
+    let mut references: Vec<Reference> =
+        (0..catalog.citables().len() as u32).map(|index| catalog.resolve(index).reference()).collect();
     references.sort_by(|a, b| a.id.cmp(&b.id));
     let (text, unwritable) = export::write(&references, format);
     std::io::stdout().lock().write_all(text.as_bytes())?;
@@ -27,5 +49,5 @@ pub fn run(path: Option<PathBuf>, format: BibFormat) -> anyhow::Result<i32> {
             key.0
         );
     }
-    Ok(if unwritable.is_empty() && loaded.problems == 0 { exit::CLEAN } else { exit::ERRORS })
+    Ok(if unwritable.is_empty() && loaded.problems == 0 && broken == 0 { exit::CLEAN } else { exit::ERRORS })
 }

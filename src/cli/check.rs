@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::shown::Shown;
 use super::{ColorWhen, Format, PathDisplay, exit};
-use crate::analysis::{Analysis, Diagnostic, Note, Severity};
+use crate::analysis::{Analysis, Diagnostic, Note, Severity, bibliography_file_diagnostics};
+use crate::bibliography::library::lexical;
 use crate::config::{CONFIG_FILE, Config};
 use crate::corpus::Corpus;
 use crate::load::{self, Workspace};
@@ -29,10 +30,10 @@ pub struct CheckOptions {
     pub color: ColorWhen,
 }
 
-/// One note's diagnostics, with what is needed to print them.
-struct CheckedNote {
+/// One file's diagnostics (a note's, or a bibliography's), with what is needed to print them.
+struct CheckedFile {
     display: String,
-    note: Note,
+    text: String,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -60,7 +61,6 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
     problems.extend(load_problems.iter().map(ToString::to_string));
     let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
     problems.extend(corpus_problems.iter().map(ToString::to_string));
-    let analysis = Analysis::new(std::sync::Arc::new(corpus));
 
     let note_paths = if given.is_file() {
         vec![given.canonicalize()?]
@@ -68,24 +68,42 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         let within = given.canonicalize()?;
         workspace.note_paths().into_iter().filter(|p| p.starts_with(&within)).collect()
     };
-    let mut checked = Vec::with_capacity(note_paths.len());
+    let mut notes = Vec::with_capacity(note_paths.len());
     for path in &note_paths {
-        let text = match load::read_text(path) {
-            Ok(text) => text,
-            Err(problem) => {
-                problems.push(problem.to_string());
-                continue;
-            }
-        };
-        let note = Note::new(text);
+        match load::read_text(path) {
+            Ok(text) => notes.push((path.clone(), text)),
+            Err(problem) => problems.push(problem.to_string()),
+        }
+    }
+    // Every bibliography is read: those of the configuration, and those the notes checked name.
+    let bibliographies = workspace.bibliography_paths(notes.iter().map(|(path, text)| (path.as_path(), text.as_str())));
+    let library = std::sync::Arc::new(workspace.read_library(&bibliographies));
+    let analysis = Analysis::with_library(std::sync::Arc::new(corpus), library.clone());
+    let mut checked = Vec::with_capacity(notes.len() + library.files().len());
+    // A file a note names and that is missing is said at the note; the others at the file.
+    let configured: Vec<PathBuf> = workspace.config.bibliography.iter().map(|path| lexical(&root.join(path))).collect();
+    let notes_checked = notes.len();
+    for file in library.files().iter().filter(|file| !file.errors.is_empty()) {
+        if !file.found && !configured.contains(&file.path) {
+            continue;
+        }
+        let diagnostics = bibliography_file_diagnostics(file);
+        checked.push(CheckedFile { display: display.show(&file.path), text: file.text.to_string(), diagnostics });
+    }
+    for (path, text) in notes {
+        let note = Note::at(path, text);
         let diagnostics = analysis.diagnostics(&note);
-        checked.push(CheckedNote { display: display.show(path), note, diagnostics });
+        let display = display.show(note.path().unwrap_or(Path::new("")));
+        checked.push(CheckedFile { display, text: note.into_text(), diagnostics });
     }
     let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Error).count();
     let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Warning).count();
     let hints = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Hint).count();
+    let information =
+        checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Information).count();
     let summary = Summary {
-        notes: checked.len(),
+        notes: notes_checked,
+        information,
         sources: analysis.corpus().len(),
         entities: analysis.corpus().entities().len(),
         errors,
@@ -98,6 +116,7 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
 
 struct Summary {
     notes: usize,
+    information: usize,
     sources: usize,
     entities: usize,
     errors: usize,
@@ -116,15 +135,19 @@ impl Summary {
             count(self.sources, "article"),
             count(self.entities, "entity").replace("entitys", "entities")
         );
+        let unchecked = match self.information {
+            0 => String::new(),
+            n => format!(" ({} not checked: nothing to check against)", count(n, "quote")),
+        };
         if self.errors == 0 && self.warnings == 0 && self.hints == 0 {
-            return format!("checked {checked}: no problems");
+            return format!("checked {checked}: no problems{unchecked}");
         }
         let mut line =
             format!("checked {checked}: {}, {}", count(self.errors, "error"), count(self.warnings, "warning"));
         if self.hints > 0 {
             line += &format!(", {}", count(self.hints, "hint"));
         }
-        line
+        line + &unchecked
     }
 }
 
@@ -194,13 +217,13 @@ impl Output {
         }
     }
 
-    fn report(&mut self, problems: &[String], checked: &[CheckedNote], summary: &Summary) -> anyhow::Result<()> {
+    fn report(&mut self, problems: &[String], checked: &[CheckedFile], summary: &Summary) -> anyhow::Result<()> {
         match self {
             Output::Json { stdout } => {
                 let diagnostics: Vec<serde_json::Value> = checked
                     .iter()
                     .flat_map(|c| {
-                        let index = LineIndex::new(c.note.text());
+                        let index = LineIndex::new(&c.text);
                         c.diagnostics.iter().map(move |d| diagnostic_json(c, &index, d))
                     })
                     .collect();
@@ -214,6 +237,7 @@ impl Output {
                         "errors": summary.errors,
                         "warnings": summary.warnings,
                         "hints": summary.hints,
+                        "information": summary.information,
                     }
                 });
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
@@ -224,7 +248,7 @@ impl Output {
                     self.emit(&files, &Report::warning().with_message(problem))?;
                 }
                 for checked in checked {
-                    let (name, text) = (checked.display.as_str(), checked.note.text());
+                    let (name, text) = (checked.display.as_str(), checked.text.as_str());
                     let index = LineIndex::new(text);
                     for diagnostic in &checked.diagnostics {
                         let (shown, underline) = Shown::new(name, text, &index, diagnostic.range);
@@ -245,6 +269,7 @@ fn diagnostic_report(underline: std::ops::Range<usize>, diagnostic: &Diagnostic)
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
+        Severity::Information => ReportSeverity::Note,
         Severity::Hint => ReportSeverity::Help,
     };
     let notes = diagnostic.fixes.iter().map(|fix| format!("fix: {}", fix.label)).collect();
@@ -255,8 +280,8 @@ fn diagnostic_report(underline: std::ops::Range<usize>, diagnostic: &Diagnostic)
         .with_notes(notes)
 }
 
-fn diagnostic_json(checked: &CheckedNote, index: &LineIndex, diagnostic: &Diagnostic) -> serde_json::Value {
-    let text = checked.note.text();
+fn diagnostic_json(checked: &CheckedFile, index: &LineIndex, diagnostic: &Diagnostic) -> serde_json::Value {
+    let text = checked.text.as_str();
     let location = |range: TextRange| {
         let (start, end) = index.range(text, range, PositionEncoding::Utf32);
         json!({

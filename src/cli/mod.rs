@@ -91,6 +91,8 @@ impl PathDisplay {
 pub(crate) struct Loaded {
     /// How to show paths.
     pub display: PathDisplay,
+    /// The workspace.
+    pub workspace: Workspace,
     /// The indexed articles.
     pub corpus: Corpus,
     /// How many articles or settings could not be read (each reported on stderr).
@@ -116,5 +118,5 @@ pub(crate) fn load_for_report(path: Option<PathBuf>) -> anyhow::Result<Result<Lo
         eprintln!("warning: {problem}");
     }
     let problems = usize::from(problem.is_some()) + problems.len() + corpus_problems.len();
-    Ok(Ok(Loaded { display: PathDisplay::new(&given), corpus, problems }))
+    Ok(Ok(Loaded { display: PathDisplay::new(&given), workspace, corpus, problems }))
 }

@@ -1,6 +1,6 @@
 //! The only code that reads and writes the disk: finds the workspace root, reads `marginalia.toml`, walks the
-//! article and note folders, and reads files, reporting every unreadable file with its path; `cache` keeps the
-//! saved index.
+//! article and note folders, and reads files (articles, notes, bibliographies), reporting every unreadable file
+//! with its path; `cache` keeps the saved index.
 
 mod cache;
 
@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
+use crate::bibliography::Library;
+use crate::bibliography::library::{bibliography_candidates, front_matter_bibliographies, lexical};
 use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::corpus::Source;
 use crate::text::LineIndex;
@@ -164,6 +166,30 @@ impl Workspace {
         paths
     }
 
+    /// The bibliography files of the workspace: those `marginalia.toml` names (relative to the root), then those
+    /// the `notes` (path and text) name in their front matter, each looked for next to its note, then at the root
+    /// (a file found at neither is looked for next to the note, and reported missing there). Each once, in order.
+    pub fn bibliography_paths<'a>(&self, notes: impl IntoIterator<Item = (&'a Path, &'a str)>) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> =
+            self.config.bibliography.iter().map(|path| lexical(&self.root.join(path))).collect();
+        for (note, text) in notes {
+            for (written, _) in front_matter_bibliographies(text) {
+                let candidates = bibliography_candidates(note, &self.root, &written);
+                let found = candidates.iter().find(|path| path.is_file()).unwrap_or(&candidates[0]);
+                paths.push(found.clone());
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        paths.retain(|path| seen.insert(path.clone()));
+        paths
+    }
+
+    /// Reads the bibliography files at `paths` (see [`Workspace::bibliography_paths`]).
+    pub fn read_library(&self, paths: &[PathBuf]) -> Library {
+        Library::new(paths.iter().map(|path| (path.clone(), read_bibliography(path))).collect())
+            .with_root(self.root.clone())
+    }
+
     /// Reads and indexes every article, in parallel.
     pub fn read_sources(&self) -> (Vec<Source>, Vec<LoadProblem>) {
         read_sources(&self.source_paths(), &|| {})
@@ -205,6 +231,16 @@ pub fn read_text(path: &Path) -> Result<String, LoadProblem> {
         .map_err(|error| LoadProblem::Unreadable { path: path.to_path_buf(), message: error.to_string() })?;
     String::from_utf8(bytes)
         .map_err(|error| LoadProblem::NotUtf8 { path: path.to_path_buf(), offset: error.utf8_error().valid_up_to() })
+}
+
+/// The text of a bibliography file, or why it cannot be read, in words for the writer.
+pub fn read_bibliography(path: &Path) -> Result<String, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map_err(|error| format!("not UTF-8 text (invalid byte at offset {})", error.utf8_error().valid_up_to())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err("no such file".to_string()),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// The workspace root for `start`: the nearest folder at or above it with `marginalia.toml`,

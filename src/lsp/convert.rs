@@ -5,8 +5,7 @@ use std::path::Path;
 
 use tower_lsp::lsp_types as lsp;
 
-use crate::analysis::{self, CompletionKind, Severity};
-use crate::corpus::Corpus;
+use crate::analysis::{self, Analysis, CompletionKind, Severity};
 use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
 
 /// A text with its line index, for converting positions in it.
@@ -85,6 +84,7 @@ pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::
         severity: Some(match diagnostic.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
             Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(diagnostic.kind.code().to_string())),
@@ -149,22 +149,31 @@ pub fn hover(lines: &TextLines, hover: analysis::Hover) -> lsp::Hover {
     }
 }
 
-/// LSP locations for navigation targets in articles.
+/// LSP locations for navigation targets in articles and bibliography files.
 pub fn locations(
-    corpus: &Corpus,
+    analysis: &Analysis,
     targets: &[analysis::NavigationTarget],
     encoding: PositionEncoding,
 ) -> Vec<lsp::Location> {
     let mut locations = Vec::with_capacity(targets.len());
+    let library = analysis.shared_library();
     for target in targets {
-        let Some(source) = corpus.source(&target.source_id) else {
-            continue;
-        };
         let Some(uri) = file_url(&target.path) else {
             continue;
         };
-        let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
-        locations.push(lsp::Location::new(uri, lines.range(target.range)));
+        let article = analysis.catalog().cited(&target.source_id).and_then(|cited| cited.source);
+        let range = match article.filter(|source| source.path == target.path) {
+            Some(source) => TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 }
+                .range(target.range),
+            None => {
+                let Some(file) = library.file(&target.path) else {
+                    continue;
+                };
+                let index = LineIndex::new(&file.text);
+                TextLines { text: &file.text, index: &index, encoding, first_line: 0 }.range(target.range)
+            }
+        };
+        locations.push(lsp::Location::new(uri, range));
     }
     locations
 }

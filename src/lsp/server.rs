@@ -17,6 +17,8 @@ use tower_lsp::{Client, LanguageServer};
 use super::convert::{self, TextLines};
 use super::documents::{Document, Documents, ParsedNote};
 use crate::analysis::{self, Analysis, Documentation, ReferenceTarget};
+use crate::bibliography::Library;
+use crate::bibliography::library::lexical;
 use crate::config::CONFIG_FILE;
 use crate::corpus::Corpus;
 use crate::load::{self, IndexCache, LoadProblem, Workspace};
@@ -58,6 +60,8 @@ struct Session {
     /// The workspace's notes as last read from disk or saved in the editor, parsed: where references are looked
     /// for in the notes that are not open.
     notes_on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
+    /// The bibliography files whose problems are published, to clear them once the problems are gone.
+    published_bibliographies: Vec<PathBuf>,
     client_supports_progress: bool,
     client_supports_watching: bool,
     /// Whether completion items leave their documentation for `completionItem/resolve` (when the client can ask).
@@ -171,9 +175,14 @@ impl Server {
         };
         // A check of an outdated text stops: its answer would not be published.
         let outdated = move || latest.load(Ordering::Relaxed) != i64::from(version);
+        let path = uri.to_file_path().ok();
         let Some(Some(diagnostics)) = blocking(move || {
             let lines = snapshot.lines();
-            let diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
+            let mut diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
+            if let Some(path) = path {
+                diagnostics.extend(snapshot.analysis.named_bibliography_diagnostics(&snapshot.parsed.note, &path));
+                diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
+            }
             Some(diagnostics.iter().map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
         })
         .await
@@ -251,18 +260,30 @@ impl Server {
         let started = std::time::Instant::now();
         let (done_counter, total_counter) = (done.clone(), total.clone());
         let saved_cache = cache.clone();
+        let open_notes: Vec<(PathBuf, String)> = {
+            let session = self.session();
+            (session.documents.uris().into_iter())
+                .filter_map(|uri| {
+                    let document = session.documents.get(&uri)?;
+                    Some((uri.to_file_path().ok()?, document.rope.to_string()))
+                })
+                .collect()
+        };
         let indexed = blocking(move || {
             let (workspace, config_problem) = Workspace::open(&root);
             let paths = workspace.source_paths();
             total_counter.store(paths.len(), Ordering::Relaxed);
             let notes = read_notes(&workspace.note_paths());
+            let named = notes.iter().map(|(path, parsed)| (path.as_path(), parsed.note.text()));
+            let named = named.chain(open_notes.iter().map(|(path, text)| (path.as_path(), text.as_str())));
+            let library = Arc::new(workspace.read_library(&workspace.bibliography_paths(named)));
             let overrides = &workspace.config.entities;
             // Unchanged articles: read the saved index instead of indexing again.
             if let Some(loaded) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
                 let mut messages: Vec<String> =
                     loaded.unreadable.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
                 messages.extend(loaded.corpus_problems.iter().map(ToString::to_string));
-                return (workspace, ready_analysis(loaded.corpus), notes, messages, Indexed::FromSaved);
+                return (workspace, ready_analysis(loaded.corpus, library), notes, messages, Indexed::FromSaved);
             }
             let stamps = load::stamps(&paths);
             let (sources, unreadable) = load::read_sources(&paths, &|| {
@@ -272,7 +293,8 @@ impl Server {
             let mut messages: Vec<String> =
                 unreadable.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
             messages.extend(corpus_problems.iter().map(ToString::to_string));
-            (workspace, ready_analysis(corpus), notes, messages, Indexed::Anew { stamps, corpus_problems, unreadable })
+            let analysis = ready_analysis(corpus, library);
+            (workspace, analysis, notes, messages, Indexed::Anew { stamps, corpus_problems, unreadable })
         })
         .await;
         finished.store(true, Ordering::Relaxed);
@@ -316,7 +338,116 @@ impl Server {
         }
         self.send_status().await;
         self.report_problems(&messages).await;
+        self.publish_bibliography_diagnostics().await;
         self.publish_all_diagnostics().await;
+    }
+
+    /// Publishes the problems of each bibliography file at their places in it, and clears those of files that have
+    /// none now. A configured file that is missing is reported once as a message.
+    async fn publish_bibliography_diagnostics(&self) {
+        let (analysis, encoding, previous) = {
+            let session = self.session();
+            (session.analysis.clone(), session.encoding, session.published_bibliographies.clone())
+        };
+        let library = analysis.shared_library();
+        let mut published = Vec::new();
+        let configured: Vec<PathBuf> = {
+            let session = self.session();
+            let workspace = session.workspace.as_ref();
+            (workspace.iter())
+                .flat_map(|w| w.config.bibliography.iter().map(|path| lexical(&w.root.join(path))))
+                .collect()
+        };
+        let mut missing = Vec::new();
+        for file in library.files() {
+            if !file.found {
+                // One a note names is said at the note.
+                if configured.contains(&file.path) {
+                    let message = file.errors.first().map_or("cannot be read", |error| error.message.as_str());
+                    missing.push(format!("{}: cannot read the bibliography: {message}", file.path.display()));
+                }
+                continue;
+            }
+            let Some(uri) = convert::file_url(&file.path) else {
+                continue;
+            };
+            let index = crate::text::LineIndex::new(&file.text);
+            let lines = TextLines { text: &file.text, index: &index, encoding, first_line: 0 };
+            let diagnostics: Vec<lsp::Diagnostic> = (analysis::bibliography_file_diagnostics(file).iter())
+                .map(|diagnostic| convert::diagnostic(&lines, diagnostic))
+                .collect();
+            if diagnostics.is_empty() && !previous.contains(&file.path) {
+                continue;
+            }
+            if !diagnostics.is_empty() {
+                published.push(file.path.clone());
+            }
+            self.client.publish_diagnostics(uri, diagnostics, None).await;
+        }
+        for gone in previous.iter().filter(|path| library.file(path).is_none()) {
+            if let Some(uri) = convert::file_url(gone) {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+        self.session().published_bibliographies = published;
+        self.report_problems(&missing).await;
+    }
+
+    /// Reads the bibliographies that the note at `path` names and that are not read yet, then checks again.
+    async fn read_named_bibliographies(&self, path: PathBuf, text: String) {
+        let (workspace, library) = {
+            let session = self.session();
+            let Some(workspace) = session.workspace.clone() else {
+                return;
+            };
+            (workspace, session.analysis.shared_library())
+        };
+        let Some(named) = blocking(move || workspace.bibliography_paths([(path.as_path(), text.as_str())])).await
+        else {
+            return;
+        };
+        let new: Vec<PathBuf> = named.into_iter().filter(|path| library.file(path).is_none()).collect();
+        if !new.is_empty() {
+            self.reread_bibliographies(new).await;
+        }
+    }
+
+    /// Reads the bibliography files at `paths` again (or for the first time), keeping the others and the corpus.
+    async fn reread_bibliographies(&self, paths: Vec<PathBuf>) {
+        let rebuilt = self
+            .rebuild_analysis(move |analysis| {
+                let mut library = (*analysis.shared_library()).clone();
+                for path in paths {
+                    let text = load::read_bibliography(&path);
+                    library = library.with_file(path, text);
+                }
+                (ready_analysis_of(analysis.shared_corpus(), Arc::new(library)), ())
+            })
+            .await;
+        if rebuilt.is_some() {
+            self.publish_bibliography_diagnostics().await;
+            self.publish_all_diagnostics().await;
+        }
+    }
+
+    /// Builds a new analysis from the current one off the async workers, one rebuild at a time, and puts it in
+    /// place unless a full indexing started meanwhile; `None` when it was not put in place.
+    async fn rebuild_analysis<T: Send + 'static>(
+        &self,
+        build: impl FnOnce(Analysis) -> (Analysis, T) + Send + 'static,
+    ) -> Option<T> {
+        let _rebuild = self.rebuild.lock().await;
+        let (analysis, generation) = {
+            let session = self.session();
+            (session.analysis.clone(), session.index_generation)
+        };
+        let (rebuilt, besides) = blocking(move || build(analysis)).await?;
+        let mut session = self.session();
+        if session.index_generation != generation {
+            return None;
+        }
+        session.analysis = rebuilt;
+        Some(besides)
     }
 
     /// Tells the client how many articles and entities the index holds (`marginalia/status`).
@@ -338,12 +469,18 @@ impl Server {
         let mut removed = Vec::new();
         let mut notes_changed = Vec::new();
         let mut notes_removed = Vec::new();
+        let mut bibliographies = Vec::new();
+        let library = self.session().analysis.shared_library();
         for change in changes {
             let Ok(path) = change.uri.to_file_path() else {
                 continue;
             };
             if path == workspace.root.join(CONFIG_FILE) {
                 return self.index_workspace().await;
+            }
+            if library.file(&path).is_some() {
+                bibliographies.push(path);
+                continue;
             }
             let (changed, removed) = if workspace.is_source(&path) {
                 (&mut changed, &mut removed)
@@ -358,35 +495,27 @@ impl Server {
                 changed.push(path);
             }
         }
+        if !bibliographies.is_empty() {
+            self.reread_bibliographies(bibliographies).await;
+        }
         if !notes_changed.is_empty() || !notes_removed.is_empty() {
             self.reread_notes(notes_changed, notes_removed).await;
         }
         if changed.is_empty() && removed.is_empty() {
             return;
         }
-        let _rebuild = self.rebuild.lock().await;
-        let (analysis, generation) = {
-            let session = self.session();
-            (session.analysis.clone(), session.index_generation)
-        };
-        let Some((changed_analysis, messages)) = blocking(move || {
-            let (sources, problems) = load::read_sources(&changed, &|| {});
-            let (corpus, corpus_problems) = analysis.corpus().with_changes(sources, &removed);
-            let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
-            messages.extend(corpus_problems.iter().map(ToString::to_string));
-            (ready_analysis(corpus), messages)
-        })
-        .await
-        else {
+        let rebuilt = self
+            .rebuild_analysis(move |analysis| {
+                let (sources, problems) = load::read_sources(&changed, &|| {});
+                let (corpus, corpus_problems) = analysis.corpus().with_changes(sources, &removed);
+                let mut messages: Vec<String> = problems.iter().map(LoadProblem::to_string).collect();
+                messages.extend(corpus_problems.iter().map(ToString::to_string));
+                (ready_analysis(corpus, analysis.shared_library()), messages)
+            })
+            .await;
+        let Some(messages) = rebuilt else {
             return;
         };
-        {
-            let mut session = self.session();
-            if session.index_generation != generation {
-                return;
-            }
-            session.analysis = changed_analysis;
-        }
         self.send_status().await;
         self.report_problems(&messages).await;
         self.publish_all_diagnostics().await;
@@ -428,8 +557,10 @@ impl Server {
     }
 
     async fn register_file_watchers(&self) {
+        let bibliographies = ["**/*.bib", "**/*.bibtex", "**/*.json", "**/*.yaml", "**/*.yml"];
         let watchers = ["**/*.txt", "**/*.md", &format!("**/{CONFIG_FILE}")]
             .into_iter()
+            .chain(bibliographies)
             .map(|pattern| lsp::FileSystemWatcher {
                 glob_pattern: lsp::GlobPattern::String(pattern.to_string()),
                 kind: None,
@@ -484,9 +615,15 @@ impl Status {
     }
 }
 
-/// An analysis of `corpus` with completion prepared, so that the first completion is as fast as the others.
-fn ready_analysis(corpus: Corpus) -> Analysis {
-    let analysis = Analysis::new(Arc::new(corpus));
+/// An analysis of `corpus` and `library` with completion prepared, so that the first completion is as fast as the
+/// others.
+fn ready_analysis(corpus: Corpus, library: Arc<Library>) -> Analysis {
+    ready_analysis_of(Arc::new(corpus), library)
+}
+
+/// [`ready_analysis`] of a shared corpus.
+fn ready_analysis_of(corpus: Arc<Corpus>, library: Arc<Library>) -> Analysis {
+    let analysis = Analysis::with_library(corpus, library);
     analysis.prepare();
     analysis
 }
@@ -648,7 +785,10 @@ impl LanguageServer for Server {
             let server = self.clone();
             tokio::spawn(async move { server.index_workspace().await });
         }
-        self.publish_diagnostics(document.uri).await;
+        self.publish_diagnostics(document.uri.clone()).await;
+        if let Ok(path) = document.uri.to_file_path() {
+            self.read_named_bibliographies(path, document.text).await;
+        }
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -675,10 +815,20 @@ impl LanguageServer for Server {
         }
         self.publish_diagnostics(uri.clone()).await;
         // What was saved is what the disk holds now: references in it stay right after the note is closed.
-        let mut session = self.session();
-        let saved = session.documents.get(&uri).and_then(|document| document.parsed());
-        if let (Some(saved), Ok(path)) = (saved, uri.to_file_path()) {
-            Arc::make_mut(&mut session.notes_on_disk).insert(path, saved);
+        let named = {
+            let mut session = self.session();
+            let saved = session.documents.get(&uri).and_then(|document| document.parsed());
+            match (saved, uri.to_file_path()) {
+                (Some(saved), Ok(path)) => {
+                    Arc::make_mut(&mut session.notes_on_disk).insert(path.clone(), saved.clone());
+                    Some((path, saved.note.text().to_string()))
+                }
+                _ => None,
+            }
+        };
+        // A bibliography the front matter has just named is read now.
+        if let Some((path, text)) = named {
+            self.read_named_bibliographies(path, text).await;
         }
     }
 
@@ -730,7 +880,7 @@ impl LanguageServer for Server {
         Ok(self
             .at_position(params.text_document_position_params, |snapshot, _, offset| {
                 let targets = snapshot.analysis.goto_definition(&snapshot.parsed.note, offset);
-                let mut locations = convert::locations(snapshot.analysis.corpus(), &targets, snapshot.encoding);
+                let mut locations = convert::locations(&snapshot.analysis, &targets, snapshot.encoding);
                 match locations.len() {
                     0 => None,
                     1 => locations.pop().map(lsp::GotoDefinitionResponse::Scalar),
@@ -782,14 +932,18 @@ impl LanguageServer for Server {
             }
             if include_declaration
                 && let ReferenceTarget::Source(id) = &target
-                && let Some(source) = analysis.corpus().source(id)
+                && let Some(cited) = analysis.catalog().cited(id)
             {
-                let declaration = analysis::NavigationTarget {
-                    source_id: source.id.clone(),
-                    path: source.path.clone(),
-                    range: TextRange::empty(source.body.start()),
+                let declaration = match (cited.source, cited.entry, cited.entry_file) {
+                    (Some(source), ..) => Some((source.path.clone(), source.body.start())),
+                    (None, Some(entry), Some(file)) => Some((file.to_path_buf(), entry.range.start())),
+                    _ => None,
                 };
-                locations.extend(convert::locations(analysis.corpus(), &[declaration], encoding));
+                if let Some((path, start)) = declaration {
+                    let declaration =
+                        analysis::NavigationTarget { source_id: id.clone(), path, range: TextRange::empty(start) };
+                    locations.extend(convert::locations(analysis, &[declaration], encoding));
+                }
             }
             locations.sort_by(|a, b| {
                 (a.uri.as_str(), a.range.start.line, a.range.start.character).cmp(&(

@@ -6,8 +6,8 @@
 
 use std::cmp::Reverse;
 
-use crate::bibliography::Reference;
-use crate::corpus::{Corpus, Entity};
+use crate::bibliography::Catalog;
+use crate::corpus::Entity;
 
 /// The letters of a name, and the letters that start its words, as bit sets ([`letter_bit`]).
 #[derive(Clone, Copy, Debug)]
@@ -223,14 +223,14 @@ pub(in crate::analysis) struct CompletionIndex {
     pub(in crate::analysis) source_words: WordStarts,
     /// The word starts of every entity name, numbered as [`Entity::names`] lists them.
     pub(in crate::analysis) entity_words: WordStarts,
-    /// The shapes of each source's id and of its reference's words (title, authors, outlet, year), in the
-    /// corpus's order.
+    /// The shapes of each citable id and of its reference's words (title, authors, outlet, year), in the
+    /// catalog's order.
     pub(super) sources: Vec<[Shape; 2]>,
-    /// The words of each source's reference, in the corpus's order: what `sources` shapes.
+    /// The words of each citable's reference, in the catalog's order: what `sources` shapes.
     pub(super) source_text: Vec<String>,
     /// The indexes of the sources, by id.
     pub(super) sources_by_id: Vec<u32>,
-    /// Each source's position in `sources_by_id`.
+    /// Each citable's position in `sources_by_id` (`u32::MAX` for those completion does not offer).
     pub(super) source_rank: Vec<u32>,
     /// The shapes of each entity's names ([`Entity::names`]), in the order of the entity index.
     pub(super) entity_names: Vec<Vec<Shape>>,
@@ -241,15 +241,20 @@ pub(in crate::analysis) struct CompletionIndex {
 }
 
 impl CompletionIndex {
-    /// Prepares the names of `corpus`.
-    pub(in crate::analysis) fn new(corpus: &Corpus) -> CompletionIndex {
-        // Besides its id, an article is found by its title, authors, outlet and year.
+    /// Prepares the names of `catalog`: the ids it lists and the corpus's entities.
+    pub(in crate::analysis) fn new(catalog: &Catalog) -> CompletionIndex {
+        let corpus = catalog.corpus();
+        let citables = catalog.citables();
+        // Besides its id, an article or entry is found by its title, authors, outlet and year.
         let source_text: Vec<String> =
-            corpus.sources().map(|source| Reference::of_source(source).search_text()).collect();
-        let sources: Vec<[Shape; 2]> =
-            corpus.sources().zip(&source_text).map(|(source, text)| [Shape::of(&source.id), Shape::of(text)]).collect();
-        let mut sources_by_id: Vec<u32> = (0..sources.len() as u32).collect();
-        sources_by_id.sort_by(|&a, &b| corpus.source_at(a).id.cmp(&corpus.source_at(b).id));
+            (0..citables.len() as u32).map(|i| catalog.resolve(i).reference().search_text()).collect();
+        let sources: Vec<[Shape; 2]> = citables
+            .iter()
+            .zip(&source_text)
+            .map(|(citable, text)| [Shape::of(&citable.id), Shape::of(text)])
+            .collect();
+        let mut sources_by_id: Vec<u32> = (0..citables.len() as u32).filter(|&i| citables[i as usize].listed).collect();
+        sources_by_id.sort_by(|&a, &b| citables[a as usize].id.cmp(&citables[b as usize].id));
         let entities = corpus.entities();
         let entity_names = entities.iter().map(|entity| entity.names().map(Shape::of).collect()).collect();
         let mut entities_by_rank: Vec<u32> = (0..entities.len() as u32).collect();
@@ -259,9 +264,9 @@ impl CompletionIndex {
             entity_rank(0, a).cmp(&entity_rank(0, b)).then_with(|| a.name.cmp(&b.name))
         });
         let mut source_words = WordStarts::default();
-        for (i, source) in corpus.sources().enumerate() {
-            source_words.push(&source.id, i as u32, 0);
-            source_words.push(&source_text[i], i as u32, 1);
+        for &i in &sources_by_id {
+            source_words.push(&citables[i as usize].id, i, 0);
+            source_words.push(&source_text[i as usize], i, 1);
         }
         source_words.sort();
         let mut entity_words = WordStarts::default();
@@ -271,8 +276,9 @@ impl CompletionIndex {
             }
         }
         entity_words.sort();
-        let positions = |order: &[u32]| {
-            let mut rank = vec![0; order.len()];
+        let positions = |order: &[u32], len: usize| {
+            // Those left out of the order (ids completion does not offer) rank last.
+            let mut rank = vec![u32::MAX; len];
             for (position, &index) in order.iter().enumerate() {
                 rank[index as usize] = position as u32;
             }
@@ -283,10 +289,10 @@ impl CompletionIndex {
             source_words,
             entity_words,
             sources,
-            source_rank: positions(&sources_by_id),
+            source_rank: positions(&sources_by_id, citables.len()),
             sources_by_id,
             entity_names,
-            entity_rank_of: positions(&entities_by_rank),
+            entity_rank_of: positions(&entities_by_rank, entities_by_rank.len()),
             entities_by_rank,
         }
     }

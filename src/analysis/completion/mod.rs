@@ -16,9 +16,9 @@ pub(super) use index::{CompletionIndex, WordStarts, has_word_starting_with};
 use index::{RankSet, Shape, Typed, entity_rank};
 
 use super::Note;
-use crate::bibliography::Reference;
+use crate::bibliography::{Catalog, Cited};
 use crate::corpus::blocks::Tokens;
-use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, quotes, shorten};
+use crate::corpus::{Corpus, Entity, collapse_whitespace, quotes, shorten};
 use crate::markup::{is_quote_mark, write_id};
 use crate::text::{TextRange, TextSize, range, size};
 
@@ -99,7 +99,7 @@ pub enum Documentation {
 }
 
 pub(super) fn completions(
-    corpus: &Corpus,
+    catalog: &Catalog,
     index: &CompletionIndex,
     note: &Note,
     offset: TextSize,
@@ -118,12 +118,12 @@ pub(super) fn completions(
     };
     let (mut items, partial) = match context {
         Context::SourceId { typed, replace, quote_after } => {
-            complete_sources(corpus, index, &typed, replace, quote_after.as_deref(), documentation)
+            complete_sources(catalog, index, &typed, replace, quote_after.as_deref(), documentation)
         }
         Context::Entity { typed, replace, close } => {
-            complete_entities(corpus, index, &typed, replace, close, documentation)
+            complete_entities(catalog.corpus(), index, &typed, replace, close, documentation)
         }
-        Context::Quote { id, typed, replace, close } => complete_quotes(corpus, &id, &typed, replace, &close),
+        Context::Quote { id, typed, replace, close } => complete_quotes(catalog, &id, &typed, replace, &close),
     };
     let is_incomplete = partial || typed_something || items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
@@ -258,7 +258,7 @@ fn best<T>(mut items: Vec<T>, count: usize, order: impl Fn(&T, &T) -> Ordering) 
 }
 
 fn complete_sources(
-    corpus: &Corpus,
+    catalog: &Catalog,
     index: &CompletionIndex,
     typed: &str,
     replace: TextRange,
@@ -267,74 +267,80 @@ fn complete_sources(
 ) -> (Vec<CompletionItem>, bool) {
     /// Ranks articles that contain the quote above any fuzzy score.
     const CONTAINS_QUOTE: u32 = 1 << 30;
-    let containing: Vec<&str> = quote_after
-        .map(|quote| corpus.find_quote(quote, 50).into_iter().map(|(source, _)| source.id.as_str()).collect())
+    let corpus = catalog.corpus();
+    // The citables (by index) whose article contains the quote typed after the id.
+    let mut containing: Vec<u32> = quote_after
+        .map(|quote| {
+            (corpus.find_quote(quote, 50).into_iter())
+                .filter_map(|(source, _)| catalog.citable_of_article(corpus.source_index(&source.id)?))
+                .collect()
+        })
         .unwrap_or_default();
-    // Ids and titles with a word that begins as typed, by the rank of their source (by id).
+    containing.sort_by(|&a, &b| catalog.citables()[a as usize].id.cmp(&catalog.citables()[b as usize].id));
+    containing.dedup();
+    // Ids and titles with a word that begins as typed, by the rank of their citable (by id).
     let (mut by_id, mut by_title) = (RankSet::new(index.sources_by_id.len()), RankSet::new(index.sources_by_id.len()));
     if !typed.trim().is_empty() {
-        index.source_words.visit_starting_with(typed, |source, name| {
-            let rank = index.source_rank[source as usize];
+        index.source_words.visit_starting_with(typed, |citable, name| {
+            let rank = index.source_rank[citable as usize];
             if name == 0 { by_id.insert(rank) } else { by_title.insert(rank) }
         });
     }
     let by_word = !(by_id.is_empty() && by_title.is_empty());
-    let ranked: Vec<&Source> = if typed.trim().is_empty() {
-        // Every article matches: those with the quote first, then all by id.
-        let mut with_quote: Vec<&Source> = containing.iter().filter_map(|id| corpus.source(id)).collect();
-        with_quote.sort_by(|a, b| a.id.cmp(&b.id));
-        with_quote.dedup_by(|a, b| a.id == b.id);
-        let others = index.sources_by_id.iter().map(|&i| corpus.source_at(i));
-        let others = others.filter(|source| !containing.contains(&source.id.as_str()));
-        with_quote.into_iter().chain(others).take(MAX_ITEMS + 1).collect()
+    let ranked: Vec<u32> = if typed.trim().is_empty() {
+        // Every citable matches: those with the quote first, then all by id.
+        let others = index.sources_by_id.iter().copied().filter(|i| !containing.contains(i));
+        containing.iter().copied().chain(others).take(MAX_ITEMS + 1).collect()
     } else if by_word {
-        // Those with the quote first; then matched ids, then matched titles, each by id.
-        let rank_of = |source: &Source| corpus.source_index(&source.id).map(|i| index.source_rank[i as usize]);
-        let mut with_quote: Vec<(bool, &Source)> = (containing.iter().filter_map(|id| corpus.source(id)))
-            .filter_map(|source| {
-                let rank = rank_of(source)?;
-                (by_id.contains(rank) || by_title.contains(rank)).then_some((by_id.contains(rank), source))
-            })
+        // Those with the quote first (matched ids before matched titles); then matched ids, then matched titles,
+        // each by id.
+        let rank_of = |citable: u32| index.source_rank[citable as usize];
+        let mut with_quote: Vec<(bool, u32)> = (containing.iter().copied())
+            .filter(|&citable| by_id.contains(rank_of(citable)) || by_title.contains(rank_of(citable)))
+            .map(|citable| (by_id.contains(rank_of(citable)), citable))
             .collect();
-        with_quote.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        with_quote.dedup_by(|a, b| a.1.id == b.1.id);
+        with_quote.sort_by_key(|&(by_id, _)| !by_id);
         let ids = by_id.iter();
         let titles = by_title.iter().filter(|&rank| !by_id.contains(rank));
-        let others = ids.chain(titles).map(|rank| corpus.source_at(index.sources_by_id[rank as usize]));
-        let others = others.filter(|source| !containing.contains(&source.id.as_str()));
-        with_quote.into_iter().map(|(_, source)| source).chain(others).take(MAX_ITEMS + 1).collect()
+        let others = ids.chain(titles).map(|rank| index.sources_by_id[rank as usize]);
+        let others = others.filter(|citable| !containing.contains(citable));
+        with_quote.into_iter().map(|(_, citable)| citable).chain(others).take(MAX_ITEMS + 1).collect()
     } else {
         let mut fuzzy = Fuzzy::new(typed);
-        let scored: Vec<(u32, &Source)> = corpus
-            .sources()
-            .zip(&index.sources)
-            .enumerate()
-            .filter_map(|(i, (source, &[id_shape, title_shape]))| {
-                let by_id = fuzzy.score(&source.id, id_shape).map(|s| s + 1000);
-                let by_title = fuzzy.score(&index.source_text[i], title_shape);
-                let bonus = if containing.contains(&source.id.as_str()) { CONTAINS_QUOTE } else { 0 };
-                Some((by_id.max(by_title)? + bonus, source))
+        let citables = catalog.citables();
+        let scored: Vec<(u32, u32)> = (index.sources_by_id.iter())
+            .filter_map(|&i| {
+                let [id_shape, title_shape] = index.sources[i as usize];
+                let by_id = fuzzy.score(&citables[i as usize].id, id_shape).map(|s| s + 1000);
+                let by_title = fuzzy.score(&index.source_text[i as usize], title_shape);
+                let bonus = if containing.contains(&i) { CONTAINS_QUOTE } else { 0 };
+                Some((by_id.max(by_title)? + bonus, i))
             })
             .collect();
-        let order = |a: &(u32, &Source), b: &(u32, &Source)| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id));
-        best(scored, MAX_ITEMS + 1, order).into_iter().map(|(_, source)| source).collect()
+        let order = |a: &(u32, u32), b: &(u32, u32)| {
+            b.0.cmp(&a.0).then_with(|| citables[a.1 as usize].id.cmp(&citables[b.1 as usize].id))
+        };
+        best(scored, MAX_ITEMS + 1, order).into_iter().map(|(_, citable)| citable).collect()
     };
-    let items = ranked.into_iter().map(|source| {
-        let reference = Reference::of_source(source);
-        let detail = match (reference.authors_line(), &source.date) {
-            (Some(authors), Some(date)) => format!("{} ({date}) {}", shorten(&authors, 30), shorten(&source.title, 60)),
-            (None, Some(date)) => format!("{} ({date})", shorten(&source.title, 60)),
-            (Some(authors), None) => format!("{}: {}", shorten(&authors, 30), shorten(&source.title, 60)),
-            (None, None) => shorten(&source.title, 60),
+    let items = ranked.into_iter().map(|citable| {
+        let cited = catalog.resolve(citable);
+        let reference = cited.reference();
+        let title = reference.title.as_deref().unwrap_or("");
+        let date = reference.issued.map(|date| date.iso());
+        let detail = match (reference.authors_line(), date) {
+            (Some(authors), Some(date)) => format!("{} ({date}) {}", shorten(&authors, 30), shorten(title, 60)),
+            (None, Some(date)) => format!("{} ({date})", shorten(title, 60)),
+            (Some(authors), None) => format!("{}: {}", shorten(&authors, 30), shorten(title, 60)),
+            (None, None) => shorten(title, 60),
         };
         CompletionItem {
-            label: source.id.clone(),
+            label: cited.id.to_string(),
             kind: CompletionKind::Source,
             detail: Some(detail),
-            documentation: (documentation == Documentation::Inline).then(|| source_documentation(source)),
+            documentation: (documentation == Documentation::Inline).then(|| source_documentation(&cited)),
             replace,
-            insert_text: write_id(&source.id),
-            filter_text: source.id.clone(),
+            insert_text: write_id(cited.id),
+            filter_text: cited.id.to_string(),
         }
     });
     (items.collect(), leaves_out_fuzzy_matches(by_word, typed))
@@ -406,21 +412,27 @@ fn complete_entities(
 }
 
 /// The documentation of a source or entity item, by its label; quotes carry theirs.
-pub(super) fn documentation(corpus: &Corpus, kind: CompletionKind, label: &str) -> Option<String> {
+pub(super) fn documentation(catalog: &Catalog, kind: CompletionKind, label: &str) -> Option<String> {
     match kind {
-        CompletionKind::Source => corpus.source(label).map(source_documentation),
-        CompletionKind::Entity => corpus.entities().get(label).map(entity_documentation),
+        CompletionKind::Source => catalog.cited(label).map(|cited| source_documentation(&cited)),
+        CompletionKind::Entity => catalog.corpus().entities().get(label).map(entity_documentation),
         CompletionKind::Quote => None,
     }
 }
 
-fn source_documentation(source: &Source) -> String {
-    let mut documentation = Reference::of_source(source).markdown(str::to_string);
-    if let Some(date) = &source.date {
-        documentation += &format!("\n\n{date}");
+fn source_documentation(cited: &Cited) -> String {
+    let reference = cited.reference();
+    let mut documentation = reference.markdown(str::to_string);
+    if let Some(date) = reference.issued {
+        documentation += &format!("\n\n{}", date.iso());
     }
-    for line in source.opening_lines(3) {
-        documentation += &format!("\n\n> {}", shorten(line, 300));
+    match cited.source {
+        Some(source) => {
+            for line in source.opening_lines(3) {
+                documentation += &format!("\n\n> {}", shorten(line, 300));
+            }
+        }
+        None => documentation += "\n\nA bibliography entry without an article: its quotes cannot be checked.",
     }
     documentation
 }
@@ -465,13 +477,13 @@ fn chunks(text: &str, window: TextRange, overlap: usize) -> impl Iterator<Item =
 }
 
 fn complete_quotes(
-    corpus: &Corpus,
+    catalog: &Catalog,
     id: &str,
     typed: &str,
     replace: TextRange,
     close: &str,
 ) -> (Vec<CompletionItem>, bool) {
-    let Some(source) = corpus.source(id) else {
+    let Some(source) = catalog.cited(id).and_then(|cited| cited.source) else {
         return (Vec::new(), false);
     };
     let line_index = source.line_index();
@@ -619,6 +631,26 @@ Farmers in the Lowlands blamed the drought, said Ana Ruiz.
         "#);
         insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@2023$0")), @r#"
         harvest | Grain harvest falls (2023-09-01) | harvest <- "2023"
+        (incomplete)
+        "#);
+    }
+
+    #[test]
+    fn bibliography_entries_complete_like_articles_under_their_keys() {
+        let library = "//- refs.json\n[{\"id\": \"lind2024\", \"title\": \"Harbour strike\", \"author\": [{\"family\": \"Lind\", \"given\": \"Tomas\"}], \"issued\": {\"date-parts\": [[2024, 3]]}, \"file\": \"sources/harbour-strike.txt\"}, {\"id\": \"okafor2021\", \"title\": \"Ports in transition\", \"author\": [{\"family\": \"Okafor\", \"given\": \"Ada\"}]}]\n";
+        // The article tied to `lind2024` is offered under that key only; the entry without an article by its author.
+        insta::assert_snapshot!(completions(&format!("{SOURCES}{library}//- notes/n.md\nSee [@$0")), @r#"
+        harvest-report | Grain harvest falls for a third year. | harvest-report <- ""
+        lind2024 | Tomas Lind (2024-03) Harbour strike | lind2024 <- ""
+        okafor2021 | Ada Okafor: Ports in transition | okafor2021 <- ""
+        "#);
+        insta::assert_snapshot!(completions(&format!("{SOURCES}{library}//- notes/n.md\nSee [@okaf$0")), @r#"
+        okafor2021 | Ada Okafor: Ports in transition | okafor2021 <- "okaf"
+        (incomplete)
+        "#);
+        // Quotes complete from the article the key is tied to.
+        insta::assert_snapshot!(completions(&format!("{SOURCES}{library}//- notes/n.md\nSee [@lind2024, \"Ruiz s$0")), @r#"
+        Ruiz said the strike would last until Friday. | lind2024, line 7 | Ruiz said the strike would last until Friday."] <- "Ruiz s"
         (incomplete)
         "#);
     }
