@@ -228,7 +228,7 @@ fn check_reads_the_bibliography_reports_its_broken_entry_and_says_what_it_cannot
     let dir = workspace_with_a_library();
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output), @r#"
-    error[bibliography]: not BibTeX: expected comma (this entry is not closed before the next one starts)
+    error[bibliography]: this entry never closes (a brace or quote left open?)
        --> library.bib:10:1
        |
     10 | @article{broken,
@@ -257,6 +257,6 @@ fn bib_prints_the_entries_of_the_library_with_the_articles_they_describe() {
     assert_eq!(json[0]["title"], "Harbour Strike", "lent by the entry");
     assert_eq!(json[2]["publisher"], "Tidewater Press");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("library.bib:10:1: not BibTeX"), "{stderr}");
+    assert!(stderr.contains("library.bib:10:1: this entry never closes"), "{stderr}");
     assert_eq!(output.status.code(), Some(1), "a broken entry is never dropped silently");
 }

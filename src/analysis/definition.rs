@@ -25,7 +25,7 @@ pub(super) fn goto_definition(catalog: &Catalog, note: &Note, offset: TextSize) 
     let corpus = catalog.corpus();
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
-        let Some(cited) = catalog.cited(&item.id) else {
+        let Some(cited) = catalog.cited_in(&item.id, &catalog.scope(note.path(), note.bibliographies())) else {
             return Vec::new();
         };
         let Some(source) = cited.source else {

@@ -6,10 +6,10 @@ use std::sync::Mutex;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::Note;
-use crate::bibliography::{Catalog, Cited};
+use crate::bibliography::{Catalog, Cited, Scope};
 use crate::corpus::quotes::{self, NearMiss};
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
-use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id};
+use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id, written_id_range};
 use crate::text::PositionEncoding;
 use crate::text::{TextRange, TextSize};
 
@@ -143,8 +143,9 @@ pub(super) struct CheckMemo {
     unknown_entities: Mutex<HashMap<String, Diagnostic>>,
 }
 
-/// What a check of an item depends on: whether it is a bare in-text `@id`, and the text of the item.
-type MemoKey = (bool, String);
+/// What a check of an item depends on: whether it is a bare in-text `@id`, the bibliographies the note names,
+/// and the text of the item.
+type MemoKey = (bool, Scope, String);
 
 impl CheckMemo {
     /// Entries kept at most; past this the memo starts again (notes this large are rare).
@@ -152,29 +153,30 @@ impl CheckMemo {
     /// The longest item, in bytes, whose check is remembered.
     const MAX_KEY: usize = 4096;
 
-    fn check(&self, context: &Context, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
+    fn check(&self, context: &Context, scope: &Scope, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
         let anchor = item.range.start();
         // An item that holds nested citations may be as long as the note: it is checked afresh rather than kept
         // under its whole text, which would cost memory and hashing that grow with the square of the nesting.
-        let key =
-            (item.range.len() <= TextSize::from(Self::MAX_KEY as u32)).then(|| (bare, text[item.range].to_string()));
+        let key = (item.range.len() <= TextSize::from(Self::MAX_KEY as u32))
+            .then(|| (bare, scope.clone(), text[item.range].to_string()));
         let lock = || self.citations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(found) = key.as_ref().and_then(|key| lock().get(key).cloned()) {
             return found.iter().map(|d| d.moved(TextSize::from(0), anchor)).collect();
         }
         // A failure inside one check is that citation's error, not a note that passes.
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(context, text, item, bare)))
-            .unwrap_or_else(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned());
-                let message = format!(
-                    "this citation could not be checked: internal error ({}); please report it",
-                    what.unwrap_or_else(|| "a panic".to_string())
-                );
-                vec![unchecked(item.range, &message)]
-            });
+        let found =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(context, scope, text, item, bare)))
+                .unwrap_or_else(|panic| {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned());
+                    let message = format!(
+                        "this citation could not be checked: internal error ({}); please report it",
+                        what.unwrap_or_else(|| "a panic".to_string())
+                    );
+                    vec![unchecked(item.range, &message)]
+                });
         let Some(key) = key else {
             return found;
         };
@@ -254,14 +256,15 @@ pub(super) fn diagnostics(
         .flat_map(|citation| citation.items.iter().map(move |item| (item, is_bare_in_text(citation, item))))
         .collect();
     // Quote checks with near misses take milliseconds each: a note of a thousand citations is checked on all cores.
+    let scope = context.catalog.scope(note.path(), note.bibliographies());
     let checked: Option<Vec<Vec<Diagnostic>>> = items
         .par_iter()
         .with_min_len(64)
-        .map(|&(item, bare)| (!cancelled()).then(|| memo.check(context, note.text(), item, bare)))
+        .map(|&(item, bare)| (!cancelled()).then(|| memo.check(context, &scope, note.text(), item, bare)))
         .collect();
     found.extend(checked?.into_iter().flatten());
     let blocks = crate::markup::blocks(note.text());
-    let cited = cited_by_block(context.catalog, &syntax.citations, &blocks);
+    let cited = cited_by_block(context.catalog, &scope, &syntax.citations, &blocks);
     // Mentions are checked on all cores too: a name no article has costs a search for the closest ones.
     let mentions: Option<Vec<Option<Diagnostic>>> = syntax
         .mentions
@@ -296,7 +299,7 @@ pub(super) fn diagnostics(
 /// The bibliographies the note's front matter names that cannot be read, or that have entries that cannot, at
 /// the name in the front matter. One that was not looked for yet (the note has just named it) is left to the
 /// program, which reads it and checks again.
-pub(super) fn named_bibliographies(catalog: &Catalog, text: &str, path: &std::path::Path) -> Vec<Diagnostic> {
+fn named_bibliographies(catalog: &Catalog, text: &str, path: &std::path::Path) -> Vec<Diagnostic> {
     use crate::bibliography::library::{front_matter_bibliographies, named_file};
     let mut found = Vec::new();
     for (written, range) in front_matter_bibliographies(text) {
@@ -341,14 +344,14 @@ fn is_bare_in_text(citation: &Citation, item: &CiteItem) -> bool {
 }
 
 /// For each block of the note, the known articles its citations cite.
-fn cited_by_block(catalog: &Catalog, citations: &[Citation], blocks: &[TextRange]) -> Vec<Vec<u32>> {
+fn cited_by_block(catalog: &Catalog, scope: &[u32], citations: &[Citation], blocks: &[TextRange]) -> Vec<Vec<u32>> {
     let mut cited = vec![Vec::new(); blocks.len()];
     for citation in citations {
         let block = blocks.partition_point(|b| b.end() <= citation.range.start());
         let Some(sources) = cited.get_mut(block) else {
             continue;
         };
-        for index in citation.items.iter().filter_map(|item| catalog.article_index(&item.id)) {
+        for index in citation.items.iter().filter_map(|item| catalog.article_index(&item.id, scope)) {
             if !sources.contains(&index) {
                 sources.push(index);
             }
@@ -475,9 +478,9 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
     })
 }
 
-fn check_item(context: &Context, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
-    let Some(cited) = context.catalog.cited(&item.id) else {
-        return vec![unknown_source(context, item, bare)];
+fn check_item(context: &Context, scope: &[u32], text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
+    let Some(cited) = context.catalog.cited_in(&item.id, scope) else {
+        return vec![unknown_source(context, scope, text, item, bare)];
     };
     let Some(source) = cited.source else {
         return item.quotes.iter().map(|quote| quote_without_article(&cited, quote)).collect();
@@ -568,10 +571,27 @@ fn unquoted_words(text: &str, source: &Source, item: &CiteItem) -> Option<Diagno
     })
 }
 
-fn unknown_source(context: &Context, item: &CiteItem, bare: bool) -> Diagnostic {
+fn unknown_source(context: &Context, scope: &[u32], text: &str, item: &CiteItem, bare: bool) -> Diagnostic {
+    // An entry of a bibliography this note does not name: Pandoc would not find it either.
+    if let Some(file) = context.catalog.unseen_files(&item.id, scope).first() {
+        let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        return Diagnostic {
+            range: item.id_range,
+            kind: DiagnosticKind::UnknownSource,
+            severity: Severity::Error,
+            message: format!(
+                "unknown source `{}` here: it is an entry of `{name}`, which this note does not name in its \
+                 `bibliography` (another note does)",
+                item.id
+            ),
+            fixes: Vec::new(),
+        };
+    }
     let closest = context.names.closest_source_id(&item.id);
-    let mut fixes: Vec<Fix> =
-        closest.map(|id| Fix::replace(format!("Change to `{id}`"), item.id_range, &write_id(id))).into_iter().collect();
+    let mut fixes: Vec<Fix> = closest
+        .map(|id| Fix::replace(format!("Change to `{id}`"), written_id_range(text, item.id_range), &write_id(id)))
+        .into_iter()
+        .collect();
     let mut message = match closest {
         Some(id) => format!("unknown source `{}`; did you mean `{id}`?", item.id),
         None if context.catalog.library().files().is_empty() => {
@@ -789,10 +809,29 @@ Ruiz said the strike would last until Friday.
 //- notes/week.md
 ---
 bibliography: refs.bib
-              ^^^^^^^^ error[bibliography]: the bibliography `refs.bib` has a problem; the first, at line 2, column 1: not BibTeX: expected comma (this entry is not closed before the next one starts) (the other entries are read)
+              ^^^^^^^^ error[bibliography]: the bibliography `refs.bib` has a problem; the first, at line 2, column 1: this entry never closes (a brace or quote left open?) (the other entries are read)
 ---
 [@good] [@fine] [@broken]
                   ^^^^^^ error[unknown-source]: unknown source `broken`: no article or bibliography entry has this id
+"#
+        ));
+    }
+
+    #[test]
+    fn a_note_sees_the_entries_of_the_bibliographies_it_names_not_those_other_notes_name() {
+        check(&format!(
+            r#"{ARTICLE}//- notes/a/refs.bib
+@misc{{k, title={{Not tied to any article}}}}
+@misc{{only-a, title={{A}}}}
+//- notes/b/refs.bib
+@misc{{k, title={{Tied}}, file={{../../sources/harbour-strike.txt}}}}
+//- notes/b/week.md
+---
+bibliography: refs.bib
+---
+[@k, "the strike will last"] [@only-a]
+      ^^^^^^^^^^^^^^^^^^^^ error[quote-not-found]: quote not found in `k`: “will” should be “would”; closest passage (85% similar): “the strike would last”
+                               ^^^^^^ error[unknown-source]: unknown source `only-a` here: it is an entry of `refs.bib`, which this note does not name in its `bibliography` (another note does)
 "#
         ));
     }

@@ -23,7 +23,7 @@ pub(super) fn hover(catalog: &Catalog, note: &Note, offset: TextSize) -> Option<
     let corpus = catalog.corpus();
     let syntax = note.syntax();
     if let Some((_, item)) = syntax.item_at(offset) {
-        let cited = catalog.cited(&item.id)?;
+        let cited = catalog.cited_in(&item.id, &catalog.scope(note.path(), note.bibliographies()))?;
         return Some(match (cited.source, item.quote_at(offset)) {
             (Some(source), Some(quote)) => Hover { range: quote.range, markdown: quote_preview(source, item, quote) },
             (None, Some(quote)) => Hover {

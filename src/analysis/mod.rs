@@ -8,9 +8,13 @@ mod completion;
 mod definition;
 mod diagnostics;
 mod find_quote;
+mod highlight;
 mod hover;
+mod notes;
 mod references;
+mod rename;
 mod suggest;
+mod symbols;
 mod syntax_fixes;
 
 use std::sync::{Arc, OnceLock};
@@ -19,9 +23,14 @@ pub use completion::{CompletionItem, CompletionKind, Completions, Documentation}
 pub use definition::NavigationTarget;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit, bibliography_file_diagnostics};
 pub use find_quote::{MAX_MATCHES, PassageMatch};
+pub use highlight::{Token, TokenKind};
 pub use hover::Hover;
+pub use notes::{Notes, SharedNote};
 pub use references::ReferenceTarget;
+pub use rename::{Rename, RenameRefused};
+pub use symbols::{MAX_WORKSPACE_SYMBOLS, Symbol, SymbolKind, WorkspaceSymbol};
 
+use crate::bibliography::library::front_matter_bibliographies;
 use crate::bibliography::{Catalog, Library};
 use crate::corpus::Corpus;
 use crate::markup::{self, NoteSyntax};
@@ -34,18 +43,32 @@ pub struct Note {
     syntax: NoteSyntax,
     /// Where the note is, when it is a file: the bibliographies its front matter names are found from there.
     path: Option<std::path::PathBuf>,
+    /// The bibliographies its front matter names, as written.
+    bibliographies: Vec<String>,
 }
 
 impl Note {
     /// Parses `text` as a note.
     pub fn new(text: String) -> Note {
         let syntax = markup::parse(&text);
-        Note { text, syntax, path: None }
+        Note { text, syntax, path: None, bibliographies: Vec::new() }
     }
 
-    /// Parses `text` as the note at `path`.
+    /// Parses `text` as the note at `path`; the bibliographies its front matter names are its own.
     pub fn at(path: std::path::PathBuf, text: String) -> Note {
-        Note { path: Some(path), ..Note::new(text) }
+        let bibliographies = front_matter_bibliographies(&text).into_iter().map(|(name, _)| name).collect();
+        Note { path: Some(path), bibliographies, ..Note::new(text) }
+    }
+
+    /// Parses `text`, a part of the note at `path` as [`Note::part`] does, where the note's front matter names
+    /// `bibliographies`.
+    pub fn part_at(path: std::path::PathBuf, text: String, bibliographies: Vec<String>) -> Note {
+        Note { path: Some(path), bibliographies, ..Note::part(text) }
+    }
+
+    /// The bibliographies the note's front matter names, as written.
+    pub fn bibliographies(&self) -> &[String] {
+        &self.bibliographies
     }
 
     /// Where the note is, when it is a file.
@@ -58,7 +81,7 @@ impl Note {
     /// the whole note; diagnostics need the whole note.
     pub fn part(text: String) -> Note {
         let syntax = markup::parse_part(&text);
-        Note { text, syntax, path: None }
+        Note { text, syntax, path: None, bibliographies: Vec::new() }
     }
 
     /// The note's text, taken back.
@@ -170,12 +193,6 @@ impl Analysis {
         diagnostics::diagnostics(&self.context(), note, &self.checked, cancelled)
     }
 
-    /// The problems of the bibliographies that the note at `path` names in its front matter (which
-    /// [`Analysis::diagnostics`] includes for a note made with [`Note::at`]).
-    pub fn named_bibliography_diagnostics(&self, note: &Note, path: &std::path::Path) -> Vec<Diagnostic> {
-        diagnostics::named_bibliographies(&self.catalog, note.text(), path)
-    }
-
     /// Completions at `offset`, with their documentation, or `None` when the cursor is not in a place marginalia
     /// completes.
     pub fn completions(&self, note: &Note, offset: TextSize) -> Option<Completions> {
@@ -218,6 +235,72 @@ impl Analysis {
         references::references(&self.catalog, note, target)
     }
 
+    /// Every place in `notes` that refers to `target` (see [`Analysis::references_in`]), by note.
+    pub fn references_across(&self, notes: &Notes, target: &ReferenceTarget) -> Vec<(std::path::PathBuf, TextRange)> {
+        notes
+            .iter()
+            .flat_map(|(path, note)| {
+                self.references_in(note, target).into_iter().map(move |range| (path.to_path_buf(), range))
+            })
+            .collect()
+    }
+
+    /// Where `target` is declared, when it is a source: the start of its article, or its entry in its bibliography.
+    pub fn declaration(&self, target: &ReferenceTarget) -> Option<NavigationTarget> {
+        let ReferenceTarget::Source(id) = target else {
+            return None;
+        };
+        let cited = self.catalog.cited(id)?;
+        let (path, start) = match (cited.source, cited.entry, cited.entry_file) {
+            (Some(source), ..) => (source.path.clone(), source.body.start()),
+            (None, Some(entry), Some(file)) => (file.to_path_buf(), entry.range.start()),
+            _ => return None,
+        };
+        Some(NavigationTarget { source_id: id.clone(), path, range: TextRange::empty(start) })
+    }
+
+    /// The outline of `note`: its headings, nested, with the sources and entities under each.
+    pub fn document_symbols(&self, note: &Note) -> Vec<Symbol> {
+        symbols::document_symbols(&self.catalog, note)
+    }
+
+    /// The articles, entities and note headings whose name holds `query`.
+    pub fn workspace_symbols(&self, notes: &Notes, query: &str) -> Vec<WorkspaceSymbol> {
+        symbols::workspace_symbols(&self.catalog, notes, query)
+    }
+
+    /// Each cited id of `note` with the file it leads to: its article, or its bibliography.
+    pub fn document_links(&self, note: &Note) -> Vec<(TextRange, std::path::PathBuf)> {
+        symbols::document_links(&self.catalog, note)
+    }
+
+    /// The semantic tokens of `note`: ids, quotes and entity names, marked when they name nothing.
+    pub fn semantic_tokens(&self, note: &Note) -> Vec<Token> {
+        highlight::semantic_tokens(&self.catalog, note)
+    }
+
+    /// The inlay hints of `note` within `range`: the title after each id that does not say what it is.
+    pub fn inlay_hints(&self, note: &Note, range: TextRange) -> Vec<(TextSize, String)> {
+        highlight::inlay_hints(&self.catalog, note, range)
+    }
+
+    /// The range to rename at `offset` (a source id or an entity name) and its text, or why it cannot be renamed.
+    pub fn prepare_rename(&self, note: &Note, offset: TextSize) -> Result<(TextRange, String), RenameRefused> {
+        rename::prepare_rename(&self.catalog, note, offset)
+    }
+
+    /// Renames what is at `offset` of `note` to `new_name` in every note of `notes`: a source id with its article's
+    /// file, or an entity's mentions to another of its names.
+    pub fn rename(
+        &self,
+        notes: &Notes,
+        note: &Note,
+        offset: TextSize,
+        new_name: &str,
+    ) -> Result<Rename, RenameRefused> {
+        rename::rename(&self.catalog, notes, note, offset, new_name)
+    }
+
     /// The places in the corpus that contain `words`, exact matches first, then near ones.
     pub fn find_quote(&self, words: &str) -> Vec<PassageMatch> {
         find_quote::find_quote(self.corpus(), words)
@@ -236,8 +319,9 @@ impl Analysis {
 #[cfg(test)]
 pub(crate) mod test_support {
     //! Builds an analysis from a fixture: files under `sources/` are articles, files ending in `.bib`, `.json` or
-    //! `.yaml` are bibliographies (at `/w/` followed by their path, like the articles and the note), the file with
-    //! the cursor (or the last file) is the note.
+    //! `.yaml` are bibliographies (at `/w/` followed by their path, like the articles and the note; those outside
+    //! `notes/` are named by the configuration, those inside only by the notes that name them), the file with the
+    //! cursor (or the last file) is the note.
 
     use std::path::Path;
 
@@ -263,7 +347,9 @@ pub(crate) mod test_support {
             .filter(|f| is_bibliography(&f.path))
             .map(|f| (Path::new("/w").join(&f.path), Ok(f.text.clone())))
             .collect();
-        let library = Library::new(bibliographies).with_root("/w".into());
+        let configured: Vec<_> =
+            bibliographies.iter().map(|(path, _)| path.clone()).filter(|path| !path.starts_with("/w/notes")).collect();
+        let library = Library::new(bibliographies).with_configured(&configured).with_root("/w".into());
         let main = fixture.main_file();
         let note = Note::at(Path::new("/w").join(&main.path), main.text.clone());
         (Analysis::with_library(Arc::new(corpus), Arc::new(library)), note, fixture)

@@ -29,6 +29,7 @@ pub(super) fn reference_target(catalog: &Catalog, note: &Note, offset: TextSize)
 pub(super) fn references(catalog: &Catalog, note: &Note, target: &ReferenceTarget) -> Vec<TextRange> {
     let corpus = catalog.corpus();
     let syntax = note.syntax();
+    let scope = catalog.scope(note.path(), note.bibliographies());
     match target {
         // An article cited by its own id and by a bibliography key is one source.
         ReferenceTarget::Source(id) => syntax
@@ -37,7 +38,9 @@ pub(super) fn references(catalog: &Catalog, note: &Note, target: &ReferenceTarge
             .flat_map(|citation| &citation.items)
             .filter(|item| {
                 &item.id == id
-                    || catalog.article_index(id).is_some_and(|article| catalog.article_index(&item.id) == Some(article))
+                    || catalog
+                        .article_index(id, &[])
+                        .is_some_and(|article| catalog.article_index(&item.id, &scope) == Some(article))
             })
             .map(|item| item.id_range)
             .collect(),

@@ -2,16 +2,20 @@
 //!
 //! An entry's key is an id. An entry is tied to an article by its `file` field (a path to the article, or a file
 //! with the article's stem, such as the PDF an article was saved from) or, failing that, by a key that is the
-//! article's id; the entry then lends the article its title, authors, outlet, date and URL, and quotes of it are
-//! checked against the article. An article's own id (its file stem) always cites it; completion offers it unless
-//! an entry cites the article under another key. An entry without an article is cited, completed and hovered like
-//! any other, but its quotes have nothing to be checked against.
+//! article's id; quotes cited by the key are then checked against the article. An entry without an article is
+//! cited, completed and hovered like any other, but its quotes have nothing to be checked against.
+//!
+//! Which entries a note sees is Pandoc's rule: those of the bibliographies its front matter names (first, in the
+//! order it names them), then those of the bibliographies `marginalia.toml` names. An entry of a file that another
+//! note names is not this note's. An article's own id (its file stem) cites it unless a visible entry has that key;
+//! an entry of a configured file that is tied to an article lends it its title, authors, outlet, date and URL, and
+//! completion offers the article under the entry's key.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::library::{Library, lexical};
+use super::library::{Library, lexical, named_file};
 use super::read::Entry;
 use super::{CSL_TYPES, Reference};
 use crate::corpus::{Corpus, Source};
@@ -22,7 +26,8 @@ pub struct Catalog {
     corpus: Arc<Corpus>,
     library: Arc<Library>,
     citables: Vec<Citable>,
-    by_id: HashMap<String, u32>,
+    /// The citables of each id, in order: entries by file (configured files first), then the article.
+    by_id: HashMap<String, Vec<u32>>,
     /// For each article, the citable that completion offers for it (none when an entry took its id).
     of_article: Vec<Option<u32>>,
 }
@@ -36,6 +41,8 @@ pub struct Citable {
     pub article: Option<u32>,
     /// The bibliography entry it cites or that lends the article its metadata: file and entry index.
     pub entry: Option<(u32, u32)>,
+    /// The bibliography file it is an entry of (none for an article's own id).
+    pub file: Option<u32>,
     /// Whether completion offers it (an article's own id is not offered when an entry cites it under another key).
     pub listed: bool,
 }
@@ -53,27 +60,30 @@ pub struct Cited<'a> {
     pub entry_file: Option<&'a Path>,
 }
 
+/// The bibliographies one note names in its front matter, by their index in the library, in its order.
+pub type Scope = Vec<u32>;
+
 impl Catalog {
-    /// Ties the entries of `library` to the articles of `corpus`. A key in two files cites the first file's entry;
-    /// a key that is an article's id but whose entry names another article's file cites that other article.
+    /// Ties the entries of `library` to the articles of `corpus`.
     pub fn new(corpus: Arc<Corpus>, library: Arc<Library>) -> Catalog {
         let by_path: HashMap<&Path, u32> =
             corpus.sources().enumerate().map(|(i, source)| (source.path.as_path(), i as u32)).collect();
         let mut citables = Vec::new();
-        let mut by_id: HashMap<String, u32> = HashMap::new();
+        let mut by_id: HashMap<String, Vec<u32>> = HashMap::new();
         let mut lent_by: Vec<Option<(u32, u32)>> = vec![None; corpus.len()];
         let mut claimed_under_other_key = vec![false; corpus.len()];
         let mut citable_of_entry: HashMap<(u32, u32), u32> = HashMap::new();
-        for (file_index, file) in library.files().iter().enumerate() {
+        // Configured files first: among the entries a note sees, theirs come after the note's own.
+        let mut files: Vec<usize> = (0..library.files().len()).collect();
+        files.sort_by_key(|&file| !library.files()[file].configured);
+        for file_index in files {
+            let file = &library.files()[file_index];
             let folder = file.path.parent().unwrap_or(Path::new(""));
             for (entry_index, entry) in file.entries.iter().enumerate() {
                 let id = &entry.reference.id;
-                if by_id.contains_key(id) {
-                    continue;
-                }
                 let article = article_of(entry, folder, &by_path, &corpus);
                 let at = (file_index as u32, entry_index as u32);
-                if let Some(article) = article {
+                if let (Some(article), true) = (article, file.configured) {
                     let lender = &mut lent_by[article as usize];
                     if lender.is_none() {
                         *lender = Some(at);
@@ -82,29 +92,39 @@ impl Catalog {
                         claimed_under_other_key[article as usize] = true;
                     }
                 }
-                by_id.insert(id.clone(), citables.len() as u32);
-                citable_of_entry.insert(at, citables.len() as u32);
-                citables.push(Citable { id: id.clone(), article, entry: Some(at), listed: true });
+                let index = citables.len() as u32;
+                by_id.entry(id.clone()).or_default().push(index);
+                citable_of_entry.insert(at, index);
+                citables.push(Citable {
+                    id: id.clone(),
+                    article,
+                    entry: Some(at),
+                    file: Some(file_index as u32),
+                    listed: true,
+                });
             }
         }
         let mut of_article = vec![None; corpus.len()];
         for (index, source) in corpus.sources().enumerate() {
             let claimed = claimed_under_other_key[index];
-            match by_id.get(&source.id) {
-                Some(&existing) if citables[existing as usize].article == Some(index as u32) => {
+            let configured = (by_id.get(&source.id).into_iter().flatten().copied())
+                .find(|&c| citables[c as usize].file.is_some_and(|f| library.files()[f as usize].configured));
+            match configured {
+                Some(existing) if citables[existing as usize].article == Some(index as u32) => {
                     of_article[index] = Some(existing);
                 }
                 Some(_) => {
-                    // The key names an entry of another article: the entry wins the id.
+                    // A configured entry with the article's id names another article: the entry has the id.
                     of_article[index] = lent_by[index].and_then(|at| citable_of_entry.get(&at).copied());
                 }
                 None => {
-                    by_id.insert(source.id.clone(), citables.len() as u32);
                     let own = citables.len() as u32;
+                    by_id.entry(source.id.clone()).or_default().push(own);
                     citables.push(Citable {
                         id: source.id.clone(),
                         article: Some(index as u32),
                         entry: lent_by[index],
+                        file: None,
                         listed: !claimed,
                     });
                     of_article[index] = match claimed {
@@ -115,6 +135,58 @@ impl Catalog {
             }
         }
         Catalog { corpus, library, citables, by_id, of_article }
+    }
+
+    /// The bibliographies a note at `path` names (`written`, from its front matter), as a scope.
+    pub fn scope(&self, path: Option<&Path>, written: &[String]) -> Scope {
+        let Some(path) = path else {
+            return Vec::new();
+        };
+        written
+            .iter()
+            .filter_map(|name| named_file(&self.library, path, name))
+            .filter_map(|file| self.library.files().iter().position(|f| std::ptr::eq(f, file)))
+            .map(|index| index as u32)
+            .collect()
+    }
+
+    /// What `id` cites in a note that names the bibliographies of `scope`: an entry of those (in their order), else
+    /// of a configured bibliography, else the article with that id.
+    pub fn cited_in(&self, id: &str, scope: &[u32]) -> Option<Cited<'_>> {
+        self.index_in(id, scope).map(|index| self.resolve(index))
+    }
+
+    /// The index of the citable `id` cites in a note of `scope` (see [`Catalog::cited_in`]).
+    pub fn index_in(&self, id: &str, scope: &[u32]) -> Option<u32> {
+        let candidates = self.by_id.get(id)?;
+        let file_of = |c: u32| self.citables[c as usize].file;
+        (scope.iter())
+            .find_map(|&file| candidates.iter().copied().find(|&c| file_of(c) == Some(file)))
+            .or_else(|| candidates.iter().copied().find(|&c| file_of(c).is_none_or(|f| self.is_configured(f))))
+    }
+
+    /// Whether the citable at `index` is what its id cites in a note of `scope`: what completion may offer there.
+    pub fn is_visible(&self, index: u32, scope: &[u32]) -> bool {
+        self.index_in(&self.citables[index as usize].id, scope) == Some(index)
+    }
+
+    /// Whether any note could cite `id`: an article's id or a key of any bibliography.
+    pub fn exists(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    /// The bibliography files that have an entry `id` but that a note of `scope` does not see.
+    pub fn unseen_files(&self, id: &str, scope: &[u32]) -> Vec<&Path> {
+        let candidates = self.by_id.get(id).map_or(&[][..], Vec::as_slice);
+        (candidates.iter())
+            .filter_map(|&c| self.citables[c as usize].file)
+            .filter(|&f| !self.is_configured(f) && !scope.contains(&f))
+            .map(|f| self.library.files()[f as usize].path.as_path())
+            .collect()
+    }
+
+    fn is_configured(&self, file: u32) -> bool {
+        self.library.files()[file as usize].configured
     }
 
     /// The corpus.
@@ -137,9 +209,12 @@ impl Catalog {
         self.library.clone()
     }
 
-    /// What `id` cites, if anything.
+    /// What `id` cites as a reader looking at it from nowhere in particular sees it (a hover of a completion item,
+    /// a jump target): what a note naming no bibliography sees, else the first entry of any file. Checks use
+    /// [`Catalog::cited_in`].
     pub fn cited(&self, id: &str) -> Option<Cited<'_>> {
-        self.by_id.get(id).map(|&index| self.resolve(index))
+        let index = self.index_in(id, &[]).or_else(|| self.by_id.get(id)?.first().copied())?;
+        Some(self.resolve(index))
     }
 
     /// The citable at `index` (of [`Catalog::citables`]), resolved.
@@ -157,14 +232,9 @@ impl Catalog {
         }
     }
 
-    /// The index in the corpus of the article `id` cites, if it cites one.
-    pub fn article_index(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).and_then(|&index| self.citables[index as usize].article)
-    }
-
-    /// The index of the citable with this id.
-    pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+    /// The index in the corpus of the article `id` cites in a note of `scope`, if it cites one.
+    pub fn article_index(&self, id: &str, scope: &[u32]) -> Option<u32> {
+        self.index_in(id, scope).and_then(|index| self.citables[index as usize].article)
     }
 
     /// Every id that may be cited: the entries' keys, in the order of their files, then the articles' ids.
@@ -237,8 +307,10 @@ mod tests {
             })
             .collect();
         let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
-        let files = bibliographies.iter().map(|(path, text)| (PathBuf::from(path), Ok(text.to_string()))).collect();
-        Catalog::new(Arc::new(corpus), Arc::new(Library::new(files)))
+        let files: Vec<_> =
+            bibliographies.iter().map(|(path, text)| (PathBuf::from(path), Ok(text.to_string()))).collect();
+        let configured: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
+        Catalog::new(Arc::new(corpus), Arc::new(Library::new(files).with_configured(&configured)))
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct BibFile {
     pub errors: Vec<BibError>,
     /// Whether the file was found and read as text (its entries may still have errors).
     pub found: bool,
+    /// Whether `marginalia.toml` names it (every note sees its entries), rather than only notes' front matter.
+    pub configured: bool,
 }
 
 impl Library {
@@ -42,23 +44,31 @@ impl Library {
                 Ok(text) => match BibSyntax::of_path(&path) {
                     Some(syntax) => {
                         let (entries, errors) = read::read(&text, syntax);
-                        BibFile { path, text: text.into(), entries, errors, found: true }
+                        BibFile { path, text: text.into(), entries, errors, found: true, configured: false }
                     }
                     None => {
                         let message = "not a bibliography marginalia reads: the file name should end in .json (CSL \
                                        JSON), .yaml or .yml (CSL YAML), .bib or .bibtex (BibTeX, BibLaTeX)"
                             .to_string();
                         let errors = vec![BibError { message, range: range(0, 0) }];
-                        BibFile { path, text: text.into(), entries: Vec::new(), errors, found: true }
+                        BibFile { path, text: text.into(), entries: Vec::new(), errors, found: true, configured: false }
                     }
                 },
                 Err(message) => {
                     let errors = vec![BibError { message, range: range(0, 0) }];
-                    BibFile { path, text: "".into(), entries: Vec::new(), errors, found: false }
+                    BibFile { path, text: "".into(), entries: Vec::new(), errors, found: false, configured: false }
                 }
             })
             .collect();
         Library { files, root: None }
+    }
+
+    /// The library with the files at `paths` marked as named by the configuration: every note sees their entries.
+    pub fn with_configured(mut self, paths: &[PathBuf]) -> Library {
+        for file in &mut self.files {
+            file.configured = paths.contains(&file.path);
+        }
+        self
     }
 
     /// The library of a workspace at `root`.
@@ -84,9 +94,12 @@ impl Library {
     /// The library with the file at `path` read again from `text` (or added), the others kept.
     pub fn with_file(&self, path: PathBuf, text: Result<String, String>) -> Library {
         let mut files = self.files.clone();
-        let new = Library::new(vec![(path, text)]).files.remove(0);
+        let mut new = Library::new(vec![(path, text)]).files.remove(0);
         match files.iter_mut().find(|file| file.path == new.path) {
-            Some(file) => *file = new,
+            Some(file) => {
+                new.configured = file.configured;
+                *file = new;
+            }
             None => files.push(new),
         }
         Library { files, root: self.root.clone() }

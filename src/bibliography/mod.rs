@@ -8,7 +8,7 @@ pub mod export;
 pub mod library;
 pub mod read;
 
-pub use catalog::{Catalog, Citable, Cited};
+pub use catalog::{Catalog, Citable, Cited, Scope};
 pub use library::{BibFile, Library};
 pub use read::{BibError, BibSyntax, Entry};
 

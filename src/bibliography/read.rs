@@ -6,11 +6,10 @@
 
 use std::collections::HashSet;
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Date, Name, Reference};
-use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, range};
+use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize, range};
 
 /// The syntaxes of bibliography files that are read, by their extension as Pandoc tells them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +59,14 @@ pub struct BibError {
 /// Reads the entries of a bibliography file's `text`: those that can be read, and an error for each that cannot.
 /// A key seen twice keeps its first entry.
 pub fn read(text: &str, syntax: BibSyntax) -> (Vec<Entry>, Vec<BibError>) {
+    // A byte order mark, as Windows tools write one, is not part of the text; ranges stay in the file's bytes.
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        let bom = TextSize::from(3);
+        let (mut entries, mut errors) = read(rest, syntax);
+        entries.iter_mut().for_each(|entry| entry.range += bom);
+        errors.iter_mut().for_each(|error| error.range += bom);
+        return (entries, errors);
+    }
     let (mut entries, mut errors) = match syntax {
         BibSyntax::CslJson => read_csl_json(text),
         BibSyntax::CslYaml => read_csl_yaml(text),
@@ -82,146 +89,95 @@ pub fn read(text: &str, syntax: BibSyntax) -> (Vec<Entry>, Vec<BibError>) {
 
 // CSL JSON and CSL YAML.
 
-/// A CSL item, as far as a reference needs it; other fields are ignored.
-#[derive(Deserialize)]
-struct CslItem {
-    id: CslId,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    title: Option<String>,
-    #[serde(default)]
-    author: Vec<CslName>,
-    #[serde(rename = "container-title")]
-    container: Option<String>,
-    publisher: Option<String>,
-    issued: Option<CslDate>,
-    #[serde(rename = "URL", alias = "url")]
-    url: Option<String>,
-    accessed: Option<CslDate>,
-    /// Not CSL, but what a workspace may add to tie an item to its article.
-    file: Option<String>,
+/// Reads a CSL item, as JSON values (a YAML item is converted first). Only a missing `id` makes it unreadable:
+/// a field of an unexpected shape (a number for a title, `null` for the authors, a date in an old form) is read as
+/// well as it can be, or left out.
+fn csl_entry(item: serde_json::Value, range: TextRange) -> Result<Entry, String> {
+    use serde_json::Value;
+    let Value::Object(item) = item else {
+        return Err("an item that is not a mapping of fields".to_string());
+    };
+    let id = match item.get("id") {
+        Some(Value::String(id)) if !id.trim().is_empty() => id.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("an item without an `id`".to_string()),
+    };
+    let text = |key: &str| match item.get(key) {
+        Some(Value::String(text)) => Some(text.trim().to_string()).filter(|text| !text.is_empty()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let authors = match item.get("author") {
+        Some(Value::Array(names)) => names.iter().filter_map(csl_name).collect(),
+        Some(Value::String(names)) => names.split(" and ").map(Name::parse).collect(),
+        _ => Vec::new(),
+    };
+    let reference = Reference {
+        id,
+        kind: text("type").unwrap_or_else(|| "document".to_string()),
+        title: text("title"),
+        authors,
+        container: text("container-title"),
+        publisher: text("publisher"),
+        issued: item.get("issued").and_then(csl_date),
+        url: text("URL").or_else(|| text("url")),
+        accessed: item.get("accessed").and_then(csl_date),
+    };
+    Ok(Entry { reference, files: text("file").into_iter().collect(), range })
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum CslId {
-    Text(String),
-    Number(i64),
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum CslName {
-    Parts {
-        family: Option<String>,
-        given: Option<String>,
-        literal: Option<String>,
-        #[serde(rename = "non-dropping-particle")]
-        particle: Option<String>,
-        #[serde(rename = "dropping-particle")]
-        dropping_particle: Option<String>,
-        suffix: Option<String>,
-    },
-    Written(String),
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum CslDate {
-    /// `{"date-parts": [[2024, 5, 1]]}`, `{"raw": "2024-05-01"}`, `{"literal": …}`.
-    Parts {
-        #[serde(rename = "date-parts")]
-        parts: Option<Vec<Vec<DatePart>>>,
-        raw: Option<String>,
-        literal: Option<String>,
-    },
-    /// `2024-05-01`, as Pandoc's CSL YAML writes it.
-    Written(String),
-    /// A bare year.
-    Year(i64),
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum DatePart {
-    Number(i64),
-    Text(String),
-}
-
-impl DatePart {
-    fn number(&self) -> Option<i64> {
-        match self {
-            DatePart::Number(n) => Some(*n),
-            DatePart::Text(text) => text.trim().parse().ok(),
-        }
+/// A CSL name: `{family, given, non-dropping-particle, dropping-particle, suffix}`, `{literal}`, or a string.
+fn csl_name(name: &serde_json::Value) -> Option<Name> {
+    use serde_json::Value;
+    let part = |key: &str| name.get(key).and_then(Value::as_str).map(str::trim).filter(|part| !part.is_empty());
+    if let Value::String(written) = name {
+        return Some(Name::parse(written)).filter(|_| !written.trim().is_empty());
+    }
+    if let Some(literal) = part("literal") {
+        return Some(Name::Literal(literal.to_string()));
+    }
+    let family = [part("non-dropping-particle"), part("family")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let given =
+        [part("given"), part("dropping-particle"), part("suffix")].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    match (family.as_str(), given.as_str()) {
+        ("", "") => None,
+        ("", only) | (only, "") => Some(Name::Literal(only.to_string())),
+        (family, given) => Some(Name::Person { family: family.to_string(), given: given.to_string() }),
     }
 }
 
-impl CslDate {
-    fn date(&self) -> Option<Date> {
-        match self {
-            CslDate::Parts { parts: Some(parts), .. } if !parts.is_empty() => {
-                let first = parts.first()?;
-                let year = i32::try_from(first.first()?.number()?).ok()?;
-                let month = first.get(1).and_then(DatePart::number).and_then(|m| u8::try_from(m).ok());
-                let month = month.filter(|m| (1..=12).contains(m));
-                let day = first.get(2).and_then(DatePart::number).and_then(|d| u8::try_from(d).ok());
-                let day = day.filter(|d| month.is_some() && (1..=31).contains(d));
-                Some(Date { year, month, day })
+/// A CSL date: `{"date-parts": [[2024, 5, 1]]}` (numbers or strings), `{"raw": …}`, `{"literal": …}`,
+/// `{year, month, day}` (an old form, also in a list), `2024-05-01` as Pandoc's CSL YAML writes it, or a year.
+fn csl_date(date: &serde_json::Value) -> Option<Date> {
+    use serde_json::Value;
+    let number = |value: &Value| match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    };
+    let from_parts = |year: Option<&Value>, month: Option<&Value>, day: Option<&Value>| {
+        let year = i32::try_from(number(year?)?).ok()?;
+        let month = month.and_then(number).and_then(|m| u8::try_from(m).ok()).filter(|m| (1..=12).contains(m));
+        let day = day.and_then(number).and_then(|d| u8::try_from(d).ok()).filter(|d| (1..=31).contains(d));
+        Some(Date { year, month, day: day.filter(|_| month.is_some()) })
+    };
+    match date {
+        Value::String(text) => Date::parse(text),
+        Value::Number(_) => from_parts(Some(date), None, None),
+        Value::Array(items) => items.first().and_then(csl_date),
+        Value::Object(fields) => {
+            if let Some(Value::Array(parts)) = fields.get("date-parts")
+                && let Some(Value::Array(first)) = parts.first()
+                && let Some(date) = from_parts(first.first(), first.get(1), first.get(2))
+            {
+                return Some(date);
             }
-            CslDate::Parts { raw, literal, .. } => raw.as_deref().or(literal.as_deref()).and_then(Date::parse),
-            CslDate::Written(text) => Date::parse(text),
-            CslDate::Year(year) => Some(Date { year: i32::try_from(*year).ok()?, month: None, day: None }),
-        }
-    }
-}
-
-impl CslName {
-    fn name(&self) -> Option<Name> {
-        match self {
-            CslName::Written(written) => Some(Name::parse(written)),
-            CslName::Parts { family, given, literal, particle, dropping_particle, suffix } => {
-                if let Some(literal) = literal.as_deref().filter(|l| !l.trim().is_empty()) {
-                    return Some(Name::Literal(literal.trim().to_string()));
-                }
-                let family = [particle.as_deref(), family.as_deref()].into_iter().flatten().collect::<Vec<_>>();
-                let family = family.join(" ");
-                let given = [given.as_deref(), dropping_particle.as_deref(), suffix.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                match (family.trim(), given.trim()) {
-                    ("", "") => None,
-                    ("", only) | (only, "") => Some(Name::Literal(only.to_string())),
-                    (family, given) => Some(Name::Person { family: family.to_string(), given: given.to_string() }),
-                }
+            if let Some(date) = from_parts(fields.get("year"), fields.get("month"), fields.get("day")) {
+                return Some(date);
             }
+            ["raw", "literal"].iter().find_map(|key| fields.get(*key).and_then(Value::as_str).and_then(Date::parse))
         }
-    }
-}
-
-impl CslItem {
-    fn entry(self, range: TextRange) -> Result<Entry, String> {
-        let id = match self.id {
-            CslId::Text(id) => id,
-            CslId::Number(n) => n.to_string(),
-        };
-        if id.trim().is_empty() {
-            return Err("an item with an empty `id`".to_string());
-        }
-        let reference = Reference {
-            id,
-            kind: self.kind.filter(|kind| !kind.is_empty()).unwrap_or_else(|| "document".to_string()),
-            title: self.title.filter(|title| !title.trim().is_empty()),
-            authors: self.author.iter().filter_map(CslName::name).collect(),
-            container: self.container.filter(|c| !c.trim().is_empty()),
-            publisher: self.publisher.filter(|p| !p.trim().is_empty()),
-            issued: self.issued.as_ref().and_then(CslDate::date),
-            url: self.url.filter(|url| !url.trim().is_empty()),
-            accessed: self.accessed.as_ref().and_then(CslDate::date),
-        };
-        Ok(Entry { reference, files: self.file.into_iter().collect(), range })
+        _ => None,
     }
 }
 
@@ -239,16 +195,10 @@ fn read_csl_json(text: &str) -> (Vec<Entry>, Vec<BibError>) {
     for item in items {
         let start = item.get().as_ptr() as usize - text.as_ptr() as usize;
         let item_range = range(start, start + item.get().len());
-        match serde_json::from_str::<CslItem>(item.get()) {
-            Ok(item) => match item.entry(item_range) {
-                Ok(entry) => entries.push(entry),
-                Err(message) => errors.push(BibError { message, range: item_range }),
-            },
-            Err(error) => {
-                let at = start + offset_of(item.get(), error.line(), error.column());
-                let message = format!("an item that is not CSL: {}", strip_position(&error.to_string()));
-                errors.push(BibError { message, range: range(at, at) });
-            }
+        let read = serde_json::from_str::<serde_json::Value>(item.get()).map_err(|error| error.to_string());
+        match read.and_then(|item| csl_entry(item, item_range)) {
+            Ok(entry) => entries.push(entry),
+            Err(message) => errors.push(BibError { message, range: TextRange::empty(item_range.start()) }),
         }
     }
     (entries, errors)
@@ -256,6 +206,12 @@ fn read_csl_json(text: &str) -> (Vec<Entry>, Vec<BibError>) {
 
 fn read_csl_yaml(text: &str) -> (Vec<Entry>, Vec<BibError>) {
     use serde_yaml_ng::Value;
+    let too_deep =
+        nested_deeper_than(text, MAX_NESTING, b'[', b']').or_else(|| nested_deeper_than(text, MAX_NESTING, b'{', b'}'));
+    if let Some(at) = too_deep {
+        let message = format!("brackets nested more than {MAX_NESTING} deep: not a bibliography");
+        return (Vec::new(), vec![BibError { message, range: range(at, at) }]);
+    }
     let document: Value = match serde_yaml_ng::from_str(text) {
         Ok(document) => document,
         Err(error) => {
@@ -264,61 +220,60 @@ fn read_csl_yaml(text: &str) -> (Vec<Entry>, Vec<BibError>) {
             return (Vec::new(), vec![BibError { message, range: range(at, at) }]);
         }
     };
+    let not_csl = || {
+        let message = "CSL YAML holds a list of items, or a `references:` list".to_string();
+        (Vec::new(), vec![BibError { message, range: range(0, 0) }])
+    };
     let items = match document {
         Value::Sequence(items) => items,
         Value::Mapping(mut mapping) => match mapping.remove("references") {
             Some(Value::Sequence(items)) => items,
-            _ => {
-                let message = "CSL YAML holds a list of items, or a `references:` list".to_string();
-                return (Vec::new(), vec![BibError { message, range: range(0, 0) }]);
-            }
+            _ => return not_csl(),
         },
         Value::Null => Vec::new(),
-        _ => {
-            let message = "CSL YAML holds a list of items, or a `references:` list".to_string();
-            return (Vec::new(), vec![BibError { message, range: range(0, 0) }]);
-        }
+        _ => return not_csl(),
     };
-    // A YAML value keeps no position: an item is found again by its `id:` line.
-    let mut search_from = 0;
+    // A YAML value keeps no position: an item is found again by its `id:`, in one pass over the text.
+    let mut places = yaml_id_places(text);
     let mut entries = Vec::new();
     let mut errors = Vec::new();
+    let mut last = 0;
     for item in items {
         let id = match item.get("id") {
-            Some(Value::String(id)) => Some(id.clone()),
+            Some(Value::String(id)) => Some(id.trim().to_string()),
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let at = id.as_deref().and_then(|id| find_yaml_id(text, search_from, id)).unwrap_or(search_from);
-        search_from = at;
+        let at = id.and_then(|id| places.get_mut(&id)?.pop_front()).unwrap_or(last);
+        last = at;
         let line_end = text[at..].find('\n').map_or(text.len(), |end| at + end);
         let item_range = range(at, line_end);
-        let read = serde_yaml_ng::from_value::<CslItem>(item).map_err(|error| error.to_string());
-        match read.and_then(|item| item.entry(item_range)) {
+        let read = serde_yaml_ng::from_value::<serde_json::Value>(item).map_err(|error| error.to_string());
+        match read.and_then(|item| csl_entry(item, item_range)) {
             Ok(entry) => entries.push(entry),
-            Err(message) => errors.push(BibError {
-                message: format!("an item that is not CSL: {}", strip_position(&message)),
-                range: item_range,
-            }),
+            Err(message) => {
+                errors.push(BibError { message: format!("an item that is not CSL: {message}"), range: item_range })
+            }
         }
     }
     (entries, errors)
 }
 
-/// Where `id: <id>` (quoted or not) stands on a line, from `from` on.
-fn find_yaml_id(text: &str, from: usize, id: &str) -> Option<usize> {
-    let mut offset = from;
-    for line in text[from..].split_inclusive('\n') {
-        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
-        if let Some(value) = trimmed.strip_prefix("id:") {
-            let value = value.trim().trim_matches(['"', '\'']);
-            if value == id {
-                return Some(offset + line.find("id:").unwrap_or(0));
-            }
+/// Where each `id:` of a YAML text stands (at a line's start, after `- `, or after `{` or `,` in flow style), by
+/// the id that follows it, in order.
+fn yaml_id_places(text: &str) -> std::collections::HashMap<String, std::collections::VecDeque<usize>> {
+    let mut places: std::collections::HashMap<String, std::collections::VecDeque<usize>> = Default::default();
+    for (at, _) in text.match_indices("id:") {
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        let starts_key = before.is_empty() || before.ends_with(['\n', '-', '{', ',']);
+        if !starts_key {
+            continue;
         }
-        offset += line.len();
+        let value = text[at + 3..].split(['\n', ',', '}']).next().unwrap_or("");
+        let id = value.trim().trim_matches(['"', '\'']).to_string();
+        places.entry(id).or_default().push_back(at);
     }
-    None
+    places
 }
 
 // BibTeX and BibLaTeX.
@@ -327,45 +282,60 @@ fn find_yaml_id(text: &str, from: usize, id: &str) -> Option<usize> {
 const MAX_BROKEN_ENTRIES: usize = 64;
 
 fn read_biblatex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
-    // The parser stops at the first error: the entry around it is blanked (offsets kept) and the file read again.
+    // The parser stops at the first error. The entries that are broken are found by reading each alone, blanked
+    // (offsets kept) and the file read again, so that `@string`s, cross-references and comments still work across
+    // the others.
     let mut readable = text.to_string();
     let mut errors = Vec::new();
-    // The raw parse says where each entry is and its type as written; the entries are resolved from it.
-    type Places = std::collections::HashMap<String, (std::ops::Range<usize>, String)>;
-    let (bibliography, places) = loop {
-        let parsed = biblatex::RawBibliography::parse(&readable).and_then(|raw| {
-            let places: Places = (raw.entries.iter())
-                .map(|entry| (entry.v.key.v.to_string(), (entry.span.clone(), entry.v.kind.v.to_ascii_lowercase())))
-                .collect();
-            biblatex::Bibliography::from_raw(raw).map(|bibliography| (bibliography, places))
-        });
-        match parsed {
+    // The crate's reading of braces costs the square of their depth: an entry nested too deep is not read.
+    let starts = entry_starts(text);
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        if let Some(at) = nested_deeper_than(&text[start..end], MAX_NESTING, b'{', b'}') {
+            let message = format!("braces nested more than {MAX_NESTING} deep: this entry is not read");
+            errors.push(BibError { message, range: range(start + at, start + at) });
+            readable.replace_range(start..end, &blank(&text[start..end]));
+        }
+    }
+    let (bibliography, places, cut) = loop {
+        let error = match parse_resolved(&readable) {
             Ok(parsed) => break parsed,
-            Err(error) => {
-                let at = error.span.start.min(text.len());
-                let (start, end) = entry_around(&readable, at);
-                let mut message = biblatex_message(&error.kind);
-                // An error at the `@` of an entry belongs to the entry before it, which never closed.
-                let (start, end, reported) = if start == at && at > 0 {
-                    let (previous, _) = entry_around(&readable, at - 1);
-                    message += " (this entry is not closed before the next one starts)";
-                    let line_end = readable[previous..].find('\n').map_or(readable.len(), |i| previous + i);
-                    (previous, at, range(previous, line_end))
-                } else {
-                    (start, end, range(at, error.span.end.clamp(at, text.len())))
-                };
-                errors.push(BibError { message, range: reported });
-                if errors.len() > MAX_BROKEN_ENTRIES || start == end {
-                    errors.push(BibError {
-                        message: "too many broken entries; the rest of the file is not read".to_string(),
-                        range: range(at, at),
-                    });
-                    return (Vec::new(), errors);
-                }
-                readable.replace_range(start..end, &blank(&readable[start..end]));
+            Err(error) => error,
+        };
+        if errors.len() > MAX_BROKEN_ENTRIES {
+            errors.push(BibError {
+                message: "too many broken entries; the rest of the file is not read".to_string(),
+                range: range(0, 0),
+            });
+            return (Vec::new(), errors);
+        }
+        let at = error.span.start.min(readable.len());
+        let is_syntax = !matches!(
+            error.kind,
+            biblatex::ParseErrorKind::DuplicateKey(_)
+                | biblatex::ParseErrorKind::UnknownAbbreviation(_)
+                | biblatex::ParseErrorKind::ResolutionError(_)
+        );
+        let broken = if is_syntax { broken_entries(&readable) } else { Vec::new() };
+        if broken.is_empty() {
+            // An entry that reads alone but not with the others (a key used twice, an abbreviation or a
+            // cross-reference that is not defined), or a syntax error no entry has alone: the entry around it.
+            let (start, end) = entry_around(&readable, at);
+            let line_end = readable[start..end].find('\n').map_or(end, |i| start + i);
+            let reported = if is_syntax { range(at, at) } else { range(start, line_end.max(start)) };
+            errors.push(BibError { message: biblatex_message(&error.kind), range: reported });
+            if start == end {
+                return (Vec::new(), errors);
             }
+            readable.replace_range(start..end, &blank(&readable[start..end]));
+            continue;
+        }
+        for (blanked, error) in broken {
+            readable.replace_range(blanked.clone(), &blank(&readable[blanked]));
+            errors.push(error);
         }
     };
+    errors.extend(cut);
     let entries = bibliography
         .iter()
         .map(|entry| {
@@ -376,15 +346,165 @@ fn read_biblatex(text: &str) -> (Vec<Entry>, Vec<BibError>) {
     (entries, errors)
 }
 
-/// The bytes of the entry that holds `at`: from the `@` that starts it (at the start of a line) to the next such.
+/// Where each entry is and its type as written, by key.
+type Places = std::collections::HashMap<String, (std::ops::Range<usize>, String)>;
+
+/// Reads `text` whole: the raw entries, with cross-references that could never resolve cut (and said), then
+/// resolved.
+fn parse_resolved(text: &str) -> Result<(biblatex::Bibliography, Places, Vec<BibError>), biblatex::ParseError> {
+    let mut raw = biblatex::RawBibliography::parse(text)?;
+    // A key used again: the first entry is kept (the crate would stop at the second).
+    let mut seen = std::collections::HashSet::new();
+    let mut cut = Vec::new();
+    raw.entries.retain(|entry| {
+        if seen.insert(entry.v.key.v) {
+            return true;
+        }
+        let line_end = text[entry.span.start..].find('\n').map_or(entry.span.end, |i| entry.span.start + i);
+        cut.push(BibError {
+            message: format!("the key `{}` is used twice; the first entry is kept", entry.v.key.v),
+            range: range(entry.span.start, line_end.min(entry.span.end).max(entry.span.start)),
+        });
+        false
+    });
+    cut.extend(cut_cross_reference_cycles(&mut raw));
+    let places: Places = (raw.entries.iter())
+        .map(|entry| (entry.v.key.v.to_string(), (entry.span.clone(), entry.v.kind.v.to_ascii_lowercase())))
+        .collect();
+    biblatex::Bibliography::from_raw(raw).map(|bibliography| (bibliography, places, cut))
+}
+
+/// How deep brackets or braces may nest in a bibliography: far deeper than any real entry, shallow enough that the
+/// parsers' cost, which grows with the square of the depth, stays small.
+const MAX_NESTING: usize = 64;
+
+/// Where `open` first nests deeper than `limit` in `text` (ignoring quoting: a guard, not a parser).
+fn nested_deeper_than(text: &str, limit: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        if byte == open {
+            depth += 1;
+            if depth > limit {
+                return Some(at);
+            }
+        } else if byte == close {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    None
+}
+
+/// How many entries a chain of `crossref` or `xdata` fields may pass through.
+const MAX_CROSS_REFERENCE_DEPTH: usize = 8;
+
+/// Removes the `crossref` and `xdata` fields of every entry whose chain of them comes back on itself or runs deeper
+/// than [`MAX_CROSS_REFERENCE_DEPTH`]: the crate resolves them recursively, and would never stop. Each is an error.
+fn cut_cross_reference_cycles(raw: &mut biblatex::RawBibliography) -> Vec<BibError> {
+    let is_reference = |key: &str| key.eq_ignore_ascii_case("crossref") || key.eq_ignore_ascii_case("xdata");
+    let parents: Vec<Vec<String>> = (raw.entries.iter())
+        .map(|entry| {
+            (entry.v.fields.iter())
+                .filter(|pair| is_reference(pair.key.v))
+                .flat_map(|pair| {
+                    let value: String = (pair.value.v.iter())
+                        .map(|chunk| match chunk.v {
+                            biblatex::RawChunk::Normal(text) | biblatex::RawChunk::Abbreviation(text) => text,
+                        })
+                        .collect();
+                    value.split(',').map(|key| key.trim().to_string()).filter(|key| !key.is_empty()).collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .collect();
+    let index: std::collections::HashMap<&str, usize> =
+        raw.entries.iter().enumerate().map(|(i, entry)| (entry.v.key.v, i)).collect();
+    // Whether a walk from `entry` meets an entry already on its path, or goes too deep.
+    fn unending(
+        entry: usize,
+        parents: &[Vec<String>],
+        index: &std::collections::HashMap<&str, usize>,
+        path: &mut Vec<usize>,
+    ) -> bool {
+        if path.contains(&entry) || path.len() > MAX_CROSS_REFERENCE_DEPTH {
+            return true;
+        }
+        path.push(entry);
+        let found = parents[entry]
+            .iter()
+            .filter_map(|key| index.get(key.as_str()).copied())
+            .any(|parent| unending(parent, parents, index, path));
+        path.pop();
+        found
+    }
+    let cut: Vec<usize> = (0..raw.entries.len())
+        .filter(|&entry| !parents[entry].is_empty() && unending(entry, &parents, &index, &mut Vec::new()))
+        .collect();
+    let mut errors = Vec::new();
+    for entry in cut {
+        let entry = &mut raw.entries[entry].v;
+        for pair in entry.fields.iter().filter(|pair| is_reference(pair.key.v)) {
+            errors.push(BibError {
+                message: format!(
+                    "the `{}` of `{}` comes back to it or passes through more than {MAX_CROSS_REFERENCE_DEPTH} \
+                     entries; it is ignored",
+                    pair.key.v, entry.key.v
+                ),
+                range: range(pair.key.span.start, pair.value.span.end.max(pair.key.span.start)),
+            });
+        }
+        entry.fields.retain(|pair| !is_reference(pair.key.v));
+    }
+    errors
+}
+
+/// The offsets of the lines whose first character that is not a space or tab is an `@`: where entries start.
+fn entry_starts(text: &str) -> Vec<usize> {
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    line_starts
+        .filter_map(|start| {
+            let indent = text.get(start..)?.len() - text[start..].trim_start_matches([' ', '\t']).len();
+            text[start + indent..].starts_with('@').then_some(start + indent)
+        })
+        .collect()
+}
+
+/// The entries that cannot be read even alone, each with the bytes to blank and its error: the whole entry, or
+/// only what follows it when the entry reads and the text after it does not (a comment with an `@`).
+fn broken_entries(text: &str) -> Vec<(std::ops::Range<usize>, BibError)> {
+    let starts = entry_starts(text);
+    let mut broken = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let chunk = &text[start..end];
+        let Err(error) = biblatex::RawBibliography::parse(chunk) else {
+            continue;
+        };
+        let at = error.span.start.min(chunk.len());
+        // Text after a whole entry, from the last `@` before the error on (a comment with an address in it).
+        let junk = chunk.get(..at).and_then(|before| before.rfind('@')).filter(|&junk| {
+            junk > 0 && biblatex::RawBibliography::parse(&chunk[..junk]).is_ok_and(|raw| !raw.entries.is_empty())
+        });
+        let first_line = chunk.find('\n').unwrap_or(chunk.len());
+        let (blanked, reported, message) = if let Some(junk) = junk {
+            let message = "text after this entry that starts like another (an `@` in a comment?)".to_string();
+            (start + junk..end, range(start + junk, start + junk), message)
+        } else if at >= chunk.trim_end().len() {
+            let message = "this entry never closes (a brace or quote left open?)".to_string();
+            (start..end, range(start, start + first_line), message)
+        } else {
+            (start..end, range(start + at, start + at), biblatex_message(&error.kind))
+        };
+        broken.push((blanked, BibError { message, range: reported }));
+    }
+    broken
+}
+
+/// The bytes of the entry that holds `at`: from the `@` that starts it to the next entry's.
 fn entry_around(text: &str, at: usize) -> (usize, usize) {
-    let starts_entry =
-        |offset: usize| text[offset..].starts_with('@') && (offset == 0 || text[..offset].ends_with('\n'));
-    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
-    let line_starts: Vec<usize> = line_starts.filter(|&i| i < text.len()).collect();
-    let at = at.min(text.len().saturating_sub(1));
-    let start = line_starts.iter().rev().copied().find(|&i| i <= at && starts_entry(i)).unwrap_or(0);
-    let end = line_starts.iter().copied().find(|&i| i > at && starts_entry(i)).unwrap_or(text.len());
+    let starts = entry_starts(text);
+    let next = starts.partition_point(|&start| start <= at);
+    let start = if next == 0 { 0 } else { starts[next - 1] };
+    let end = starts.get(next).copied().unwrap_or(text.len());
     (start, end.max(start))
 }
 
@@ -398,6 +518,7 @@ fn biblatex_message(kind: &biblatex::ParseErrorKind) -> String {
     match kind {
         ParseErrorKind::UnexpectedEof => "the file ends inside an entry (a brace or quote left open?)".to_string(),
         ParseErrorKind::DuplicateKey(key) => format!("the key `{key}` is used twice; the first entry is kept"),
+        ParseErrorKind::ResolutionError(_) => "a cross-reference of this entry cannot be resolved".to_string(),
         ParseErrorKind::UnknownAbbreviation(name) => format!("`{name}` is not a defined @string abbreviation"),
         other => format!("not BibTeX: {other}"),
     }
@@ -478,22 +599,26 @@ fn csl_type(kind: &str, subtype: Option<&str>) -> &'static str {
 
 /// The paths of a `file` field: `path`, `path;path`, or Zotero's `description:path:mime-type` triples.
 fn split_file_field(field: &str) -> Vec<String> {
-    // Zotero escapes the colon of a Windows drive (`C\:`); it is set aside while the triple is split.
+    // Zotero escapes the colon of a Windows drive (`C\:`) and a `;` in a name (`\;`): both are set aside while the
+    // field is split.
     const ESCAPED_COLON: char = '\u{0}';
+    const ESCAPED_SEMICOLON: char = '\u{1}';
     field
         .replace("\\:", &ESCAPED_COLON.to_string())
+        .replace("\\;", &ESCAPED_SEMICOLON.to_string())
         .split(';')
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .map(|part| {
             let pieces: Vec<&str> = part.split(':').collect();
-            // `description:path:type`, where an unescaped Windows path brings its own colon (`C:\…`).
+            // `description:path:type` (Zotero's type is a MIME type, JabRef's and Mendeley's a word), where an
+            // unescaped Windows path brings its own colon (`C:\…`).
             let path = match pieces.as_slice() {
-                [_, path, mime] if mime.contains('/') => path.to_string(),
-                [_, drive, path, mime] if mime.contains('/') && drive.len() == 1 => format!("{drive}:{path}"),
+                [_, drive, path, _] if drive.len() == 1 => format!("{drive}:{path}"),
+                [_, path, kind] if !path.is_empty() && !kind.contains(' ') => path.to_string(),
                 _ => part.to_string(),
             };
-            path.replace(ESCAPED_COLON, ":")
+            path.replace(ESCAPED_COLON, ":").replace(ESCAPED_SEMICOLON, ";")
         })
         .collect()
 }

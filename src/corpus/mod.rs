@@ -10,7 +10,7 @@ pub mod quotes;
 mod sentences;
 mod source;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,6 +25,7 @@ pub use source::{Source, SourceMeta, collapse_whitespace, shorten};
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Corpus {
     sources: Vec<Arc<Source>>,
+    /// By id; a hash with no random seed, so that a saved corpus is the same bytes every time.
     by_id: HashMap<String, usize>,
     entities: EntityIndex,
     overrides: EntityOverrides,
@@ -113,7 +114,7 @@ impl Corpus {
     ) -> (Corpus, Vec<CorpusProblem>) {
         sources.sort_by(|a, b| a.path.cmp(&b.path));
         let mut problems = Vec::new();
-        let mut by_id = HashMap::with_capacity(sources.len());
+        let mut by_id = HashMap::with_capacity_and_hasher(sources.len(), Default::default());
         let mut kept: Vec<Arc<Source>> = Vec::with_capacity(sources.len());
         for source in sources {
             if let Some(&existing) = by_id.get(&source.id) {

@@ -347,3 +347,46 @@ mod tests {
         assert!(cache.load(&paths, &EntityOverrides::default()).is_some());
     }
 }
+
+#[cfg(test)]
+mod layout {
+    //! The saved index's format version is tied to what it holds: a change to the bytes saved for a fixed corpus is a
+    //! change of layout (or of what indexing computes), which must come with a new [`FORMAT`], or an index saved by
+    //! an older build would be read back as if it were current.
+
+    use super::FORMAT;
+    use crate::corpus::{Corpus, EntityOverrides, Source};
+
+    /// The format and a hash of the bytes saved for the corpus below; when this test fails, bump `FORMAT` and
+    /// write the new hash here.
+    const SAVED: (u32, u64) = (3, 0x9670ee839d0b790);
+
+    #[test]
+    fn a_new_layout_comes_with_a_new_format_version() {
+        let texts = [
+            (
+                "harbour",
+                "Dock workers walked out on Monday, the Port Authority said.\nUnion leader Ana Ruiz said the strike would last until Friday.\n",
+            ),
+            (
+                "council",
+                "---\ntitle: Budget\nauthor: Jane Doe\ndate: 2022-05-01\n---\nThe Vellbridge council met. Ana Ruiz was not there.\n",
+            ),
+        ];
+        let sources = texts
+            .iter()
+            .map(|(id, text)| Source::new(id.to_string(), format!("/w/sources/{id}.txt").into(), text.to_string()))
+            .collect();
+        let (corpus, _) = Corpus::new(sources, EntityOverrides::default());
+        let mut bytes = Vec::new();
+        corpus.save(&mut bytes).unwrap();
+        let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+        assert_eq!(
+            (FORMAT, hash),
+            SAVED,
+            "the saved index changed: bump FORMAT in src/load/cache.rs to {} and set SAVED to ({}, {hash:#x})",
+            FORMAT + 1,
+            FORMAT + 1
+        );
+    }
+}

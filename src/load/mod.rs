@@ -186,7 +186,10 @@ impl Workspace {
 
     /// Reads the bibliography files at `paths` (see [`Workspace::bibliography_paths`]).
     pub fn read_library(&self, paths: &[PathBuf]) -> Library {
+        let configured: Vec<PathBuf> =
+            self.config.bibliography.iter().map(|path| lexical(&self.root.join(path))).collect();
         Library::new(paths.iter().map(|path| (path.clone(), read_bibliography(path))).collect())
+            .with_configured(&configured)
             .with_root(self.root.clone())
     }
 

@@ -11,6 +11,14 @@ pub const TRIGGER_CHARACTERS: &[&str] = &["@", "[", "\"", "\u{201C}", "'", "\u{2
 /// `workspace/executeCommand` with one argument, the words: the places in the articles that contain them.
 pub const FIND_QUOTE_COMMAND: &str = "marginalia.findQuote";
 
+/// The semantic token types, in the order of [`crate::analysis::TokenKind`]: ids as variables, quotes as strings,
+/// entity names as classes (standard types, which every theme colours).
+pub const TOKEN_TYPES: [lsp::SemanticTokenType; 3] =
+    [lsp::SemanticTokenType::VARIABLE, lsp::SemanticTokenType::STRING, lsp::SemanticTokenType::CLASS];
+
+/// The one token modifier: an id or a name that the workspace does not have.
+pub const UNRESOLVED_MODIFIER: &str = "unresolved";
+
 /// The server's capabilities, with the negotiated position encoding.
 pub fn server_capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
@@ -29,6 +37,28 @@ pub fn server_capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilitie
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
         definition_provider: Some(lsp::OneOf::Left(true)),
         references_provider: Some(lsp::OneOf::Left(true)),
+        semantic_tokens_provider: Some(lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+            lsp::SemanticTokensOptions {
+                legend: lsp::SemanticTokensLegend {
+                    token_types: TOKEN_TYPES.to_vec(),
+                    token_modifiers: vec![lsp::SemanticTokenModifier::new(UNRESOLVED_MODIFIER)],
+                },
+                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            },
+        )),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+        document_link_provider: Some(lsp::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        }),
+        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        })),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
             code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
             ..lsp::CodeActionOptions::default()

@@ -43,6 +43,11 @@ impl TextLines<'_> {
         lsp::Position::new(line_col.line + self.first_line, line_col.col)
     }
 
+    /// The byte offset where `line` (of the document) ends, before its line break.
+    pub fn line_end(&self, line: u32) -> TextSize {
+        self.index.line_range(self.text, line.saturating_sub(self.first_line)).end()
+    }
+
     /// The LSP range of a byte range.
     pub fn range(&self, range: TextRange) -> lsp::Range {
         lsp::Range::new(self.position(range.start()), self.position(range.end()))
@@ -176,6 +181,104 @@ pub fn locations(
         locations.push(lsp::Location::new(uri, range));
     }
     locations
+}
+
+/// The LSP kind of a symbol: headings as strings (as Markdown servers show them), sources as files, entities as
+/// objects.
+fn symbol_kind(kind: analysis::SymbolKind) -> lsp::SymbolKind {
+    match kind {
+        analysis::SymbolKind::Heading => lsp::SymbolKind::STRING,
+        analysis::SymbolKind::Source => lsp::SymbolKind::FILE,
+        analysis::SymbolKind::Entity => lsp::SymbolKind::OBJECT,
+    }
+}
+
+/// An LSP document symbol, with its children.
+pub fn document_symbol(lines: &TextLines, symbol: &analysis::Symbol) -> lsp::DocumentSymbol {
+    #[allow(deprecated)] // `deprecated` is a field the type requires.
+    lsp::DocumentSymbol {
+        name: symbol.name.clone(),
+        detail: symbol.detail.clone(),
+        kind: symbol_kind(symbol.kind),
+        tags: None,
+        deprecated: None,
+        range: lines.range(symbol.range),
+        selection_range: lines.range(symbol.selection),
+        children: Some(symbol.children.iter().map(|child| document_symbol(lines, child)).collect()),
+    }
+}
+
+/// LSP symbol information for workspace symbols, each in its article or note.
+pub fn workspace_symbols(
+    analysis: &Analysis,
+    notes: &analysis::Notes,
+    symbols: &[analysis::WorkspaceSymbol],
+    encoding: PositionEncoding,
+) -> Vec<lsp::SymbolInformation> {
+    let corpus = analysis.corpus();
+    (symbols.iter())
+        .filter_map(|symbol| {
+            let uri = file_url(&symbol.path)?;
+            let range = match symbol.article {
+                Some(article) => {
+                    let source = corpus.source_at(article);
+                    TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 }
+                        .range(symbol.range)
+                }
+                None => {
+                    let text = notes.get(&symbol.path)?.text();
+                    let index = LineIndex::new(text);
+                    TextLines { text, index: &index, encoding, first_line: 0 }.range(symbol.range)
+                }
+            };
+            #[allow(deprecated)] // `deprecated` is a field the type requires.
+            Some(lsp::SymbolInformation {
+                name: symbol.name.clone(),
+                kind: symbol_kind(symbol.kind),
+                tags: None,
+                deprecated: None,
+                location: lsp::Location::new(uri, range),
+                container_name: symbol.container.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Semantic tokens in the protocol's relative encoding, each cut at line ends (a quote may run over lines).
+pub fn semantic_tokens(lines: &TextLines, tokens: &[analysis::Token]) -> Vec<lsp::SemanticToken> {
+    let mut data = Vec::with_capacity(tokens.len());
+    let (mut previous_line, mut previous_start) = (0u32, 0u32);
+    for token in tokens {
+        let token_type = match token.kind {
+            analysis::TokenKind::SourceId => 0,
+            analysis::TokenKind::Quote => 1,
+            analysis::TokenKind::Entity => 2,
+        };
+        let modifiers = u32::from(token.unresolved);
+        let (start, end) = (lines.position(token.range.start()), lines.position(token.range.end()));
+        for line in start.line..=end.line {
+            let from = if line == start.line { start.character } else { 0 };
+            let to = if line == end.line {
+                end.character
+            } else {
+                let line_end = lines.line_end(line);
+                lines.position(line_end).character
+            };
+            if to <= from {
+                continue;
+            }
+            let delta_start = if line == previous_line { from - previous_start } else { from };
+            data.push(lsp::SemanticToken {
+                delta_line: line - previous_line,
+                delta_start,
+                length: to - from,
+                token_type,
+                token_modifiers_bitset: modifiers,
+            });
+            (previous_line, previous_start) = (line, from);
+        }
+    }
+    data
 }
 
 /// A `file://` URL for a path.

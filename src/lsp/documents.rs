@@ -6,6 +6,7 @@
 //! note costs one paragraph, not the note.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -14,8 +15,15 @@ use tower_lsp::lsp_types as lsp;
 
 use super::convert::TextLines;
 use crate::analysis::Note;
+use crate::bibliography::library::front_matter_bibliographies;
 use crate::markup;
 use crate::text::{LineCol, LineIndex, PositionEncoding, rope_offset};
+
+impl AsRef<Note> for ParsedNote {
+    fn as_ref(&self) -> &Note {
+        &self.note
+    }
+}
 
 /// The [`Document::latest_version`] of a closed document: no version is current.
 pub const CLOSED: i64 = i64::MIN;
@@ -34,14 +42,18 @@ pub struct ParsedNote {
 }
 
 impl ParsedNote {
-    /// Parses the whole text of `rope`.
-    pub fn new(rope: &Rope, version: i32) -> ParsedNote {
-        ParsedNote::whole(rope.to_string(), version)
+    /// Parses the whole text of `rope`, the note at `path`.
+    pub fn new(rope: &Rope, version: i32, path: Option<PathBuf>) -> ParsedNote {
+        ParsedNote::whole(rope.to_string(), version, path)
     }
 
-    /// Parses `text`, the whole text of a note.
-    pub fn whole(text: String, version: i32) -> ParsedNote {
-        ParsedNote::from_note(Note::new(text), version, 0)
+    /// Parses `text`, the whole text of the note at `path`.
+    pub fn whole(text: String, version: i32, path: Option<PathBuf>) -> ParsedNote {
+        let note = match path {
+            Some(path) => Note::at(path, text),
+            None => Note::new(text),
+        };
+        ParsedNote::from_note(note, version, 0)
     }
 
     /// Its text with its line index, for converting positions in `encoding`.
@@ -54,9 +66,21 @@ impl ParsedNote {
         ParsedNote { note, line_index, version, first_line }
     }
 
-    /// Parses a part of a note that starts at `first_line` (see [`Document::part_around`]).
-    pub fn part(first_line: u32, text: String, version: i32) -> ParsedNote {
-        let note = if first_line == 0 { Note::new(text) } else { Note::part(text) };
+    /// Parses a part of the note at `path` that starts at `first_line` (see [`Document::part_around`]), whose
+    /// front matter names `bibliographies`.
+    pub fn part(
+        first_line: u32,
+        text: String,
+        version: i32,
+        path: Option<PathBuf>,
+        bibliographies: Vec<String>,
+    ) -> ParsedNote {
+        let note = match (first_line, path) {
+            (0, Some(path)) => Note::at(path, text),
+            (0, None) => Note::new(text),
+            (_, Some(path)) => Note::part_at(path, text, bibliographies),
+            (_, None) => Note::part(text),
+        };
         ParsedNote::from_note(note, version, first_line)
     }
 }
@@ -75,6 +99,8 @@ pub struct Document {
     /// The version of the current text, shared with work started on older versions so that it can stop;
     /// [`CLOSED`] once the document is closed.
     pub latest_version: Arc<AtomicI64>,
+    /// The file, when the document is one.
+    pub path: Option<PathBuf>,
     /// The latest parse of the whole note, possibly of an older version.
     parsed: Option<Arc<ParsedNote>>,
     /// How many bytes at the start of the current text are as they were when `parsed` was made.
@@ -85,6 +111,18 @@ impl Document {
     /// The parsed whole note if it is current.
     pub fn parsed(&self) -> Option<Arc<ParsedNote>> {
         self.parsed.clone().filter(|p| p.version == self.version)
+    }
+
+    /// The bibliographies the note's front matter names now, as written.
+    pub fn named_bibliographies(&self) -> Vec<String> {
+        /// Front matter longer than this is not read for a part (a whole parse reads it all).
+        const FRONT_MATTER_BYTES: usize = 64 * 1024;
+        if !self.rope.chunks().next().is_some_and(|chunk| chunk.starts_with("---")) {
+            return Vec::new();
+        }
+        let end = self.rope.byte_to_char(self.rope.len_bytes().min(FRONT_MATTER_BYTES));
+        let start = self.rope.slice(..end).to_string();
+        front_matter_bibliographies(&start).into_iter().map(|(name, _)| name).collect()
     }
 
     /// Keeps `parsed`, a parse of the whole note, if it is still current.
@@ -154,6 +192,7 @@ pub struct Documents {
 impl Documents {
     /// Records a newly opened document.
     pub fn open(&mut self, uri: lsp::Url, text: &str, version: i32) {
+        let path = uri.to_file_path().ok();
         self.open.insert(
             uri,
             Document {
@@ -162,6 +201,7 @@ impl Documents {
                 generation: 0,
                 saved_generation: 0,
                 latest_version: Arc::new(AtomicI64::new(i64::from(version))),
+                path,
                 parsed: None,
                 unchanged_prefix: 0,
             },
@@ -263,7 +303,7 @@ mod tests {
         let mut documents = Documents::default();
         documents.open(uri.clone(), NOTE, 1);
         let document = documents.get_mut(&uri).unwrap();
-        let whole = Arc::new(ParsedNote::new(&document.rope, 1));
+        let whole = Arc::new(ParsedNote::new(&document.rope, 1, None));
         document.cache(whole);
         assert!(documents.change(&uri, 2, vec![edit(start, end, text)], PositionEncoding::Utf16));
         documents.get(&uri).unwrap().clone()
@@ -288,10 +328,10 @@ mod tests {
         let document = edited((8, 5), (8, 5), "[@new] ");
         let (first_line, text) = document.part_around(8);
         assert_eq!((first_line, text.as_str()), (8, "Last [@new] [@e] and\n[[Ana]].\n\n"));
-        let whole = ParsedNote::new(&document.rope, 2);
+        let whole = ParsedNote::new(&document.rope, 2, None);
         for line in 0..document.rope.len_lines() as u32 {
             let (first_line, text) = document.part_around(line);
-            let part = ParsedNote::part(first_line, text, 2);
+            let part = ParsedNote::part(first_line, text, 2, None, Vec::new());
             let in_part: Vec<_> = markup_lines(&whole)
                 .into_iter()
                 .filter(|(l, _)| {
@@ -309,7 +349,7 @@ mod tests {
         let document = edited((2, 21), (2, 21), "\n```");
         let (first_line, text) = document.part_around(10);
         assert_eq!(first_line, 2);
-        let part = ParsedNote::part(first_line, text, 2);
+        let part = ParsedNote::part(first_line, text, 2, None, Vec::new());
         assert_eq!(markup_lines(&part), [(2, "[@b]".to_string())]);
     }
 

@@ -4,7 +4,7 @@
 //! analysis (on a blocking thread when the work grows with a note or the corpus), and convert the answer back. Notifications that change documents mutate the
 //! session under a lock before their first `.await`, so edits are applied in the order they arrive.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,7 +16,7 @@ use tower_lsp::{Client, LanguageServer};
 
 use super::convert::{self, TextLines};
 use super::documents::{Document, Documents, ParsedNote};
-use crate::analysis::{self, Analysis, Documentation, ReferenceTarget};
+use crate::analysis::{self, Analysis, Documentation, Notes, SharedNote};
 use crate::bibliography::Library;
 use crate::bibliography::library::lexical;
 use crate::config::CONFIG_FILE;
@@ -62,8 +62,15 @@ struct Session {
     notes_on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
     /// The bibliography files whose problems are published, to clear them once the problems are gone.
     published_bibliographies: Vec<PathBuf>,
+    /// The bibliography files outside the workspace that the client watches for us (a reference manager's
+    /// automatic export, say), each registered by its folder and name.
+    watched_outside: Vec<PathBuf>,
     client_supports_progress: bool,
     client_supports_watching: bool,
+    /// Whether the client applies workspace edits that rename files (what renaming a source id needs).
+    client_renames_files: bool,
+    /// Whether titles are shown after opaque ids (`initializationOptions.inlayHints`, on by default).
+    inlay_hints: bool,
     /// Whether completion items leave their documentation for `completionItem/resolve` (when the client can ask).
     completion_documentation: Documentation,
     /// Whether notes are checked as they change, or only when opened and saved (`initializationOptions`).
@@ -116,8 +123,8 @@ impl Server {
         let parsed = match document.parsed() {
             Some(parsed) => parsed,
             None => {
-                let (rope, version) = (document.rope, document.version);
-                let parsed = Arc::new(blocking(move || ParsedNote::new(&rope, version)).await?);
+                let (rope, version, path) = (document.rope, document.version, document.path);
+                let parsed = Arc::new(blocking(move || ParsedNote::new(&rope, version, path)).await?);
                 if let Some(document) = self.session().documents.get_mut(uri) {
                     document.cache(parsed.clone());
                 }
@@ -136,11 +143,12 @@ impl Server {
             Some(whole) => whole,
             None => {
                 let (first_line, text) = document.part_around(line);
-                let version = document.version;
+                let (version, path) = (document.version, document.path.clone());
+                let named = if first_line == 0 { Vec::new() } else { document.named_bibliographies() };
                 if text.len() <= INLINE_PARSE_BYTES {
-                    Arc::new(ParsedNote::part(first_line, text, version))
+                    Arc::new(ParsedNote::part(first_line, text, version, path, named))
                 } else {
-                    Arc::new(blocking(move || ParsedNote::part(first_line, text, version)).await?)
+                    Arc::new(blocking(move || ParsedNote::part(first_line, text, version, path, named)).await?)
                 }
             }
         };
@@ -175,14 +183,9 @@ impl Server {
         };
         // A check of an outdated text stops: its answer would not be published.
         let outdated = move || latest.load(Ordering::Relaxed) != i64::from(version);
-        let path = uri.to_file_path().ok();
         let Some(Some(diagnostics)) = blocking(move || {
             let lines = snapshot.lines();
-            let mut diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
-            if let Some(path) = path {
-                diagnostics.extend(snapshot.analysis.named_bibliography_diagnostics(&snapshot.parsed.note, &path));
-                diagnostics.sort_by_key(|d| (d.range.start(), d.range.end()));
-            }
+            let diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
             Some(diagnostics.iter().map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
         })
         .await
@@ -340,6 +343,23 @@ impl Server {
         self.report_problems(&messages).await;
         self.publish_bibliography_diagnostics().await;
         self.publish_all_diagnostics().await;
+        // Notes opened while indexing ran: the bibliographies they name that were not read with the others.
+        let open: Vec<(PathBuf, String)> = {
+            let session = self.session();
+            (session.documents.uris().into_iter())
+                .filter_map(|uri| {
+                    let document = session.documents.get(&uri)?;
+                    Some((document.path.clone()?, document.rope.to_string()))
+                })
+                .collect()
+        };
+        // After this indexing lets go of the rebuild lock.
+        let server = self.clone();
+        tokio::spawn(async move {
+            for (path, text) in open {
+                server.read_named_bibliographies(path, text).await;
+            }
+        });
     }
 
     /// Publishes the problems of each bibliography file at their places in it, and clears those of files that have
@@ -391,6 +411,58 @@ impl Server {
         }
         self.session().published_bibliographies = published;
         self.report_problems(&missing).await;
+        self.watch_bibliographies_outside(&library).await;
+    }
+
+    /// Asks the client to watch the bibliography files outside the workspace (the workspace's own are watched by
+    /// the patterns registered at the start), replacing what was asked before when the set changed.
+    async fn watch_bibliographies_outside(&self, library: &Library) {
+        const REGISTRATION: &str = "marginalia-watched-bibliographies";
+        let (outside, previous) = {
+            let session = self.session();
+            if !session.client_supports_watching {
+                return;
+            }
+            let Some(root) = session.workspace.as_ref().map(|w| w.root.clone()) else {
+                return;
+            };
+            let outside: Vec<PathBuf> =
+                library.paths().filter(|p| !p.starts_with(&root)).map(std::path::Path::to_path_buf).collect();
+            (outside, session.watched_outside.clone())
+        };
+        if outside == previous {
+            return;
+        }
+        if !previous.is_empty() {
+            let unregistration = lsp::Unregistration {
+                id: REGISTRATION.to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+            };
+            if let Err(error) = self.client.unregister_capability(vec![unregistration]).await {
+                tracing::warn!("the client refused to stop watching bibliographies: {error}");
+            }
+        }
+        self.session().watched_outside = outside.clone();
+        let watchers: Vec<lsp::FileSystemWatcher> = (outside.iter())
+            .filter_map(|path| {
+                let base = convert::file_url(path.parent()?)?;
+                let pattern = path.file_name()?.to_string_lossy().replace(['*', '?', '[', ']', '{', '}'], "?");
+                let relative = lsp::RelativePattern { base_uri: lsp::OneOf::Right(base), pattern };
+                Some(lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::Relative(relative), kind: None })
+            })
+            .collect();
+        if watchers.is_empty() {
+            return;
+        }
+        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = lsp::Registration {
+            id: REGISTRATION.to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("the client refused to watch bibliographies outside the workspace: {error}");
+        }
     }
 
     /// Reads the bibliographies that the note at `path` names and that are not read yet, then checks again.
@@ -521,6 +593,14 @@ impl Server {
         self.publish_all_diagnostics().await;
     }
 
+    /// The notes of the workspace as they stand now, to parse into a [`Notes`] off the async workers.
+    fn gather_notes(&self) -> GatheredNotes {
+        let session = self.session();
+        let open =
+            (session.documents.uris().into_iter()).filter_map(|uri| session.documents.get(&uri).cloned()).collect();
+        GatheredNotes { open, on_disk: session.notes_on_disk.clone() }
+    }
+
     /// Reads the notes that changed on disk again, and forgets those removed.
     async fn reread_notes(&self, changed: Vec<PathBuf>, removed: Vec<PathBuf>) {
         let Some(read) = blocking(move || read_notes(&changed)).await else {
@@ -628,13 +708,96 @@ fn ready_analysis_of(corpus: Arc<Corpus>, library: Arc<Library>) -> Analysis {
     analysis
 }
 
+/// The notes of the workspace as the server holds them: the open documents (parsed or not yet) and the notes as
+/// read from disk; [`GatheredNotes::parse`] makes them one [`Notes`], off the async workers.
+struct GatheredNotes {
+    open: Vec<Document>,
+    on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
+}
+
+impl GatheredNotes {
+    fn parse(self) -> Notes {
+        let open = self.open.into_iter().filter_map(|document| {
+            let path = document.path.clone()?;
+            let parsed = document
+                .parsed()
+                .unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version, Some(path.clone()))));
+            Some((path, parsed as SharedNote))
+        });
+        let on_disk: Vec<(PathBuf, SharedNote)> =
+            self.on_disk.iter().map(|(path, parsed)| (path.clone(), parsed.clone() as SharedNote)).collect();
+        // The open notes first: they win over the disk.
+        Notes::new(open.collect::<Vec<_>>().into_iter().chain(on_disk))
+    }
+}
+
+/// LSP locations of ranges in notes.
+fn note_locations(notes: &Notes, found: Vec<(PathBuf, TextRange)>, encoding: PositionEncoding) -> Vec<lsp::Location> {
+    let mut locations = Vec::with_capacity(found.len());
+    let mut lines: Option<(PathBuf, crate::text::LineIndex)> = None;
+    for (path, range) in found {
+        let (Some(note), Some(uri)) = (notes.get(&path), convert::file_url(&path)) else {
+            continue;
+        };
+        if lines.as_ref().is_none_or(|(at, _)| *at != path) {
+            lines = Some((path.clone(), crate::text::LineIndex::new(note.text())));
+        }
+        let index = &lines.as_ref().expect("set above").1;
+        let text_lines = TextLines { text: note.text(), index, encoding, first_line: 0 };
+        locations.push(lsp::Location::new(uri, text_lines.range(range)));
+    }
+    locations
+}
+
+/// A rename as an LSP workspace edit: each note's edits (versioned when the note is open), then the file rename.
+fn workspace_edit(
+    notes: &Notes,
+    rename: &crate::analysis::Rename,
+    versions: &HashMap<PathBuf, i32>,
+    encoding: PositionEncoding,
+) -> lsp::WorkspaceEdit {
+    let mut operations = Vec::new();
+    for (path, edits) in &rename.edits {
+        let (Some(note), Some(uri)) = (notes.get(path), convert::file_url(path)) else {
+            continue;
+        };
+        let index = crate::text::LineIndex::new(note.text());
+        let lines = TextLines { text: note.text(), index: &index, encoding, first_line: 0 };
+        let edits = (edits.iter())
+            .map(|edit| lsp::OneOf::Left(lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone())))
+            .collect();
+        let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version: versions.get(path).copied() };
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit { text_document, edits }));
+    }
+    if let Some((from, to)) = &rename.file
+        && let (Some(old_uri), Some(new_uri)) = (convert::file_url(from), convert::file_url(to))
+    {
+        let options = lsp::RenameFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
+        let operation = lsp::RenameFile { old_uri, new_uri, options: Some(options), annotation_id: None };
+        operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(operation)));
+    }
+    lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+        ..lsp::WorkspaceEdit::default()
+    }
+}
+
+/// The answer to a request that cannot be done, with the reason (LSP's `RequestFailed`): editors show it.
+fn request_failed(message: String) -> tower_lsp::jsonrpc::Error {
+    tower_lsp::jsonrpc::Error {
+        code: tower_lsp::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
 /// Reads and parses notes in parallel; a note that cannot be read has no references to find.
 fn read_notes(paths: &[PathBuf]) -> HashMap<PathBuf, Arc<ParsedNote>> {
     use rayon::prelude::*;
     paths
         .par_iter()
         .filter_map(|path| match load::read_text(path) {
-            Ok(text) => Some((path.clone(), Arc::new(ParsedNote::whole(text, 0)))),
+            Ok(text) => Some((path.clone(), Arc::new(ParsedNote::whole(text, 0, Some(path.clone()))))),
             Err(problem) => {
                 tracing::debug!("{problem}");
                 None
@@ -727,6 +890,7 @@ impl LanguageServer for Server {
             let option = |name: &str| params.initialization_options.as_ref().and_then(|options| options.get(name));
             session.diagnostics_on_change = option("diagnostics").and_then(serde_json::Value::as_str) != Some("onSave");
             session.save_index = option("indexCache").and_then(serde_json::Value::as_bool) != Some(false);
+            session.inlay_hints = option("inlayHints").and_then(serde_json::Value::as_bool) != Some(false);
             session.cache_folder = option("cacheDir").and_then(serde_json::Value::as_str).map(PathBuf::from);
             let resolvable = params
                 .capabilities
@@ -738,6 +902,14 @@ impl LanguageServer for Server {
                 .is_some_and(|resolve| resolve.properties.iter().any(|p| p == "documentation"));
             session.completion_documentation =
                 if resolvable { Documentation::OnResolve } else { Documentation::Inline };
+            let workspace_edit = params.capabilities.workspace.as_ref().and_then(|w| w.workspace_edit.as_ref());
+            session.client_renames_files = workspace_edit.is_some_and(|edit| {
+                edit.document_changes == Some(true)
+                    && edit
+                        .resource_operations
+                        .as_ref()
+                        .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Rename))
+            });
             session.client_supports_watching = params
                 .capabilities
                 .workspace
@@ -810,26 +982,38 @@ impl LanguageServer for Server {
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
-        if let Some(document) = self.session().documents.get_mut(&uri) {
-            document.saved_generation = document.generation;
-        }
-        self.publish_diagnostics(uri.clone()).await;
-        // What was saved is what the disk holds now: references in it stay right after the note is closed.
-        let named = {
+        // What was saved is taken now, before any `.await`: an edit that arrives meanwhile is not what was saved.
+        let saved = {
             let mut session = self.session();
-            let saved = session.documents.get(&uri).and_then(|document| document.parsed());
-            match (saved, uri.to_file_path()) {
-                (Some(saved), Ok(path)) => {
-                    Arc::make_mut(&mut session.notes_on_disk).insert(path.clone(), saved.clone());
-                    Some((path, saved.note.text().to_string()))
-                }
-                _ => None,
-            }
+            let Some(document) = session.documents.get_mut(&uri) else {
+                return;
+            };
+            document.saved_generation = document.generation;
+            (document.path.clone(), document.rope.clone(), document.version, document.parsed())
         };
-        // A bibliography the front matter has just named is read now.
-        if let Some((path, text)) = named {
-            self.read_named_bibliographies(path, text).await;
+        self.publish_diagnostics(uri.clone()).await;
+        let (Some(path), rope, version, parsed) = saved else {
+            return;
+        };
+        // What the disk holds now: references and renames in it stay right after the note is closed.
+        let note_path = path.clone();
+        let parsed = match parsed {
+            Some(parsed) => parsed,
+            None => match blocking(move || ParsedNote::new(&rope, version, Some(note_path))).await {
+                Some(parsed) => Arc::new(parsed),
+                None => return,
+            },
+        };
+        {
+            let mut session = self.session();
+            let notes = Arc::make_mut(&mut session.notes_on_disk);
+            // A later save that was recorded first wins.
+            if notes.get(&path).is_none_or(|recorded| recorded.version <= version) {
+                notes.insert(path.clone(), parsed.clone());
+            }
         }
+        // A bibliography the front matter has just named is read now.
+        self.read_named_bibliographies(path, parsed.note.text().to_string()).await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -899,51 +1083,15 @@ impl LanguageServer for Server {
         let Some(target) = snapshot.analysis.reference_target(&snapshot.parsed.note, offset) else {
             return Ok(None);
         };
-        // The open notes as the editor has them, the others as the disk has them.
-        let (open, on_disk) = {
-            let session = self.session();
-            let open: Vec<(lsp::Url, Document)> = (session.documents.uris().into_iter())
-                .filter_map(|uri| Some((uri.clone(), session.documents.get(&uri)?.clone())))
-                .collect();
-            (open, session.notes_on_disk.clone())
-        };
         let include_declaration = params.context.include_declaration;
         let encoding = snapshot.encoding;
+        let gathered = self.gather_notes();
         Ok(blocking(move || {
             let analysis = &snapshot.analysis;
-            let mut locations = Vec::new();
-            let mut push = |uri: &lsp::Url, parsed: &ParsedNote| {
-                let lines = parsed.lines(encoding);
-                for range in analysis.references_in(&parsed.note, &target) {
-                    locations.push(lsp::Location::new(uri.clone(), lines.range(range)));
-                }
-            };
-            let mut open_paths = HashSet::new();
-            for (uri, document) in &open {
-                let parsed =
-                    document.parsed().unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version)));
-                push(uri, &parsed);
-                open_paths.extend(uri.to_file_path().ok());
-            }
-            for (path, parsed) in on_disk.iter().filter(|(path, _)| !open_paths.contains(*path)) {
-                if let Some(uri) = convert::file_url(path) {
-                    push(&uri, parsed);
-                }
-            }
-            if include_declaration
-                && let ReferenceTarget::Source(id) = &target
-                && let Some(cited) = analysis.catalog().cited(id)
-            {
-                let declaration = match (cited.source, cited.entry, cited.entry_file) {
-                    (Some(source), ..) => Some((source.path.clone(), source.body.start())),
-                    (None, Some(entry), Some(file)) => Some((file.to_path_buf(), entry.range.start())),
-                    _ => None,
-                };
-                if let Some((path, start)) = declaration {
-                    let declaration =
-                        analysis::NavigationTarget { source_id: id.clone(), path, range: TextRange::empty(start) };
-                    locations.extend(convert::locations(analysis, &[declaration], encoding));
-                }
+            let notes = gathered.parse();
+            let mut locations = note_locations(&notes, analysis.references_across(&notes, &target), encoding);
+            if include_declaration && let Some(declaration) = analysis.declaration(&target) {
+                locations.extend(convert::locations(analysis, &[declaration], encoding));
             }
             locations.sort_by(|a, b| {
                 (a.uri.as_str(), a.range.start.line, a.range.start.character).cmp(&(
@@ -956,6 +1104,146 @@ impl LanguageServer for Server {
         })
         .await
         .flatten())
+    }
+
+    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let symbols = blocking(move || {
+            let lines = snapshot.lines();
+            let symbols = snapshot.analysis.document_symbols(&snapshot.parsed.note);
+            symbols.iter().map(|symbol| convert::document_symbol(&lines, symbol)).collect::<Vec<_>>()
+        })
+        .await;
+        Ok(symbols.map(lsp::DocumentSymbolResponse::Nested))
+    }
+
+    async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<Vec<lsp::SymbolInformation>>> {
+        let (analysis, encoding) = {
+            let session = self.session();
+            (session.analysis.clone(), session.encoding)
+        };
+        let gathered = self.gather_notes();
+        Ok(blocking(move || {
+            let notes = gathered.parse();
+            let symbols = analysis.workspace_symbols(&notes, &params.query);
+            convert::workspace_symbols(&analysis, &notes, &symbols, encoding)
+        })
+        .await)
+    }
+
+    async fn document_link(&self, params: lsp::DocumentLinkParams) -> Result<Option<Vec<lsp::DocumentLink>>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = snapshot.lines();
+        let links = (snapshot.analysis.document_links(&snapshot.parsed.note).into_iter())
+            .filter_map(|(range, path)| {
+                Some(lsp::DocumentLink {
+                    range: lines.range(range),
+                    target: Some(convert::file_url(&path)?),
+                    tooltip: Some(format!("Open {}", path.file_name()?.to_string_lossy())),
+                    data: None,
+                })
+            })
+            .collect();
+        Ok(Some(links))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: lsp::SemanticTokensParams,
+    ) -> Result<Option<lsp::SemanticTokensResult>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let data = blocking(move || {
+            let tokens = snapshot.analysis.semantic_tokens(&snapshot.parsed.note);
+            convert::semantic_tokens(&snapshot.lines(), &tokens)
+        })
+        .await;
+        Ok(data.map(|data| lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens { result_id: None, data })))
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+        if !self.session().inlay_hints {
+            return Ok(None);
+        }
+        let Some(snapshot) = self.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = snapshot.lines();
+        let range = TextRange::new(lines.offset(params.range.start), lines.offset(params.range.end));
+        let hints = (snapshot.analysis.inlay_hints(&snapshot.parsed.note, range).into_iter())
+            .map(|(at, title)| lsp::InlayHint {
+                position: lines.position(at),
+                label: lsp::InlayHintLabel::String(title),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect();
+        Ok(Some(hints))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> Result<Option<lsp::PrepareRenameResponse>> {
+        let Some(snapshot) = self.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let lines = snapshot.lines();
+        let offset = lines.offset(params.position);
+        match snapshot.analysis.prepare_rename(&snapshot.parsed.note, offset) {
+            Ok((range, placeholder)) => {
+                Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder { range: lines.range(range), placeholder }))
+            }
+            Err(refused) => Err(request_failed(refused.0)),
+        }
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        let position = params.text_document_position;
+        let Some(snapshot) = self.snapshot(&position.text_document.uri).await else {
+            return Ok(None);
+        };
+        let offset = snapshot.lines().offset(position.position);
+        let (can_rename_files, versions) = {
+            let session = self.session();
+            let versions: HashMap<PathBuf, i32> = (session.documents.uris().into_iter())
+                .filter_map(|uri| {
+                    let document = session.documents.get(&uri)?;
+                    Some((document.path.clone()?, document.version))
+                })
+                .collect();
+            (session.client_renames_files, versions)
+        };
+        let gathered = self.gather_notes();
+        let encoding = snapshot.encoding;
+        let new_name = params.new_name;
+        let answer = blocking(move || {
+            let notes = gathered.parse();
+            let rename = snapshot.analysis.rename(&notes, &snapshot.parsed.note, offset, &new_name)?;
+            if rename.file.is_some() && !can_rename_files {
+                return Err(crate::analysis::RenameRefused(
+                    "this editor cannot rename files in a workspace edit: rename the article's file yourself, then \
+                     change the citations (each unknown id offers the fix)"
+                        .to_string(),
+                ));
+            }
+            Ok(workspace_edit(&notes, &rename, &versions, encoding))
+        })
+        .await;
+        match answer {
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(refused)) => Err(request_failed(refused.0)),
+            None => Ok(None),
+        }
     }
 
     async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {

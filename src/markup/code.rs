@@ -31,6 +31,8 @@ pub(super) struct Structure {
     pub examples: Vec<(TextRange, String)>,
     /// Where parsing starts afresh (see [`super::NoteSyntax::restarts`]).
     pub restarts: Vec<TextSize>,
+    /// The headings (see [`super::NoteSyntax::headings`]).
+    pub headings: Vec<super::Heading>,
 }
 
 /// HTML blocks whose content is not Markdown for Pandoc.
@@ -104,6 +106,15 @@ pub(super) fn structure(text: &str, at_note_start: bool) -> Structure {
             }
             Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. }) => {
                 link_ranges(text, link_type, span.start, span.end, &mut structure.inline);
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                let first_line = text[span.clone()].lines().next().unwrap_or("");
+                let title = first_line.trim().trim_start_matches('#').trim_end_matches('#').trim();
+                structure.headings.push(super::Heading {
+                    level: level as u8,
+                    title: title.to_string(),
+                    range: range(span.start, span.end),
+                });
             }
             Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
                 structure.emphasis_ends.push(span.end);

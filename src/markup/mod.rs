@@ -35,6 +35,19 @@ pub struct NoteSyntax {
     /// items of top-level lists that begin a line. The text from one of them to the end of a later paragraph,
     /// parsed alone with [`parse_part`], has the markup and the code it has within the whole note.
     pub restarts: Vec<TextSize>,
+    /// The headings, in order, as CommonMark reads them (ATX `#` and setext underlined ones).
+    pub headings: Vec<Heading>,
+}
+
+/// A heading of a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, up to 6.
+    pub level: u8,
+    /// Its text, without the `#` marks.
+    pub title: String,
+    /// The whole heading.
+    pub range: TextRange,
 }
 
 /// One citation: a bracket with one or more items, or an in-text `@id` (with the items of a bracket after it).
@@ -208,9 +221,11 @@ pub fn parse_part(text: &str) -> NoteSyntax {
 fn parse_with(text: &str, at_note_start: bool) -> NoteSyntax {
     let structure = code::structure(text, at_note_start);
     let restarts = structure.restarts.clone();
+    let headings = structure.headings.clone();
     let mut syntax = scanner::scan(text, structure);
     syntax.plain_quotes = plain_quotes(text, &syntax);
     syntax.restarts = restarts;
+    syntax.headings = headings;
     syntax
 }
 
@@ -400,6 +415,18 @@ fn braces_balance(id: &str) -> bool {
         }
     }
     depth == 0
+}
+
+/// The range an id is written in: `id_range` (the id alone), with its braces when it is braced (`@{odd.key}`), so
+/// that writing another id there with [`write_id`] leaves one pair of braces or none.
+pub fn written_id_range(text: &str, id_range: TextRange) -> TextRange {
+    let (start, end) = (usize::from(id_range.start()), usize::from(id_range.end()));
+    let braced = text[..start].ends_with('{') && text[end..].starts_with('}');
+    if braced {
+        TextRange::new(id_range.start() - TextSize::from(1), id_range.end() + TextSize::from(1))
+    } else {
+        id_range
+    }
 }
 
 /// Writes `id` as it must appear after `@`.

@@ -51,12 +51,10 @@ async fn entries_are_checked_hovered_and_jumped_to_and_read_again_when_they_chan
     assert_eq!(definition["uri"], url(&dir.path().join("refs.json")), "{definition:#}");
     assert_eq!(definition["range"]["start"], json!({ "line": 2, "character": 2 }));
 
-    // The library gains the missing entry and loses a bracket in another: the note passes that citation, the
+    // The library gains the missing entry and one whose id is not a key: the note passes that citation, the
     // broken entry is shown in the library, and the others keep working.
-    let library = LIBRARY.replace(
-        "\n]",
-        ",\n  {\"id\": \"poe2020\", \"title\": \"Tides\"},\n  {\"id\": \"bad\", \"author\": \"not a list\"}\n]",
-    );
+    let library = LIBRARY
+        .replace("\n]", ",\n  {\"id\": \"poe2020\", \"title\": \"Tides\"},\n  {\"id\": [\"not\", \"a key\"]}\n]");
     std::fs::write(dir.path().join("refs.json"), library).unwrap();
     let refs = url(&dir.path().join("refs.json"));
     server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": refs, "type": 2 }] })).await;
@@ -101,5 +99,34 @@ async fn a_bibliography_named_in_front_matter_is_read_when_the_note_names_it() {
     let message = diagnostics[0]["message"].as_str().unwrap();
     assert!(message.starts_with("cannot read the bibliography `gone.bib`: no such file"), "{message}");
     assert_eq!(diagnostics[0]["range"]["start"], json!({ "line": 1, "character": 27 }));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_library_outside_the_workspace_is_watched_and_read_again() {
+    let dir = workspace(&[
+        ("ws/marginalia.toml", "bibliography = \"../zotero/library.json\"\n"),
+        ("ws/sources/harbour.txt", HARBOUR),
+        ("zotero/library.json", "[]\n"),
+    ]);
+    let root = dir.path().join("ws");
+    let mut server = TestServer::start(&root, &["utf-16"]).await;
+    let registration = server
+        .await_notification("client/registerCapability", |params| {
+            params["registrations"][0]["id"] == "marginalia-watched-bibliographies"
+        })
+        .await;
+    let watcher = &registration["registrations"][0]["registerOptions"]["watchers"][0]["globPattern"];
+    assert_eq!(watcher["baseUri"], url(&dir.path().join("zotero")));
+    assert_eq!(watcher["pattern"], "library.json");
+
+    let uri = url(&root.join("note.md"));
+    server.open(&uri, "[@okafor2021]\n").await;
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(codes(&diagnostics), ["unknown-source"]);
+    let library = dir.path().join("zotero/library.json");
+    std::fs::write(&library, LIBRARY).unwrap();
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": url(&library), "type": 2 }] })).await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
     server.shutdown().await;
 }

@@ -2,7 +2,9 @@
 
 mod bibliography;
 mod hostile;
+mod rename;
 mod support;
+mod symbols;
 
 use serde_json::{Value, json};
 use support::{TestServer, apply_edits, corpus_workspace, url, utf16_position, workspace};

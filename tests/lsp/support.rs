@@ -54,7 +54,10 @@ impl TestServer {
                     "capabilities": {
                         "general": { "positionEncodings": encodings },
                         "window": { "workDoneProgress": true },
-                        "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } },
+                        "workspace": {
+                            "didChangeWatchedFiles": { "dynamicRegistration": true },
+                            "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create", "rename", "delete"] }
+                        },
                         "textDocument": { "completion": { "completionItem": completion_item } }
                     }
                 }),

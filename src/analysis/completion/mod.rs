@@ -116,14 +116,16 @@ pub(super) fn completions(
             !typed.trim().is_empty()
         }
     };
+    let scope = catalog.scope(note.path(), note.bibliographies());
     let (mut items, partial) = match context {
         Context::SourceId { typed, replace, quote_after } => {
-            complete_sources(catalog, index, &typed, replace, quote_after.as_deref(), documentation)
+            let query = SourceQuery { typed: &typed, quote_after: quote_after.as_deref(), scope: &scope };
+            complete_sources(catalog, index, query, replace, documentation)
         }
         Context::Entity { typed, replace, close } => {
             complete_entities(catalog.corpus(), index, &typed, replace, close, documentation)
         }
-        Context::Quote { id, typed, replace, close } => complete_quotes(catalog, &id, &typed, replace, &close),
+        Context::Quote { id, typed, replace, close } => complete_quotes(catalog, &scope, &id, &typed, replace, &close),
     };
     let is_incomplete = partial || typed_something || items.len() > MAX_ITEMS;
     items.truncate(MAX_ITEMS);
@@ -257,22 +259,33 @@ fn best<T>(mut items: Vec<T>, count: usize, order: impl Fn(&T, &T) -> Ordering) 
     items
 }
 
+/// What a completion of a source id is asked for: the id typed so far, the quote typed after it, and the
+/// bibliographies the note names.
+struct SourceQuery<'a> {
+    typed: &'a str,
+    quote_after: Option<&'a str>,
+    scope: &'a [u32],
+}
+
 fn complete_sources(
     catalog: &Catalog,
     index: &CompletionIndex,
-    typed: &str,
+    query: SourceQuery,
     replace: TextRange,
-    quote_after: Option<&str>,
     documentation: Documentation,
 ) -> (Vec<CompletionItem>, bool) {
     /// Ranks articles that contain the quote above any fuzzy score.
     const CONTAINS_QUOTE: u32 = 1 << 30;
+    let SourceQuery { typed, quote_after, scope } = query;
     let corpus = catalog.corpus();
+    // Only what the note sees: not the entries of bibliographies other notes name.
+    let visible = |citable: &u32| catalog.is_visible(*citable, scope);
     // The citables (by index) whose article contains the quote typed after the id.
     let mut containing: Vec<u32> = quote_after
         .map(|quote| {
             (corpus.find_quote(quote, 50).into_iter())
                 .filter_map(|(source, _)| catalog.citable_of_article(corpus.source_index(&source.id)?))
+                .filter(visible)
                 .collect()
         })
         .unwrap_or_default();
@@ -289,7 +302,7 @@ fn complete_sources(
     let by_word = !(by_id.is_empty() && by_title.is_empty());
     let ranked: Vec<u32> = if typed.trim().is_empty() {
         // Every citable matches: those with the quote first, then all by id.
-        let others = index.sources_by_id.iter().copied().filter(|i| !containing.contains(i));
+        let others = index.sources_by_id.iter().copied().filter(|i| !containing.contains(i)).filter(visible);
         containing.iter().copied().chain(others).take(MAX_ITEMS + 1).collect()
     } else if by_word {
         // Those with the quote first (matched ids before matched titles); then matched ids, then matched titles,
@@ -303,12 +316,13 @@ fn complete_sources(
         let ids = by_id.iter();
         let titles = by_title.iter().filter(|&rank| !by_id.contains(rank));
         let others = ids.chain(titles).map(|rank| index.sources_by_id[rank as usize]);
-        let others = others.filter(|citable| !containing.contains(citable));
+        let others = others.filter(|citable| !containing.contains(citable)).filter(visible);
         with_quote.into_iter().map(|(_, citable)| citable).chain(others).take(MAX_ITEMS + 1).collect()
     } else {
         let mut fuzzy = Fuzzy::new(typed);
         let citables = catalog.citables();
         let scored: Vec<(u32, u32)> = (index.sources_by_id.iter())
+            .filter(|&i| visible(i))
             .filter_map(|&i| {
                 let [id_shape, title_shape] = index.sources[i as usize];
                 let by_id = fuzzy.score(&citables[i as usize].id, id_shape).map(|s| s + 1000);
@@ -478,12 +492,13 @@ fn chunks(text: &str, window: TextRange, overlap: usize) -> impl Iterator<Item =
 
 fn complete_quotes(
     catalog: &Catalog,
+    scope: &[u32],
     id: &str,
     typed: &str,
     replace: TextRange,
     close: &str,
 ) -> (Vec<CompletionItem>, bool) {
-    let Some(source) = catalog.cited(id).and_then(|cited| cited.source) else {
+    let Some(source) = catalog.cited_in(id, scope).and_then(|cited| cited.source) else {
         return (Vec::new(), false);
     };
     let line_index = source.line_index();
