@@ -38,6 +38,43 @@ fn offenders(needle: &str, allowed: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Which modules each module may use (`crate::…`), from the bottom up: the layers of ARCHITECTURE.md.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("text", &[]),
+    ("fixture", &["text"]),
+    ("markup", &["text", "fixture"]),
+    ("corpus", &["text", "fixture"]),
+    ("bibliography", &["text", "corpus"]),
+    ("config", &["text", "corpus"]),
+    ("analysis", &["text", "fixture", "markup", "corpus", "bibliography"]),
+    ("load", &["text", "corpus", "bibliography", "config"]),
+    ("cli", &["text", "markup", "corpus", "bibliography", "analysis", "load", "config"]),
+    ("lsp", &["text", "markup", "corpus", "bibliography", "analysis", "load", "config"]),
+];
+
+#[test]
+fn each_module_uses_only_the_layers_below_it() {
+    let mut offences = Vec::new();
+    for path in rust_files("src") {
+        let relative = relative(&path);
+        let module = relative.trim_start_matches("src/").split(['/', '.']).next().unwrap().to_string();
+        let Some((_, allowed)) = LAYERS.iter().find(|(name, _)| *name == module) else {
+            // `lib.rs` and `main.rs` put the layers together.
+            assert!(["lib", "main"].contains(&module.as_str()), "{relative}: a module missing from LAYERS");
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in text.match_indices("crate::") {
+            let used: String = text[at + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if used != module && !allowed.contains(&used.as_str()) {
+                let line = text[..at].matches('\n').count() + 1;
+                offences.push(format!("{relative}:{line}: `{module}` uses `crate::{used}`"));
+            }
+        }
+    }
+    assert_eq!(offences, Vec::<String>::new());
+}
+
 #[test]
 fn only_the_lsp_module_knows_the_protocol() {
     assert_eq!(offenders("tower_lsp", &["src/lsp/"]), Vec::<String>::new());

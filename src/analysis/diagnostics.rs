@@ -18,10 +18,8 @@ use crate::text::{TextRange, TextSize};
 pub struct Diagnostic {
     /// Where the problem is.
     pub range: TextRange,
-    /// What kind of problem, with its stable code.
+    /// What kind of problem, with its stable code; it decides how serious the problem is ([`Diagnostic::severity`]).
     pub kind: DiagnosticKind,
-    /// How serious it is.
-    pub severity: Severity,
     /// What is wrong and, when known, the closest fix, in one sentence.
     pub message: String,
     /// Edits that fix it, best first.
@@ -33,6 +31,8 @@ pub struct Diagnostic {
 pub enum DiagnosticKind {
     /// A citation names no article of the corpus.
     UnknownSource,
+    /// An `@id` alone in running text names no article: it may be a citation or a handle (`@newsdesk`).
+    UnknownInTextSource,
     /// A quote is not in the article it cites.
     QuoteNotFound,
     /// A `[[mention]]` names no entity of the corpus.
@@ -59,6 +59,7 @@ impl DiagnosticKind {
     pub fn code(self) -> &'static str {
         match self {
             DiagnosticKind::UnknownSource => "unknown-source",
+            DiagnosticKind::UnknownInTextSource => "unknown-in-text-source",
             DiagnosticKind::QuoteNotFound => "quote-not-found",
             DiagnosticKind::UnknownEntity => "unknown-entity",
             DiagnosticKind::MalformedCitation => "malformed-citation",
@@ -69,6 +70,31 @@ impl DiagnosticKind {
             DiagnosticKind::QuoteWithoutArticle => "quote-without-article",
             DiagnosticKind::Bibliography => "bibliography",
         }
+    }
+}
+
+impl DiagnosticKind {
+    /// How serious a problem of this kind is: the kind alone decides.
+    pub fn severity(self) -> Severity {
+        match self {
+            DiagnosticKind::UnknownSource
+            | DiagnosticKind::QuoteNotFound
+            | DiagnosticKind::MalformedCitation
+            | DiagnosticKind::Unchecked
+            | DiagnosticKind::Bibliography => Severity::Error,
+            DiagnosticKind::UnknownInTextSource
+            | DiagnosticKind::UnknownEntity
+            | DiagnosticKind::EntityNotInCitedSource => Severity::Warning,
+            DiagnosticKind::QuoteWithoutArticle => Severity::Information,
+            DiagnosticKind::UncitedQuote | DiagnosticKind::UnquotedWords => Severity::Hint,
+        }
+    }
+}
+
+impl Diagnostic {
+    /// How serious it is, as its kind says.
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
     }
 }
 
@@ -245,7 +271,6 @@ pub(super) fn diagnostics(
         .map(|error| Diagnostic {
             range: error.range,
             kind: DiagnosticKind::MalformedCitation,
-            severity: Severity::Error,
             message: error.kind.message().to_string(),
             fixes: super::syntax_fixes::fixes(note.text(), error, &mut budget),
         })
@@ -326,13 +351,7 @@ fn named_bibliographies(catalog: &Catalog, text: &str, path: &std::path::Path) -
                 first.message
             )
         };
-        found.push(Diagnostic {
-            range,
-            kind: DiagnosticKind::Bibliography,
-            severity: Severity::Error,
-            message,
-            fixes: Vec::new(),
-        });
+        found.push(Diagnostic { range, kind: DiagnosticKind::Bibliography, message, fixes: Vec::new() });
     }
     found
 }
@@ -373,7 +392,6 @@ fn unknown_entity(context: &Context, mention: &EntityMention) -> Diagnostic {
     Diagnostic {
         range: mention.name_range,
         kind: DiagnosticKind::UnknownEntity,
-        severity: Severity::Warning,
         message,
         fixes: closest
             .iter()
@@ -434,13 +452,7 @@ fn entity_not_in_cited_source(
             Fix::replace(label, TextRange::empty(mention.range.end()), &format!(" [@{}]", write_id(id)))
         })
         .collect();
-    Some(Diagnostic {
-        range: mention.name_range,
-        kind: DiagnosticKind::EntityNotInCitedSource,
-        severity: Severity::Warning,
-        message,
-        fixes,
-    })
+    Some(Diagnostic { range: mention.name_range, kind: DiagnosticKind::EntityNotInCitedSource, message, fixes })
 }
 
 /// The fewest words a prose quotation needs before marginalia looks for its source.
@@ -469,13 +481,7 @@ fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
             )
         })
         .collect();
-    Some(Diagnostic {
-        range: quote.text_range,
-        kind: DiagnosticKind::UncitedQuote,
-        severity: Severity::Hint,
-        message,
-        fixes,
-    })
+    Some(Diagnostic { range: quote.text_range, kind: DiagnosticKind::UncitedQuote, message, fixes })
 }
 
 fn check_item(context: &Context, scope: &[u32], text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
@@ -499,7 +505,6 @@ pub fn bibliography_file_diagnostics(file: &crate::bibliography::BibFile) -> Vec
         .map(|error| Diagnostic {
             range: error.range,
             kind: DiagnosticKind::Bibliography,
-            severity: Severity::Error,
             message: match file.found {
                 true => error.message.clone(),
                 false => format!("cannot read this bibliography: {}", error.message),
@@ -515,7 +520,6 @@ fn quote_without_article(cited: &Cited, quote: &Quote) -> Diagnostic {
     Diagnostic {
         range: quote.range,
         kind: DiagnosticKind::QuoteWithoutArticle,
-        severity: Severity::Information,
         message: format!(
             "not checked: `{}` is an entry of `{}` without an article, so there is nothing to check this quote \
              against (add the article to the sources, or give the entry a `file` field)",
@@ -565,7 +569,6 @@ fn unquoted_words(text: &str, source: &Source, item: &CiteItem) -> Option<Diagno
     Some(Diagnostic {
         range: words_range,
         kind: DiagnosticKind::UnquotedWords,
-        severity: Severity::Hint,
         message: format!("these words are in `{}`: quote them?", source.id),
         fixes,
     })
@@ -578,7 +581,6 @@ fn unknown_source(context: &Context, scope: &[u32], text: &str, item: &CiteItem,
         return Diagnostic {
             range: item.id_range,
             kind: DiagnosticKind::UnknownSource,
-            severity: Severity::Error,
             message: format!(
                 "unknown source `{}` here: it is an entry of `{name}`, which this note does not name in its \
                  `bibliography` (another note does)",
@@ -607,8 +609,7 @@ fn unknown_source(context: &Context, scope: &[u32], text: &str, item: &CiteItem,
     }
     Diagnostic {
         range: item.id_range,
-        kind: DiagnosticKind::UnknownSource,
-        severity: if bare { Severity::Warning } else { Severity::Error },
+        kind: if bare { DiagnosticKind::UnknownInTextSource } else { DiagnosticKind::UnknownSource },
         message,
         fixes,
     }
@@ -620,7 +621,6 @@ fn check_quote(corpus: &Corpus, text: &str, source: &Source, item: &CiteItem, qu
         return (!quote.text.is_empty()).then(|| Diagnostic {
             range: quote.range,
             kind: DiagnosticKind::MalformedCitation,
-            severity: Severity::Error,
             message: "this quote has no words to check: write the exact words between the quotation marks".to_string(),
             fixes: Vec::new(),
         });
@@ -638,13 +638,7 @@ fn check_quote(corpus: &Corpus, text: &str, source: &Source, item: &CiteItem, qu
 
 /// A citation that could not be checked, reported as an error: a check never passes what it did not check.
 fn unchecked(range: TextRange, message: &str) -> Diagnostic {
-    Diagnostic {
-        range,
-        kind: DiagnosticKind::Unchecked,
-        severity: Severity::Error,
-        message: message.to_string(),
-        fixes: Vec::new(),
-    }
+    Diagnostic { range, kind: DiagnosticKind::Unchecked, message: message.to_string(), fixes: Vec::new() }
 }
 
 /// Two near misses this close in similarity are both named: the note may mean either.
@@ -739,13 +733,7 @@ fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Qu
         fixes.push(Fix::replace(label, quote.text_range, &words));
         offered.push(words);
     }
-    Diagnostic {
-        range: quote.text_range,
-        kind: DiagnosticKind::QuoteNotFound,
-        severity: Severity::Error,
-        message,
-        fixes,
-    }
+    Diagnostic { range: quote.text_range, kind: DiagnosticKind::QuoteNotFound, message, fixes }
 }
 
 #[cfg(test)]
@@ -767,7 +755,7 @@ mod tests {
         let actual: Vec<_> = analysis
             .diagnostics(&note)
             .into_iter()
-            .map(|d| (d.range, format!("{}[{}]: {}", d.severity.as_str(), d.kind.code(), d.message)))
+            .map(|d| (d.range, format!("{}[{}]: {}", d.severity().as_str(), d.kind.code(), d.message)))
             .collect();
         assert_eq!(annotate(note.text(), &actual), annotate(note.text(), &expected));
     }
@@ -896,7 +884,7 @@ Ruiz [@harbour-strike, p. 2, the strike would last] and [@harbour-strike, emphas
         check(&format!(
             "{ARTICLE}//- notes/week.md
 Ask @newsdesk, or see @harbour-strik [p. 2].
-     ^^^^^^^^ warning[unknown-source]: unknown source `newsdesk`: no article has this id (an `@` in running text cites; write `\\@` if this is not a citation)
+     ^^^^^^^^ warning[unknown-in-text-source]: unknown source `newsdesk`: no article has this id (an `@` in running text cites; write `\\@` if this is not a citation)
                        ^^^^^^^^^^^^^ error[unknown-source]: unknown source `harbour-strik`; did you mean `harbour-strike`?
 "
         ));

@@ -96,11 +96,11 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         let display = display.show(note.path().unwrap_or(Path::new("")));
         checked.push(CheckedFile { display, text: note.into_text(), diagnostics });
     }
-    let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Error).count();
-    let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Warning).count();
-    let hints = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Hint).count();
+    let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Error).count();
+    let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Warning).count();
+    let hints = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Hint).count();
     let information =
-        checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity == Severity::Information).count();
+        checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Information).count();
     let summary = Summary {
         notes: notes_checked,
         information,
@@ -266,7 +266,7 @@ impl Output {
 }
 
 fn diagnostic_report(underline: std::ops::Range<usize>, diagnostic: &Diagnostic) -> Report<()> {
-    let severity = match diagnostic.severity {
+    let severity = match diagnostic.severity() {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
         Severity::Information => ReportSeverity::Note,
@@ -310,7 +310,7 @@ fn diagnostic_json(checked: &CheckedFile, index: &LineIndex, diagnostic: &Diagno
         .collect();
     let mut value = json!({
         "file": checked.display,
-        "severity": diagnostic.severity.as_str(),
+        "severity": diagnostic.severity().as_str(),
         "code": diagnostic.kind.code(),
         "message": diagnostic.message,
     });

@@ -86,7 +86,7 @@ pub fn encoding_to_proto(encoding: PositionEncoding) -> lsp::PositionEncodingKin
 pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: lines.range(diagnostic.range),
-        severity: Some(match diagnostic.severity {
+        severity: Some(match diagnostic.severity() {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
             Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
