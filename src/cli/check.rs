@@ -15,8 +15,7 @@ use super::{ColorWhen, Format, PathDisplay, exit};
 use crate::analysis::{Analysis, Diagnostic, Note, Severity, bibliography_file_diagnostics};
 use crate::bibliography::library::lexical;
 use crate::config::{CONFIG_FILE, Config};
-use crate::corpus::Corpus;
-use crate::load::{self, Workspace};
+use crate::load::{self, LoadOptions, NotesToRead};
 use crate::text::{LineIndex, PositionEncoding, TextRange};
 
 /// What to check and how to report.
@@ -55,30 +54,11 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         out.config_error(Path::new(&display.show(&config_path)), &text, error.range, &error.message)?;
         return Ok(exit::USAGE);
     }
-    let (workspace, problem) = Workspace::open(&root);
-    let mut problems: Vec<String> = problem.iter().map(ToString::to_string).collect();
-    let (sources, load_problems) = workspace.read_sources();
-    problems.extend(load_problems.iter().map(ToString::to_string));
-    let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
-    problems.extend(corpus_problems.iter().map(ToString::to_string));
-
-    let note_paths = if given.is_file() {
-        vec![given.canonicalize()?]
-    } else {
-        let within = given.canonicalize()?;
-        workspace.note_paths().into_iter().filter(|p| p.starts_with(&within)).collect()
-    };
-    let mut notes = Vec::with_capacity(note_paths.len());
-    for path in &note_paths {
-        match load::read_text(path) {
-            Ok(text) => notes.push((path.clone(), text)),
-            Err(problem) => problems.push(problem.to_string()),
-        }
-    }
-    // Every bibliography is read: those of the configuration, and those the notes checked name.
-    let bibliographies = workspace.bibliography_paths(notes.iter().map(|(path, text)| (path.as_path(), text.as_str())));
-    let library = std::sync::Arc::new(workspace.read_library(&bibliographies));
-    let analysis = Analysis::with_library(std::sync::Arc::new(corpus), library.clone());
+    let within = given.canonicalize()?;
+    let loaded = load::load_workspace(&root, LoadOptions::notes(NotesToRead::Under(&within)));
+    let problems: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    let (workspace, notes, library) = (loaded.workspace, loaded.notes, std::sync::Arc::new(loaded.library));
+    let analysis = Analysis::with_library(std::sync::Arc::new(loaded.corpus), library.clone());
     let mut checked = Vec::with_capacity(notes.len() + library.files().len());
     // A file a note names and that is missing is said at the note; the others at the file.
     let configured: Vec<PathBuf> = workspace.config.bibliography.iter().map(|path| lexical(&root.join(path))).collect();

@@ -10,8 +10,8 @@ use crate::text::PositionEncoding;
 
 /// Lists every entity with its type, names and mentions; returns the exit code.
 pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
-    let corpus = match super::load_for_report(path)? {
-        Ok(loaded) => loaded.corpus,
+    let corpus = match super::load_for_report(path, false)? {
+        Ok(loaded) => loaded.loaded.corpus,
         Err(code) => return Ok(code),
     };
     let mut stdout = std::io::stdout().lock();

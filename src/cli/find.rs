@@ -15,8 +15,8 @@ pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result
         eprintln!("error: give the words to look for");
         return Ok(exit::USAGE);
     }
-    let (display, analysis) = match super::load_for_report(path)? {
-        Ok(loaded) => (loaded.display, Analysis::new(std::sync::Arc::new(loaded.corpus))),
+    let (display, analysis) = match super::load_for_report(path, false)? {
+        Ok(loaded) => (loaded.display, Analysis::new(std::sync::Arc::new(loaded.loaded.corpus))),
         Err(code) => return Ok(code),
     };
     let matches = analysis.find_quote(words);

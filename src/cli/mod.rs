@@ -8,8 +8,7 @@ mod shown;
 
 use std::path::{Path, PathBuf};
 
-use crate::corpus::Corpus;
-use crate::load::{self, Workspace};
+use crate::load::{self, LoadOptions, LoadedWorkspace, NotesToRead};
 
 /// How the command line reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -91,32 +90,23 @@ impl PathDisplay {
 pub(crate) struct Loaded {
     /// How to show paths.
     pub display: PathDisplay,
-    /// The workspace.
-    pub workspace: Workspace,
-    /// The indexed articles.
-    pub corpus: Corpus,
-    /// How many articles or settings could not be read (each reported on stderr).
-    pub problems: usize,
+    /// The workspace, its articles, bibliographies and the notes read.
+    pub loaded: LoadedWorkspace,
 }
 
-/// Finds the workspace at or above `path` (the current folder by default) and indexes its articles, printing
-/// load problems to stderr as warnings. `Err` holds the exit code when the path does not exist.
-pub(crate) fn load_for_report(path: Option<PathBuf>) -> anyhow::Result<Result<Loaded, i32>> {
+/// Finds the workspace at or above `path` (the current folder by default) and loads it (with every note when
+/// `notes`), printing load problems to stderr as warnings. `Err` holds the exit code when the path does not exist.
+pub(crate) fn load_for_report(path: Option<PathBuf>, notes: bool) -> anyhow::Result<Result<Loaded, i32>> {
     let given = path.unwrap_or_else(|| PathBuf::from("."));
     if !given.exists() {
         eprintln!("error: no such file or folder: {}", given.display());
         return Ok(Err(exit::USAGE));
     }
     let root = load::find_root(&given.canonicalize()?);
-    let (workspace, problem) = Workspace::open(&root);
-    let (sources, problems) = workspace.read_sources();
-    for problem in problem.iter().chain(&problems) {
+    let notes = if notes { NotesToRead::All } else { NotesToRead::None };
+    let loaded = load::load_workspace(&root, LoadOptions::notes(notes));
+    for problem in &loaded.problems {
         eprintln!("warning: {problem}");
     }
-    let (corpus, corpus_problems) = Corpus::new(sources, workspace.config.entities.clone());
-    for problem in &corpus_problems {
-        eprintln!("warning: {problem}");
-    }
-    let problems = usize::from(problem.is_some()) + problems.len() + corpus_problems.len();
-    Ok(Ok(Loaded { display: PathDisplay::new(&given), workspace, corpus, problems }))
+    Ok(Ok(Loaded { display: PathDisplay::new(&given), loaded }))
 }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::bibliography::Library;
 use crate::bibliography::library::{bibliography_candidates, front_matter_bibliographies, lexical};
 use crate::config::{CONFIG_FILE, Config, ConfigError};
-use crate::corpus::Source;
+use crate::corpus::{Corpus, CorpusProblem, Source};
 use crate::text::LineIndex;
 
 pub use cache::{IndexCache, Stamp, stamps};
@@ -48,6 +48,9 @@ pub enum LoadProblem {
         /// What is wrong.
         message: String,
     },
+    /// The set of articles has a problem (two with one id); loading goes on with the first.
+    #[error("{0}")]
+    Corpus(CorpusProblem),
 }
 
 impl LoadProblem {
@@ -57,6 +60,7 @@ impl LoadProblem {
             LoadProblem::Unreadable { path, .. }
             | LoadProblem::NotUtf8 { path, .. }
             | LoadProblem::Config { path, .. } => Some(path),
+            LoadProblem::Corpus(CorpusProblem::DuplicateId { ignored, .. }) => Some(ignored),
         }
     }
 }
@@ -197,6 +201,129 @@ impl Workspace {
     pub fn read_sources(&self) -> (Vec<Source>, Vec<LoadProblem>) {
         read_sources(&self.source_paths(), &|| {})
     }
+}
+
+/// Which notes [`load_workspace`] reads.
+#[derive(Clone, Copy, Debug)]
+pub enum NotesToRead<'a> {
+    /// None: a command that reports on the articles only.
+    None,
+    /// Every note of the workspace.
+    All,
+    /// The notes in a folder, or one note.
+    Under(&'a Path),
+}
+
+/// How far [`load_workspace`] is, for a progress report.
+#[derive(Clone, Copy, Debug)]
+pub enum LoadProgress {
+    /// This many articles are to be read.
+    Articles(usize),
+    /// One more article was read.
+    ArticleRead,
+}
+
+/// How [`load_workspace`] reads a workspace.
+pub struct LoadOptions<'a> {
+    /// Which notes to read.
+    pub notes: NotesToRead<'a>,
+    /// Notes the editor has open: the bibliographies their texts name are read too.
+    pub open_notes: &'a [(PathBuf, String)],
+    /// The saved index to read back instead of indexing, when it is still good.
+    pub cache: Option<&'a IndexCache>,
+    /// Told how far loading is.
+    pub progress: &'a (dyn Fn(LoadProgress) + Sync),
+}
+
+impl LoadOptions<'_> {
+    /// Reads `notes`, no saved index, no progress.
+    pub fn notes(notes: NotesToRead<'_>) -> LoadOptions<'_> {
+        LoadOptions { notes, open_notes: &[], cache: None, progress: &|_| {} }
+    }
+}
+
+/// How the corpus of a load was made.
+#[derive(Debug)]
+pub enum Indexed {
+    /// Read back from the saved index.
+    FromSaved,
+    /// Indexed from the articles, with what saving the index needs.
+    Anew {
+        /// Each article's size and time before it was read.
+        stamps: Vec<Option<Stamp>>,
+        /// The problems of the set of articles.
+        corpus_problems: Vec<CorpusProblem>,
+        /// The articles that could not be read.
+        unreadable: Vec<LoadProblem>,
+    },
+}
+
+/// A workspace read: the one load of the server and of every command.
+#[derive(Debug)]
+pub struct LoadedWorkspace {
+    /// The workspace, with its configuration (the defaults when `marginalia.toml` is invalid: see `problems`).
+    pub workspace: Workspace,
+    /// The articles, indexed.
+    pub corpus: Corpus,
+    /// The bibliographies the configuration and the notes read (and the open notes) name.
+    pub library: Library,
+    /// The notes read, with their texts.
+    pub notes: Vec<(PathBuf, String)>,
+    /// Every problem met, in order: the configuration, articles and notes that could not be read, duplicate ids.
+    pub problems: Vec<LoadProblem>,
+    /// How the corpus was made.
+    pub indexed: Indexed,
+}
+
+/// Loads the workspace at `root`: its configuration, its articles (from the saved index when it is still good),
+/// the notes asked for, and every bibliography named. Problems are collected, never fatal.
+pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
+    let (workspace, config_problem) = Workspace::open(root);
+    let mut problems: Vec<LoadProblem> = config_problem.into_iter().collect();
+    let paths = workspace.source_paths();
+    (options.progress)(LoadProgress::Articles(paths.len()));
+    let note_paths = match options.notes {
+        NotesToRead::None => Vec::new(),
+        NotesToRead::All => workspace.note_paths(),
+        NotesToRead::Under(path) if path.is_file() => vec![path.to_path_buf()],
+        NotesToRead::Under(folder) => workspace.note_paths().into_iter().filter(|p| p.starts_with(folder)).collect(),
+    };
+    let read: Vec<(PathBuf, Result<String, LoadProblem>)> = note_paths
+        .into_par_iter()
+        .map(|path| {
+            let text = read_text(&path);
+            (path, text)
+        })
+        .collect();
+    let mut notes = Vec::with_capacity(read.len());
+    for (path, text) in read {
+        match text {
+            Ok(text) => notes.push((path, text)),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let named = notes.iter().chain(options.open_notes).map(|(path, text)| (path.as_path(), text.as_str()));
+    let library = workspace.read_library(&workspace.bibliography_paths(named));
+    let overrides = &workspace.config.entities;
+    if let Some(loaded) = options.cache.and_then(|cache| cache.load(&paths, overrides)) {
+        problems.extend(loaded.unreadable);
+        problems.extend(loaded.corpus_problems.into_iter().map(LoadProblem::Corpus));
+        return LoadedWorkspace {
+            workspace,
+            corpus: loaded.corpus,
+            library,
+            notes,
+            problems,
+            indexed: Indexed::FromSaved,
+        };
+    }
+    let stamps = stamps(&paths);
+    let (sources, unreadable) = read_sources(&paths, &|| (options.progress)(LoadProgress::ArticleRead));
+    let (corpus, corpus_problems) = Corpus::new(sources, overrides.clone());
+    problems.extend(unreadable.iter().cloned());
+    problems.extend(corpus_problems.iter().cloned().map(LoadProblem::Corpus));
+    let indexed = Indexed::Anew { stamps, corpus_problems, unreadable };
+    LoadedWorkspace { workspace, corpus, library, notes, problems, indexed }
 }
 
 /// Reads and indexes the articles at `paths`, in parallel, calling `on_each` after each file;

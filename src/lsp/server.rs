@@ -21,7 +21,7 @@ use crate::bibliography::Library;
 use crate::bibliography::library::lexical;
 use crate::config::CONFIG_FILE;
 use crate::corpus::Corpus;
-use crate::load::{self, IndexCache, LoadProblem, Workspace};
+use crate::load::{self, IndexCache, Indexed, LoadOptions, LoadProblem, LoadProgress, NotesToRead, Workspace};
 use crate::text::{PositionEncoding, TextRange};
 
 /// How long typing must pause before the diagnostics of a changed note are recomputed.
@@ -273,31 +273,23 @@ impl Server {
                 .collect()
         };
         let indexed = blocking(move || {
-            let (workspace, config_problem) = Workspace::open(&root);
-            let paths = workspace.source_paths();
-            total_counter.store(paths.len(), Ordering::Relaxed);
-            let notes = read_notes(&workspace.note_paths());
-            let named = notes.iter().map(|(path, parsed)| (path.as_path(), parsed.note.text()));
-            let named = named.chain(open_notes.iter().map(|(path, text)| (path.as_path(), text.as_str())));
-            let library = Arc::new(workspace.read_library(&workspace.bibliography_paths(named)));
-            let overrides = &workspace.config.entities;
-            // Unchanged articles: read the saved index instead of indexing again.
-            if let Some(loaded) = cache.as_ref().and_then(|cache| cache.load(&paths, overrides)) {
-                let mut messages: Vec<String> =
-                    loaded.unreadable.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
-                messages.extend(loaded.corpus_problems.iter().map(ToString::to_string));
-                return (workspace, ready_analysis(loaded.corpus, library), notes, messages, Indexed::FromSaved);
-            }
-            let stamps = load::stamps(&paths);
-            let (sources, unreadable) = load::read_sources(&paths, &|| {
-                done_counter.fetch_add(1, Ordering::Relaxed);
-            });
-            let (corpus, corpus_problems) = Corpus::new(sources, overrides.clone());
-            let mut messages: Vec<String> =
-                unreadable.iter().chain(&config_problem).map(LoadProblem::to_string).collect();
-            messages.extend(corpus_problems.iter().map(ToString::to_string));
-            let analysis = ready_analysis(corpus, library);
-            (workspace, analysis, notes, messages, Indexed::Anew { stamps, corpus_problems, unreadable })
+            let progress = |step: LoadProgress| match step {
+                LoadProgress::Articles(total) => total_counter.store(total, Ordering::Relaxed),
+                LoadProgress::ArticleRead => {
+                    done_counter.fetch_add(1, Ordering::Relaxed);
+                }
+            };
+            let options = LoadOptions {
+                notes: NotesToRead::All,
+                open_notes: &open_notes,
+                cache: cache.as_ref(),
+                progress: &progress,
+            };
+            let loaded = load::load_workspace(&root, options);
+            let messages: Vec<String> = loaded.problems.iter().map(LoadProblem::to_string).collect();
+            let notes = parse_notes(loaded.notes);
+            let analysis = ready_analysis(loaded.corpus, Arc::new(loaded.library));
+            (loaded.workspace, analysis, notes, messages, loaded.indexed)
         })
         .await;
         finished.store(true, Ordering::Relaxed);
@@ -593,6 +585,32 @@ impl Server {
         self.publish_all_diagnostics().await;
     }
 
+    /// Waits (a while) for the client to apply a rename of an article's file, then indexes the article under its
+    /// new name. Not every client reports the move (Neovim watches no files on Linux, and sends no
+    /// `workspace/didRenameFiles`), and the notes it has just edited would otherwise cite an id the index lacks.
+    fn follow_renamed_article(&self, from: PathBuf, to: PathBuf) {
+        const WAIT: Duration = Duration::from_secs(30);
+        const EVERY: Duration = Duration::from_millis(100);
+        let server = self.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            while started.elapsed() < WAIT {
+                tokio::time::sleep(EVERY).await;
+                if to.exists() && !from.exists() {
+                    let (Some(old), Some(new)) = (convert::file_url(&from), convert::file_url(&to)) else {
+                        return;
+                    };
+                    let events = vec![
+                        lsp::FileEvent { uri: old, typ: lsp::FileChangeType::DELETED },
+                        lsp::FileEvent { uri: new, typ: lsp::FileChangeType::CREATED },
+                    ];
+                    return server.apply_file_changes(events).await;
+                }
+            }
+            tracing::info!("{} was not renamed to {} within {WAIT:?}", from.display(), to.display());
+        });
+    }
+
     /// The notes of the workspace as they stand now, to parse into a [`Notes`] off the async workers.
     fn gather_notes(&self) -> GatheredNotes {
         let session = self.session();
@@ -656,18 +674,6 @@ impl Server {
             tracing::warn!("the client refused to watch files: {error}");
         }
     }
-}
-
-/// How the corpus of a full indexing was made.
-enum Indexed {
-    /// Read back from the saved index.
-    FromSaved,
-    /// Indexed from the articles, with what the saved index needs.
-    Anew {
-        stamps: Vec<Option<load::Stamp>>,
-        corpus_problems: Vec<crate::corpus::CorpusProblem>,
-        unreadable: Vec<LoadProblem>,
-    },
 }
 
 /// `marginalia/status`: the state of the index, for a status bar.
@@ -794,14 +800,27 @@ fn request_failed(message: String) -> tower_lsp::jsonrpc::Error {
 /// Reads and parses notes in parallel; a note that cannot be read has no references to find.
 fn read_notes(paths: &[PathBuf]) -> HashMap<PathBuf, Arc<ParsedNote>> {
     use rayon::prelude::*;
-    paths
+    let read: Vec<(PathBuf, String)> = paths
         .par_iter()
         .filter_map(|path| match load::read_text(path) {
-            Ok(text) => Some((path.clone(), Arc::new(ParsedNote::whole(text, 0, Some(path.clone()))))),
+            Ok(text) => Some((path.clone(), text)),
             Err(problem) => {
                 tracing::debug!("{problem}");
                 None
             }
+        })
+        .collect();
+    parse_notes(read)
+}
+
+/// Parses notes in parallel.
+fn parse_notes(notes: Vec<(PathBuf, String)>) -> HashMap<PathBuf, Arc<ParsedNote>> {
+    use rayon::prelude::*;
+    notes
+        .into_par_iter()
+        .map(|(path, text)| {
+            let parsed = Arc::new(ParsedNote::whole(text, 0, Some(path.clone())));
+            (path, parsed)
         })
         .collect()
 }
@@ -903,12 +922,12 @@ impl LanguageServer for Server {
             session.completion_documentation =
                 if resolvable { Documentation::OnResolve } else { Documentation::Inline };
             let workspace_edit = params.capabilities.workspace.as_ref().and_then(|w| w.workspace_edit.as_ref());
+            // Resource operations exist only in `documentChanges`: a client that names `rename` among them applies
+            // document changes, whether or not it says so (Neovim 0.11 does not).
             session.client_renames_files = workspace_edit.is_some_and(|edit| {
-                edit.document_changes == Some(true)
-                    && edit
-                        .resource_operations
-                        .as_ref()
-                        .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Rename))
+                edit.resource_operations
+                    .as_ref()
+                    .is_some_and(|operations| operations.contains(&lsp::ResourceOperationKind::Rename))
             });
             session.client_supports_watching = params
                 .capabilities
@@ -1236,11 +1255,16 @@ impl LanguageServer for Server {
                         .to_string(),
                 ));
             }
-            Ok(workspace_edit(&notes, &rename, &versions, encoding))
+            Ok((workspace_edit(&notes, &rename, &versions, encoding), rename.file))
         })
         .await;
         match answer {
-            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Ok((edit, file))) => {
+                if let Some((from, to)) = file {
+                    self.follow_renamed_article(from, to);
+                }
+                Ok(Some(edit))
+            }
             Some(Err(refused)) => Err(request_failed(refused.0)),
             None => Ok(None),
         }

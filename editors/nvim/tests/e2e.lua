@@ -2,46 +2,8 @@
 --   MARGINALIA_BIN=/path/to/marginalia MARGINALIA_WS=/path/to/workspace nvim --headless --clean -u e2e.lua
 -- The workspace holds the sample articles in sources/ and notes/e2e.md. Prints one PASS/FAIL line per check
 -- and a closing `N passed, N failed`; exits 0 only when every check passed.
-local plugin = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h')
-local bin = assert(os.getenv('MARGINALIA_BIN'), 'MARGINALIA_BIN is not set')
-local ws = assert(os.getenv('MARGINALIA_WS'), 'MARGINALIA_WS is not set')
-local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '') or 15000
-local ARTICLE = '000_cf61e6d1027e3aa9'
-local t0 = vim.uv.hrtime()
-
-local function out(s) io.stdout:write(s .. '\n') end
-local function ms() return math.floor((vim.uv.hrtime() - t0) / 1e6) end
-local failures, checks = 0, 0
-local function check(name, ok, detail)
-  checks = checks + 1
-  out(('%s %-26s %5d ms  %s'):format(ok and 'PASS' or 'FAIL', name, ms(), (detail or ''):gsub('\n', ' ')))
-  if not ok then failures = failures + 1 end
-  return ok
-end
-local function finish()
-  out(('%d passed, %d failed'):format(checks - failures, failures))
-  vim.cmd(failures == 0 and 'qall!' or 'cquit! 1')
-end
-
-vim.o.showmode = false
-vim.o.swapfile = false
-vim.opt.shortmess:append('c')
--- Load the plugin the way a plugin manager does, then configure it the way the README says.
-vim.opt.runtimepath:prepend(plugin)
-vim.cmd('runtime! plugin/marginalia.lua')
-require('marginalia').setup({ cmd = { bin, 'lsp' } })
-
-local attached
-vim.api.nvim_create_autocmd('LspAttach', {
-  callback = function(a) attached = vim.lsp.get_client_by_id(a.data.client_id) end,
-})
-
-local function request(buf, method, params)
-  local res = vim.lsp.buf_request_sync(buf, method, params, T) or {}
-  for _, r in pairs(res) do
-    if r.result then return r.result end
-  end
-end
+local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+local ws, T, ARTICLE, check, finish, request, ms = h.ws, h.T, h.ARTICLE, h.check, h.finish, h.request, h.ms
 
 local function completion_labels(buf, params)
   local result = request(buf, 'textDocument/completion', params) or {}
@@ -49,12 +11,9 @@ local function completion_labels(buf, params)
 end
 
 local function run()
-  vim.cmd.edit(vim.fn.fnameescape(ws .. '/notes/e2e.md'))
-  local buf = vim.api.nvim_get_current_buf()
-  if not check('attach', vim.wait(T, function() return attached ~= nil end, 20),
-      attached and (attached.name .. ' at ' .. (attached.root_dir or '?')) or 'no client attached') then
-    return finish()
-  end
+  local buf = h.open(ws .. '/notes/e2e.md')
+  if not buf then return end
+  local attached = h.attached
   check('root', attached.root_dir == ws, attached.root_dir)
   local encoding = attached.offset_encoding
 
@@ -178,17 +137,4 @@ local function run()
   finish()
 end
 
-vim.api.nvim_create_autocmd('VimEnter', {
-  once = true,
-  callback = function()
-    vim.schedule(function()
-      local ok, err = xpcall(run, debug.traceback)
-      if not ok then
-        out('ERROR ' .. tostring(err))
-        failures = failures + 1
-        finish()
-      end
-    end)
-  end,
-})
-vim.defer_fn(function() out('TIMEOUT: the whole test took over ' .. (T * 8) .. ' ms'); vim.cmd('cquit! 2') end, T * 8)
+h.run(run)
