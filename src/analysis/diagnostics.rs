@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::Note;
 use crate::bibliography::{Catalog, Cited, Scope};
 use crate::corpus::quotes::{self, NearMiss};
-use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
+use crate::corpus::{Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id, written_id_range};
 use crate::text::PositionEncoding;
 use crate::text::{TextRange, TextSize};
@@ -304,7 +304,7 @@ pub(super) fn diagnostics(
             };
             let block = blocks.partition_point(|b| b.end() <= mention.range.start());
             let cited = cited.get(block).map_or(&[][..], Vec::as_slice);
-            Some(entity_not_in_cited_source(corpus, entity, mention, cited))
+            Some(entity_not_in_cited_source(context.catalog, entity, mention, cited))
         })
         .collect();
     found.extend(mentions?.into_iter().flatten());
@@ -312,7 +312,7 @@ pub(super) fn diagnostics(
         if n % 64 == 0 && cancelled() {
             return None;
         }
-        found.extend(uncited_quote(corpus, quote));
+        found.extend(uncited_quote(context.catalog, quote));
     }
     if let Some(path) = note.path() {
         found.extend(named_bibliographies(context.catalog, note.text(), path));
@@ -415,7 +415,7 @@ pub(super) fn articles_naming(entity: &Entity) -> Vec<(u32, usize)> {
 
 /// A mention in a block that cites articles, none of which names the entity under any of its names.
 fn entity_not_in_cited_source(
-    corpus: &Corpus,
+    catalog: &Catalog,
     entity: &Entity,
     mention: &EntityMention,
     cited: &[u32],
@@ -431,7 +431,7 @@ fn entity_not_in_cited_source(
     if cited.iter().any(|&source| named_in(source)) {
         return None;
     }
-    let id = |source: u32| corpus.source_at(source).id.as_str();
+    let id = |source: u32| catalog.offered_id(source);
     let cited_ids: Vec<String> = cited.iter().map(|&s| format!("`{}`", id(s))).collect();
     let naming = articles_naming(entity);
     let named: Vec<String> = naming.iter().take(3).map(|&(s, n)| format!("`{}` ({n})", id(s))).collect();
@@ -458,24 +458,25 @@ fn entity_not_in_cited_source(
 /// The fewest words a prose quotation needs before marginalia looks for its source.
 const MIN_UNCITED_QUOTE_WORDS: usize = 5;
 
-fn uncited_quote(corpus: &Corpus, quote: &Quote) -> Option<Diagnostic> {
+fn uncited_quote(catalog: &Catalog, quote: &Quote) -> Option<Diagnostic> {
     if quote.text.split_whitespace().count() < MIN_UNCITED_QUOTE_WORDS {
         return None;
     }
-    let found = corpus.find_quote(&quote.text, 3);
+    let found = catalog.corpus().find_quote(&quote.text, 3);
     let (source, _) = found.first()?;
     let words = collapse_whitespace(&quote.text);
-    let others: Vec<String> = found[1..].iter().map(|(s, _)| format!("`{}`", s.id)).collect();
-    let mut message = format!("these words are in `{}`; cite it", source.id);
+    let others: Vec<String> = found[1..].iter().map(|(s, _)| format!("`{}`", catalog.offered_id_of(s))).collect();
+    let mut message = format!("these words are in `{}`; cite it", catalog.offered_id_of(source));
     if !others.is_empty() {
         message += &format!(" (also in {})", others.join(", "));
     }
     let fixes = found
         .iter()
         .map(|(source, _)| {
-            let citation = format!(" [@{}, \"{words}\"]", write_id(&source.id));
+            let id = catalog.offered_id_of(source);
+            let citation = format!(" [@{}, \"{words}\"]", write_id(id));
             Fix::replace(
-                format!("Cite [@{}, \"{}\"]", source.id, crate::corpus::shorten(&words, 40)),
+                format!("Cite [@{id}, \"{}\"]", crate::corpus::shorten(&words, 40)),
                 TextRange::empty(quote.range.end()),
                 &citation,
             )
@@ -491,9 +492,8 @@ fn check_item(context: &Context, scope: &[u32], text: &str, item: &CiteItem, bar
     let Some(source) = cited.source else {
         return item.quotes.iter().map(|quote| quote_without_article(&cited, quote)).collect();
     };
-    let corpus = context.catalog.corpus();
     let mut found: Vec<Diagnostic> =
-        item.quotes.iter().filter_map(|quote| check_quote(corpus, text, source, item, quote)).collect();
+        item.quotes.iter().filter_map(|quote| check_quote(context.catalog, text, source, item, quote)).collect();
     found.extend(unquoted_words(text, source, item));
     found
 }
@@ -615,7 +615,7 @@ fn unknown_source(context: &Context, scope: &[u32], text: &str, item: &CiteItem,
     }
 }
 
-fn check_quote(corpus: &Corpus, text: &str, source: &Source, item: &CiteItem, quote: &Quote) -> Option<Diagnostic> {
+fn check_quote(catalog: &Catalog, text: &str, source: &Source, item: &CiteItem, quote: &Quote) -> Option<Diagnostic> {
     let Some(pattern) = quotes::QuotePattern::new(&quote.text) else {
         // `""` is reported by the parser; a quote of spaces, elisions or insertions has nothing to check either.
         return (!quote.text.is_empty()).then(|| Diagnostic {
@@ -627,7 +627,7 @@ fn check_quote(corpus: &Corpus, text: &str, source: &Source, item: &CiteItem, qu
     };
     match source.find(&pattern, 1) {
         Ok(found) if !found.is_empty() => None,
-        Ok(_) => Some(quote_not_found(corpus, source, item, quote, QuoteMarks::of(text, quote))),
+        Ok(_) => Some(quote_not_found(catalog, text, source, item, quote)),
         Err(quotes::TooComplex) => Some(unchecked(
             quote.text_range,
             "this quote could not be checked: its elisions and insertions allow too many readings; \
@@ -671,7 +671,9 @@ impl<'a> QuoteMarks<'a> {
     }
 }
 
-fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Quote, marks: QuoteMarks) -> Diagnostic {
+fn quote_not_found(catalog: &Catalog, text: &str, source: &Source, item: &CiteItem, quote: &Quote) -> Diagnostic {
+    let corpus = catalog.corpus();
+    let marks = QuoteMarks::of(text, quote);
     let misses = source.closest_passages(&quote.text, 3);
     let best = misses.first();
     let candidates: Vec<&NearMiss> =
@@ -717,11 +719,14 @@ fn quote_not_found(corpus: &Corpus, source: &Source, item: &CiteItem, quote: &Qu
         .take(3)
         .collect();
     if let Some(other) = elsewhere.first() {
-        message += &format!("; the exact words are in `{}`", other.id);
+        message += &format!("; the exact words are in `{}`", catalog.offered_id_of(other));
     }
     let mut fixes: Vec<Fix> = elsewhere
         .iter()
-        .map(|other| Fix::replace(format!("Cite [@{}] instead", other.id), item.id_range, &write_id(&other.id)))
+        .map(|other| {
+            let id = catalog.offered_id_of(other);
+            Fix::replace(format!("Cite [@{id}] instead"), written_id_range(text, item.id_range), &write_id(id))
+        })
         .collect();
     let mut offered: Vec<String> = Vec::new();
     for miss in &candidates {
@@ -783,6 +788,16 @@ Ruiz said the strike would last until Friday.
 [see @paper, "anything at all"] and [@harbour-strike, "until Friday"] and [@nope].
              ^^^^^^^^^^^^^^^^^ info[quote-without-article]: not checked: `paper` is an entry of `library.bib` without an article, so there is nothing to check this quote against (add the article to the sources, or give the entry a `file` field)
                                                                             ^^^^ error[unknown-source]: unknown source `nope`: no article or bibliography entry has this id
+"#
+        ));
+    }
+
+    #[test]
+    fn fixes_cite_an_article_by_the_key_its_bibliography_gives_it() {
+        check(&format!(
+            r#"{ARTICLE}{LIBRARY}//- notes/week.md
+Ruiz said "the strike would last until Friday" and that was that.
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hint[uncited-quote]: these words are in `ruiz2024`; cite it
 "#
         ));
     }

@@ -170,6 +170,20 @@ impl Catalog {
         self.index_in(&self.citables[index as usize].id, scope) == Some(index)
     }
 
+    /// The id to write for the article at `index` in a fix or a message: the key of the configured entry that cites
+    /// it, else its own id.
+    pub fn offered_id(&self, index: u32) -> &str {
+        match self.of_article[index as usize] {
+            Some(citable) => &self.citables[citable as usize].id,
+            None => &self.corpus.source_at(index).id,
+        }
+    }
+
+    /// [`Catalog::offered_id`] of an article of the corpus.
+    pub fn offered_id_of<'a>(&'a self, source: &'a Source) -> &'a str {
+        self.corpus.source_index(&source.id).map_or(&source.id, |index| self.offered_id(index))
+    }
+
     /// Whether any note could cite `id`: an article's id or a key of any bibliography.
     pub fn exists(&self, id: &str) -> bool {
         self.by_id.contains_key(id)
