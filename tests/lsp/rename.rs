@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{TestServer, url, workspace};
+use crate::support::{FixtureSession, TestServer, url, workspace};
 
 const HARBOUR: &str =
     "Dock workers walked out on Monday.\nUnion leader Ana Ruiz said the strike would last. Ruiz was firm.\n";
@@ -81,4 +81,39 @@ async fn an_entity_is_renamed_to_another_of_its_names() {
         assert_eq!(change["edits"][0]["newText"], "Ana Ruiz");
     }
     server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rename_is_refused_with_its_reason_at_any_encoding() {
+    for encoding in ["utf-8", "utf-16", "utf-32"] {
+        let fixture = "//- sources/caf\u{e9}.txt\nDock workers walked out.\n//- refs.json\n[{\"id\": \"k24\"}]\n//- marginalia.toml\nbibliography = \"refs.json\"\n//- notes/open.md\n\u{1F600} [@k$024] and [@caf\u{e9}]\n";
+        let mut session = FixtureSession::open(fixture, encoding).await;
+        assert!(session.dir.path().join("sources/caf\u{e9}.txt").is_file(), "the fixture's files are written");
+        let refused = session
+            .server
+            .try_request("textDocument/prepareRename", session.at_cursor(json!({})))
+            .await
+            .expect_err("a bibliography key is renamed where it is kept");
+        assert!(
+            refused["message"].as_str().unwrap().starts_with("`k24` is a key of `refs.json`"),
+            "{encoding}: {refused}"
+        );
+        let (line, character) =
+            (session.cursor["line"].as_u64().unwrap(), session.cursor["character"].as_u64().unwrap());
+        // Inside the article's id, eleven ASCII characters after the cursor in every encoding; the emoji before both
+        // counts one, two or four.
+        let after = json!({ "line": line, "character": character + 11 });
+        let prepared = session
+            .server
+            .request("textDocument/prepareRename", json!({ "textDocument": { "uri": session.uri }, "position": after }))
+            .await;
+        assert_eq!(prepared["placeholder"], "caf\u{e9}", "{encoding}");
+        let start = prepared["range"]["start"]["character"].as_u64().unwrap();
+        let emoji = match encoding {
+            "utf-8" => 4,
+            "utf-16" => 2,
+            _ => 1,
+        };
+        assert_eq!(start, emoji + 14, "{encoding}: the id starts after `😀 [@k24] and [@`");
+    }
 }

@@ -335,3 +335,57 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
     }
     result
 }
+
+/// A server on a workspace written from a fixture: the files of the fixture (`//- path` headers, see
+/// `marginalia::fixture`) are written, the server starts in the encoding given and indexes, and the file with the
+/// `$0` cursor is opened. Dropping it closes the server's input, which ends the server, and removes the workspace.
+pub struct FixtureSession {
+    /// The server.
+    pub server: TestServer,
+    /// The workspace.
+    pub dir: tempfile::TempDir,
+    /// The URL of the note with the cursor, open in the server.
+    pub uri: String,
+    /// The cursor, as an LSP position in the session's encoding.
+    pub cursor: Value,
+}
+
+impl FixtureSession {
+    /// Writes `fixture`, starts the server with `encoding` (`utf-8`, `utf-16` or `utf-32`), waits for the index
+    /// and opens the note with the cursor.
+    pub async fn open(fixture: &str, encoding: &str) -> FixtureSession {
+        let parsed = marginalia::fixture::Fixture::parse(fixture);
+        let files: Vec<(&str, &str)> = parsed.files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
+        let dir = workspace(&files);
+        let mut server = TestServer::start(dir.path(), &[encoding]).await;
+        server.wait_until_indexed().await;
+        let main = parsed.main_file();
+        let uri = url(&dir.path().join(&main.path));
+        server.open(&uri, &main.text).await;
+        let (line, character) = position_in(&main.text, usize::from(parsed.cursor_offset()), encoding);
+        FixtureSession { server, dir, uri, cursor: json!({ "line": line, "character": character }) }
+    }
+
+    /// `{ textDocument, position }` at the cursor, with `extra` fields added.
+    pub fn at_cursor(&self, extra: Value) -> Value {
+        let mut params = json!({ "textDocument": { "uri": self.uri }, "position": self.cursor });
+        if let (Some(params), Value::Object(extra)) = (params.as_object_mut(), extra) {
+            params.extend(extra);
+        }
+        params
+    }
+}
+
+/// The zero-based line and column of byte `offset` in `text`, the column counted in `encoding`, computed
+/// independently of the server.
+pub fn position_in(text: &str, offset: usize, encoding: &str) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32;
+    let in_line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let column = match encoding {
+        "utf-8" => in_line.len(),
+        "utf-32" => in_line.chars().count(),
+        _ => in_line.encode_utf16().count(),
+    };
+    (line, column as u32)
+}
