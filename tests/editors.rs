@@ -74,7 +74,8 @@ fn neovim_plugin_completes_hovers_jumps_and_reports() {
     run_neovim(&nvim, "e2e.lua", workspace.path());
 }
 
-/// The note `rename.lua` opens; the two others cite the same article and mention the same person, and stay closed.
+/// The note that `rename.lua` and `rename.js` open; the two others cite the same article and mention the same person,
+/// and stay closed.
 const OPEN_NOTE: &str = "Kirby: [@000_cf61e6d1027e3aa9, \"Wagner is searching around the world for arms suppliers\"].\n\
 Then:\n\
 Fine: [@000_cf61e6d1027e3aa9].\n";
@@ -94,8 +95,14 @@ fn neovim_links_citations_and_renames_a_source_with_its_file() {
     run_neovim(&nvim, "rename.lua", workspace.path());
 }
 
-#[test]
-fn vscode_extension_works_in_the_real_workbench() {
+/// Runs `editors/vscode/test/<script>` (through `run.sh`, which packages the extension) in code-server driven by
+/// Chromium against `workspace`, and fails with its output unless every check passed. `shot` names the screenshots,
+/// kept in cargo's test temporary folder. When code-server is not installed, a local run prints why and passes.
+fn run_vscode(script: &str, workspace: &Path, shot: &str) {
+    // One workbench at a time: two code-servers and two Chromiums at once are slow enough on two cores to miss
+    // the scripts' timeouts.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let e2e_dir =
         std::env::var_os("E2E_DIR").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("marginalia-e2e"));
     let code_server = e2e_dir.join("cs/node_modules/code-server/out/node/entry.js");
@@ -108,15 +115,13 @@ fn vscode_extension_works_in_the_real_workbench() {
         eprintln!("skipped: {reason}");
         return;
     }
-    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
-        return;
-    };
-    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vscode-completion.png");
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join(shot);
     let output = Command::new("sh")
         .arg(repo().join("editors/vscode/test/run.sh"))
+        .arg(script)
         .env("E2E_DIR", &e2e_dir)
         .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
-        .env("MARGINALIA_WS", workspace.path())
+        .env("MARGINALIA_WS", workspace)
         .env("SHOT", &shot)
         .output()
         .unwrap();
@@ -124,9 +129,26 @@ fn vscode_extension_works_in_the_real_workbench() {
     println!("{stdout}\nscreenshots beside {}", shot.display());
     assert!(
         output.status.success() && stdout.contains(" passed, 0 failed"),
-        "VS Code end-to-end test failed:\n{stdout}\n{}",
+        "VS Code end-to-end test {script} failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn vscode_extension_works_in_the_real_workbench() {
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+        return;
+    };
+    run_vscode("e2e.js", workspace.path(), "vscode-completion.png");
+}
+
+#[test]
+fn vscode_links_citations_and_renames_a_source_with_its_file() {
+    let notes = [("notes/open.md", OPEN_NOTE), ("notes/closed.md", CLOSED_NOTE), ("notes/people.md", PEOPLE_NOTE)];
+    let Some(workspace) = support::corpus_workspace(&notes) else {
+        return;
+    };
+    run_vscode("rename.js", workspace.path(), "vscode-rename.png");
 }
 
 #[test]
