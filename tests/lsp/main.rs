@@ -550,16 +550,18 @@ async fn a_broken_configuration_and_unreadable_articles_are_shown_and_the_rest_w
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
     let summary = server.wait_until_indexed().await;
     assert!(summary.starts_with("1 article,"), "{summary}");
+    // The configuration first: what is wrong there explains the rest.
     let shown = server.await_notification("window/showMessage", |_| true).await;
     let message = shown["message"].as_str().unwrap();
-    assert!(message.contains("latin1.txt: not UTF-8 text"), "{message}");
+    assert!(message.contains("marginalia.toml:1:11"), "{message}");
+    assert!(message.contains("using the default configuration"), "{message}");
     assert!(message.contains("(and 1 more problem; see the output log)"), "{message}");
     let logged = server
         .await_notification("window/logMessage", |m| {
-            m["message"].as_str().unwrap_or("").contains("marginalia.toml:1:11")
+            m["message"].as_str().unwrap_or("").contains("latin1.txt: not UTF-8 text")
         })
         .await;
-    assert!(logged["message"].as_str().unwrap().ends_with("using the default configuration"), "{logged}");
+    assert!(logged["message"].as_str().unwrap().ends_with("skipped"), "{logged}");
     server.shutdown().await;
 }
 
