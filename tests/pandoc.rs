@@ -274,10 +274,8 @@ fn notes_render_with_pandoc_and_the_printed_bibliography() {
     let Some(pandoc) = require_pandoc() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = empty_workspace();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("sources")).unwrap();
-    std::fs::create_dir_all(root.join("notes")).unwrap();
     let articles = [
         (
             "harbour-strike.txt",
@@ -307,13 +305,7 @@ it \"painful but unavoidable\" [@{council.budget}, pp. 3-4, \u{201C}painful but 
 ";
     std::fs::write(root.join("notes/all-forms.md"), note).unwrap();
 
-    let check = Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(["check", "--format", "json"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert!(check.status.success(), "{report:#}");
+    check_passes(root);
 
     let formats =
         [("csl-json", "refs.json"), ("csl-yaml", "refs.yaml"), ("bibtex", "refs.bibtex"), ("biblatex", "refs.bib")];
@@ -328,6 +320,26 @@ it \"painful but unavoidable\" [@{council.budget}, pp. 3-4, \u{201C}painful but 
         "2023",
     ];
     render_with_printed_bibliography(&pandoc, root, &formats, "notes/all-forms.md", &expected);
+}
+
+/// A temporary workspace with empty `sources/` and `notes/` folders.
+fn empty_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    std::fs::create_dir_all(dir.path().join("notes")).unwrap();
+    dir
+}
+
+/// Runs `marginalia check` on the workspace at `root` and insists that it finds no error.
+fn check_passes(root: &Path) {
+    let check = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(["check", "--format", "json"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(check.status.success(), "{report:#}");
+    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
 }
 
 /// Renders `note` with `pandoc --citeproc` and what `marginalia bib` prints in each of `formats` (written to the
@@ -364,17 +376,15 @@ fn render_with_printed_bibliography(
 }
 
 /// Bibliographies in: a workspace whose `marginalia.toml` names a BibLaTeX library (as Better BibTeX exports it)
-/// and whose note names a CSL JSON file in its front matter checks, and renders with pandoc using nothing but
+/// and whose note names a Zotero BibTeX file in its front matter checks, and renders with pandoc using nothing but
 /// `marginalia bib`: entries tied to an article (by their key) and entries without one alike.
 #[test]
 fn notes_citing_bibliography_entries_render_with_the_printed_bibliography() {
     let Some(pandoc) = require_pandoc() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = empty_workspace();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("sources")).unwrap();
-    std::fs::create_dir_all(root.join("notes")).unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bibliography");
     std::fs::copy(fixtures.join("zotero-better.bib"), root.join("library.bib")).unwrap();
     std::fs::copy(fixtures.join("zotero-native.bib"), root.join("notes/zotero.bib")).unwrap();
@@ -390,14 +400,7 @@ port's own report allows [see @portAuthorityAnnualReport2023, chap. 3; @vanderbe
 archive shows the quay [@quay_webcam_2024].\n";
     std::fs::write(root.join("notes/week.md"), note).unwrap();
 
-    let check = Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(["check", "--format", "json"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert!(check.status.success(), "{report:#}");
-    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
+    check_passes(root);
 
     let expected = [
         "Harbour Dockers Stop Work over Night Shifts",

@@ -132,8 +132,11 @@ impl Names {
     }
 
     /// The source id closest to a misspelt one, if one is close enough to be what was meant.
-    fn closest_source_id(&self, id: &str) -> Option<&str> {
-        self.ids.closest(id, &self.completion.source_words, 1).into_iter().next()
+    /// Only ids that `visible` accepts are offered: a fix must cite something the note can cite.
+    fn closest_source_id(&self, id: &str, visible: impl Fn(&str) -> bool) -> Option<&str> {
+        /// How many close ids are looked at for one the note can see.
+        const CANDIDATES: usize = 8;
+        self.ids.closest(id, &self.completion.source_words, CANDIDATES).into_iter().find(|&id| visible(id))
     }
 
     /// The entity names closest to a misspelt one, best first, at most `limit`.

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use super::read::{self, BibError, BibSyntax, Entry};
-use crate::text::{TextRange, range};
+use crate::text::{LineIndex, TextRange, range};
 
 /// Every bibliography file of a workspace, read; immutable, shared by the snapshots that answer from it.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +24,8 @@ pub struct BibFile {
     pub path: PathBuf,
     /// Its text (empty when it could not be read), where its entries' and errors' ranges point.
     pub text: Arc<str>,
+    /// The line index of its text, made once: errors and entries are shown at their lines on every check.
+    pub lines: LineIndex,
     /// The entries that could be read.
     pub entries: Vec<Entry>,
     /// The entries that could not be read, or why the file could not be read at all.
@@ -38,28 +40,55 @@ impl Library {
     /// A library of the files at `paths` with their texts, or why each could not be read. A file whose extension
     /// names no syntax that is read is an error in it, not a guess.
     pub fn new(files: Vec<(PathBuf, Result<String, String>)>) -> Library {
-        let files = files
+        let mut files: Vec<BibFile> = files
             .into_iter()
             .map(|(path, text)| match text {
                 Ok(text) => match BibSyntax::of_path(&path) {
                     Some(syntax) => {
                         let (entries, errors) = read::read(&text, syntax);
-                        BibFile { path, text: text.into(), entries, errors, found: true, configured: false }
+                        BibFile {
+                            path,
+                            lines: LineIndex::default(),
+                            text: text.into(),
+                            entries,
+                            errors,
+                            found: true,
+                            configured: false,
+                        }
                     }
                     None => {
                         let message = "not a bibliography marginalia reads: the file name should end in .json (CSL \
                                        JSON), .yaml or .yml (CSL YAML), .bib or .bibtex (BibTeX, BibLaTeX)"
                             .to_string();
                         let errors = vec![BibError { message, range: range(0, 0) }];
-                        BibFile { path, text: text.into(), entries: Vec::new(), errors, found: true, configured: false }
+                        BibFile {
+                            path,
+                            lines: LineIndex::default(),
+                            text: text.into(),
+                            entries: Vec::new(),
+                            errors,
+                            found: true,
+                            configured: false,
+                        }
                     }
                 },
                 Err(message) => {
                     let errors = vec![BibError { message, range: range(0, 0) }];
-                    BibFile { path, text: "".into(), entries: Vec::new(), errors, found: false, configured: false }
+                    BibFile {
+                        path,
+                        lines: LineIndex::default(),
+                        text: "".into(),
+                        entries: Vec::new(),
+                        errors,
+                        found: false,
+                        configured: false,
+                    }
                 }
             })
             .collect();
+        for file in &mut files {
+            file.lines = LineIndex::new(&file.text);
+        }
         Library { files, root: None }
     }
 

@@ -23,9 +23,8 @@ pub fn run(path: Option<PathBuf>, format: BibFormat) -> anyhow::Result<i32> {
     };
     let mut broken = 0;
     for file in loaded.library.files() {
-        let index = crate::text::LineIndex::new(&file.text);
         for error in &file.errors {
-            let at = index.line_col(&file.text, error.range.start(), crate::text::PositionEncoding::Utf32);
+            let at = file.lines.line_col(&file.text, error.range.start(), crate::text::PositionEncoding::Utf32);
             eprintln!("error: {}:{}:{}: {}", display.show(&file.path), at.line + 1, at.col + 1, error.message);
             broken += 1;
         }

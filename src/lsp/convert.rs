@@ -1,11 +1,12 @@
 //! The only place where marginalia's types meet `lsp_types`: positions, ranges, diagnostics, completions,
 //! hovers and locations, in both directions. Positions go through `text::LineIndex` in the negotiated encoding.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use tower_lsp::lsp_types as lsp;
 
-use crate::analysis::{self, Analysis, CompletionKind, Severity};
+use crate::analysis::{self, Analysis, CompletionKind, Notes, Severity};
 use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
 
 /// A text with its line index, for converting positions in it.
@@ -174,8 +175,7 @@ pub fn locations(
                 let Some(file) = library.file(&target.path) else {
                     continue;
                 };
-                let index = LineIndex::new(&file.text);
-                TextLines { text: &file.text, index: &index, encoding, first_line: 0 }.range(target.range)
+                TextLines { text: &file.text, index: &file.lines, encoding, first_line: 0 }.range(target.range)
             }
         };
         locations.push(lsp::Location::new(uri, range));
@@ -289,6 +289,61 @@ pub fn file_url(path: &Path) -> Option<lsp::Url> {
 /// LSP text edits for a fix.
 pub fn text_edits(lines: &TextLines, fix: &analysis::Fix) -> Vec<lsp::TextEdit> {
     fix.edits.iter().map(|edit| lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone())).collect()
+}
+
+/// LSP locations of ranges in notes.
+pub fn note_locations(
+    notes: &Notes,
+    found: Vec<(PathBuf, TextRange)>,
+    encoding: PositionEncoding,
+) -> Vec<lsp::Location> {
+    let mut locations = Vec::with_capacity(found.len());
+    let mut lines: Option<(PathBuf, crate::text::LineIndex)> = None;
+    for (path, range) in found {
+        let (Some(note), Some(uri)) = (notes.get(&path), file_url(&path)) else {
+            continue;
+        };
+        if lines.as_ref().is_none_or(|(at, _)| *at != path) {
+            lines = Some((path.clone(), LineIndex::new(note.text())));
+        }
+        let index = &lines.as_ref().expect("set above").1;
+        let text_lines = TextLines { text: note.text(), index, encoding, first_line: 0 };
+        locations.push(lsp::Location::new(uri, text_lines.range(range)));
+    }
+    locations
+}
+
+/// A rename as an LSP workspace edit: each note's edits (versioned when the note is open), then the file rename.
+pub fn workspace_edit(
+    notes: &Notes,
+    rename: &crate::analysis::Rename,
+    versions: &HashMap<PathBuf, i32>,
+    encoding: PositionEncoding,
+) -> lsp::WorkspaceEdit {
+    let mut operations = Vec::new();
+    for (path, edits) in &rename.edits {
+        let (Some(note), Some(uri)) = (notes.get(path), file_url(path)) else {
+            continue;
+        };
+        let index = LineIndex::new(note.text());
+        let lines = TextLines { text: note.text(), index: &index, encoding, first_line: 0 };
+        let edits = (edits.iter())
+            .map(|edit| lsp::OneOf::Left(lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone())))
+            .collect();
+        let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version: versions.get(path).copied() };
+        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit { text_document, edits }));
+    }
+    if let Some((from, to)) = &rename.file
+        && let (Some(old_uri), Some(new_uri)) = (file_url(from), file_url(to))
+    {
+        let options = lsp::RenameFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
+        let operation = lsp::RenameFile { old_uri, new_uri, options: Some(options), annotation_id: None };
+        operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(operation)));
+    }
+    lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+        ..lsp::WorkspaceEdit::default()
+    }
 }
 
 #[cfg(test)]

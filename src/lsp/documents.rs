@@ -14,7 +14,7 @@ use ropey::Rope;
 use tower_lsp::lsp_types as lsp;
 
 use super::convert::TextLines;
-use crate::analysis::Note;
+use crate::analysis::{Note, Notes, SharedNote};
 use crate::bibliography::library::front_matter_bibliographies;
 use crate::markup;
 use crate::text::{LineCol, LineIndex, PositionEncoding, rope_offset};
@@ -268,6 +268,32 @@ impl Documents {
 
 fn line_col(position: lsp::Position) -> LineCol {
     LineCol { line: position.line, col: position.character }
+}
+
+/// The notes of the workspace as the server holds them: the open documents (parsed or not yet) and the notes as
+/// read from disk; [`GatheredNotes::parse`] makes them one [`Notes`], off the async workers.
+pub struct GatheredNotes {
+    /// The open documents.
+    pub open: Vec<Document>,
+    /// The notes as read from disk or last saved.
+    pub on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
+}
+
+impl GatheredNotes {
+    /// The notes as one set, the open ones parsed where they are not yet (CPU work: off the async workers).
+    pub fn parse(self) -> Notes {
+        let open = self.open.into_iter().filter_map(|document| {
+            let path = document.path.clone()?;
+            let parsed = document
+                .parsed()
+                .unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version, Some(path.clone()))));
+            Some((path, parsed as SharedNote))
+        });
+        let on_disk: Vec<(PathBuf, SharedNote)> =
+            self.on_disk.iter().map(|(path, parsed)| (path.clone(), parsed.clone() as SharedNote)).collect();
+        // The open notes first: they win over the disk.
+        Notes::new(open.collect::<Vec<_>>().into_iter().chain(on_disk))
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! Validates every citation and mention of a note against the corpus. A diagnostic is data: a stable code,
 //! one message (the editor and `marginalia check` show the same words), a range, and the fixes that apply.
 
-use std::sync::Mutex;
+mod memo;
 
-use rustc_hash::FxHashMap as HashMap;
+pub(super) use memo::CheckMemo;
 
 use super::Note;
-use crate::bibliography::{Catalog, Cited, Scope};
+use crate::bibliography::{Catalog, Cited};
 use crate::corpus::quotes::{self, NearMiss};
 use crate::corpus::{Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id, written_id_range};
@@ -159,93 +159,6 @@ pub struct TextEdit {
     pub new_text: String,
 }
 
-/// Citation checks already made against one corpus, so that checking a note again (on each save) re-checks
-/// only the citations that changed. A check depends on the cited id, the quoted words and their layout, not on
-/// where the citation sits: results are kept relative to the start of the id and moved to each new place.
-#[derive(Debug, Default)]
-pub(super) struct CheckMemo {
-    citations: Mutex<HashMap<MemoKey, Vec<Diagnostic>>>,
-    /// The diagnostics of mentions of names no article has, by name, relative to the start of the name.
-    unknown_entities: Mutex<HashMap<String, Diagnostic>>,
-}
-
-/// What a check of an item depends on: whether it is a bare in-text `@id`, the bibliographies the note names,
-/// and the text of the item.
-type MemoKey = (bool, Scope, String);
-
-impl CheckMemo {
-    /// Entries kept at most; past this the memo starts again (notes this large are rare).
-    const CAPACITY: usize = 200_000;
-    /// The longest item, in bytes, whose check is remembered.
-    const MAX_KEY: usize = 4096;
-
-    fn check(&self, context: &Context, scope: &Scope, text: &str, item: &CiteItem, bare: bool) -> Vec<Diagnostic> {
-        let anchor = item.range.start();
-        // An item that holds nested citations may be as long as the note: it is checked afresh rather than kept
-        // under its whole text, which would cost memory and hashing that grow with the square of the nesting.
-        let key = (item.range.len() <= TextSize::from(Self::MAX_KEY as u32))
-            .then(|| (bare, scope.clone(), text[item.range].to_string()));
-        let lock = || self.citations.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(found) = key.as_ref().and_then(|key| lock().get(key).cloned()) {
-            return found.iter().map(|d| d.moved(TextSize::from(0), anchor)).collect();
-        }
-        // A failure inside one check is that citation's error, not a note that passes.
-        let found =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_item(context, scope, text, item, bare)))
-                .unwrap_or_else(|panic| {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned());
-                    let message = format!(
-                        "this citation could not be checked: internal error ({}); please report it",
-                        what.unwrap_or_else(|| "a panic".to_string())
-                    );
-                    vec![unchecked(item.range, &message)]
-                });
-        let Some(key) = key else {
-            return found;
-        };
-        let relative = found.iter().map(|d| d.moved(anchor, TextSize::from(0))).collect();
-        let mut memo = lock();
-        if memo.len() >= Self::CAPACITY {
-            memo.clear();
-        }
-        memo.insert(key, relative);
-        found
-    }
-
-    /// The diagnostic of a mention of a name no article has, remembered by name: looking for the closest names is
-    /// done once per name and corpus, however often the note mentions it or is saved.
-    fn unknown_entity(&self, context: &Context, mention: &EntityMention) -> Diagnostic {
-        let anchor = mention.name_range.start();
-        let lock = || self.unknown_entities.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(found) = lock().get(&mention.name) {
-            return found.moved(TextSize::from(0), anchor);
-        }
-        let found = unknown_entity(context, mention);
-        let mut memo = lock();
-        if memo.len() >= Self::CAPACITY {
-            memo.clear();
-        }
-        memo.insert(mention.name.clone(), found.moved(anchor, TextSize::from(0)));
-        found
-    }
-}
-
-impl Diagnostic {
-    /// The same diagnostic with every range moved from being relative to `from` to being relative to `to`.
-    fn moved(&self, from: TextSize, to: TextSize) -> Diagnostic {
-        let shift = |range: TextRange| range - from + to;
-        let mut moved = self.clone();
-        moved.range = shift(moved.range);
-        for edit in moved.fixes.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
-            edit.range = shift(edit.range);
-        }
-        moved
-    }
-}
-
 /// What checks need besides the note: the corpus and bibliographies, and their prepared names, which give the
 /// names closest to a misspelt one at a cost that does not grow with the corpus.
 pub(super) struct Context<'a> {
@@ -337,8 +250,7 @@ fn named_bibliographies(catalog: &Catalog, text: &str, path: &std::path::Path) -
         let message = if !file.found {
             format!("cannot read the bibliography `{written}`: {}", first.message)
         } else {
-            let index = crate::text::LineIndex::new(&file.text);
-            let at = index.line_col(&file.text, first.range.start(), PositionEncoding::Utf32);
+            let at = file.lines.line_col(&file.text, first.range.start(), PositionEncoding::Utf32);
             let count = match file.errors.len() {
                 1 => "a problem".to_string(),
                 n => format!("{n} problems"),
@@ -589,7 +501,7 @@ fn unknown_source(context: &Context, scope: &[u32], text: &str, item: &CiteItem,
             fixes: Vec::new(),
         };
     }
-    let closest = context.names.closest_source_id(&item.id);
+    let closest = context.names.closest_source_id(&item.id, |id| context.catalog.index_in(id, scope).is_some());
     let mut fixes: Vec<Fix> = closest
         .map(|id| Fix::replace(format!("Change to `{id}`"), written_id_range(text, item.id_range), &write_id(id)))
         .into_iter()

@@ -4,6 +4,8 @@
 //! analysis (on a blocking thread when the work grows with a note or the corpus), and convert the answer back. Notifications that change documents mutate the
 //! session under a lock before their first `.await`, so edits are applied in the order they arrive.
 
+mod bibliographies;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -15,10 +17,9 @@ use tower_lsp::lsp_types as lsp;
 use tower_lsp::{Client, LanguageServer};
 
 use super::convert::{self, TextLines};
-use super::documents::{Document, Documents, ParsedNote};
-use crate::analysis::{self, Analysis, Documentation, Notes, SharedNote};
+use super::documents::{Document, Documents, GatheredNotes, ParsedNote};
+use crate::analysis::{Analysis, Documentation};
 use crate::bibliography::Library;
-use crate::bibliography::library::lexical;
 use crate::config::CONFIG_FILE;
 use crate::corpus::Corpus;
 use crate::load::{self, IndexCache, Indexed, LoadOptions, LoadProblem, LoadProgress, NotesToRead, Workspace};
@@ -354,146 +355,6 @@ impl Server {
         });
     }
 
-    /// Publishes the problems of each bibliography file at their places in it, and clears those of files that have
-    /// none now. A configured file that is missing is reported once as a message.
-    async fn publish_bibliography_diagnostics(&self) {
-        let (analysis, encoding, previous) = {
-            let session = self.session();
-            (session.analysis.clone(), session.encoding, session.published_bibliographies.clone())
-        };
-        let library = analysis.shared_library();
-        let mut published = Vec::new();
-        let configured: Vec<PathBuf> = {
-            let session = self.session();
-            let workspace = session.workspace.as_ref();
-            (workspace.iter())
-                .flat_map(|w| w.config.bibliography.iter().map(|path| lexical(&w.root.join(path))))
-                .collect()
-        };
-        let mut missing = Vec::new();
-        for file in library.files() {
-            if !file.found {
-                // One a note names is said at the note.
-                if configured.contains(&file.path) {
-                    let message = file.errors.first().map_or("cannot be read", |error| error.message.as_str());
-                    missing.push(format!("{}: cannot read the bibliography: {message}", file.path.display()));
-                }
-                continue;
-            }
-            let Some(uri) = convert::file_url(&file.path) else {
-                continue;
-            };
-            let index = crate::text::LineIndex::new(&file.text);
-            let lines = TextLines { text: &file.text, index: &index, encoding, first_line: 0 };
-            let diagnostics: Vec<lsp::Diagnostic> = (analysis::bibliography_file_diagnostics(file).iter())
-                .map(|diagnostic| convert::diagnostic(&lines, diagnostic))
-                .collect();
-            if diagnostics.is_empty() && !previous.contains(&file.path) {
-                continue;
-            }
-            if !diagnostics.is_empty() {
-                published.push(file.path.clone());
-            }
-            self.client.publish_diagnostics(uri, diagnostics, None).await;
-        }
-        for gone in previous.iter().filter(|path| library.file(path).is_none()) {
-            if let Some(uri) = convert::file_url(gone) {
-                self.client.publish_diagnostics(uri, Vec::new(), None).await;
-            }
-        }
-        self.session().published_bibliographies = published;
-        self.report_problems(&missing).await;
-        self.watch_bibliographies_outside(&library).await;
-    }
-
-    /// Asks the client to watch the bibliography files outside the workspace (the workspace's own are watched by
-    /// the patterns registered at the start), replacing what was asked before when the set changed.
-    async fn watch_bibliographies_outside(&self, library: &Library) {
-        const REGISTRATION: &str = "marginalia-watched-bibliographies";
-        let (outside, previous) = {
-            let session = self.session();
-            if !session.client_supports_watching {
-                return;
-            }
-            let Some(root) = session.workspace.as_ref().map(|w| w.root.clone()) else {
-                return;
-            };
-            let outside: Vec<PathBuf> =
-                library.paths().filter(|p| !p.starts_with(&root)).map(std::path::Path::to_path_buf).collect();
-            (outside, session.watched_outside.clone())
-        };
-        if outside == previous {
-            return;
-        }
-        if !previous.is_empty() {
-            let unregistration = lsp::Unregistration {
-                id: REGISTRATION.to_string(),
-                method: "workspace/didChangeWatchedFiles".to_string(),
-            };
-            if let Err(error) = self.client.unregister_capability(vec![unregistration]).await {
-                tracing::warn!("the client refused to stop watching bibliographies: {error}");
-            }
-        }
-        self.session().watched_outside = outside.clone();
-        let watchers: Vec<lsp::FileSystemWatcher> = (outside.iter())
-            .filter_map(|path| {
-                let base = convert::file_url(path.parent()?)?;
-                let pattern = path.file_name()?.to_string_lossy().replace(['*', '?', '[', ']', '{', '}'], "?");
-                let relative = lsp::RelativePattern { base_uri: lsp::OneOf::Right(base), pattern };
-                Some(lsp::FileSystemWatcher { glob_pattern: lsp::GlobPattern::Relative(relative), kind: None })
-            })
-            .collect();
-        if watchers.is_empty() {
-            return;
-        }
-        let options = lsp::DidChangeWatchedFilesRegistrationOptions { watchers };
-        let registration = lsp::Registration {
-            id: REGISTRATION.to_string(),
-            method: "workspace/didChangeWatchedFiles".to_string(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(error) = self.client.register_capability(vec![registration]).await {
-            tracing::warn!("the client refused to watch bibliographies outside the workspace: {error}");
-        }
-    }
-
-    /// Reads the bibliographies that the note at `path` names and that are not read yet, then checks again.
-    async fn read_named_bibliographies(&self, path: PathBuf, text: String) {
-        let (workspace, library) = {
-            let session = self.session();
-            let Some(workspace) = session.workspace.clone() else {
-                return;
-            };
-            (workspace, session.analysis.shared_library())
-        };
-        let Some(named) = blocking(move || workspace.bibliography_paths([(path.as_path(), text.as_str())])).await
-        else {
-            return;
-        };
-        let new: Vec<PathBuf> = named.into_iter().filter(|path| library.file(path).is_none()).collect();
-        if !new.is_empty() {
-            self.reread_bibliographies(new).await;
-        }
-    }
-
-    /// Reads the bibliography files at `paths` again (or for the first time), keeping the others and the corpus.
-    async fn reread_bibliographies(&self, paths: Vec<PathBuf>) {
-        let rebuilt = self
-            .rebuild_analysis(move |analysis| {
-                let mut library = (*analysis.shared_library()).clone();
-                for path in paths {
-                    let text = load::read_bibliography(&path);
-                    library = library.with_file(path, text);
-                }
-                (ready_analysis_of(analysis.shared_corpus(), Arc::new(library)), ())
-            })
-            .await;
-        if rebuilt.is_some() {
-            self.publish_bibliography_diagnostics().await;
-            self.publish_all_diagnostics().await;
-        }
-    }
-
     /// Builds a new analysis from the current one off the async workers, one rebuild at a time, and puts it in
     /// place unless a full indexing started meanwhile; `None` when it was not put in place.
     async fn rebuild_analysis<T: Send + 'static>(
@@ -712,80 +573,6 @@ fn ready_analysis_of(corpus: Arc<Corpus>, library: Arc<Library>) -> Analysis {
     let analysis = Analysis::with_library(corpus, library);
     analysis.prepare();
     analysis
-}
-
-/// The notes of the workspace as the server holds them: the open documents (parsed or not yet) and the notes as
-/// read from disk; [`GatheredNotes::parse`] makes them one [`Notes`], off the async workers.
-struct GatheredNotes {
-    open: Vec<Document>,
-    on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
-}
-
-impl GatheredNotes {
-    fn parse(self) -> Notes {
-        let open = self.open.into_iter().filter_map(|document| {
-            let path = document.path.clone()?;
-            let parsed = document
-                .parsed()
-                .unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version, Some(path.clone()))));
-            Some((path, parsed as SharedNote))
-        });
-        let on_disk: Vec<(PathBuf, SharedNote)> =
-            self.on_disk.iter().map(|(path, parsed)| (path.clone(), parsed.clone() as SharedNote)).collect();
-        // The open notes first: they win over the disk.
-        Notes::new(open.collect::<Vec<_>>().into_iter().chain(on_disk))
-    }
-}
-
-/// LSP locations of ranges in notes.
-fn note_locations(notes: &Notes, found: Vec<(PathBuf, TextRange)>, encoding: PositionEncoding) -> Vec<lsp::Location> {
-    let mut locations = Vec::with_capacity(found.len());
-    let mut lines: Option<(PathBuf, crate::text::LineIndex)> = None;
-    for (path, range) in found {
-        let (Some(note), Some(uri)) = (notes.get(&path), convert::file_url(&path)) else {
-            continue;
-        };
-        if lines.as_ref().is_none_or(|(at, _)| *at != path) {
-            lines = Some((path.clone(), crate::text::LineIndex::new(note.text())));
-        }
-        let index = &lines.as_ref().expect("set above").1;
-        let text_lines = TextLines { text: note.text(), index, encoding, first_line: 0 };
-        locations.push(lsp::Location::new(uri, text_lines.range(range)));
-    }
-    locations
-}
-
-/// A rename as an LSP workspace edit: each note's edits (versioned when the note is open), then the file rename.
-fn workspace_edit(
-    notes: &Notes,
-    rename: &crate::analysis::Rename,
-    versions: &HashMap<PathBuf, i32>,
-    encoding: PositionEncoding,
-) -> lsp::WorkspaceEdit {
-    let mut operations = Vec::new();
-    for (path, edits) in &rename.edits {
-        let (Some(note), Some(uri)) = (notes.get(path), convert::file_url(path)) else {
-            continue;
-        };
-        let index = crate::text::LineIndex::new(note.text());
-        let lines = TextLines { text: note.text(), index: &index, encoding, first_line: 0 };
-        let edits = (edits.iter())
-            .map(|edit| lsp::OneOf::Left(lsp::TextEdit::new(lines.range(edit.range), edit.new_text.clone())))
-            .collect();
-        let text_document = lsp::OptionalVersionedTextDocumentIdentifier { uri, version: versions.get(path).copied() };
-        operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit { text_document, edits }));
-    }
-    if let Some((from, to)) = &rename.file
-        && let (Some(old_uri), Some(new_uri)) = (convert::file_url(from), convert::file_url(to))
-    {
-        let options = lsp::RenameFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
-        let operation = lsp::RenameFile { old_uri, new_uri, options: Some(options), annotation_id: None };
-        operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(operation)));
-    }
-    lsp::WorkspaceEdit {
-        document_changes: Some(lsp::DocumentChanges::Operations(operations)),
-        ..lsp::WorkspaceEdit::default()
-    }
 }
 
 /// The answer to a request that cannot be done, with the reason (LSP's `RequestFailed`): editors show it.
@@ -1108,7 +895,7 @@ impl LanguageServer for Server {
         Ok(blocking(move || {
             let analysis = &snapshot.analysis;
             let notes = gathered.parse();
-            let mut locations = note_locations(&notes, analysis.references_across(&notes, &target), encoding);
+            let mut locations = convert::note_locations(&notes, analysis.references_across(&notes, &target), encoding);
             if include_declaration && let Some(declaration) = analysis.declaration(&target) {
                 locations.extend(convert::locations(analysis, &[declaration], encoding));
             }
@@ -1255,7 +1042,7 @@ impl LanguageServer for Server {
                         .to_string(),
                 ));
             }
-            Ok((workspace_edit(&notes, &rename, &versions, encoding), rename.file))
+            Ok((convert::workspace_edit(&notes, &rename, &versions, encoding), rename.file))
         })
         .await;
         match answer {
