@@ -124,10 +124,18 @@ async function workbench(steps, settings = {}) {
       await keys('Enter');
       await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
     };
+    /**
+     * Moves the cursor with Go to Line (`'3'` or `'1:12'`): types only once the box has the focus (typed earlier,
+     * the keys would edit the note) and returns whether the status bar then shows the cursor there.
+     */
     const goTo = async (lineColumn) => {
       await keys('Control+G');
+      await page.locator('.quick-input-widget input:focus').first().waitFor();
       await page.keyboard.type(lineColumn);
       await keys('Enter');
+      const [line, column] = lineColumn.split(':');
+      const at = new RegExp(`Ln ${line}, Col ${column || '\\d+'}\\b`);
+      return appears(page.locator('#status\\.editor\\.selection', { hasText: at }));
     };
     /** Runs a command from the command palette by its title. */
     const command = async (title) => {
