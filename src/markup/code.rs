@@ -1,7 +1,7 @@
 //! What the Markdown structure of a note says to the citation scanner, from `pulldown-cmark`: where citation markup
 //! means nothing (code, math, HTML tags, link destinations, front matter), where emphasis closes (an `@` right
-//! after it is not a citation, as after a letter), which block starts are Pandoc example-list markers, and where
-//! Markdown parsing starts afresh.
+//! after it is not a citation, as after a letter), which block starts are Pandoc example-list markers, where
+//! Markdown parsing starts afresh, and which blocks of running text there are.
 //!
 //! Blocks of code and front matter end a citation (a citation never runs out of its paragraph); code spans, math
 //! and HTML tags inside a paragraph are stepped over, so that `[@a, `x;y`]` is one citation, as for Pandoc. An
@@ -33,6 +33,8 @@ pub(super) struct Structure {
     pub restarts: Vec<TextSize>,
     /// The headings (see [`super::NoteSyntax::headings`]).
     pub headings: Vec<super::Heading>,
+    /// The blocks of running text (see [`super::NoteSyntax::blocks`]).
+    pub text_blocks: Vec<TextRange>,
 }
 
 /// HTML blocks whose content is not Markdown for Pandoc.
@@ -63,7 +65,18 @@ pub(super) fn structure(text: &str, at_note_start: bool) -> Structure {
     let mut open_spans: Vec<usize> = Vec::new();
     let mut in_top_list = false;
     let at_line_start = |offset: usize| offset > 0 && text.as_bytes().get(offset - 1) == Some(&b'\n');
+    // The inline content read since the last block boundary: one block of running text.
+    let mut run: Option<(usize, usize)> = None;
     for (event, span) in Parser::new_ext(text, options).into_offset_iter() {
+        if is_block_boundary(&event) {
+            if let Some((start, end)) = run.take() {
+                structure.text_blocks.push(range(start, end));
+            }
+        } else {
+            let (start, end) = run.get_or_insert((span.start, span.end));
+            *start = (*start).min(span.start);
+            *end = (*end).max(span.end);
+        }
         let starts_block = match &event {
             Event::Start(tag) => depth == 0 || (depth == 1 && in_top_list && matches!(tag, Tag::Item)),
             Event::Rule => depth == 0,
@@ -137,11 +150,52 @@ pub(super) fn structure(text: &str, at_note_start: bool) -> Structure {
             _ => {}
         }
     }
+    if let Some((start, end)) = run {
+        structure.text_blocks.push(range(start, end));
+    }
     structure.blocks = merged(structure.blocks);
     structure.inline = merged(structure.inline);
     structure.emphasis_ends.sort_unstable();
     structure.spans.sort_by_key(|r| r.start());
     structure
+}
+
+/// Whether `event` starts or ends a block, so that the running text before it and after it are different blocks:
+/// every tag but the inline ones (emphasis, links, images) and table cells (a table row is one block), and
+/// thematic breaks.
+fn is_block_boundary(event: &Event) -> bool {
+    let inline = |tag: &Tag| {
+        matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::TableCell
+        )
+    };
+    let inline_end = |tag: &TagEnd| {
+        matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::TableCell
+        )
+    };
+    match event {
+        Event::Start(tag) => !inline(tag),
+        Event::End(tag) => !inline_end(tag),
+        Event::Rule => true,
+        _ => false,
+    }
 }
 
 /// The parts of an HTML block that are not Markdown for Pandoc: the whole block when it is opaque, its tags

@@ -37,6 +37,9 @@ pub struct NoteSyntax {
     pub restarts: Vec<TextSize>,
     /// The headings, in order, as CommonMark reads them (ATX `#` and setext underlined ones).
     pub headings: Vec<Heading>,
+    /// The blocks of running text, in order, as CommonMark reads them: the text of each paragraph, heading, list
+    /// item (up to a nested block) and table row. A citation supports the entity mentions of its own block.
+    pub blocks: Vec<TextRange>,
 }
 
 /// A heading of a note.
@@ -222,10 +225,12 @@ fn parse_with(text: &str, at_note_start: bool) -> NoteSyntax {
     let structure = code::structure(text, at_note_start);
     let restarts = structure.restarts.clone();
     let headings = structure.headings.clone();
+    let blocks = structure.text_blocks.clone();
     let mut syntax = scanner::scan(text, structure);
     syntax.plain_quotes = plain_quotes(text, &syntax);
     syntax.restarts = restarts;
     syntax.headings = headings;
+    syntax.blocks = blocks;
     syntax
 }
 
@@ -234,43 +239,6 @@ fn parse_with(text: &str, at_note_start: bool) -> NoteSyntax {
 /// can continue into it. Edits before a restart point always void it.
 pub fn still_restarts(line_before: &str, line: &str) -> bool {
     line_before.trim().is_empty() && line.starts_with(|c: char| !c.is_whitespace())
-}
-
-/// The blocks of a note: paragraphs, list items and headings, in order. A citation supports the mentions of
-/// its own block.
-pub fn blocks(text: &str) -> Vec<TextRange> {
-    let mut blocks = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let blank = trimmed.trim().is_empty();
-        let list_item = ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m)) || ordered_item(trimmed);
-        let heading = trimmed.starts_with('#');
-        if let Some(s) = start
-            && (blank || list_item || heading)
-        {
-            blocks.push(crate::text::range(s, offset));
-            start = None;
-        }
-        if !blank && start.is_none() {
-            start = Some(offset);
-        }
-        offset += line.len();
-        if heading && let Some(s) = start.take() {
-            blocks.push(crate::text::range(s, offset));
-        }
-    }
-    if let Some(s) = start {
-        blocks.push(crate::text::range(s, offset));
-    }
-    blocks
-}
-
-/// "1. " or "2) ": an ordered list item.
-fn ordered_item(line: &str) -> bool {
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
 }
 
 /// Quotations in running text that no citation follows: candidates for "which article said this?".
@@ -333,6 +301,13 @@ impl NoteSyntax {
     /// The entity mention whose brackets contain `offset`.
     pub fn mention_at(&self, offset: text_size::TextSize) -> Option<&EntityMention> {
         self.mentions.iter().find(|mention| contains_inclusive(mention.range, offset))
+    }
+
+    /// The block of running text that `range` starts in, by its index in [`NoteSyntax::blocks`]; `None` when it
+    /// starts outside every block.
+    pub fn block_of(&self, range: TextRange) -> Option<usize> {
+        let index = self.blocks.partition_point(|block| block.end() <= range.start());
+        self.blocks.get(index).is_some_and(|block| block.start() <= range.start()).then_some(index)
     }
 
     /// Whether `offset` lies inside code, HTML or front matter.

@@ -452,21 +452,41 @@ fn cjk_and_emoji_around_markup() {
     );
 }
 
+/// The blocks of running text of `text`, as written.
+fn blocks(text: &str) -> Vec<&str> {
+    super::parse(text).blocks.into_iter().map(|r| &text[r]).collect()
+}
+
 #[test]
-fn blocks_are_paragraphs_list_items_and_headings() {
-    let text = "# Title\nFirst paragraph\nstill first.\n\n- item one\n  continued\n- item two\n1. ordered\n\nLast.";
-    let blocks: Vec<&str> = super::blocks(text).into_iter().map(|r| &text[r]).collect();
+fn blocks_are_paragraphs_list_items_headings_and_table_rows() {
+    let text = "# Title\nFirst paragraph\nstill first.\n\n- item one\n  continued\n- item two\n1. ordered\n\n\
+                | a | b |\n|---|---|\n| c | d |\n\n> quoted\n\nLast.";
     assert_eq!(
-        blocks,
+        blocks(text),
         [
-            "# Title\n",
-            "First paragraph\nstill first.\n",
-            "- item one\n  continued\n",
-            "- item two\n",
-            "1. ordered\n",
+            "Title",
+            "First paragraph\nstill first.",
+            "item one\n  continued",
+            "item two",
+            "ordered",
+            " a | b ",
+            " c | d ",
+            "quoted",
             "Last."
         ]
     );
+}
+
+#[test]
+fn blocks_are_read_as_commonmark_reads_them() {
+    // A `#` without a space after it starts no heading: the line goes on the paragraph.
+    assert_eq!(blocks("Said [@a].\n#hashtag [[Ana Ruiz]]\n"), ["Said [@a].\n#hashtag [[Ana Ruiz]]"]);
+    // A blank line in a note with CRLF line ends ends a paragraph; a line of spaces does too.
+    assert_eq!(blocks("One [@a].\r\n\r\nTwo.\r\n   \r\nThree."), ["One [@a].", "Two.", "Three."]);
+    // Indented four spaces after a paragraph, a line continues it (it is no code block).
+    assert_eq!(blocks("One\n    two\n"), ["One\n    two"]);
+    // A nested list ends the text of its item.
+    assert_eq!(blocks("- outer\n  - inner\n"), ["outer", "inner"]);
 }
 
 /// A note that uses every block Markdown has, with citations inside and around them.

@@ -6,11 +6,9 @@
 mod index;
 
 use std::cmp::{Ordering, Reverse};
-use std::sync::LazyLock;
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
-use regex::Regex;
 
 pub(super) use index::{CompletionIndex, WordStarts, has_word_starting_with};
 use index::{RankSet, Shape, Typed, entity_rank};
@@ -108,7 +106,7 @@ pub(super) fn completions(
     if note.syntax().is_ignored(offset) || usize::from(offset) > note.text().len() {
         return None;
     }
-    let context = find_context(note.text(), usize::from(offset))?;
+    let context = find_context(note, usize::from(offset))?;
     // Once something is typed, the list is ranked here, fuzzily: an editor that filtered it itself by prefix would
     // drop the matches that do not begin as typed (Neovim does), so it must ask again as the writer types.
     let typed_something = match &context {
@@ -132,35 +130,46 @@ pub(super) fn completions(
     Some(Completions { items, is_incomplete })
 }
 
-static QUOTE_AFTER_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^[^\s,;\]]*\s*,\s*["“”'‘’](.+?)["“”'‘’]\s*[\];]"#).expect("valid regex"));
-/// An `@` that can start a key (not after a letter, a digit or a backslash) and the id typed after it.
-static ID_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?:^|[^\p{L}\p{N}_\\])-?@([^\s\[\];,{}"]*)$"#).expect("valid regex"));
+/// The context of a completion at `offset`: read by the note's own parser from the block the cursor is in, with
+/// a probe (a word, and what closes the markup) put at the cursor. What the parser reads as an id, a quotation or
+/// an entity name being written is completed; nothing else is.
+fn find_context(note: &Note, offset: usize) -> Option<Context> {
+    let text = note.text();
+    let start = window_start(note, offset);
+    let before = &text[start..offset];
+    let line_after = text[offset..].split(['\n', '\r']).next().unwrap_or("");
+    let after = &line_after[..floor_char_boundary(line_after, CONTEXT_BYTES)];
+    quote_context(before, after, start)
+        .or_else(|| entity_context(before, after, start))
+        .or_else(|| id_context(before, after, start))
+}
 
-fn find_context(text: &str, offset: usize) -> Option<Context> {
-    let mut window_start = offset.saturating_sub(CONTEXT_BYTES);
-    while !text.is_char_boundary(window_start) {
-        window_start += 1;
+/// Where the text read for a completion at `offset` begins: where Markdown parsing starts afresh before it
+/// (the block it is in, for a paragraph), or the first line start [`CONTEXT_BYTES`] back in a longer block.
+fn window_start(note: &Note, offset: usize) -> usize {
+    let restarts = &note.syntax().restarts;
+    let before = restarts.partition_point(|&r| usize::from(r) <= offset);
+    let restart = before.checked_sub(1).map_or(0, |i| usize::from(restarts[i]));
+    if offset - restart <= CONTEXT_BYTES {
+        return restart;
     }
-    // The context never reaches back past a blank line.
-    if let Some(blank) = text[window_start..offset].rfind("\n\n") {
-        window_start += blank + 2;
-    }
-    let before = &text[window_start..offset];
-    let after = &text[offset..];
-    quote_context(before, after, window_start).or_else(|| entity_context(before, after, offset)).or_else(|| {
-        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-        let captures = ID_START.captures(line)?;
-        let typed = captures.get(1)?;
-        Some(Context::SourceId {
-            typed: typed.as_str().to_string(),
-            replace: range(offset - typed.len(), offset),
-            quote_after: QUOTE_AFTER_ID
-                .captures(after.split('\n').next().unwrap_or(""))
-                .and_then(|c| c.get(1))
-                .map(|m| m.as_str().to_string()),
-        })
+    let text = note.text();
+    let earliest = ceil_char_boundary(text, offset - CONTEXT_BYTES);
+    text[earliest..offset].find('\n').map_or(earliest, |line_end| earliest + line_end + 1)
+}
+
+/// A source id being typed: the text before the cursor with a letter put after it and the rest of the line after
+/// that, read as the parser reads it; the item whose id holds the letter is the one being typed.
+fn id_context(before: &str, after: &str, base: usize) -> Option<Context> {
+    let cursor = size(before.len());
+    let syntax = crate::markup::parse_part(&format!("{before}x{after}"));
+    let item = (syntax.citations.into_iter().flat_map(|citation| citation.items))
+        .find(|item| item.id_range.start() <= cursor && item.id_range.end() > cursor)?;
+    let typed = &before[usize::from(item.id_range.start())..];
+    Some(Context::SourceId {
+        typed: typed.to_string(),
+        replace: range(base + usize::from(item.id_range.start()), base + before.len()),
+        quote_after: item.quotes.into_iter().next().map(|quote| quote.text),
     })
 }
 
@@ -195,16 +204,37 @@ fn quote_context(before: &str, after: &str, base: usize) -> Option<Context> {
     Some(Context::Quote { id, typed: typed.to_string(), replace: range(start, base + before.len()), close })
 }
 
-fn entity_context(before: &str, after: &str, offset: usize) -> Option<Context> {
-    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-    let open = line.rfind("[[")?;
-    let typed = &line[open + 2..];
-    if typed.contains(['[', ']', '|']) {
-        return None;
+/// An entity name being typed: the text before the cursor with a letter and `]]` put after it, read as the parser
+/// reads it; the mention whose name ends with the letter is the one being typed (not one after a `|`).
+fn entity_context(before: &str, after: &str, base: usize) -> Option<Context> {
+    let cursor = size(before.len());
+    let syntax = crate::markup::parse_part(&format!("{before}x]]"));
+    let mention = syntax.mentions.into_iter().find(|mention| mention.name_range.end() == cursor + size(1))?;
+    let typed = &before[usize::from(mention.name_range.start())..];
+    let close = !after.trim_start_matches(|c: char| c != ']' && c != '|' && c != '[').starts_with([']', '|']);
+    Some(Context::Entity {
+        typed: typed.to_string(),
+        replace: range(base + usize::from(mention.name_range.start()), base + before.len()),
+        close,
+    })
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
     }
-    let line_after = after.split('\n').next().unwrap_or("");
-    let close = !line_after.trim_start_matches(|c: char| c != ']' && c != '|' && c != '[').starts_with([']', '|']);
-    Some(Context::Entity { typed: typed.to_string(), replace: range(offset - typed.len(), offset), close })
+    at
+}
+
+/// The smallest char boundary of `text` at or after `at`.
+fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// Scores candidates against typed text with the fuzzy matcher; `None` when it does not match.
@@ -735,6 +765,32 @@ Officials in Valmont said the PDA would meet again.
         "#);
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, “the str$0”]")), @r#"
         the strike would last until Friday. | harbour-strike, line 7 | the strike would last until Friday. <- "the str"
+        (incomplete)
+        "#);
+    }
+
+    #[test]
+    fn an_id_is_completed_where_the_parser_reads_one() {
+        let ids = |note: &str| {
+            let listed = completions(&format!("{SOURCES}//- notes/n.md\n{note}"));
+            listed.lines().filter_map(|line| line.split(" | ").next()).collect::<Vec<_>>().join(", ")
+        };
+        // In brackets, in the text, with the author suppressed, in braces, in a block quote and in a list.
+        for note in ["[see @harb$0]", "As @harb$0 says", "[-@harb$0]", "@{harb$0}", "> quoted [@harb$0", "- [@harb$0"] {
+            assert_eq!(ids(note), "harbour-strike, (incomplete)", "{note}");
+        }
+        // Not in an e-mail address, nor after a character no id may hold, nor in a link's destination.
+        for note in ["write to ana@harb$0", "[@harbour(s$0", "[text](http://x.org/@harb$0)"] {
+            assert_eq!(ids(note), "(no completion here)", "{note}");
+        }
+    }
+
+    #[test]
+    fn a_blank_line_ends_the_context_whatever_the_line_ends() {
+        // The quotation left open in the paragraph before is not the one being typed: the name is.
+        let note = "[@harbour-strike, \"Dock workers\r\n\r\n[[Rui$0";
+        insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n{note}")), @r#"
+        Ana Ruiz | person · 3 mentions in 2 articles | Ana Ruiz]] <- "Rui"
         (incomplete)
         "#);
     }

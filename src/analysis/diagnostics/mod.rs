@@ -9,7 +9,7 @@ use super::Note;
 use crate::bibliography::{Catalog, Cited};
 use crate::corpus::quotes::{self, NearMiss};
 use crate::corpus::{Entity, Source, collapse_whitespace, shorten};
-use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, Quote, write_id, written_id_range};
+use crate::markup::{Citation, CitationKind, CiteItem, EntityMention, NoteSyntax, Quote, write_id, written_id_range};
 use crate::text::PositionEncoding;
 use crate::text::{TextRange, TextSize};
 
@@ -201,8 +201,7 @@ pub(super) fn diagnostics(
         .map(|&(item, bare)| (!cancelled()).then(|| memo.check(context, &scope, note.text(), item, bare)))
         .collect();
     found.extend(checked?.into_iter().flatten());
-    let blocks = crate::markup::blocks(note.text());
-    let cited = cited_by_block(context.catalog, &scope, &syntax.citations, &blocks);
+    let cited = cited_by_block(context.catalog, &scope, syntax);
     // Mentions are checked on all cores too: a name no article has costs a search for the closest ones.
     let mentions: Option<Vec<Option<Diagnostic>>> = syntax
         .mentions
@@ -215,8 +214,8 @@ pub(super) fn diagnostics(
             let Some(entity) = corpus.entities().get(&mention.name) else {
                 return Some(Some(memo.unknown_entity(context, mention)));
             };
-            let block = blocks.partition_point(|b| b.end() <= mention.range.start());
-            let cited = cited.get(block).map_or(&[][..], Vec::as_slice);
+            let cited = syntax.block_of(mention.range).and_then(|block| cited.get(block));
+            let cited = cited.map_or(&[][..], Vec::as_slice);
             Some(entity_not_in_cited_source(context.catalog, entity, mention, cited))
         })
         .collect();
@@ -275,11 +274,10 @@ fn is_bare_in_text(citation: &Citation, item: &CiteItem) -> bool {
 }
 
 /// For each block of the note, the known articles its citations cite.
-fn cited_by_block(catalog: &Catalog, scope: &[u32], citations: &[Citation], blocks: &[TextRange]) -> Vec<Vec<u32>> {
-    let mut cited = vec![Vec::new(); blocks.len()];
-    for citation in citations {
-        let block = blocks.partition_point(|b| b.end() <= citation.range.start());
-        let Some(sources) = cited.get_mut(block) else {
+fn cited_by_block(catalog: &Catalog, scope: &[u32], syntax: &NoteSyntax) -> Vec<Vec<u32>> {
+    let mut cited = vec![Vec::new(); syntax.blocks.len()];
+    for citation in &syntax.citations {
+        let Some(sources) = syntax.block_of(citation.range).and_then(|block| cited.get_mut(block)) else {
             continue;
         };
         for index in citation.items.iter().filter_map(|item| catalog.article_index(&item.id, scope)) {
@@ -896,6 +894,10 @@ Ines Moll said the port would reopen.
 
 - [[Ines Moll]] is not checked in a list item that cites nothing.
 - [[Ines Moll]] is fine here [@port-report; @harbour-strike].
+
+A `#` with no space after it starts no heading, so the paragraph cites `harbour-strike` [@harbour-strike]
+#port [[Ines Moll]] said so.
+        ^^^^^^^^^ warning[entity-not-in-cited-source]: `Ines Moll` is not named in the cited article `harbour-strike`; it is in `port-report` (2)
 "
         ));
         let (analysis, note, _) =
