@@ -293,15 +293,25 @@ impl Analysis {
     }
 
     /// Renames what is at `offset` of `note` to `new_name` in every note of `notes`: a source id with its article's
-    /// file, or an entity's mentions to another of its names.
+    /// file (refused when `files_renamable` says the editor cannot rename files), or an entity's mentions to another
+    /// of its names.
     pub fn rename(
         &self,
         notes: &Notes,
         note: &Note,
         offset: TextSize,
         new_name: &str,
+        files_renamable: bool,
     ) -> Result<Rename, RenameRefused> {
-        rename::rename(&self.catalog, notes, note, offset, new_name)
+        let rename = rename::rename(&self.catalog, notes, note, offset, new_name)?;
+        if rename.file.is_some() && !files_renamable {
+            return Err(RenameRefused(
+                "this editor cannot rename files in a workspace edit: rename the article's file yourself, then \
+                 change the citations (each unknown id offers the fix)"
+                    .to_string(),
+            ));
+        }
+        Ok(rename)
     }
 
     /// The places in the corpus that contain `words`, exact matches first, then near ones.

@@ -190,7 +190,7 @@ Earlier [@harbour-strike, "walked out"] and [[Ruiz]]; also [@council].
     /// The notes as they read after the rename, with the file rename on its own line.
     fn renamed(fixture: &str, new_name: &str) -> String {
         let (analysis, notes, note, offset) = workspace(fixture);
-        let rename = match analysis.rename(&notes, &note, offset, new_name) {
+        let rename = match analysis.rename(&notes, &note, offset, new_name, true) {
             Ok(rename) => rename,
             Err(refused) => return format!("refused: {refused}"),
         };

@@ -346,6 +346,88 @@ pub fn workspace_edit(
     }
 }
 
+/// LSP locations, sorted by file and position (clients list them as given).
+pub fn sorted(mut locations: Vec<lsp::Location>) -> Vec<lsp::Location> {
+    locations.sort_by(|a, b| {
+        let key = |l: &lsp::Location| (l.uri.to_string(), l.range.start.line, l.range.start.character);
+        key(a).cmp(&key(b))
+    });
+    locations
+}
+
+/// LSP document links from cited ids to their files.
+pub fn document_links(lines: &TextLines, links: Vec<(TextRange, PathBuf)>) -> Vec<lsp::DocumentLink> {
+    (links.into_iter())
+        .filter_map(|(range, path)| {
+            Some(lsp::DocumentLink {
+                range: lines.range(range),
+                target: Some(file_url(&path)?),
+                tooltip: Some(format!("Open {}", path.file_name()?.to_string_lossy())),
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// LSP inlay hints: a title after an id.
+pub fn inlay_hints(lines: &TextLines, hints: Vec<(TextSize, String)>) -> Vec<lsp::InlayHint> {
+    (hints.into_iter())
+        .map(|(at, title)| lsp::InlayHint {
+            position: lines.position(at),
+            label: lsp::InlayHintLabel::String(title),
+            kind: None,
+            text_edits: None,
+            tooltip: None,
+            padding_left: Some(true),
+            padding_right: None,
+            data: None,
+        })
+        .collect()
+}
+
+/// LSP quick fixes of the note at `uri`, each with the diagnostic it fixes; the first is the preferred one.
+pub fn quick_fixes(
+    lines: &TextLines,
+    uri: &lsp::Url,
+    fixes: &[(analysis::Diagnostic, analysis::Fix)],
+) -> Vec<lsp::CodeActionOrCommand> {
+    (fixes.iter().enumerate())
+        .map(|(index, (fixed, fix))| {
+            let changes = [(uri.clone(), text_edits(lines, fix))].into_iter().collect();
+            lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: fix.label.clone(),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic(lines, fixed)]),
+                edit: Some(lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }),
+                is_preferred: Some(index == 0),
+                ..lsp::CodeAction::default()
+            })
+        })
+        .collect()
+}
+
+/// The answer to `marginalia.findQuote`: each passage found, with its file, range, article, similarity and text.
+pub fn found_quotes(
+    analysis: &Analysis,
+    found: &[analysis::PassageMatch],
+    encoding: PositionEncoding,
+) -> serde_json::Value {
+    let found = (found.iter())
+        .filter_map(|found| {
+            let source = analysis.corpus().source(&found.source_id)?;
+            let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
+            Some(serde_json::json!({
+                "uri": file_url(&found.path)?,
+                "range": lines.range(found.range),
+                "source": found.source_id,
+                "similarity": found.similarity,
+                "text": crate::corpus::collapse_whitespace(&source.text[found.range]),
+            }))
+        })
+        .collect();
+    serde_json::Value::Array(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -270,29 +270,58 @@ fn line_col(position: lsp::Position) -> LineCol {
     LineCol { line: position.line, col: position.character }
 }
 
+/// A note as the disk holds it: parsed when it was read, or the text the editor saved, recorded when the save
+/// was notified and parsed when first needed.
+#[derive(Clone, Debug)]
+pub enum DiskNote {
+    /// Read from disk and parsed.
+    Parsed(Arc<ParsedNote>),
+    /// Saved from the editor: the document as it was when saved.
+    Saved(Document),
+}
+
+impl DiskNote {
+    /// The note parsed (CPU work for a saved one not parsed yet: off the async workers).
+    pub fn parse(&self) -> Arc<ParsedNote> {
+        match self {
+            DiskNote::Parsed(parsed) => parsed.clone(),
+            DiskNote::Saved(document) => document
+                .parsed()
+                .unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version, document.path.clone()))),
+        }
+    }
+
+    /// The version of the text: the one saved, or 0 for a note read from disk.
+    pub fn version(&self) -> i32 {
+        match self {
+            DiskNote::Parsed(parsed) => parsed.version,
+            DiskNote::Saved(document) => document.version,
+        }
+    }
+}
+
 /// The notes of the workspace as the server holds them: the open documents (parsed or not yet) and the notes as
-/// read from disk; [`GatheredNotes::parse`] makes them one [`Notes`], off the async workers.
+/// the disk holds them; [`GatheredNotes::parse`] makes them one [`Notes`], off the async workers.
 pub struct GatheredNotes {
     /// The open documents.
     pub open: Vec<Document>,
     /// The notes as read from disk or last saved.
-    pub on_disk: Arc<HashMap<PathBuf, Arc<ParsedNote>>>,
+    pub on_disk: Arc<HashMap<PathBuf, DiskNote>>,
 }
 
 impl GatheredNotes {
     /// The notes as one set, the open ones parsed where they are not yet (CPU work: off the async workers).
     pub fn parse(self) -> Notes {
-        let open = self.open.into_iter().filter_map(|document| {
-            let path = document.path.clone()?;
-            let parsed = document
-                .parsed()
-                .unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version, Some(path.clone()))));
-            Some((path, parsed as SharedNote))
-        });
-        let on_disk: Vec<(PathBuf, SharedNote)> =
-            self.on_disk.iter().map(|(path, parsed)| (path.clone(), parsed.clone() as SharedNote)).collect();
-        // The open notes first: they win over the disk.
-        Notes::new(open.collect::<Vec<_>>().into_iter().chain(on_disk))
+        let open: Vec<(PathBuf, SharedNote)> = (self.open.into_iter())
+            .filter_map(|document| Some((document.path.clone()?, DiskNote::Saved(document).parse() as SharedNote)))
+            .collect();
+        // The open notes win over the disk: theirs are not parsed.
+        let is_open: std::collections::HashSet<&PathBuf> = open.iter().map(|(path, _)| path).collect();
+        let on_disk: Vec<(PathBuf, SharedNote)> = (self.on_disk.iter())
+            .filter(|(path, _)| !is_open.contains(path))
+            .map(|(path, note)| (path.clone(), note.parse() as SharedNote))
+            .collect();
+        Notes::new(open.into_iter().chain(on_disk))
     }
 }
 

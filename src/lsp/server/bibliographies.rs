@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use tower_lsp::lsp_types as lsp;
 
-use super::{Server, blocking, ready_analysis_of};
+use super::indexing::ready_analysis_of;
+use super::{Server, blocking};
 use crate::analysis;
 use crate::bibliography::Library;
 use crate::bibliography::library::lexical;
@@ -72,7 +73,7 @@ impl Server {
         const REGISTRATION: &str = "marginalia-watched-bibliographies";
         let (outside, previous) = {
             let session = self.session();
-            if !session.client_supports_watching {
+            if !session.client.supports_watching {
                 return;
             }
             let Some(root) = session.workspace.as_ref().map(|w| w.root.clone()) else {
