@@ -4,6 +4,7 @@
 //! function over both, lives in its own module, and answers in byte offsets, strings and plain enums.
 //! The language server and the command line translate those answers for their audience.
 
+mod article_uses;
 mod completion;
 mod definition;
 mod diagnostics;
@@ -19,6 +20,7 @@ mod syntax_fixes;
 
 use std::sync::{Arc, OnceLock};
 
+pub use article_uses::ArticleUses;
 pub use completion::{CompletionItem, CompletionKind, Completions, Documentation};
 pub use definition::NavigationTarget;
 pub use diagnostics::{Diagnostic, DiagnosticKind, Fix, Severity, TextEdit, bibliography_file_diagnostics};
@@ -246,6 +248,22 @@ impl Analysis {
                 self.references_in(note, target).into_iter().map(move |range| (path.to_path_buf(), range))
             })
             .collect()
+    }
+
+    /// The index of the article whose file is `path`, if the corpus has one there.
+    pub fn article_at(&self, path: &std::path::Path) -> Option<u32> {
+        article_uses::article_at(self.corpus(), path)
+    }
+
+    /// The quotations in `notes` of the article `article` whose words are in the sentence at `offset` of it, by
+    /// note: where a passage of an article is used.
+    pub fn quotations_at(&self, notes: &Notes, article: u32, offset: TextSize) -> Vec<(std::path::PathBuf, TextRange)> {
+        article_uses::quotations_at(&self.catalog, notes, article, offset)
+    }
+
+    /// How `notes` use the article `article`: the notes that cite it, its citations and its quotations.
+    pub fn article_uses(&self, notes: &Notes, article: u32) -> ArticleUses {
+        article_uses::article_uses(&self.catalog, notes, article)
     }
 
     /// Where `target` is declared, when it is a source: the start of its article, or its entry in its bibliography.

@@ -355,6 +355,16 @@ pub fn sorted(mut locations: Vec<lsp::Location>) -> Vec<lsp::Location> {
     locations
 }
 
+/// The lens at the top of an article: how the notes use it. Its command runs nothing (a lens shows only what has
+/// one); references on a sentence list the quotations.
+pub fn article_lens(uses: &analysis::ArticleUses) -> lsp::CodeLens {
+    lsp::CodeLens {
+        range: lsp::Range::default(),
+        command: Some(lsp::Command { title: uses.summary(), command: String::new(), arguments: None }),
+        data: None,
+    }
+}
+
 /// LSP document links from cited ids to their files.
 pub fn document_links(lines: &TextLines, links: Vec<(TextRange, PathBuf)>) -> Vec<lsp::DocumentLink> {
     (links.into_iter())

@@ -1,5 +1,6 @@
 //! The language server, tested through a real JSON-RPC stream: what an editor sends, what it gets back.
 
+mod articles;
 mod bibliography;
 mod hostile;
 mod rename;

@@ -99,6 +99,36 @@ local function run()
       and exists(vim.uri_to_fname(link.target)), describe(link, buf))
   end
 
+  -- The article is a place too: references on its quoted sentence list the notes that quote it (this one, open,
+  -- and notes/closed.md, never opened, which quotes the end of the sentence), and its lens says how the notes use it.
+  vim.cmd.edit(vim.fn.fnameescape(article))
+  local article_buf = vim.api.nvim_get_current_buf()
+  local quoted_line
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(article_buf, 0, -1, false)) do
+    if not quoted_line and line:find('Wagner is searching around the world', 1, true) then quoted_line = i - 1 end
+  end
+  local places = {}
+  local found = quoted_line and vim.wait(T, function()
+    local params = vim.lsp.util.make_position_params(0, 'utf-16')
+    params.position = { line = quoted_line, character = 3 }
+    params.context = { includeDeclaration = false }
+    local answer = request(article_buf, 'textDocument/references', params) or {}
+    places = vim.tbl_map(function(l) return vim.fs.basename(vim.uri_to_fname(l.uri)) .. ':' .. l.range.start.line end, answer)
+    return #places > 0
+  end, 100)
+  check('references from the article', found and vim.deep_equal(places, { 'closed.md:0', 'open.md:0' }),
+    quoted_line and table.concat(places, ', ') or 'the quoted sentence is not in the article')
+  local lens
+  vim.wait(T, function()
+    lens = (vim.lsp.codelens.get(article_buf) or {})[1]
+    return lens ~= nil and lens.command ~= nil
+  end, 100)
+  local title = lens and lens.command and lens.command.title or 'no lens'
+  check('lens on the article', title == 'cited in 2 notes (4 citations) · quoted 2 times', title)
+  -- (Closed again: Neovim writes a loaded buffer it renames, which would add an end of line to the file.)
+  vim.cmd.buffer(buf)
+  vim.cmd.bwipeout(article_buf)
+
   -- Renaming the id, cursor on it in the first citation: the prompt offers the id itself.
   local expected = text_of(buf):gsub(ARTICLE, NEW)
   local closed_was_loaded = buffer_of(closed) ~= nil

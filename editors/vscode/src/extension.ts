@@ -47,7 +47,12 @@ function startClient(context: vscode.ExtensionContext): LanguageClient {
   const command = serverPath();
   const serverOptions: ServerOptions = { command, args: ['lsp'] };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'markdown' }],
+    // Notes are Markdown; articles are plain text, where references on a sentence list the notes that quote it
+    // and a lens at the top says how the notes use the article (the server leaves other text files alone).
+    documentSelector: [
+      { scheme: 'file', language: 'markdown' },
+      { scheme: 'file', language: 'plaintext' },
+    ],
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: {

@@ -70,6 +70,10 @@ workbench(async ({ page, keys, quickOpen, goTo, command, editor, indexReady, sho
   check('Ctrl+hover underlines the id', underlined);
   check('Ctrl+click opens the article', await appears(activeTab.filter({ hasText: `${ARTICLE}.txt` })),
     await activeTab.innerText().catch(() => 'no active tab'));
+  // The article is a place too: a lens at its top says how the notes use it.
+  const lens = page.locator('.codelens-decoration', { hasText: 'cited in 2 notes' });
+  check('lens on the article', await appears(lens),
+    await page.locator('.codelens-decoration').first().innerText().catch(() => 'no lens'));
 
   // F2 on the id of line 1: VS Code asks the server what to rename and offers the id itself.
   await quickOpen('open.md');

@@ -22,7 +22,7 @@ use super::convert::{self, TextLines};
 use super::documents::{Document, GatheredNotes, ParsedNote};
 use crate::analysis::Analysis;
 use crate::text::PositionEncoding;
-use session::{Effect, Notification, Session};
+use session::{Effect, Notification, Role, Session};
 
 /// How long typing must pause before the diagnostics of a changed note are recomputed.
 ///
@@ -106,6 +106,9 @@ impl Server {
             tracing::warn!("request for a document that is not open: {uri}");
             return None;
         };
+        if session.role(uri) != Role::Note {
+            return None;
+        }
         Some((document.clone(), session.analysis.clone(), session.encoding, session.ready))
     }
 
@@ -208,6 +211,7 @@ impl Server {
             let session = self.session();
             let documents = &session.documents;
             let mut uris = documents.uris();
+            uris.retain(|uri| session.role(uri) == Role::Note);
             if !session.client.diagnostics_on_change {
                 uris.retain(|uri| documents.get(uri).is_some_and(|d| d.generation == d.saved_generation));
             }
@@ -216,6 +220,24 @@ impl Server {
         for uri in uris {
             self.publish_diagnostics(uri).await;
         }
+    }
+
+    /// The quotations in the notes of the passage at `position` of the article at `path` (positions are in the
+    /// article as indexed, which is the file on disk).
+    async fn quotations_at(&self, path: std::path::PathBuf, position: lsp::Position) -> Option<Vec<lsp::Location>> {
+        let (analysis, encoding) = self.analysis();
+        let article = analysis.article_at(&path)?;
+        let gathered = self.gather_notes();
+        blocking(move || {
+            let source = analysis.corpus().source_at(article);
+            let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
+            let notes = gathered.parse();
+            let found = analysis.quotations_at(&notes, article, lines.offset(position));
+            let locations = convert::note_locations(&notes, found, encoding);
+            (!locations.is_empty()).then(|| convert::sorted(locations))
+        })
+        .await
+        .flatten()
     }
 
     /// The notes of the workspace as they stand now, to parse into a [`Notes`] off the async workers.
@@ -346,6 +368,10 @@ impl LanguageServer for Server {
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let position = params.text_document_position;
+        let role = self.session().role(&position.text_document.uri);
+        if let Role::Article(path) = role {
+            return Ok(self.quotations_at(path, position.position).await);
+        }
         let Some(snapshot) = self.snapshot_at(&position.text_document.uri, position.position.line).await else {
             return Ok(None);
         };
@@ -364,6 +390,20 @@ impl LanguageServer for Server {
         })
         .await
         .flatten())
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        let role = self.session().role(&params.text_document.uri);
+        let Role::Article(path) = role else {
+            return Ok(None);
+        };
+        let (analysis, _) = self.analysis();
+        let Some(article) = analysis.article_at(&path) else {
+            return Ok(None);
+        };
+        let gathered = self.gather_notes();
+        let uses = blocking(move || analysis.article_uses(&gathered.parse(), article)).await;
+        Ok(uses.map(|uses| vec![convert::article_lens(&uses)]))
     }
 
     async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {

@@ -107,6 +107,23 @@ impl Session {
         self.encoding
     }
 
+    /// What the open document at `uri` is to the server. Until the workspace is read, every document is taken for
+    /// a note (nothing is published before then).
+    pub fn role(&self, uri: &lsp::Url) -> Role {
+        let (Some(workspace), Ok(path)) = (&self.workspace, uri.to_file_path()) else {
+            return Role::Note;
+        };
+        let markdown =
+            path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"));
+        if workspace.is_source(&path) {
+            Role::Article(path)
+        } else if markdown || workspace.is_note(&path) {
+            Role::Note
+        } else {
+            Role::Other
+        }
+    }
+
     /// The version of each open note, by path: a workspace edit names them so that the client applies it only to
     /// the text it was computed from.
     pub fn open_versions(&self) -> HashMap<PathBuf, i32> {
@@ -125,6 +142,17 @@ impl Session {
             Arc::make_mut(&mut self.notes_on_disk).insert(path, DiskNote::Parsed(parsed));
         }
     }
+}
+
+/// What an open document is to the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Role {
+    /// A note: checked, completed, hovered.
+    Note,
+    /// An article of the workspace, at this path: a place notes quote (references, a lens), never checked as a note.
+    Article(PathBuf),
+    /// Any other file the client sends (a text file outside the sources): left alone.
+    Other,
 }
 
 /// A document notification from the client.
@@ -172,6 +200,9 @@ pub(super) fn apply(session: &mut Session, notification: Notification) -> Vec<Ef
                 session.root = Some(load::find_root(folder));
                 effects.push(Effect::IndexWorkspace);
             }
+            if session.role(&uri) != Role::Note {
+                return effects;
+            }
             let text = session.documents.get(&uri).map(|document| document.rope.clone());
             effects.push(Effect::Publish(uri));
             if let (Some(path), Some(text)) = (path, text) {
@@ -185,12 +216,15 @@ pub(super) fn apply(session: &mut Session, notification: Notification) -> Vec<Ef
                 return Vec::new();
             }
             let generation = session.documents.get(&uri).map_or(0, |d| d.generation);
-            match session.client.diagnostics_on_change {
+            match session.client.diagnostics_on_change && session.role(&uri) == Role::Note {
                 true => vec![Effect::PublishAfterPause { uri, generation }],
                 false => Vec::new(),
             }
         }
         Notification::Saved { uri } => {
+            if session.role(&uri) != Role::Note {
+                return Vec::new();
+            }
             let Some(document) = session.documents.get_mut(&uri) else {
                 tracing::warn!("save of a document that is not open: {uri}");
                 return Vec::new();

@@ -10,7 +10,11 @@ local M = {}
 M.defaults = {
   -- The server command; `marginalia` must be on PATH unless a full path is given.
   cmd = { 'marginalia', 'lsp' },
-  filetypes = { 'markdown' },
+  -- Notes are Markdown; articles are text files, where references on a sentence list the notes that quote it and
+  -- a lens at the top says how the notes use the article.
+  filetypes = { 'markdown', 'text' },
+  -- Show that lens in articles (refreshed on entering and writing the buffer).
+  codelens = true,
   root_markers = { 'marginalia.toml', 'sources' },
   -- Extra fields merged into the client configuration (capabilities, on_attach, settings...).
   client = {},
@@ -85,6 +89,18 @@ end
 -- What the plugin does in each buffer the server attaches to: completion that inserts what was chosen, and
 -- Neovim's built-in completion unless it is turned off.
 local function on_attach(client, bufnr)
+  if vim.bo[bufnr].filetype ~= 'markdown' then
+    -- An article: only its lens (completion and the rest are for notes).
+    if M.config.codelens and client.server_capabilities.codeLensProvider then
+      vim.lsp.codelens.refresh({ bufnr = bufnr })
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'BufWritePost' }, {
+        group = vim.api.nvim_create_augroup('marginalia_codelens_' .. bufnr, { clear = true }),
+        buffer = bufnr,
+        callback = function() vim.lsp.codelens.refresh({ bufnr = bufnr }) end,
+      })
+    end
+    return
+  end
   complete_whole_text(client.id, bufnr)
   local completion = M.config.completion or {}
   if completion.enable and vim.lsp.completion and vim.lsp.completion.enable then
