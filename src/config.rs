@@ -36,6 +36,9 @@ pub struct Config {
     pub bibliography: Vec<String>,
     /// Entities added, merged or hidden by the user.
     pub entities: EntityOverrides,
+    /// Whether an article no note cites gets an `unused-source` hint (off unless asked for: most workspaces hold
+    /// more articles than their notes cite).
+    pub unused_sources: bool,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             notes: vec!["**/*.md".to_string()],
             bibliography: Vec::new(),
             entities: EntityOverrides::default(),
+            unused_sources: false,
         }
     }
 }
@@ -67,6 +71,8 @@ struct RawConfig {
     bibliography: Option<OneOrMany>,
     entities: Option<RawEntities>,
     entity: Option<Vec<RawEntity>>,
+    #[serde(rename = "unused-sources")]
+    unused_sources: Option<bool>,
 }
 
 /// A path or a list of paths, as Pandoc's `bibliography` takes them.
@@ -108,6 +114,7 @@ impl Config {
         if let Some(notes) = raw.notes {
             config.notes = notes;
         }
+        config.unused_sources = raw.unused_sources.unwrap_or(false);
         config.bibliography = match raw.bibliography {
             Some(OneOrMany::One(path)) => vec![path],
             Some(OneOrMany::Many(paths)) => paths,
@@ -193,6 +200,14 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unused_sources_are_reported_only_when_asked_for() {
+        assert!(!Config::parse("").unwrap().unused_sources);
+        assert!(Config::parse("unused-sources = true").unwrap().unused_sources);
+        let error = Config::parse("unused-sources = \"yes\"").unwrap_err();
+        assert!(error.message.contains("bool"), "{}", error.message);
+    }
 
     #[test]
     fn a_bibliography_is_one_path_or_a_list() {

@@ -260,3 +260,34 @@ fn bib_prints_the_entries_of_the_library_with_the_articles_they_describe() {
     assert!(stderr.contains("library.bib:10:1: this entry never closes"), "{stderr}");
     assert_eq!(output.status.code(), Some(1), "a broken entry is never dropped silently");
 }
+
+#[test]
+fn check_of_the_whole_workspace_names_the_articles_no_note_cites_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("sources/harbour.txt", "Dock workers walked out on Monday.\n");
+    write("sources/harvest.txt", "---\ntitle: Harvest\n---\n\nGrain harvest falls for a third year.\n");
+    write("notes/week.md", "The walkout [@harbour, \"walked out on Monday\"].\n");
+    // Not asked for: nothing said.
+    let output = marginalia(&["check", "."], dir.path());
+    assert!(!stdout(&output).contains("unused-source"), "{}", stdout(&output));
+    write("marginalia.toml", "unused-sources = true\n");
+    let output = marginalia(&["check", "."], dir.path());
+    insta::assert_snapshot!(stdout(&output), @r"
+    help[unused-source]: no note cites `harvest`
+      --> sources/harvest.txt:5:1
+      |
+    5 | Grain harvest falls for a third year.
+      | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+
+    checked 1 note against 2 articles (0 entities): 0 errors, 0 warnings, 1 hint
+    ");
+    assert_eq!(output.status.code(), Some(0), "a hint fails nothing");
+    // A check of one folder does not see every note: it cannot say what no note cites.
+    let output = marginalia(&["check", "notes"], dir.path());
+    assert!(!stdout(&output).contains("unused-source"), "{}", stdout(&output));
+}

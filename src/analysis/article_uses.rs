@@ -1,9 +1,10 @@
-//! Articles are places too: from a sentence of an article to every quotation of it in the notes, and how much the
-//! notes use an article (how many notes cite it, how often, how many quotations), for a lens at its top.
+//! Articles are places too: from a sentence of an article to every quotation of it in the notes, how much the
+//! notes use an article (how many notes cite it, how often, how many quotations), for a lens at its top, and the
+//! articles no note cites.
 
 use std::path::{Path, PathBuf};
 
-use super::{Note, Notes};
+use super::{Diagnostic, DiagnosticKind, Note, Notes};
 use crate::bibliography::Catalog;
 use crate::corpus::Corpus;
 use crate::markup::CiteItem;
@@ -95,6 +96,44 @@ pub(super) fn article_uses(catalog: &Catalog, notes: &Notes, article: u32) -> Ar
     uses
 }
 
+/// The `unused-source` hints of the articles no note of `notes` cites, by article, in the order of the corpus:
+/// each at the first line of the article's text.
+pub(super) fn unused_sources(catalog: &Catalog, notes: &Notes) -> Vec<(u32, Diagnostic)> {
+    let corpus = catalog.corpus();
+    let mut cited = vec![false; corpus.len()];
+    for (_, note) in notes.iter() {
+        let scope = catalog.scope(note.path(), note.bibliographies());
+        for item in note.syntax().citations.iter().flat_map(|citation| &citation.items) {
+            if let Some(article) = catalog.article_index(&item.id, &scope) {
+                cited[article as usize] = true;
+            }
+        }
+    }
+    (cited.iter().enumerate())
+        .filter(|(_, cited)| !**cited)
+        .map(|(index, _)| {
+            let index = index as u32;
+            (index, unused_source(catalog, index))
+        })
+        .collect()
+}
+
+/// The `unused-source` hint of the article `article`, at the first line of its text.
+fn unused_source(catalog: &Catalog, article: u32) -> Diagnostic {
+    let source = catalog.corpus().source_at(article);
+    let body = &source.text[source.body];
+    let skipped = body.len() - body.trim_start().len();
+    let first_line = body.trim_start().lines().next().unwrap_or("").trim_end();
+    let start = usize::from(source.body.start()) + skipped;
+    let id = catalog.offered_id(article);
+    Diagnostic {
+        range: crate::text::range(start, start + first_line.len()),
+        kind: DiagnosticKind::UnusedSource,
+        message: format!("no note cites `{id}`"),
+        fixes: Vec::new(),
+    }
+}
+
 /// The citation items of `note` that cite `article`, by its id or by a key the note's bibliographies tie to it.
 fn items_citing<'a>(catalog: &'a Catalog, note: &'a Note, article: u32) -> impl Iterator<Item = &'a CiteItem> + 'a {
     let scope = catalog.scope(note.path(), note.bibliographies());
@@ -127,13 +166,18 @@ She said [@harbour-strike, "We will not be moved"]; also [@harvest].
     /// The workspace's notes, the analysis and the article `harbour-strike`'s index.
     fn workspace() -> (crate::analysis::Analysis, Notes, u32, Fixture) {
         let (analysis, _, fixture) = from_fixture(&format!("{WORKSPACE}//- notes/open.md\n$0"));
-        let notes = Notes::new(fixture.files.iter().filter(|file| file.path.ends_with(".md")).map(|file| {
+        let notes = notes_of(&fixture);
+        let article = analysis.corpus().source_index("harbour-strike").unwrap();
+        (analysis, notes, article, fixture)
+    }
+
+    /// The notes of `fixture`, at their paths under `/w`.
+    fn notes_of(fixture: &Fixture) -> Notes {
+        Notes::new(fixture.files.iter().filter(|file| file.path.ends_with(".md")).map(|file| {
             let path = std::path::Path::new("/w").join(&file.path);
             let note = Note::at(path.clone(), file.text.clone());
             (path, Arc::new(note) as SharedNote)
-        }));
-        let article = analysis.corpus().source_index("harbour-strike").unwrap();
-        (analysis, notes, article, fixture)
+        }))
     }
 
     /// The quotations of the sentence at `words` in `harbour-strike`, as `note: "quoted words"`.
@@ -154,6 +198,27 @@ She said [@harbour-strike, "We will not be moved"]; also [@harvest].
         assert_eq!(quoting("Port Authority"), ["notes/monday.md: \"walked out on Monday\""]);
         assert_eq!(quoting("union leader"), ["notes/ruiz.md: \"We will not be moved\""]);
         assert_eq!(quoting("the strike"), ["notes/monday.md: \"until Friday\""]);
+    }
+
+    #[test]
+    fn articles_no_note_cites_get_a_hint_at_their_first_line() {
+        let (analysis, notes, _, _) = from_fixture_with_unused();
+        let unused: Vec<String> = (analysis.unused_sources(&notes).into_iter())
+            .map(|(article, hint)| {
+                let source = analysis.corpus().source_at(article);
+                format!("{}: {:?} {}", source.id, &source.text[hint.range], hint.message)
+            })
+            .collect();
+        assert_eq!(unused, ["forgotten: \"Nobody cites this.\" no note cites `forgotten`"]);
+    }
+
+    /// The workspace with one more article, which no note cites (after front matter).
+    fn from_fixture_with_unused() -> (crate::analysis::Analysis, Notes, u32, Fixture) {
+        let (analysis, _, fixture) = from_fixture(&format!(
+            "{WORKSPACE}//- sources/forgotten.txt\n---\ntitle: Forgotten\n---\n\nNobody cites this.\nAt all.\n//- notes/open.md\n$0"
+        ));
+        let notes = notes_of(&fixture);
+        (analysis, notes, 0, fixture)
     }
 
     #[test]

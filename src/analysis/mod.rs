@@ -266,6 +266,11 @@ impl Analysis {
         article_uses::article_uses(&self.catalog, notes, article)
     }
 
+    /// The `unused-source` hints of the articles no note of `notes` cites, each in its article's text.
+    pub fn unused_sources(&self, notes: &Notes) -> Vec<(u32, Diagnostic)> {
+        article_uses::unused_sources(&self.catalog, notes)
+    }
+
     /// Where `target` is declared, when it is a source: the start of its article, or its entry in its bibliography.
     pub fn declaration(&self, target: &ReferenceTarget) -> Option<NavigationTarget> {
         let ReferenceTarget::Source(id) = target else {

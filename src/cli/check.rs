@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::shown::Shown;
 use super::{ColorWhen, Format, PathDisplay, exit};
-use crate::analysis::{Analysis, Diagnostic, Note, Severity, bibliography_file_diagnostics};
+use crate::analysis::{Analysis, Diagnostic, Note, Notes, Severity, SharedNote, bibliography_file_diagnostics};
 use crate::bibliography::library::lexical;
 use crate::config::{CONFIG_FILE, Config};
 use crate::load::{self, LoadOptions, NotesToRead};
@@ -70,11 +70,21 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         let diagnostics = bibliography_file_diagnostics(file);
         checked.push(CheckedFile { display: display.show(&file.path), text: file.text.to_string(), diagnostics });
     }
-    for (path, text) in notes {
-        let note = Note::at(path, text);
-        let diagnostics = analysis.diagnostics(&note);
-        let display = display.show(note.path().unwrap_or(Path::new("")));
-        checked.push(CheckedFile { display, text: note.into_text(), diagnostics });
+    let notes = Notes::new(notes.into_iter().map(|(path, text)| {
+        let note: SharedNote = std::sync::Arc::new(Note::at(path.clone(), text));
+        (path, note)
+    }));
+    for (path, note) in notes.iter() {
+        let diagnostics = analysis.diagnostics(note);
+        checked.push(CheckedFile { display: display.show(path), text: note.text().to_string(), diagnostics });
+    }
+    // Which articles no note cites is known only when every note is read: the whole workspace is checked.
+    if workspace.config.unused_sources && within == root {
+        for (article, hint) in analysis.unused_sources(&notes) {
+            let source = analysis.corpus().source_at(article);
+            let (display, text) = (display.show(&source.path), source.text.to_string());
+            checked.push(CheckedFile { display, text, diagnostics: vec![hint] });
+        }
     }
     let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Error).count();
     let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Warning).count();

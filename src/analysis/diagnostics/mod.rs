@@ -52,6 +52,8 @@ pub enum DiagnosticKind {
     QuoteWithoutArticle,
     /// A bibliography the note's front matter names that cannot be read, or has entries that cannot.
     Bibliography,
+    /// An article no note cites (reported only when the configuration asks for it), at its first line.
+    UnusedSource,
 }
 
 impl DiagnosticKind {
@@ -69,6 +71,7 @@ impl DiagnosticKind {
             DiagnosticKind::UnquotedWords => "unquoted-words",
             DiagnosticKind::QuoteWithoutArticle => "quote-without-article",
             DiagnosticKind::Bibliography => "bibliography",
+            DiagnosticKind::UnusedSource => "unused-source",
         }
     }
 }
@@ -86,7 +89,9 @@ impl DiagnosticKind {
             | DiagnosticKind::UnknownEntity
             | DiagnosticKind::EntityNotInCitedSource => Severity::Warning,
             DiagnosticKind::QuoteWithoutArticle => Severity::Information,
-            DiagnosticKind::UncitedQuote | DiagnosticKind::UnquotedWords => Severity::Hint,
+            DiagnosticKind::UncitedQuote | DiagnosticKind::UnquotedWords | DiagnosticKind::UnusedSource => {
+                Severity::Hint
+            }
         }
     }
 }
