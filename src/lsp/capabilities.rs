@@ -19,8 +19,8 @@ pub const TOKEN_TYPES: [lsp::SemanticTokenType; 3] =
 /// The one token modifier: an id or a name that the workspace does not have.
 pub const UNRESOLVED_MODIFIER: &str = "unresolved";
 
-/// The server's capabilities, with the negotiated position encoding.
-pub fn server_capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
+/// The server's capabilities, with the negotiated position encoding; pulled diagnostics for a client that pulls.
+pub fn server_capabilities(encoding: PositionEncoding, pull_diagnostics: bool) -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
         position_encoding: Some(encoding_to_proto(encoding)),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(lsp::TextDocumentSyncOptions {
@@ -50,6 +50,16 @@ pub fn server_capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilitie
         )),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         code_lens_provider: Some(lsp::CodeLensOptions { resolve_provider: Some(false) }),
+        // Offered only to a client that pulls and can be told to pull again; the others are sent diagnostics.
+        diagnostic_provider: pull_diagnostics.then(|| {
+            lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                identifier: Some("marginalia".to_string()),
+                // A note's diagnostics change with the articles and bibliographies, not only with its own text.
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            })
+        }),
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
         document_link_provider: Some(lsp::DocumentLinkOptions {

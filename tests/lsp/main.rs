@@ -3,6 +3,7 @@
 mod articles;
 mod bibliography;
 mod hostile;
+mod pull;
 mod rename;
 mod support;
 mod symbols;

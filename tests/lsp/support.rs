@@ -37,6 +37,24 @@ impl TestServer {
     /// Like [`TestServer::start_with_options`], with the client's `completionItem` capabilities.
     /// The index is not saved unless `options` ask for it, so that tests leave nothing in the user's cache.
     pub async fn start_with(root: &Path, encodings: &[&str], options: Value, completion_item: Value) -> TestServer {
+        let text_document = json!({ "completion": { "completionItem": completion_item } });
+        TestServer::start_with_text_document(root, encodings, options, text_document).await
+    }
+
+    /// A server on `root` for a client that pulls diagnostics (as VS Code does), in UTF-16.
+    pub async fn start_pulling_diagnostics(root: &Path) -> TestServer {
+        let text_document = json!({ "diagnostic": { "dynamicRegistration": false, "relatedDocumentSupport": false } });
+        let options = json!({ "pullDiagnostics": true });
+        TestServer::start_with_text_document(root, &["utf-16"], options, text_document).await
+    }
+
+    /// Like [`TestServer::start_with_options`], with the client's `textDocument` capabilities.
+    async fn start_with_text_document(
+        root: &Path,
+        encodings: &[&str],
+        options: Value,
+        text_document: Value,
+    ) -> TestServer {
         let mut options = if options.is_null() { json!({}) } else { options };
         if options.get("indexCache").is_none() {
             options["indexCache"] = json!(false);
@@ -58,7 +76,7 @@ impl TestServer {
                             "didChangeWatchedFiles": { "dynamicRegistration": true },
                             "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create", "rename", "delete"] }
                         },
-                        "textDocument": { "completion": { "completionItem": completion_item } }
+                        "textDocument": text_document
                     }
                 }),
             )

@@ -37,6 +37,11 @@ interface CheckReport {
   summary: { notes: number; articles: number; errors: number; warnings: number };
 }
 
+/** When notes are checked: `onChange` (as you type) or `onSave` (the `marginalia.diagnostics` setting). */
+function diagnosticsMode(): string {
+  return vscode.workspace.getConfiguration('marginalia').get<string>('diagnostics', 'onChange');
+}
+
 /** The server binary: the `marginalia.server.path` setting, else `marginalia` on PATH. */
 function serverPath(): string {
   const configured = vscode.workspace.getConfiguration('marginalia').get<string>('server.path', '').trim();
@@ -56,8 +61,12 @@ function startClient(context: vscode.ExtensionContext): LanguageClient {
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: {
-      diagnostics: vscode.workspace.getConfiguration('marginalia').get<string>('diagnostics', 'onChange'),
+      diagnostics: diagnosticsMode(),
+      // VS Code pulls diagnostics: the open notes' when they change (or are saved), and the closed notes' in the
+      // background, so that the Problems panel lists every note of the workspace.
+      pullDiagnostics: true,
     },
+    diagnosticPullOptions: { onChange: diagnosticsMode() === 'onChange', onSave: true },
   };
   const languageClient = new LanguageClient('marginalia', 'marginalia', serverOptions, clientOptions);
   languageClient.onDidChangeState((event) => {

@@ -1,6 +1,6 @@
 // End-to-end test of the VS Code extension in the real workbench: code-server with the packaged .vsix and the
 // real marginalia server, driven through the UI by playwright-core and Debian's Chromium.
-// The workspace (MARGINALIA_WS) holds the sample articles in sources/ and notes/e2e.md. Prints one PASS/FAIL line
+// The workspace (MARGINALIA_WS) holds the sample articles in sources/, notes/e2e.md and notes/unopened.md (never opened). Prints one PASS/FAIL line
 // per check and `N passed, N failed`; exits 0 only when every check passed. Environment: see harness.js; SHOT is
 // the screenshot of the completion list.
 const { T, ARTICLE, check, appears, sleep, workbench } = require('./harness');
@@ -56,5 +56,10 @@ workbench(async ({ page, keys, quickOpen, goTo, editor, indexReady, shot }) => {
   const reported = await appears(problem);
   check('Problems panel after save', reported,
     reported ? (await problem.first().innerText()).replace(/\s+/g, ' ').slice(0, 120) : '');
+  // The Problems panel covers the notes never opened too: the server checks them when VS Code pulls.
+  const unopened = page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown source `no-such-article`' });
+  const listed = await appears(unopened);
+  check('Problems of an unopened note', listed,
+    listed ? (await unopened.first().innerText()).replace(/\s+/g, ' ').slice(0, 120) : 'not listed');
   await page.screenshot({ path: shot('problems') });
 });

@@ -119,6 +119,7 @@ impl Server {
             }
             session.workspace = Some(workspace);
             session.analysis = analysis;
+            session.analysis_generation += 1;
             session.notes_on_disk = Arc::new(notes);
             session.ready = true;
         }
@@ -172,6 +173,7 @@ impl Server {
             return None;
         }
         session.analysis = rebuilt;
+        session.analysis_generation += 1;
         Some(besides)
     }
 

@@ -7,12 +7,11 @@
 //! `indexing`, bibliographies in `bibliographies`.
 
 mod bibliographies;
+mod diagnostics;
 mod indexing;
 mod session;
 
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use tower_lsp::jsonrpc::Result;
 use tower_lsp::lsp_types as lsp;
@@ -24,10 +23,6 @@ use crate::analysis::Analysis;
 use crate::text::PositionEncoding;
 use session::{Effect, Notification, Role, Session};
 
-/// How long typing must pause before the diagnostics of a changed note are recomputed.
-///
-/// Computing on every keystroke would keep a core busy under steady typing and flood the client.
-const DIAGNOSTICS_DEBOUNCE: Duration = Duration::from_millis(250);
 /// The largest part of a note a position request parses on the async worker (a few hundred microseconds).
 const INLINE_PARSE_BYTES: usize = 64 * 1024;
 
@@ -165,63 +160,6 @@ impl Server {
         answer(&snapshot, &lines, offset)
     }
 
-    async fn publish_diagnostics(&self, uri: lsp::Url) {
-        let Some(snapshot) = self.snapshot(&uri).await else {
-            return;
-        };
-        if !snapshot.ready {
-            return;
-        }
-        let version = snapshot.parsed.version;
-        let Some(latest) = self.session().documents.get(&uri).map(|d| d.latest_version.clone()) else {
-            return;
-        };
-        // A check of an outdated text stops: its answer would not be published.
-        let outdated = move || latest.load(Ordering::Relaxed) != i64::from(version);
-        let Some(Some(diagnostics)) = blocking(move || {
-            let lines = snapshot.lines();
-            let diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
-            Some(diagnostics.iter().map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
-        })
-        .await
-        else {
-            return;
-        };
-        let current = self.session().documents.get(&uri).map(|d| d.version);
-        if current == Some(version) {
-            self.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
-        }
-    }
-
-    fn publish_diagnostics_later(&self, uri: lsp::Url, generation: u64) {
-        let server = self.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(DIAGNOSTICS_DEBOUNCE).await;
-            let current = server.session().documents.get(&uri).map(|d| d.generation);
-            if current == Some(generation) {
-                server.publish_diagnostics(uri).await;
-            }
-        });
-    }
-
-    /// Publishes the diagnostics of every open note; when diagnostics are for saved text only, of every note
-    /// without unsaved changes.
-    async fn publish_all_diagnostics(&self) {
-        let uris = {
-            let session = self.session();
-            let documents = &session.documents;
-            let mut uris = documents.uris();
-            uris.retain(|uri| session.role(uri) == Role::Note);
-            if !session.client.diagnostics_on_change {
-                uris.retain(|uri| documents.get(uri).is_some_and(|d| d.generation == d.saved_generation));
-            }
-            uris
-        };
-        for uri in uris {
-            self.publish_diagnostics(uri).await;
-        }
-    }
-
     /// The quotations in the notes of the passage at `position` of the article at `path` (positions are in the
     /// article as indexed, which is the file on disk).
     async fn quotations_at(&self, path: std::path::PathBuf, position: lsp::Position) -> Option<Vec<lsp::Location>> {
@@ -272,9 +210,12 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 #[tower_lsp::async_trait]
 impl LanguageServer for Server {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
-        let encoding = self.session().initialize(&params);
+        let (encoding, pulls) = {
+            let mut session = self.session();
+            (session.initialize(&params), session.client.pull_diagnostics)
+        };
         Ok(lsp::InitializeResult {
-            capabilities: super::capabilities::server_capabilities(encoding),
+            capabilities: super::capabilities::server_capabilities(encoding, pulls),
             server_info: Some(lsp::ServerInfo {
                 name: "marginalia".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -390,6 +331,17 @@ impl LanguageServer for Server {
         })
         .await
         .flatten())
+    }
+
+    async fn diagnostic(&self, params: lsp::DocumentDiagnosticParams) -> Result<lsp::DocumentDiagnosticReportResult> {
+        self.document_report(params.text_document.uri, params.previous_result_id).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        self.workspace_report(params.previous_result_ids).await
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {

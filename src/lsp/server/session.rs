@@ -29,6 +29,9 @@ pub(super) struct Session {
     pub ready: bool,
     /// Bumped by each full indexing, so that a stale one does not overwrite a newer one.
     pub index_generation: u64,
+    /// Bumped each time the analysis is replaced (indexing, changed articles or bibliographies): part of the result
+    /// ids of pulled diagnostics, which stay the same only while the text and the analysis do.
+    pub analysis_generation: u64,
     pub documents: Documents,
     /// The workspace's notes as last read from disk or saved in the editor: where references are looked for in
     /// the notes that are not open.
@@ -54,6 +57,10 @@ pub(super) struct ClientOptions {
     pub completion_documentation: Documentation,
     /// Whether notes are checked as they change, or only when opened and saved (`diagnostics: "onSave"`).
     pub diagnostics_on_change: bool,
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`) and can be told to
+    /// pull again, instead of being sent them: it supports pulling and says so (`pullDiagnostics`, or the
+    /// workspace capability `diagnostic.refreshSupport`).
+    pub pull_diagnostics: bool,
     /// Whether the index is saved for the next start (`indexCache`, on by default), and in which folder
     /// (`cacheDir`, else the user's cache folder).
     pub save_index: bool,
@@ -72,7 +79,13 @@ impl ClientOptions {
             .is_some_and(|resolve| resolve.properties.iter().any(|p| p == "documentation"));
         let workspace = capabilities.workspace.as_ref();
         let workspace_edit = workspace.and_then(|w| w.workspace_edit.as_ref());
+        let pulls = capabilities.text_document.as_ref().is_some_and(|text| text.diagnostic.is_some());
+        let refreshes = (workspace.and_then(|w| w.diagnostic.as_ref()))
+            .and_then(|diagnostic| diagnostic.refresh_support)
+            .unwrap_or(false);
+        let asked = option("pullDiagnostics").and_then(serde_json::Value::as_bool) == Some(true);
         ClientOptions {
+            pull_diagnostics: pulls && (refreshes || asked),
             supports_progress: capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
             supports_watching: (workspace.and_then(|w| w.did_change_watched_files.as_ref()))
                 .and_then(|watch| watch.dynamic_registration)
@@ -200,11 +213,19 @@ pub(super) fn apply(session: &mut Session, notification: Notification) -> Vec<Ef
                 session.root = Some(load::find_root(folder));
                 effects.push(Effect::IndexWorkspace);
             }
-            if session.role(&uri) != Role::Note {
-                return effects;
+            match session.role(&uri) {
+                Role::Note => {}
+                // An article's `unused-source` hint, when asked for (a client that pulls asks itself).
+                Role::Article(_) if !session.client.pull_diagnostics => {
+                    effects.push(Effect::Publish(uri));
+                    return effects;
+                }
+                Role::Article(_) | Role::Other => return effects,
             }
             let text = session.documents.get(&uri).map(|document| document.rope.clone());
-            effects.push(Effect::Publish(uri));
+            if !session.client.pull_diagnostics {
+                effects.push(Effect::Publish(uri));
+            }
             if let (Some(path), Some(text)) = (path, text) {
                 effects.push(Effect::ReadNamedBibliographies { path, text });
             }
@@ -216,7 +237,8 @@ pub(super) fn apply(session: &mut Session, notification: Notification) -> Vec<Ef
                 return Vec::new();
             }
             let generation = session.documents.get(&uri).map_or(0, |d| d.generation);
-            match session.client.diagnostics_on_change && session.role(&uri) == Role::Note {
+            let pushed = session.client.diagnostics_on_change && !session.client.pull_diagnostics;
+            match pushed && session.role(&uri) == Role::Note {
                 true => vec![Effect::PublishAfterPause { uri, generation }],
                 false => Vec::new(),
             }
@@ -231,7 +253,10 @@ pub(super) fn apply(session: &mut Session, notification: Notification) -> Vec<Ef
             };
             document.saved_generation = document.generation;
             let saved = document.clone();
-            let mut effects = vec![Effect::Publish(uri)];
+            let mut effects = match session.client.pull_diagnostics {
+                true => Vec::new(),
+                false => vec![Effect::Publish(uri)],
+            };
             let Some(path) = saved.path.clone() else {
                 return effects;
             };
@@ -337,6 +362,20 @@ mod tests {
         assert!(apply(&mut session, typed(&note, 3, "b")).is_empty());
         // An edit to a note that is not open changes nothing.
         assert!(apply(&mut session, typed(&url("/notes/other.md"), 1, "c")).is_empty());
+    }
+
+    #[test]
+    fn a_client_that_pulls_diagnostics_is_not_sent_them() {
+        let mut session = session(Some("/notes"));
+        session.client.pull_diagnostics = true;
+        let note = url("/notes/a.md");
+        let effects = apply(&mut session, Notification::Opened { uri: note.clone(), text: "".into(), version: 1 });
+        assert_eq!(names(&effects), ["read bibliographies"]);
+        assert!(apply(&mut session, typed(&note, 2, "a")).is_empty());
+        assert_eq!(
+            names(&apply(&mut session, Notification::Saved { uri: note })),
+            ["parse saved", "read bibliographies"]
+        );
     }
 
     #[test]
