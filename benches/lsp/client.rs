@@ -29,6 +29,11 @@ pub struct Client {
 impl Client {
     /// Starts the server on `root`, saving its index in `cache`, and sends `initialize` and `initialized`.
     pub fn start(binary: &Path, root: &Path, cache: &Path) -> Client {
+        Client::start_with(binary, root, cache, false)
+    }
+
+    /// Like [`Client::start`], for a client that pulls diagnostics (as VS Code does) when `pulls`.
+    pub fn start_with(binary: &Path, root: &Path, cache: &Path, pulls: bool) -> Client {
         let started = Instant::now();
         let mut child = Command::new(binary)
             .arg("lsp")
@@ -61,11 +66,15 @@ impl Client {
                     "general": { "positionEncodings": ["utf-16"] },
                     "window": { "workDoneProgress": true },
                     // What VS Code declares: documentation may wait for `completionItem/resolve`.
-                    "textDocument": { "completion": { "completionItem": {
-                        "snippetSupport": false,
-                        "resolveSupport": { "properties": ["documentation", "detail", "additionalTextEdits"] }
-                    } } }
-                }
+                    "textDocument": {
+                        "completion": { "completionItem": {
+                            "snippetSupport": false,
+                            "resolveSupport": { "properties": ["documentation", "detail", "additionalTextEdits"] }
+                        } },
+                        "diagnostic": if pulls { json!({ "dynamicRegistration": false }) } else { Value::Null }
+                    }
+                },
+                "initializationOptions": { "pullDiagnostics": pulls }
             }),
         );
         client.notify("initialized", json!({}));

@@ -179,19 +179,20 @@ fn run(binary: &Path, size: usize) {
     let peak = common::peak_rss_mb(&client.pid().to_string());
     client.shutdown();
 
-    // A restart on the same articles reads the index saved by the first start.
+    // A restart on the same articles reads the index saved by the first start; this client pulls diagnostics.
     let saved_bytes: u64 =
         std::fs::read_dir(&cache).unwrap().flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum();
-    let mut client = Client::start(binary, &dir, &cache);
+    let mut client = Client::start_with(binary, &dir, &cache, true);
     let (end, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
     let restart = ready_at - client.started;
     let rss_restart = common::peak_rss_mb(&client.pid().to_string());
-    client.shutdown();
     println!(
         "| ready after a restart on unchanged articles ({}) | {:.0} ms | | | 1 |",
         end["value"]["message"].as_str().unwrap_or(""),
         ms(restart)
     );
+    pull_and_articles(&mut client, &dir, &articles);
+    client.shutdown();
 
     let runs = if size <= LARGE_NOTE_MAX_ARTICLES { CHECKS } else { 1 };
     let checks: Vec<Duration> = (0..runs)
@@ -213,6 +214,37 @@ fn run(binary: &Path, size: usize) {
         rss_restart / text_mb,
         saved_bytes as f64 / 1e6
     );
+}
+
+/// Pulled diagnostics of the whole workspace (the 51 notes on disk: the first pull, then pulls with the result
+/// ids the client has), then references from a sentence of an open article and its lens.
+fn pull_and_articles(client: &mut Client, dir: &Path, articles: &[(String, String)]) {
+    let (first, took) = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = first["items"].as_array().cloned().unwrap_or_default();
+    println!("| workspace diagnostics pulled, first pull ({} notes) | {:.1} ms | | | 1 |", items.len(), ms(took));
+    let full = (0..SAVES).map(|_| client.request("workspace/diagnostic", json!({ "previousResultIds": [] })).1);
+    Samples(full.collect()).row("workspace diagnostics pulled again, every note reported");
+    let known: Vec<Value> =
+        (items.iter()).filter_map(|item| Some(json!({ "uri": item["uri"], "value": item.get("resultId")? }))).collect();
+    let unchanged = (0..SAVES).map(|_| client.request("workspace/diagnostic", json!({ "previousResultIds": known })).1);
+    Samples(unchanged.collect()).row("workspace diagnostics pulled again, nothing changed (\"unchanged\" reports)");
+
+    let (id, text) = &articles[0];
+    let article_uri = url(&dir.join("sources").join(format!("{id}.txt")));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": article_uri, "languageId": "plaintext", "version": 1, "text": text } }),
+    );
+    let lines = text.lines().count().max(1) as u32;
+    let references = (0..REQUESTS).map(|i| {
+        let mut params = position(&article_uri, ((i as u32 * 7) % lines, 3));
+        params["context"] = json!({ "includeDeclaration": false });
+        client.request("textDocument/references", params).1
+    });
+    Samples(references.collect()).row("references from a sentence of an open article (51 notes)");
+    let lens = (0..REQUESTS)
+        .map(|_| client.request("textDocument/codeLens", json!({ "textDocument": { "uri": article_uri } })).1);
+    Samples(lens.collect()).row("the lens of an open article (51 notes)");
 }
 
 /// Opens a 10 MB note, waits for its diagnostics, types into it (a change and a completion per keystroke),

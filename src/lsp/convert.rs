@@ -349,8 +349,11 @@ pub fn workspace_edit(
 /// LSP locations, sorted by file and position (clients list them as given).
 pub fn sorted(mut locations: Vec<lsp::Location>) -> Vec<lsp::Location> {
     locations.sort_by(|a, b| {
-        let key = |l: &lsp::Location| (l.uri.to_string(), l.range.start.line, l.range.start.character);
-        key(a).cmp(&key(b))
+        (a.uri.as_str(), a.range.start.line, a.range.start.character).cmp(&(
+            b.uri.as_str(),
+            b.range.start.line,
+            b.range.start.character,
+        ))
     });
     locations
 }

@@ -9,7 +9,7 @@ mod support;
 mod symbols;
 
 use serde_json::{Value, json};
-use support::{TestServer, apply_edits, corpus_workspace, url, utf16_position, workspace};
+use support::{FixtureSession, TestServer, apply_edits, corpus_workspace, url, utf16_position, workspace};
 
 const HARBOUR: &str = "Dock workers walked out on Monday, the Port Authority said.\n\
 \"We will not be moved,\" said union leader Ana Ruiz, who has led the\n\
@@ -311,48 +311,30 @@ async fn references_are_found_in_open_notes_and_on_disk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn code_actions_fix_a_misspelt_id_and_a_near_miss_quote() {
-    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR)]);
-    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
-    server.wait_until_indexed().await;
-    let uri = url(&dir.path().join("note.md"));
-    let text = "See [@harbour-strik] and [@harbour-strike, \"the strike will last until Friday\"].\n";
-    server.open(&uri, text).await;
-    server.await_diagnostics(&uri, |d| d.len() == 2).await;
+    let fixture = format!(
+        "//- sources/harbour-strike.txt\n{HARBOUR}//- note.md\n\
+         See [@harb$0our-strik] and [@harbour-strike, \"the strike will last until Friday\"].\n"
+    );
+    let mut session = FixtureSession::open(&fixture, "utf-16").await;
+    let uri = session.uri.clone();
+    session.server.await_diagnostics(&uri, |d| d.len() == 2).await;
 
-    let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": uri },
-                "range": { "start": position(0, 8), "end": position(0, 8) },
-                "context": { "diagnostics": [] }
-            }),
-        )
-        .await;
+    let actions = actions_at(&mut session.server, &uri, session.cursor.clone()).await;
     assert_eq!(actions[0]["title"], "Change to `harbour-strike`");
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
     assert_eq!(
-        apply_edits(text, edits),
+        apply_edits(&session.text, edits),
         "See [@harbour-strike] and [@harbour-strike, \"the strike will last until Friday\"].\n"
     );
 
-    let actions = server
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": uri },
-                "range": { "start": position(0, 50), "end": position(0, 50) },
-                "context": { "diagnostics": [] }
-            }),
-        )
-        .await;
+    let will = session.position_of("will last");
+    let actions = actions_at(&mut session.server, &uri, will).await;
     assert_eq!(actions[0]["title"], "Replace with “the strike would last until Friday”");
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
     assert_eq!(
-        apply_edits(text, edits),
+        apply_edits(&session.text, edits),
         "See [@harbour-strik] and [@harbour-strike, \"the strike would last until Friday\"].\n"
     );
-    server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -488,41 +470,39 @@ async fn actions_at(server: &mut TestServer, uri: &str, position: Value) -> Vec<
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quote_from_another_article_is_fixed_by_citing_that_article() {
-    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR), ("sources/harvest.txt", HARVEST)]);
-    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
-    server.wait_until_indexed().await;
-    let uri = url(&dir.path().join("note.md"));
-    let text = "Bad year: [@harbour-strike, “Grain harvest falls for a third year”].\n";
-    server.open(&uri, text).await;
-    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    let fixture = format!(
+        "//- sources/harbour-strike.txt\n{HARBOUR}//- sources/harvest.txt\n{HARVEST}//- note.md\n\
+         Bad year: [@harbour-strike, “Grain harvest $0falls for a third year”].\n"
+    );
+    let mut session = FixtureSession::open(&fixture, "utf-16").await;
+    let uri = session.uri.clone();
+    let diagnostics = session.server.await_diagnostics(&uri, |d| !d.is_empty()).await;
     assert!(diagnostics[0]["message"].as_str().unwrap().ends_with("the exact words are in `harvest`"));
-    let actions = actions_at(&mut server, &uri, position(0, 40)).await;
+    let actions = actions_at(&mut session.server, &uri, session.cursor.clone()).await;
     assert_eq!(actions[0]["title"], "Cite [@harvest] instead");
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
-    assert_eq!(apply_edits(text, edits), "Bad year: [@harvest, “Grain harvest falls for a third year”].\n");
-    server.shutdown().await;
+    assert_eq!(apply_edits(&session.text, edits), "Bad year: [@harvest, “Grain harvest falls for a third year”].\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uncited_quotation_is_hinted_and_cited_by_its_fix() {
-    let dir = workspace(&[("sources/harbour-strike.txt", HARBOUR), ("sources/harvest.txt", HARVEST)]);
-    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
-    server.wait_until_indexed().await;
-    let uri = url(&dir.path().join("note.md"));
-    let text = "😀 She said “the strike would last until Friday” on Monday.\n";
-    server.open(&uri, text).await;
-    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    let fixture = format!(
+        "//- sources/harbour-strike.txt\n{HARBOUR}//- sources/harvest.txt\n{HARVEST}//- note.md\n\
+         😀 She said “the strike $0would last until Friday” on Monday.\n"
+    );
+    let mut session = FixtureSession::open(&fixture, "utf-16").await;
+    let uri = session.uri.clone();
+    let diagnostics = session.server.await_diagnostics(&uri, |d| !d.is_empty()).await;
     assert_eq!(diagnostics[0]["code"], "uncited-quote");
     assert_eq!(diagnostics[0]["severity"], 4, "a hint");
-    assert_eq!(diagnostics[0]["range"], json!({ "start": position(0, 13), "end": position(0, 47) }));
-    let actions = actions_at(&mut server, &uri, position(0, 20)).await;
+    assert_eq!(session.covered(&diagnostics[0]["range"]), "the strike would last until Friday");
+    let actions = actions_at(&mut session.server, &uri, session.cursor.clone()).await;
     assert_eq!(actions[0]["title"], "Cite [@harbour-strike, \"the strike would last until Friday\"]");
     let edits = actions[0]["edit"]["changes"][&uri].as_array().unwrap();
     assert_eq!(
-        apply_edits(text, edits),
+        apply_edits(&session.text, edits),
         "😀 She said “the strike would last until Friday” [@harbour-strike, \"the strike would last until Friday\"] on Monday.\n"
     );
-    server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -366,6 +366,10 @@ pub struct FixtureSession {
     pub uri: String,
     /// The cursor, as an LSP position in the session's encoding.
     pub cursor: Value,
+    /// The text of the note with the cursor, as opened (without `$0`).
+    pub text: String,
+    /// The negotiated encoding.
+    encoding: String,
 }
 
 impl FixtureSession {
@@ -381,7 +385,29 @@ impl FixtureSession {
         let uri = url(&dir.path().join(&main.path));
         server.open(&uri, &main.text).await;
         let (line, character) = position_in(&main.text, usize::from(parsed.cursor_offset()), encoding);
-        FixtureSession { server, dir, uri, cursor: json!({ "line": line, "character": character }) }
+        let cursor = json!({ "line": line, "character": character });
+        FixtureSession { server, dir, uri, cursor, text: main.text.clone(), encoding: encoding.to_string() }
+    }
+
+    /// The LSP position of the first `needle` in the note with the cursor, in the session's encoding: a second
+    /// place to ask about, named by its words rather than counted by hand.
+    pub fn position_of(&self, needle: &str) -> Value {
+        let offset = self.text.find(needle).unwrap_or_else(|| panic!("`{needle}` is not in the note"));
+        let (line, character) = position_in(&self.text, offset, &self.encoding);
+        json!({ "line": line, "character": character })
+    }
+
+    /// What `range` (an LSP range in the note with the cursor) covers of its text.
+    pub fn covered(&self, range: &Value) -> String {
+        let offset = |p: &Value| {
+            offset_in(
+                &self.text,
+                p["line"].as_u64().unwrap() as u32,
+                p["character"].as_u64().unwrap() as u32,
+                &self.encoding,
+            )
+        };
+        self.text[offset(&range["start"])..offset(&range["end"])].to_string()
     }
 
     /// `{ textDocument, position }` at the cursor, with `extra` fields added.
@@ -406,4 +432,22 @@ pub fn position_in(text: &str, offset: usize, encoding: &str) -> (u32, u32) {
         _ => in_line.encode_utf16().count(),
     };
     (line, column as u32)
+}
+
+/// The byte offset of the zero-based `line` and `column` of `text`, the column counted in `encoding`: the inverse of
+/// [`position_in`], computed independently of the server.
+pub fn offset_in(text: &str, line: u32, column: u32, encoding: &str) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line as usize).map(str::len).sum();
+    let mut counted = 0;
+    for (at, c) in text[line_start..].char_indices() {
+        if counted >= column as usize || c == '\n' {
+            return line_start + at;
+        }
+        counted += match encoding {
+            "utf-8" => c.len_utf8(),
+            "utf-32" => 1,
+            _ => c.len_utf16(),
+        };
+    }
+    text.len()
 }
