@@ -132,12 +132,12 @@ fn usage_errors_exit_with_2() {
 fn unreadable_articles_are_reported_and_skipped() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("sources")).unwrap();
-    std::fs::write(dir.path().join("sources/latin1.txt"), b"caf\xe9 au lait\n").unwrap();
+    std::fs::write(dir.path().join("sources/broken.txt"), b"Caf\xc3\xa9 au lait, caf\xe9\n").unwrap();
     std::fs::write(dir.path().join("sources/good.txt"), "Dock workers walked out.\n").unwrap();
     std::fs::write(dir.path().join("note.md"), "[@good, \"walked out\"]\n").unwrap();
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output).replace(&*dir.path().to_string_lossy(), "<workspace>"), @r"
-    warning: <workspace>/sources/latin1.txt: not UTF-8 text (invalid byte at offset 3); skipped
+    warning: <workspace>/sources/broken.txt: not UTF-8 text (invalid byte at offset 18); skipped
 
     checked 1 note against 1 article (0 entities): no problems
     ");
@@ -290,4 +290,20 @@ fn check_of_the_whole_workspace_names_the_articles_no_note_cites_when_asked() {
     // A check of one folder does not see every note: it cannot say what no note cites.
     let output = marginalia(&["check", "notes"], dir.path());
     assert!(!stdout(&output).contains("unused-source"), "{}", stdout(&output));
+}
+
+#[test]
+fn an_article_in_a_legacy_encoding_is_read_and_its_quotes_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    // Windows-1252, as an old word processor saves it: accented letters, curly quotes and an em dash.
+    let article = b"Les dockers ont cess\xe9 le travail lundi \x97 \x93nous ne c\xe9derons pas\x94, a d\xe9clar\xe9 la d\xe9l\xe9gu\xe9e.\n";
+    std::fs::write(dir.path().join("sources/greve.txt"), article).unwrap();
+    std::fs::write(dir.path().join("note.md"), "[@greve, \"nous ne céderons pas\"] [@greve, \"nous cédons\"]\n")
+        .unwrap();
+    let output = marginalia(&["check", "."], dir.path());
+    let shown = stdout(&output);
+    assert!(shown.contains("quote not found in `greve`"), "{shown}");
+    assert_eq!(shown.matches("error[").count(), 1, "the exact quote passes: {shown}");
+    assert!(shown.contains("checked 1 note against 1 article"), "{shown}");
 }

@@ -65,6 +65,9 @@ fn source_preview(cited: &Cited) -> String {
         return out + "\n\nNo article: quotes of it cannot be checked.";
     };
     out += &format!("`{}`", file_name(source));
+    if let Some(encoding) = &source.encoding {
+        out += &format!(" (read as {encoding})");
+    }
     if let Some(url) = &reference.url {
         out += &format!(" · <{url}>");
     }

@@ -31,6 +31,9 @@ pub struct Source {
     pub url: Option<String>,
     /// Who wrote it and where it appeared, for its bibliography entry.
     pub meta: SourceMeta,
+    /// The encoding the file was decoded from (`windows-1252`, `UTF-16LE`, …), when it is not UTF-8: what was
+    /// assumed, shown with the article.
+    pub encoding: Option<String>,
     /// The sentences of the body, in order.
     pub sentences: Vec<TextRange>,
     /// Entity name candidates found in this article; the corpus clusters them.
@@ -65,6 +68,7 @@ impl Source {
             date,
             url: front_matter.url,
             meta,
+            encoding: None,
             body,
             sentences,
             candidates,

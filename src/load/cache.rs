@@ -24,7 +24,7 @@ use super::LoadProblem;
 use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The first bytes of every saved index.
 const MAGIC: &[u8; 8] = b"MRGINDEX";
@@ -132,7 +132,8 @@ impl IndexCache {
             return None;
         }
         // An article that could not be read then and can now was never indexed.
-        if header.unreadable.iter().any(|problem| problem.path().is_some_and(|path| super::read_text(path).is_ok())) {
+        if header.unreadable.iter().any(|problem| problem.path().is_some_and(|path| super::read_article(path).is_ok()))
+        {
             return None;
         }
         let saved = Corpus::read_saved(reader).ok()?;
@@ -142,7 +143,7 @@ impl IndexCache {
         }
         let texts: Vec<String> = (paths.par_iter().zip(&header.contents))
             .map(|(path, &hash)| {
-                let text = super::read_text(path).ok()?;
+                let text = super::read_article(path).ok()?.text;
                 (content_hash(&text) == hash).then_some(text)
             })
             .collect::<Option<_>>()?;
@@ -325,7 +326,12 @@ mod tests {
     fn an_article_that_could_not_be_read_is_tried_again() {
         let (_dir, root, cache) = workspace();
         let article = root.join("sources/b.txt");
-        std::fs::write(&article, b"Harvest\nGrain harvest falls, Ana Ru\xefz said.\n").unwrap();
+        // UTF-8 (its accents say so) with one broken byte: unreadable until fixed.
+        std::fs::write(
+            &article,
+            "Harvest\nGrain harvest falls in Brétigny, Ana Ru".bytes().chain(*b"\xefz said.\n").collect::<Vec<u8>>(),
+        )
+        .unwrap();
         let indexed = index(&root);
         assert_eq!(indexed.unreadable.len(), 1);
         let paths = save(&cache, indexed);
@@ -359,7 +365,7 @@ mod layout {
 
     /// The format and a hash of the bytes saved for the corpus below; when this test fails, bump `FORMAT` and
     /// write the new hash here.
-    const SAVED: (u32, u64) = (3, 0x9670ee839d0b790);
+    const SAVED: (u32, u64) = (4, 0x68ebccb259be4308);
 
     #[test]
     fn a_new_layout_comes_with_a_new_format_version() {

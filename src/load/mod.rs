@@ -3,6 +3,7 @@
 //! with its path; `cache` keeps the saved index.
 
 mod cache;
+pub mod decode;
 
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,22 @@ pub enum LoadProblem {
         /// The offset of the first invalid byte.
         offset: usize,
     },
+    /// A file is not text (it has a NUL byte).
+    #[error("{}: not a text file (a NUL byte at offset {offset}); skipped", path.display())]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// The offset of the first NUL byte.
+        offset: usize,
+    },
+    /// A file is not valid in the encoding its byte-order mark declares, or in the one detected.
+    #[error("{}: not valid {encoding} text; skipped", path.display())]
+    Undecodable {
+        /// The file.
+        path: PathBuf,
+        /// The encoding declared or detected.
+        encoding: String,
+    },
     /// `marginalia.toml` is invalid; the defaults are used instead.
     #[error("{}:{line}:{column}: {message}; using the default configuration", path.display())]
     Config {
@@ -59,6 +76,8 @@ impl LoadProblem {
         match self {
             LoadProblem::Unreadable { path, .. }
             | LoadProblem::NotUtf8 { path, .. }
+            | LoadProblem::Undecodable { path, .. }
+            | LoadProblem::Binary { path, .. }
             | LoadProblem::Config { path, .. } => Some(path),
             LoadProblem::Corpus(CorpusProblem::DuplicateId { ignored, .. }) => Some(ignored),
         }
@@ -350,9 +369,24 @@ pub fn read_sources(paths: &[PathBuf], on_each: &(dyn Fn() + Sync)) -> (Vec<Sour
 
 /// Reads and indexes one article; its id is the file stem.
 pub fn read_source(path: &Path) -> Result<Source, LoadProblem> {
-    let text = read_text(path)?;
+    let decoded = read_article(path)?;
     let id = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(Source::new(id, path.to_path_buf(), text))
+    let mut source = Source::new(id, path.to_path_buf(), decoded.text);
+    source.encoding = decoded.assumed.map(str::to_string);
+    Ok(source)
+}
+
+/// Reads an article file in whatever encoding it is in (see [`decode`]).
+pub fn read_article(path: &Path) -> Result<decode::Decoded, LoadProblem> {
+    let bytes = std::fs::read(path)
+        .map_err(|error| LoadProblem::Unreadable { path: path.to_path_buf(), message: error.to_string() })?;
+    decode::decode(bytes).map_err(|error| match error {
+        decode::Undecodable::InvalidUtf8 { offset } => LoadProblem::NotUtf8 { path: path.to_path_buf(), offset },
+        decode::Undecodable::Binary { offset } => LoadProblem::Binary { path: path.to_path_buf(), offset },
+        decode::Undecodable::Invalid { encoding } => {
+            LoadProblem::Undecodable { path: path.to_path_buf(), encoding: encoding.to_string() }
+        }
+    })
 }
 
 /// Reads a UTF-8 text file.
@@ -442,13 +476,21 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_and_non_utf8_files_are_reported_and_skipped() {
-        let dir = workspace(&[("sources/good.txt", b"Fine text."), ("sources/bad.txt", b"caf\xe9")]);
+    fn legacy_encodings_are_decoded_and_broken_utf8_is_reported_and_skipped() {
+        let dir = workspace(&[
+            ("sources/good.txt", b"Fine text."),
+            ("sources/latin1.txt", b"Le caf\xe9 du port a ferm\xe9 ses portes."),
+            ("sources/bad.txt", b"Caf\xc3\xa9 au lait, caf\xe9"),
+        ]);
         let (workspace, _) = Workspace::open(dir.path());
         let (sources, problems) = workspace.read_sources();
-        assert_eq!(sources.len(), 1);
-        assert_eq!(sources[0].id, "good");
-        assert!(matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 3, .. }]), "{problems:?}");
+        let read: Vec<(&str, &str, Option<&str>)> =
+            sources.iter().map(|s| (s.id.as_str(), s.text.as_str(), s.encoding.as_deref())).collect();
+        assert_eq!(
+            read,
+            [("good", "Fine text.", None), ("latin1", "Le café du port a fermé ses portes.", Some("windows-1252"))]
+        );
+        assert!(matches!(&problems[..], [LoadProblem::NotUtf8 { offset: 18, .. }]), "{problems:?}");
     }
 
     #[test]

@@ -233,7 +233,8 @@ async fn documentation_waits_for_resolve_when_the_client_can_ask_for_it() {
 async fn a_restart_on_unchanged_articles_reads_the_saved_index() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
     // An article that cannot be read does not keep the index from being saved; it is reported on every start.
-    std::fs::write(dir.path().join("sources/latin1.txt"), b"Caf\xe9 society\n").unwrap();
+    // UTF-8 (its first accent says so) with a broken byte.
+    std::fs::write(dir.path().join("sources/broken.txt"), b"Caf\xc3\xa9 society, caf\xe9\n").unwrap();
     let cache = tempfile::tempdir().unwrap();
     let options = json!({ "indexCache": true, "cacheDir": cache.path() });
     let start = || TestServer::start_with_options(dir.path(), &["utf-16"], options.clone());
@@ -260,7 +261,7 @@ async fn a_restart_on_unchanged_articles_reads_the_saved_index() {
     let summary = server.wait_until_indexed().await;
     assert!(summary.starts_with("1 article, ") && summary.ends_with("(from the saved index)"), "{summary}");
     let shown = server.await_notification("window/showMessage", |_| true).await;
-    assert!(shown["message"].as_str().unwrap().contains("latin1.txt: not UTF-8"), "{shown}");
+    assert!(shown["message"].as_str().unwrap().contains("broken.txt: not UTF-8"), "{shown}");
     let uri = url(&dir.path().join("note.md"));
     server.open(&uri, "[[Rui").await;
     let completion = server.request("textDocument/completion", at(&uri, 0, 5)).await;
@@ -528,7 +529,7 @@ async fn the_find_quote_command_lists_exact_then_near_passages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_configuration_and_unreadable_articles_are_shown_and_the_rest_works() {
     let dir = workspace(&[("marginalia.toml", "sources = 3\n"), ("sources/harbour.txt", HARBOUR)]);
-    std::fs::write(dir.path().join("sources/latin1.txt"), b"caf\xe9\n").unwrap();
+    std::fs::write(dir.path().join("sources/broken.txt"), b"Caf\xc3\xa9 society, caf\xe9\n").unwrap();
     let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
     let summary = server.wait_until_indexed().await;
     assert!(summary.starts_with("1 article,"), "{summary}");
@@ -540,7 +541,7 @@ async fn a_broken_configuration_and_unreadable_articles_are_shown_and_the_rest_w
     assert!(message.contains("(and 1 more problem; see the output log)"), "{message}");
     let logged = server
         .await_notification("window/logMessage", |m| {
-            m["message"].as_str().unwrap_or("").contains("latin1.txt: not UTF-8 text")
+            m["message"].as_str().unwrap_or("").contains("broken.txt: not UTF-8 text")
         })
         .await;
     assert!(logged["message"].as_str().unwrap().ends_with("skipped"), "{logged}");
