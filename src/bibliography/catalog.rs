@@ -303,6 +303,7 @@ impl Reference {
         self.issued = entry.issued.or(self.issued);
         self.url = entry.url.clone().or(self.url);
         self.accessed = entry.accessed.or(self.accessed);
+        self.language = entry.language.clone().or(self.language);
         self
     }
 }

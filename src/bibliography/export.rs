@@ -92,6 +92,9 @@ pub fn csl_json(reference: &Reference) -> Value {
     if let Some(accessed) = reference.accessed {
         item.insert("accessed".to_string(), date_parts(accessed));
     }
+    if let Some(language) = &reference.language {
+        item.insert("language".to_string(), json!(language));
+    }
     Value::Object(item)
 }
 
@@ -219,6 +222,7 @@ fn write_bibtex_entry(out: &mut String, reference: &Reference, biblatex: bool) {
         }
     }
     add("urldate", reference.accessed.map(|d| d.iso()));
+    add(if biblatex { "langid" } else { "language" }, reference.language.clone());
     if let Some(url) = &reference.url {
         // A URL is verbatim in BibTeX: written as it is, only the braces that would end the field encoded.
         fields.push(("url", url.replace('{', "%7B").replace('}', "%7D")));
@@ -267,6 +271,7 @@ mod tests {
             issued: Date::parse("2024-05-01"),
             url: Some("https://example.org/strike".to_string()),
             accessed: Date::parse("2024-05-03"),
+            language: Some("en-GB".to_string()),
         }
     }
 
@@ -286,6 +291,7 @@ mod tests {
                 "issued": { "date-parts": [[2024, 5, 1]] },
                 "URL": "https://example.org/strike",
                 "accessed": { "date-parts": [[2024, 5, 3]] },
+                "language": "en-GB",
             })
         );
     }
@@ -311,6 +317,7 @@ references:
   issued:
     date-parts:
     - [2024,5,1]
+  language: "en-GB"
   title: "Dockers walk out: \"until Friday\" & 5% more"
 ...
 "#
@@ -330,6 +337,7 @@ references:
   month = {5},
   day = {1},
   urldate = {2024-05-03},
+  language = {en-GB},
   url = {https://example.org/strike},
 }
 

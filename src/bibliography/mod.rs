@@ -37,6 +37,8 @@ pub struct Reference {
     pub url: Option<String>,
     /// When it was read online.
     pub accessed: Option<Date>,
+    /// The language it is written in, as given (`en`, `fr-FR`, `French`).
+    pub language: Option<String>,
 }
 
 /// A person's or an organisation's name.
@@ -126,6 +128,7 @@ impl Reference {
             issued: source.date.as_deref().and_then(Date::parse),
             url: source.url.clone(),
             accessed: meta.accessed.as_deref().and_then(Date::parse),
+            language: meta.language.clone(),
         }
     }
 }
@@ -281,6 +284,7 @@ mod tests {
             issued: Date::parse("2024-05-01"),
             url: None,
             accessed: None,
+            language: None,
         };
         let plain = |text: &str| text.to_string();
         assert_eq!(

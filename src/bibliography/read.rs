@@ -122,6 +122,7 @@ fn csl_entry(item: serde_json::Value, range: TextRange) -> Result<Entry, String>
         issued: item.get("issued").and_then(csl_date),
         url: text("URL").or_else(|| text("url")),
         accessed: item.get("accessed").and_then(csl_date),
+        language: text("language"),
     };
     Ok(Entry { reference, files: text("file").into_iter().collect(), range })
 }
@@ -551,6 +552,7 @@ fn biblatex_entry(entry: &biblatex::Entry, kind: &str, range: TextRange) -> Entr
         issued: date(entry.date()),
         url: field("url").map(|url| url.replace(' ', "")),
         accessed: date(entry.url_date()),
+        language: field("langid").or_else(|| field("language")),
     };
     let files = field("file").map(|files| split_file_field(&files)).unwrap_or_default();
     Entry { reference, files, range }

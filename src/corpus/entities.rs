@@ -734,6 +734,7 @@ mod boilerplate;
 mod cluster;
 mod words;
 
+pub(super) use boilerplate::{furniture, prose_range};
 pub(crate) use cluster::build_index;
 
 #[cfg(test)]

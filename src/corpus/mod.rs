@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod entities;
 pub mod passages;
 pub mod quotes;
+mod scraped;
 mod sentences;
 mod source;
 

@@ -52,14 +52,19 @@ impl Source {
         let front_matter = FrontMatter::parse(&text);
         let body = front_matter.body;
         let sentences = sentences::split(&text, body);
-        let title = front_matter.title.clone().unwrap_or_else(|| first_meaningful_line(&text[body]));
+        let title = (front_matter.title.clone())
+            .or_else(|| super::scraped::title(&text, body, &sentences))
+            .unwrap_or_else(|| first_meaningful_line(&text[body]));
         let date = front_matter.date.as_deref().and_then(|date| find_date(date).or_else(|| year_or_month(date)));
-        let date = date.or_else(|| find_date(head(&text[body], 1000)));
+        let date = date.or_else(|| super::scraped::date(&text[body]));
         let candidates = entities::extract(&text, body, &sentences);
         let (line_index, blocks) = (LineIndex::new(&text), BlockIndex::build(&text, body));
         let mut meta = front_matter.meta;
         if meta.authors.is_empty() {
             meta.authors = byline(&text[body]);
+        }
+        if meta.outlet.is_none() {
+            meta.outlet = super::scraped::outlet(&text[body]);
         }
         Source {
             id,
@@ -199,6 +204,8 @@ pub struct SourceMeta {
     pub kind: Option<String>,
     /// When it was read or saved, as written.
     pub accessed: Option<String>,
+    /// The language it is written in, as the front matter gives it (`en`, `fr-FR`).
+    pub language: Option<String>,
 }
 
 struct FrontMatter {
@@ -274,6 +281,7 @@ impl FrontMatter {
             "publisher" | "institution" => self.meta.publisher = Some(value),
             "type" => self.meta.kind = Some(value.to_ascii_lowercase()),
             "accessed" | "retrieved" | "saved" => self.meta.accessed = Some(value),
+            "language" | "lang" => self.meta.language = Some(value),
             _ => {}
         }
     }
@@ -347,14 +355,6 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut[..at_word].trim_end())
 }
 
-fn head(text: &str, max: usize) -> &str {
-    let mut end = max.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 static DATE_PATTERNS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
     [
         // ASCII classes and boundaries (`(?-u)`) keep the search fast; dates are written in ASCII digits.
@@ -374,7 +374,7 @@ fn year_or_month(text: &str) -> Option<String> {
     (year_ok && month_ok).then(|| text.to_string())
 }
 
-fn find_date(text: &str) -> Option<String> {
+pub(super) fn find_date(text: &str) -> Option<String> {
     let [iso, day_month, month_day] = &*DATE_PATTERNS;
     let mut found: Vec<(usize, String)> = Vec::new();
     if let Some(c) = iso.captures(text) {
@@ -442,7 +442,7 @@ mod tests {
     fn title_and_date_from_the_text() {
         let text = "Port news\nLast Updated : 7 Mar 2024 10:58 AM\nDock workers walked out on Monday in the port.\n";
         let source = Source::new("a".into(), "a.txt".into(), text.into());
-        assert_eq!(source.title, "Last Updated : 7 Mar 2024 10:58 AM");
+        assert_eq!(source.title, "Dock workers walked out on Monday in the port.");
         assert_eq!(source.date.as_deref(), Some("2024-03-07"));
     }
 

@@ -7,7 +7,7 @@ use crate::text::{TextRange, range};
 
 /// The ranges of `text[body]` that are page furniture: the lines before and after the prose, and short lines
 /// inside it that are not sentences ("Also Read", "Advertisement"); in text order, none overlapping another.
-pub(super) fn furniture(text: &str, body: TextRange) -> Vec<TextRange> {
+pub(in crate::corpus) fn furniture(text: &str, body: TextRange) -> Vec<TextRange> {
     let prose = prose_range(text, body);
     let mut ranges = vec![range(usize::from(body.start()), usize::from(prose.start()))];
     let mut offset = usize::from(prose.start());
@@ -31,7 +31,7 @@ pub(super) fn furniture(text: &str, body: TextRange) -> Vec<TextRange> {
 
 /// The part of `text[body]` that is the article's prose: from its title or first prose line to its last prose
 /// line. Everything around it is furniture. A body without prose lines is prose throughout.
-pub(super) fn prose_range(text: &str, body: TextRange) -> TextRange {
+pub(in crate::corpus) fn prose_range(text: &str, body: TextRange) -> TextRange {
     let base = usize::from(body.start());
     let body_text = &text[body];
     // Line ranges within the body; only the first and last lines are read, up to the prose.
