@@ -52,6 +52,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = BibFormatArg::CslJson)]
         format: BibFormatArg,
     },
+    /// List the articles: what was read about each (title, outlet, date, …), how the notes use it, and the files
+    /// that could not be read.
+    Sources {
+        /// A workspace folder or a folder inside one [default: the current folder].
+        path: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// List the people, organisations and places found in the articles.
     Entities {
         /// A workspace folder or a folder inside one [default: the current folder].
@@ -120,6 +129,10 @@ fn run() -> anyhow::Result<()> {
         }
         Some(Command::Bib { path, format }) => {
             let code = cli::bib::run(path, format.into())?;
+            std::process::exit(code);
+        }
+        Some(Command::Sources { path, format }) => {
+            let code = cli::sources::run(path, format)?;
             std::process::exit(code);
         }
         Some(Command::Entities { path, format }) => {

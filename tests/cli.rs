@@ -307,3 +307,86 @@ fn an_article_in_a_legacy_encoding_is_read_and_its_quotes_checked() {
     assert_eq!(shown.matches("error[").count(), 1, "the exact quote passes: {shown}");
     assert!(shown.contains("checked 1 note against 1 article"), "{shown}");
 }
+
+#[test]
+fn sources_lists_every_article_with_what_was_read_and_how_notes_use_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, bytes: &[u8]| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    write(
+        "sources/harbour.md",
+        b"---\ntitle: Dockers walk out\nauthor: Jane Doe\noutlet: The Coastal Courier\ndate: 2024-03-04\nlanguage: en\n---\nDock workers walked out on Monday.\n",
+    );
+    // Scraped, in Windows-1252: a headline beside its date line, and a source line.
+    write(
+        "sources/greve.txt",
+        b"Home | World\nStrike at the port of Brest Last Updated : 5 Mar 2024\nDockers at Brest stopped work on Monday, said Ren\xe9e Le Gu\xe9ven of the union.\nSource : THE BREST HARBOUR DAILY\n",
+    );
+    write("sources/broken.txt", b"Caf\xc3\xa9 au lait, caf\xe9\n");
+    write("notes/week.md", b"[@harbour, \"walked out\"] and [@harbour]. Later [@greve].\n");
+    write("notes/other.md", b"[@harbour]\n");
+    let output = marginalia(&["sources", "."], dir.path());
+    insta::assert_snapshot!(stdout(&output), @"
+    id                       date       outlet                     notes  title
+    greve                    2024-03-05 The Brest Harbour Daily        1  Strike at the port of Brest
+    harbour                  2024-03-04 The Coastal Courier            2  Dockers walk out
+
+    not read:
+      sources/broken.txt: not UTF-8 text (invalid byte at offset 18); skipped
+
+    2 articles, 2 cited by the 2 notes; 1 file not read
+    ");
+    assert_eq!(output.status.code(), Some(0));
+    let output = marginalia(&["sources", ".", "--format", "json"], dir.path());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    insta::assert_json_snapshot!(report, @r#"
+    {
+      "notes": 2,
+      "sources": [
+        {
+          "authors": [],
+          "citations": 1,
+          "date": "2024-03-05",
+          "encoding": "windows-1252",
+          "format": "text",
+          "id": "greve",
+          "language": null,
+          "notes": 1,
+          "outlet": "The Brest Harbour Daily",
+          "path": "sources/greve.txt",
+          "quotations": 0,
+          "title": "Strike at the port of Brest",
+          "url": null,
+          "words": 35
+        },
+        {
+          "authors": [
+            "Jane Doe"
+          ],
+          "citations": 3,
+          "date": "2024-03-04",
+          "encoding": "UTF-8",
+          "format": "markdown",
+          "id": "harbour",
+          "language": "en",
+          "notes": 2,
+          "outlet": "The Coastal Courier",
+          "path": "sources/harbour.md",
+          "quotations": 1,
+          "title": "Dockers walk out",
+          "url": null,
+          "words": 6
+        }
+      ],
+      "unreadable": [
+        {
+          "path": "sources/broken.txt",
+          "problem": "sources/broken.txt: not UTF-8 text (invalid byte at offset 18); skipped"
+        }
+      ]
+    }
+    "#);
+}

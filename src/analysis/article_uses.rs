@@ -96,6 +96,27 @@ pub(super) fn article_uses(catalog: &Catalog, notes: &Notes, article: u32) -> Ar
     uses
 }
 
+/// How `notes` use every article of the corpus, by article index, in one pass over their citations.
+pub(super) fn uses_of_every_article(catalog: &Catalog, notes: &Notes) -> Vec<ArticleUses> {
+    let mut uses = vec![ArticleUses::default(); catalog.corpus().len()];
+    for (_, note) in notes.iter() {
+        let scope = catalog.scope(note.path(), note.bibliographies());
+        let mut in_note = std::collections::HashSet::new();
+        for item in note.syntax().citations.iter().flat_map(|citation| &citation.items) {
+            let Some(article) = catalog.article_index(&item.id, &scope) else {
+                continue;
+            };
+            let of_article = &mut uses[article as usize];
+            of_article.citations += 1;
+            of_article.quotations += item.quotes.len();
+            if in_note.insert(article) {
+                of_article.notes += 1;
+            }
+        }
+    }
+    uses
+}
+
 /// The `unused-source` hints of the articles no note of `notes` cites, by article, in the order of the corpus:
 /// each at the first line of the article's text.
 pub(super) fn unused_sources(catalog: &Catalog, notes: &Notes) -> Vec<(u32, Diagnostic)> {
@@ -228,6 +249,8 @@ She said [@harbour-strike, "We will not be moved"]; also [@harvest].
         assert_eq!(analysis.article_at(std::path::Path::new("/w/notes/harbour-strike.txt")), None);
         let uses = analysis.article_uses(&notes, article);
         assert_eq!(uses.summary(), "cited in 2 notes (3 citations) · quoted 3 times");
+        let every = analysis.uses_of_every_article(&notes);
+        assert_eq!(every[article as usize], uses, "one pass gives what each article's count gives");
         let harvest = analysis.corpus().source_index("harvest").unwrap();
         assert_eq!(analysis.article_uses(&notes, harvest).summary(), "cited in 2 notes (2 citations) · quoted once");
         assert_eq!(super::ArticleUses::default().summary(), "no note cites this article");

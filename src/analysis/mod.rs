@@ -266,6 +266,11 @@ impl Analysis {
         article_uses::article_uses(&self.catalog, notes, article)
     }
 
+    /// How `notes` use every article, by article index (see [`Analysis::article_uses`]).
+    pub fn uses_of_every_article(&self, notes: &Notes) -> Vec<ArticleUses> {
+        article_uses::uses_of_every_article(&self.catalog, notes)
+    }
+
     /// The `unused-source` hints of the articles no note of `notes` cites, each in its article's text.
     pub fn unused_sources(&self, notes: &Notes) -> Vec<(u32, Diagnostic)> {
         article_uses::unused_sources(&self.catalog, notes)

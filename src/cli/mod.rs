@@ -5,6 +5,7 @@ pub mod check;
 pub mod entities;
 pub mod find;
 mod shown;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +98,17 @@ pub(crate) struct Loaded {
 /// Finds the workspace at or above `path` (the current folder by default) and loads it (with every note when
 /// `notes`), printing load problems to stderr as warnings. `Err` holds the exit code when the path does not exist.
 pub(crate) fn load_for_report(path: Option<PathBuf>, notes: bool) -> anyhow::Result<Result<Loaded, i32>> {
+    let loaded = load_quietly(path, notes)?;
+    if let Ok(loaded) = &loaded {
+        for problem in &loaded.loaded.problems {
+            eprintln!("warning: {problem}");
+        }
+    }
+    Ok(loaded)
+}
+
+/// [`load_for_report`] for a command that reports the load problems itself.
+pub(crate) fn load_quietly(path: Option<PathBuf>, notes: bool) -> anyhow::Result<Result<Loaded, i32>> {
     let given = path.unwrap_or_else(|| PathBuf::from("."));
     if !given.exists() {
         eprintln!("error: no such file or folder: {}", given.display());
@@ -105,8 +117,5 @@ pub(crate) fn load_for_report(path: Option<PathBuf>, notes: bool) -> anyhow::Res
     let root = load::find_root(&given.canonicalize()?);
     let notes = if notes { NotesToRead::All } else { NotesToRead::None };
     let loaded = load::load_workspace(&root, LoadOptions::notes(notes));
-    for problem in &loaded.problems {
-        eprintln!("warning: {problem}");
-    }
     Ok(Ok(Loaded { display: PathDisplay::new(&given), loaded }))
 }

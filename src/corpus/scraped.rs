@@ -75,6 +75,8 @@ fn reads_as_headline(line: &str) -> bool {
         && line.matches(" - ").count() + line.matches(" | ").count() <= 1
 }
 
+/// The first sentence of the prose that reads as one (four words or more, ending as a sentence ends), outside the
+/// page furniture.
 fn lede(text: &str, body: TextRange, sentences: &[TextRange]) -> Option<String> {
     let prose = prose_range(text, body);
     let furniture = furniture(text, body);
@@ -84,7 +86,7 @@ fn lede(text: &str, body: TextRange, sentences: &[TextRange]) -> Option<String> 
         .copied()
         .filter(|s| s.start() >= prose.start() && !in_furniture(*s))
         .map(|s| text[s].split_whitespace().collect::<Vec<_>>().join(" "))
-        .find(|s| s.split_whitespace().count() >= 4)
+        .find(|s| s.split_whitespace().count() >= 4 && s.ends_with(['.', '!', '?', '"', '\u{201D}', '\u{2019}', '\'']))
 }
 
 /// The publication date as `YYYY-MM-DD`: after a word that introduces it ("Updated:", "Published", "date")
@@ -125,8 +127,8 @@ pub fn outlet(body: &str) -> Option<String> {
 }
 
 /// `NEW INDIAN EXPRESS` → `New Indian Express`; names with lowercase letters (`NDTV.com`, `Business Standard`)
-/// are kept, and so are the acronyms of a name in capitals: words of two letters or without a vowel (`AP`, `NDTV`),
-/// and a name of one short word.
+/// are kept, and so are the acronyms of a name in capitals: words without a vowel (`BBC`, `NDTV`), and a name of
+/// one short word (`AP`, `AFP`).
 fn title_case_capitals(name: &str) -> String {
     if name.chars().any(char::is_lowercase) {
         return name.to_string();
@@ -135,7 +137,7 @@ fn title_case_capitals(name: &str) -> String {
     let words: Vec<String> = name
         .split_whitespace()
         .map(|word| {
-            let acronym = word.chars().count() <= 2 || !word.contains(['A', 'E', 'I', 'O', 'U']);
+            let acronym = !word.contains(['A', 'E', 'I', 'O', 'U']);
             if acronym || (single && word.chars().count() <= 4) {
                 return word.to_string();
             }
@@ -191,6 +193,10 @@ mod tests {
         let article =
             source("Source : HARBOUR DAILY NEWS\nDock workers walked out on Monday over pay, the union said.\n");
         assert_eq!(article.title, "Dock workers walked out on Monday over pay, the union said.");
+        // A line that is not a sentence (a headline whose date line was not recognised) is not the lede.
+        let article =
+            source("Home | World\nStrike at the port of Brest 5 mars 2024\nDockers at Brest stopped work on Monday.\n");
+        assert_eq!(article.title, "Dockers at Brest stopped work on Monday.");
     }
 
     #[test]
@@ -216,6 +222,8 @@ mod tests {
         assert_eq!(outlet("(This story has not been edited by NDTV staff.)"), Some("NDTV".into()));
         assert_eq!(outlet("SOURCE: NEW BBC TIMES\n"), Some("New BBC Times".into()));
         assert_eq!(outlet("Source: REUTERS\n"), Some("Reuters".into()));
+        assert_eq!(outlet("Source: AFP\n"), Some("AFP".into()));
+        assert_eq!(outlet("SOURCE: THE HARBOUR DAILY\n"), Some("The Harbour Daily".into()));
         assert_eq!(outlet("The source said the strike would end."), None);
     }
 }
