@@ -308,14 +308,12 @@ struct Token {
     glued: bool,
 }
 
-/// Finds the candidate names of one article.
-pub(crate) fn extract(text: &str, body: TextRange, sentences: &[TextRange]) -> ArticleCandidates {
+/// Finds the candidate names of one article, whose page furniture ([`furniture`], in text order) is `furniture`.
+pub(crate) fn extract(text: &str, sentences: &[TextRange], furniture: &[TextRange]) -> ArticleCandidates {
     let mut candidates = ArticleCandidates::default();
     // Distinct words grow slower than the text: sized for a news article, grown as needed for a book.
     let capacity = (text.len() / 12).min(16 * 1024);
     let mut counts: HashMap<u64, WordCount> = HashMap::with_capacity_and_hasher(capacity, Default::default());
-    // In text order, so that each span finds its line by binary search.
-    let furniture = boilerplate::furniture(text, body);
     let mut tokens = Vec::new();
     for &sentence in sentences {
         tokenize_into(text, sentence, &mut tokens);
@@ -734,7 +732,7 @@ mod boilerplate;
 mod cluster;
 mod words;
 
-pub(super) use boilerplate::{furniture, prose_range};
+pub(super) use boilerplate::furniture;
 pub(crate) use cluster::build_index;
 
 #[cfg(test)]

@@ -4,14 +4,18 @@
 //! Each is read only where pages state it (a headline beside its "Last Updated" line, a date after "Updated:" or
 //! on a dateline, "Source: …" or "edited by … staff"), never guessed from the prose: no date is better than a
 //! date the article merely mentions, and page furniture (navigation, labels, glued headlines) is never a title.
+//! Pages put these at their top or their bottom: only the first and last [`EDGE_BYTES`] of the text are searched,
+//! so that the cost per article does not grow with its length.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::entities::{furniture, prose_range};
 use super::source::{find_date, shorten};
 use crate::text::TextRange;
+
+/// How much of the start and of the end of an article is searched for its headline, date and outlet.
+const EDGE_BYTES: usize = 4096;
 
 /// The longest title shown, in characters; a lede is cut at a word before it.
 const TITLE_CHARS: usize = 100;
@@ -36,8 +40,23 @@ static STAFF_NOTE: LazyLock<Regex> = LazyLock::new(|| {
 /// The page's headline where it stands beside its publication date (the words before "Last Updated" on the same
 /// line, or the line before a line that only dates the page), else the lede: the first sentence of the prose, cut
 /// at a word. `None` when the text has no prose.
-pub fn title(text: &str, body: TextRange, sentences: &[TextRange]) -> Option<String> {
-    headline(&text[body]).or_else(|| lede(text, body, sentences)).map(|title| shorten(&title, TITLE_CHARS))
+pub fn title(text: &str, body: TextRange, sentences: &[TextRange], furniture: &[TextRange]) -> Option<String> {
+    let (head, tail) = edges(&text[body]);
+    (headline(head).or_else(|| tail.and_then(headline)))
+        .or_else(|| first_line_headline(text, body, furniture))
+        .or_else(|| lede(text, sentences, furniture))
+        .map(|title| shorten(&title, TITLE_CHARS))
+}
+
+/// The first and the last [`EDGE_BYTES`] of `body`, at line ends; the last is `None` when the first holds it all.
+fn edges(body: &str) -> (&str, Option<&str>) {
+    if body.len() <= 2 * EDGE_BYTES {
+        return (body, None);
+    }
+    let head_end = body[..floor_boundary(body, EDGE_BYTES)].rfind('\n').map_or(EDGE_BYTES, |at| at + 1);
+    let tail_from = ceil_boundary(body, body.len() - EDGE_BYTES);
+    let tail_start = body[tail_from..].find('\n').map_or(tail_from, |at| tail_from + at + 1);
+    (&body[..floor_boundary(body, head_end)], Some(&body[tail_start..]))
 }
 
 fn headline(body: &str) -> Option<String> {
@@ -75,16 +94,25 @@ fn reads_as_headline(line: &str) -> bool {
         && line.matches(" - ").count() + line.matches(" | ").count() <= 1
 }
 
-/// The first sentence of the prose that reads as one (four words or more, ending as a sentence ends), outside the
-/// page furniture.
-fn lede(text: &str, body: TextRange, sentences: &[TextRange]) -> Option<String> {
-    let prose = prose_range(text, body);
-    let furniture = furniture(text, body);
+/// The first line of the text when it reads as a headline and is not page furniture.
+fn first_line_headline(text: &str, body: TextRange, furniture: &[TextRange]) -> Option<String> {
+    let base = usize::from(body.start());
+    let offset = text[body].find(|c: char| !c.is_whitespace())?;
+    let line = text[base + offset..].lines().next()?.trim_end();
+    let range = crate::text::range(base + offset, base + offset + line.len());
+    let in_furniture = furniture.iter().any(|f| f.contains_range(range));
+    (!in_furniture && reads_as_headline(line)).then(|| line.to_string())
+}
+
+/// The first sentence that reads as one (four words or more, ending as a sentence ends) outside the page furniture
+/// (which holds everything before the prose).
+fn lede(text: &str, sentences: &[TextRange], furniture: &[TextRange]) -> Option<String> {
     let in_furniture = |sentence: TextRange| furniture.iter().any(|f| f.contains_range(sentence));
     sentences
         .iter()
         .copied()
-        .filter(|s| s.start() >= prose.start() && !in_furniture(*s))
+        .take(200)
+        .filter(|s| !in_furniture(*s))
         .map(|s| text[s].split_whitespace().collect::<Vec<_>>().join(" "))
         .find(|s| s.split_whitespace().count() >= 4 && s.ends_with(['.', '!', '?', '"', '\u{201D}', '\u{2019}', '\'']))
 }
@@ -92,6 +120,12 @@ fn lede(text: &str, body: TextRange, sentences: &[TextRange]) -> Option<String> 
 /// The publication date as `YYYY-MM-DD`: after a word that introduces it ("Updated:", "Published", "date")
 /// anywhere in the text, else on a dateline among the first lines (a short line that is mostly a date).
 pub fn date(body: &str) -> Option<String> {
+    let (head, tail) = edges(body);
+    marked_date(head).or_else(|| tail.and_then(marked_date)).or_else(|| dateline(head))
+}
+
+/// A date right after a word that introduces it.
+fn marked_date(body: &str) -> Option<String> {
     for marker in DATE_MARKER.find_iter(body) {
         let after = &body[marker.end()..];
         let window = &after[..floor_boundary(after, 40)];
@@ -99,6 +133,11 @@ pub fn date(body: &str) -> Option<String> {
             return Some(date);
         }
     }
+    None
+}
+
+/// A dateline among the first five lines: a short line that is mostly a date.
+fn dateline(body: &str) -> Option<String> {
     body.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
@@ -120,8 +159,14 @@ fn starts_with_date(text: &str) -> bool {
 /// when there are several (`NEW INDIAN EXPRESS` over `NEW INDIAN EXPRESS NEWS`), in title case when written in
 /// capitals.
 pub fn outlet(body: &str) -> Option<String> {
-    let from_lines = SOURCE_LINE.captures_iter(body).filter_map(|c| Some(c.get(1)?.as_str().trim().to_string()));
-    let from_notes = STAFF_NOTE.captures_iter(body).filter_map(|c| Some(c.get(1)?.as_str().trim().to_string()));
+    let (head, tail) = edges(body);
+    let edges = || std::iter::once(head).chain(tail);
+    let from_lines = edges()
+        .flat_map(|edge| SOURCE_LINE.captures_iter(edge))
+        .filter_map(|c| Some(c.get(1)?.as_str().trim().to_string()));
+    let from_notes = edges()
+        .flat_map(|edge| STAFF_NOTE.captures_iter(edge))
+        .filter_map(|c| Some(c.get(1)?.as_str().trim().to_string()));
     let named = from_lines.chain(from_notes).filter(|name| (1..=6).contains(&name.split_whitespace().count()));
     named.min_by_key(|name| name.len()).map(|name| title_case_capitals(&name))
 }
@@ -146,6 +191,14 @@ fn title_case_capitals(name: &str) -> String {
         })
         .collect();
     words.join(" ")
+}
+
+fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 fn floor_boundary(text: &str, at: usize) -> usize {
@@ -193,6 +246,9 @@ mod tests {
         let article =
             source("Source : HARBOUR DAILY NEWS\nDock workers walked out on Monday over pay, the union said.\n");
         assert_eq!(article.title, "Dock workers walked out on Monday over pay, the union said.");
+        // A headline on the first line.
+        let article = source("Harbour strike ends after four days\nDock workers returned to work on Thursday.\n");
+        assert_eq!(article.title, "Harbour strike ends after four days");
         // A line that is not a sentence (a headline whose date line was not recognised) is not the lede.
         let article =
             source("Home | World\nStrike at the port of Brest 5 mars 2024\nDockers at Brest stopped work on Monday.\n");
@@ -206,6 +262,21 @@ mod tests {
         assert_eq!(date("Updated: 30 Aug 2023, 11:10 PM IST"), Some("2023-08-30".into()));
         assert_eq!(date("Posted on March 5, 2024 by the desk"), Some("2024-03-05".into()));
         assert_eq!(date("The date of the vote, 4 May 1998, was set by the council."), None);
+    }
+
+    #[test]
+    fn a_long_article_is_searched_at_its_top_and_bottom_only() {
+        let middle = "Dock workers walked out again on Monday, the union said.\n".repeat(500);
+        let text = format!(
+            "Dock workers walked out on Monday, the union said.\n{middle}Updated: 5 March 2024\nSOURCE: HARBOUR DAILY\n"
+        );
+        let article = source(&text);
+        assert_eq!(article.date.as_deref(), Some("2024-03-05"));
+        assert_eq!(article.meta.outlet.as_deref(), Some("Harbour Daily"));
+        // A date line in the middle of a long text is no dateline of the page.
+        let text =
+            format!("Dock workers walked out on Monday, the union said.\n{middle}Updated: 5 March 2024\n{middle}");
+        assert_eq!(source(&text).date, None);
     }
 
     #[test]

@@ -52,12 +52,14 @@ impl Source {
         let front_matter = FrontMatter::parse(&text);
         let body = front_matter.body;
         let sentences = sentences::split(&text, body);
+        // Page furniture, found once: the title never comes from it, and its names rank last.
+        let furniture = entities::furniture(&text, body);
         let title = (front_matter.title.clone())
-            .or_else(|| super::scraped::title(&text, body, &sentences))
+            .or_else(|| super::scraped::title(&text, body, &sentences, &furniture))
             .unwrap_or_else(|| first_meaningful_line(&text[body]));
         let date = front_matter.date.as_deref().and_then(|date| find_date(date).or_else(|| year_or_month(date)));
         let date = date.or_else(|| super::scraped::date(&text[body]));
-        let candidates = entities::extract(&text, body, &sentences);
+        let candidates = entities::extract(&text, &sentences, &furniture);
         let (line_index, blocks) = (LineIndex::new(&text), BlockIndex::build(&text, body));
         let mut meta = front_matter.meta;
         if meta.authors.is_empty() {

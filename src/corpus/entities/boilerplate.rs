@@ -31,7 +31,7 @@ pub(in crate::corpus) fn furniture(text: &str, body: TextRange) -> Vec<TextRange
 
 /// The part of `text[body]` that is the article's prose: from its title or first prose line to its last prose
 /// line. Everything around it is furniture. A body without prose lines is prose throughout.
-pub(in crate::corpus) fn prose_range(text: &str, body: TextRange) -> TextRange {
+pub(super) fn prose_range(text: &str, body: TextRange) -> TextRange {
     let base = usize::from(body.start());
     let body_text = &text[body];
     // Line ranges within the body; only the first and last lines are read, up to the prose.
