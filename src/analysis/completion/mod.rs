@@ -371,12 +371,16 @@ fn complete_sources(
         let reference = cited.reference();
         let title = reference.title.as_deref().unwrap_or("");
         let date = reference.issued.map(|date| date.iso());
-        let detail = match (reference.authors_line(), date) {
+        let mut detail = match (reference.authors_line(), date) {
             (Some(authors), Some(date)) => format!("{} ({date}) {}", shorten(&authors, 30), shorten(title, 60)),
             (None, Some(date)) => format!("{} ({date})", shorten(title, 60)),
             (Some(authors), None) => format!("{}: {}", shorten(&authors, 30), shorten(title, 60)),
             (None, None) => shorten(title, 60),
         };
+        // The outlet, where the title does not already end with it.
+        if let Some(outlet) = reference.container.as_deref().filter(|outlet| !title.ends_with(*outlet)) {
+            detail = format!("{detail} · {}", shorten(outlet, 30));
+        }
         CompletionItem {
             label: cited.id.to_string(),
             kind: CompletionKind::Source,
@@ -667,11 +671,11 @@ Farmers in the Lowlands blamed the drought, said Ana Ruiz.
     fn ids_are_found_by_author_outlet_and_year() {
         let sources = "//- sources/strike.txt\n---\ntitle: Dockers walk out\nauthor: Jane Doe\noutlet: The Coastal Courier\ndate: 2024-03-04\n---\nDock workers walked out.\n//- sources/harvest.txt\n---\ntitle: Grain harvest falls\ndate: 2023-09-01\n---\nFarmers blamed the drought.\n";
         insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@doe$0")), @r#"
-        strike | Jane Doe (2024-03-04) Dockers walk out | strike <- "doe"
+        strike | Jane Doe (2024-03-04) Dockers walk out · The Coastal Courier | strike <- "doe"
         (incomplete)
         "#);
         insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@coastal$0")), @r#"
-        strike | Jane Doe (2024-03-04) Dockers walk out | strike <- "coastal"
+        strike | Jane Doe (2024-03-04) Dockers walk out · The Coastal Courier | strike <- "coastal"
         (incomplete)
         "#);
         insta::assert_snapshot!(completions(&format!("{sources}//- notes/n.md\nSee [@2023$0")), @r#"
