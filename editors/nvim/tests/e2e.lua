@@ -88,8 +88,10 @@ local function run()
     vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A' .. keys, true, false, true), 'xt!', false)
     return vim.api.nvim_buf_get_lines(buf, 3, 4, false)[1]
   end
+  -- The words of the article's own quotation, without its closing mark and the attribution after it (a mark there
+  -- would end the note's quotation).
   local quote_line = 'See [@' .. ARTICLE .. ', "Wagner is searching around the world for arms suppliers'
-    .. ' to support its military operations in Ukraine," Mr Kirby told reporters."]'
+    .. ' to support its military operations in Ukraine"]'
   for _, case in ipairs({
     { 'accept [[Kir (omni)', 'See [[Kir', '<C-x><C-o>', 'See [[John Kirby]]' },
     { 'accept [@000_cf (omni)', 'See [@000_cf', '<C-x><C-o>', 'See [@' .. ARTICLE },

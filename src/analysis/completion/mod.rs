@@ -581,7 +581,7 @@ fn complete_quotes(
     let items = suggestions
         .into_iter()
         .map(|(_, start, sentence)| {
-            let words = collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]);
+            let words = quotable(&collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]));
             let line = line_index.line_col(&source.text, start, crate::text::PositionEncoding::Utf32).line + 1;
             CompletionItem {
                 label: shorten(&words, 80),
@@ -595,6 +595,28 @@ fn complete_quotes(
         })
         .collect();
     (items, partial_list)
+}
+
+/// What of an article's words can be quoted as they stand: a sentence that opens with a quotation
+/// (`"We will not be moved," said Ana Ruiz.`) gives the quoted words (`We will not be moved`); a sentence with a
+/// quotation further on gives the words before it (a quotation mark inside the note's quotation would end it), when
+/// there are three or more. The words are exact words of the article either way, so the quote passes the check.
+fn quotable(words: &str) -> String {
+    let is_double_mark = |c: char| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}');
+    let trim = |text: &str| text.trim().trim_end_matches([',', ';', ':', ' ']).trim_end().to_string();
+    if let Some(first) = words.chars().next().filter(|&c| is_double_mark(c)) {
+        let rest = &words[first.len_utf8()..];
+        if let Some(end) = rest.find(is_double_mark) {
+            let quoted = trim(&rest[..end]);
+            if quoted.split_whitespace().count() >= 2 {
+                return quoted;
+            }
+        }
+    }
+    match words.find(is_double_mark) {
+        Some(at) if words[..at].split_whitespace().count() >= 3 => trim(&words[..at]),
+        _ => words.to_string(),
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -764,7 +786,7 @@ Officials in Valmont said the PDA would meet again.
     fn sentences_inside_a_quote_close_the_quote() {
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, \"$0")), @r#"
         Dock workers walked out on Monday, the Port Authority said. | harbour-strike, line 5 | Dock workers walked out on Monday, the Port Authority said."] <- ""
-        "We will not be moved," said union leader Ana Ruiz. | harbour-strike, line 6 | "We will not be moved," said union leader Ana Ruiz."] <- ""
+        We will not be moved | harbour-strike, line 6 | We will not be moved"] <- ""
         Ruiz said the strike would last until Friday. | harbour-strike, line 7 | Ruiz said the strike would last until Friday."] <- ""
         "#);
         insta::assert_snapshot!(completions(&format!("{SOURCES}//- notes/n.md\n[@harbour-strike, “the str$0”]")), @r#"
@@ -797,6 +819,18 @@ Officials in Valmont said the PDA would meet again.
         Ana Ruiz | person · 3 mentions in 2 articles | Ana Ruiz]] <- "Rui"
         (incomplete)
         "#);
+    }
+
+    #[test]
+    fn a_quote_offers_words_that_can_be_quoted_as_they_stand() {
+        // The article's own quotation, without its marks and its attribution.
+        assert_eq!(super::quotable("\"We will not be moved,\" said Ana Ruiz."), "We will not be moved");
+        assert_eq!(super::quotable("“Through various sources,” the JCS said."), "Through various sources");
+        // The words before a quotation further on: its mark would end the note's quotation.
+        assert_eq!(super::quotable("The group is a \"rival\" for power, the White House said."), "The group is a");
+        // Too few words before it: the sentence as it is.
+        assert_eq!(super::quotable("A \"rival\" power."), "A \"rival\" power.");
+        assert_eq!(super::quotable("Dock workers walked out."), "Dock workers walked out.");
     }
 
     #[test]
