@@ -390,3 +390,36 @@ fn sources_lists_every_article_with_what_was_read_and_how_notes_use_it() {
     }
     "#);
 }
+
+#[test]
+fn outside_a_workspace_the_commands_say_so_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "A project [@that] is not a workspace.\n").unwrap();
+    for command in ["check", "sources", "entities", "bib"] {
+        let output = marginalia(&[command, "."], dir.path());
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("no marginalia workspace at or above ."), "{command}: {said}");
+        assert!(output.stdout.is_empty(), "{command} printed a report");
+    }
+}
+
+#[test]
+fn notes_are_never_read_in_dependency_folders_or_ignored_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("sources/harbour.txt", "Dock workers walked out on Monday.\n");
+    write("notes/week.md", "[@harbour, \"walked out\"]\n");
+    for folder in ["node_modules/pkg", "target/doc", "drafts"] {
+        write(&format!("{folder}/README.md"), "[@nowhere]\n");
+    }
+    // Ignored without a git repository too.
+    write(".gitignore", "drafts/\n");
+    let output = marginalia(&["check", "."], dir.path());
+    insta::assert_snapshot!(stdout(&output), @"checked 1 note against 1 article (0 entities): no problems");
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -44,6 +44,10 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
     let root = load::find_root(&given.canonicalize().with_context(|| format!("cannot open {}", given.display()))?);
+    if !load::is_workspace(&root) {
+        eprintln!("{}", super::no_workspace(&given));
+        return Ok(exit::USAGE);
+    }
     let display = PathDisplay::new(&given);
     let mut out = Output::new(options);
 

@@ -87,6 +87,15 @@ impl PathDisplay {
     }
 }
 
+/// What a command says when `given` is in no workspace.
+pub(crate) fn no_workspace(given: &Path) -> String {
+    format!(
+        "error: no marginalia workspace at or above {}: a workspace is a folder with a `sources/` folder (the \
+         articles) or a `marginalia.toml`",
+        given.display()
+    )
+}
+
 /// A workspace read for a command that only reports on it.
 pub(crate) struct Loaded {
     /// How to show paths.
@@ -115,6 +124,10 @@ pub(crate) fn load_quietly(path: Option<PathBuf>, notes: bool) -> anyhow::Result
         return Ok(Err(exit::USAGE));
     }
     let root = load::find_root(&given.canonicalize()?);
+    if !load::is_workspace(&root) {
+        eprintln!("{}", no_workspace(&given));
+        return Ok(Err(exit::USAGE));
+    }
     let notes = if notes { NotesToRead::All } else { NotesToRead::None };
     let loaded = load::load_workspace(&root, LoadOptions::notes(notes));
     Ok(Ok(Loaded { display: PathDisplay::new(&given), loaded }))

@@ -165,13 +165,21 @@ impl Workspace {
         self.walk(false, |path| self.is_source(path))
     }
 
-    /// The note files, sorted, honouring `.gitignore` and skipping hidden folders.
+    /// The note files, sorted, honouring `.gitignore` (in a git repository or not) and skipping hidden folders and
+    /// the folders of dependencies and build outputs ([`NOT_NOTES`]).
     pub fn note_paths(&self) -> Vec<PathBuf> {
         self.walk(true, |path| self.is_note(path))
     }
 
     fn walk(&self, honour_ignore_files: bool, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-        let mut paths: Vec<PathBuf> = ignore::WalkBuilder::new(&self.root)
+        let mut walk = ignore::WalkBuilder::new(&self.root);
+        if honour_ignore_files {
+            walk.filter_entry(|entry| {
+                !(entry.file_type().is_some_and(|t| t.is_dir())
+                    && NOT_NOTES.iter().any(|name| entry.file_name() == *name))
+            });
+        }
+        let mut paths: Vec<PathBuf> = walk
             .hidden(true)
             .git_ignore(honour_ignore_files)
             .git_global(false)
@@ -405,6 +413,14 @@ pub fn read_bibliography(path: &Path) -> Result<String, String> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err("no such file".to_string()),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// Folders whose Markdown is never a note: other people's packages and build outputs.
+const NOT_NOTES: [&str; 4] = ["node_modules", "bower_components", "target", "__pycache__"];
+
+/// Whether `root` is a workspace: it has a `marginalia.toml` or a `sources` folder.
+pub fn is_workspace(root: &Path) -> bool {
+    root.join(CONFIG_FILE).is_file() || root.join("sources").is_dir()
 }
 
 /// The workspace root for `start`: the nearest folder at or above it with `marginalia.toml`,
