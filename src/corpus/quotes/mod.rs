@@ -15,7 +15,7 @@ mod pattern;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
-pub use near::{Difference, NearMiss, closest, closest_passages, differences};
+pub use near::{Difference, NEAR_MISS_SIMILARITY, NearMiss, closest, closest_passages, differences};
 use pattern::case_variants;
 pub use pattern::{MAX_ELISION_CHARS, MAX_INSERTION_WORDS, QuotePattern, TooComplex};
 

@@ -54,7 +54,7 @@ pub fn closest_passages(text: &str, within: TextRange, quote: &str, limit: usize
         let passage: String = hay_chars[start..end].iter().collect();
         let distance = strsim::levenshtein(&quote_text, &passage);
         let similarity = 1.0 - distance as f64 / needle.len().max(end - start) as f64;
-        if similarity < 0.5 {
+        if similarity < NEAR_MISS_SIMILARITY {
             break;
         }
         found.push(NearMiss { range: haystack.original_range(hay_offsets[start], hay_offsets[end]), similarity });
@@ -62,6 +62,10 @@ pub fn closest_passages(text: &str, within: TextRange, quote: &str, limit: usize
     }
     found
 }
+
+/// The least similarity of a near miss: below it a passage is not "close" to the quote, for `check` (the closest
+/// passage it names) and for `find` (the near passages it lists) alike.
+pub const NEAR_MISS_SIMILARITY: f64 = 0.5;
 
 /// Stands for text already given as a near miss, so that the next search finds another passage.
 const MASK: char = '\u{0}';
