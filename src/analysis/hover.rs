@@ -71,7 +71,11 @@ fn source_preview(cited: &Cited) -> String {
     if let Some(url) = &reference.url {
         out += &format!(" · <{url}>");
     }
-    for line in source.opening_lines(3) {
+    // The opening lines, but not the one the title already shows (a title taken from the lede).
+    let title = source.title.trim_end_matches('\u{2026}');
+    for line in
+        source.opening_lines(4).into_iter().filter(|line| title.is_empty() || !line.trim().starts_with(title)).take(3)
+    {
         out += &format!("\n\n> {}", escape(&shorten(line, 300)));
     }
     out
@@ -227,6 +231,19 @@ the union since 2019. Ruiz said the strike would last until Friday.
         > "We will not be moved," said union leader Ana Ruiz, who has led
 
         > the union since 2019. Ruiz said the strike would last until Friday.
+        "#);
+    }
+
+    #[test]
+    fn a_title_taken_from_the_lede_is_not_shown_twice() {
+        let source = "//- sources/strike.txt\nDock workers walked out on Monday, the Port Authority said.\nThe strike lasted four days.\n";
+        insta::assert_snapshot!(hover(&format!("{source}//- n.md\nSee [@str$0ike].")), @r#"
+        ["strike"]
+        **Dock workers walked out on Monday, the Port Authority said.**
+
+        `strike.txt`
+
+        > The strike lasted four days.
         "#);
     }
 
