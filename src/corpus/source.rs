@@ -36,6 +36,9 @@ pub struct Source {
     pub encoding: Option<String>,
     /// The sentences of the body, in order.
     pub sentences: Vec<TextRange>,
+    /// The page furniture of the body (navigation, labels, publisher notes), in order: never a title, never offered
+    /// as a quote.
+    pub furniture: Vec<TextRange>,
     /// Entity name candidates found in this article; the corpus clusters them.
     pub(crate) candidates: entities::ArticleCandidates,
     /// The line starts of the text, for positions in it; made again from the text when a saved index is read.
@@ -78,11 +81,18 @@ impl Source {
             encoding: None,
             body,
             sentences,
+            furniture,
             candidates,
             text,
             line_index,
             blocks,
         }
+    }
+
+    /// Whether `range` lies in the page furniture.
+    pub fn is_furniture(&self, range: TextRange) -> bool {
+        let after = self.furniture.partition_point(|f| f.end() <= range.start());
+        self.furniture.get(after).is_some_and(|f| f.contains_range(range))
     }
 
     /// Gives a source read back from a saved index its text, and what is made from the text alone.

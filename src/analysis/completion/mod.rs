@@ -540,8 +540,9 @@ fn complete_quotes(
     let mut suggestions: Vec<(bool, TextSize, TextRange)> = Vec::new();
     let mut partial_list = false;
     if finder.is_empty() {
-        // Nothing typed yet: the article's sentences from its start.
-        suggestions.extend(source.sentences.iter().take(MAX_ITEMS + 1).map(|&s| (true, s.start(), s)));
+        // Nothing typed yet: the article's sentences from its start, page furniture aside.
+        let sentences = source.sentences.iter().filter(|&&s| !source.is_furniture(s));
+        suggestions.extend(sentences.take(MAX_ITEMS + 1).map(|&s| (true, s.start(), s)));
     } else {
         // In a large article, the words typed in full say which parts to read.
         let folded = quotes::fold_quote(typed);
@@ -575,8 +576,8 @@ fn complete_quotes(
         suggestions.sort_by_key(|&(_, start, _)| start);
         suggestions.dedup_by_key(|&mut (_, start, _)| start);
     }
-    // Matches at the start of a sentence first, then in the order of the article.
-    suggestions.sort_by_key(|&(at_start, start, _)| (!at_start, start));
+    // Matches at the start of a sentence first, then in the order of the article; page furniture last.
+    suggestions.sort_by_key(|&(at_start, start, sentence)| (source.is_furniture(sentence), !at_start, start));
     suggestions.truncate(MAX_ITEMS + 1);
     let items = suggestions
         .into_iter()
@@ -819,6 +820,18 @@ Officials in Valmont said the PDA would meet again.
         Ana Ruiz | person · 3 mentions in 2 articles | Ana Ruiz]] <- "Rui"
         (incomplete)
         "#);
+    }
+
+    #[test]
+    fn page_furniture_is_not_offered_as_a_quote() {
+        let page = "//- sources/page.txt\nHome | World | Sport\nDock workers walked out on Monday, the union said.\nFollow us on\n";
+        // The navigation bar and the "Follow us" line are sentences of the article, and its furniture.
+        let (analysis, _, _) = crate::analysis::test_support::from_fixture(&format!("{page}//- n.md\n"));
+        let source = analysis.corpus().source("page").unwrap();
+        let furniture: Vec<&str> =
+            source.sentences.iter().filter(|s| source.is_furniture(**s)).map(|s| &source.text[*s]).collect();
+        assert_eq!(furniture, ["Home | World | Sport", "Follow us on"]);
+        insta::assert_snapshot!(completions(&format!("{page}//- notes/n.md\n[@page, \"$0")), @r#"Dock workers walked out on Monday, the union said. | page, line 2 | Dock workers walked out on Monday, the union said."] <- """#);
     }
 
     #[test]
