@@ -84,7 +84,7 @@ fn run(size: usize) {
     // do: the part of a completion's latency that grows with the number of items, not with the corpus.
     let wire = |offset| {
         let completions = analysis.completions_with(&note, offset, Documentation::OnResolve).unwrap();
-        let list = marginalia::lsp::convert::completion_list(&lines, completions);
+        let list = marginalia::lsp::convert::completion_list(&lines, completions, true);
         let text = serde_json::to_string(&serde_json::to_value(&list).unwrap()).unwrap();
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         back["items"].as_array().map_or(0, Vec::len)

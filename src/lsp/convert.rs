@@ -100,13 +100,21 @@ pub fn diagnostic(lines: &TextLines, diagnostic: &analysis::Diagnostic) -> lsp::
     }
 }
 
-/// An LSP completion list; `sort_text` keeps marginalia's ranking.
-pub fn completion_list(lines: &TextLines, completions: analysis::Completions) -> lsp::CompletionList {
+/// An LSP completion list; `sort_text` keeps marginalia's ranking. With `label_details` (a client that shows them on
+/// every row, as VS Code does; it shows `detail` on the selected row only), a source's detail (authors, date,
+/// title, outlet) is its label's description too.
+pub fn completion_list(
+    lines: &TextLines,
+    completions: analysis::Completions,
+    label_details: bool,
+) -> lsp::CompletionList {
     let items = completions
         .items
         .into_iter()
         .enumerate()
         .map(|(rank, item)| lsp::CompletionItem {
+            label_details: (label_details && item.kind == CompletionKind::Source)
+                .then(|| lsp::CompletionItemLabelDetails { detail: None, description: item.detail.clone() }),
             // Left out when it is the label, as the protocol allows: every byte is paid for twice per keystroke.
             filter_text: (item.filter_text != item.label).then_some(item.filter_text),
             label: item.label,

@@ -200,6 +200,34 @@ async fn typing_in_a_long_note_answers_from_the_paragraph_around_the_cursor() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_row_of_the_id_list_shows_the_title_where_the_client_shows_label_details() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR), ("sources/harvest.txt", "Grain harvest falls.\n")]);
+    let uri = url(&dir.path().join("note.md"));
+    let descriptions = |list: &Value| -> Vec<Value> {
+        list["items"].as_array().unwrap().iter().map(|item| item["labelDetails"]["description"].clone()).collect()
+    };
+    // A client that shows label details on every row (VS Code) gets the title there.
+    let details = json!({ "labelDetailsSupport": true });
+    let mut server = TestServer::start_with(dir.path(), &["utf-16"], Value::Null, details).await;
+    server.wait_until_indexed().await;
+    server.open(&uri, "See [@").await;
+    let list = server.request("textDocument/completion", at(&uri, 0, 6)).await;
+    assert_eq!(
+        descriptions(&list),
+        [json!("Dock workers walked out on Monday, the Port Authority said."), json!("Grain harvest falls.")]
+    );
+    server.shutdown().await;
+    // Any other gets none (its `detail` says the same).
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    server.open(&uri, "See [@").await;
+    let list = server.request("textDocument/completion", at(&uri, 0, 6)).await;
+    assert_eq!(descriptions(&list), [Value::Null, Value::Null]);
+    assert!(list["items"][0]["detail"].as_str().unwrap().starts_with("Dock workers"), "{list:#}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn documentation_waits_for_resolve_when_the_client_can_ask_for_it() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
     let uri = url(&dir.path().join("note.md"));

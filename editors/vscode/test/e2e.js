@@ -28,6 +28,24 @@ workbench(async ({ page, keys, quickOpen, goTo, editor, indexReady, shot }) => {
   console.log(`screenshot: ${shot()}`);
   await keys('Escape');
 
+  // Completion after `[@`: every row shows the article's title beside its id (an id has no spaces; the title does).
+  await goTo('4');
+  await keys('End');
+  await page.keyboard.type(' [@');
+  const rows = page.locator('.suggest-widget .monaco-list-row');
+  let shown = [];
+  for (let end = Date.now() + T; shown.length < 2 && Date.now() < end;) {
+    await keys('Control+Space');
+    shown = await appears(rows, { timeout: 3000 }) ? await rows.allInnerTexts() : [];
+    if (shown.length < 2) await keys('Escape');
+  }
+  await page.screenshot({ path: shot('ids') });
+  const bare = shown.filter((text) => !text.trim().includes(' '));
+  check('[@ rows show titles', shown.length >= 2 && bare.length === 0,
+    `${shown.length} rows; ${bare.length ? `bare: ${bare.join(', ')}` : shown[0].replace(/\s+/g, ' ')}`);
+  await keys('Escape');
+  for (let i = 0; i < 3; i++) await keys('Backspace');
+
   // Hover on the quote of line 1 shows it inside its sentence.
   await goTo('1:41');
   await keys('Control+K', 'Control+I');

@@ -261,14 +261,17 @@ impl LanguageServer for Server {
     }
 
     async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
-        let documentation = self.session().client.completion_documentation;
+        let (documentation, label_details) = {
+            let client = &self.session().client;
+            (client.completion_documentation, client.completion_label_details)
+        };
         let list = self
             .at_position(params.text_document_position, |snapshot, lines, offset| {
                 let mut completions =
                     snapshot.analysis.completions_with(&snapshot.parsed.note, offset, documentation)?;
                 // While indexing, the list is partial: ask again.
                 completions.is_incomplete |= !snapshot.ready;
-                Some(convert::completion_list(lines, completions))
+                Some(convert::completion_list(lines, completions, label_details))
             })
             .await;
         Ok(list.map(lsp::CompletionResponse::List))

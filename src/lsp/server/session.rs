@@ -55,6 +55,8 @@ pub(super) struct ClientOptions {
     pub inlay_hints: bool,
     /// Whether completion items leave their documentation for `completionItem/resolve` (when the client can ask).
     pub completion_documentation: Documentation,
+    /// Whether completion items may carry `labelDetails`, shown on every row of the list.
+    pub completion_label_details: bool,
     /// Whether notes are checked as they change, or only when opened and saved (`diagnostics: "onSave"`).
     pub diagnostics_on_change: bool,
     /// Whether the client pulls diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`) and can be told to
@@ -77,6 +79,11 @@ impl ClientOptions {
             .and_then(|completion| completion.completion_item.as_ref())
             .and_then(|item| item.resolve_support.as_ref())
             .is_some_and(|resolve| resolve.properties.iter().any(|p| p == "documentation"));
+        let label_details = (capabilities.text_document.as_ref())
+            .and_then(|text| text.completion.as_ref())
+            .and_then(|completion| completion.completion_item.as_ref())
+            .and_then(|item| item.label_details_support)
+            .unwrap_or(false);
         let workspace = capabilities.workspace.as_ref();
         let workspace_edit = workspace.and_then(|w| w.workspace_edit.as_ref());
         let pulls = capabilities.text_document.as_ref().is_some_and(|text| text.diagnostic.is_some());
@@ -98,6 +105,7 @@ impl ClientOptions {
             }),
             inlay_hints: option("inlayHints").and_then(serde_json::Value::as_bool) != Some(false),
             completion_documentation: if resolvable { Documentation::OnResolve } else { Documentation::Inline },
+            completion_label_details: label_details,
             diagnostics_on_change: option("diagnostics").and_then(serde_json::Value::as_str) != Some("onSave"),
             save_index: option("indexCache").and_then(serde_json::Value::as_bool) != Some(false),
             cache_folder: option("cacheDir").and_then(serde_json::Value::as_str).map(PathBuf::from),
