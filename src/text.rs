@@ -123,7 +123,7 @@ impl LineIndex {
 
     /// The line and column of `offset`; an offset past the end or inside a character is moved back to a boundary.
     pub fn line_col(&self, text: &str, offset: TextSize, encoding: PositionEncoding) -> LineCol {
-        let offset = floor_char_boundary(text, offset.min(self.len));
+        let offset = size(text.floor_char_boundary(usize::from(offset.min(self.len))));
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
         let line_range = self.line_range(text, line as u32);
@@ -234,14 +234,6 @@ fn byte_len_of_columns(line: &str, columns: u32, encoding: PositionEncoding) -> 
         bytes += c.len_utf8();
     }
     bytes
-}
-
-fn floor_char_boundary(text: &str, offset: TextSize) -> TextSize {
-    let mut at = usize::from(offset);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    size(at)
 }
 
 /// Where a chunk of `text[..end]` that starts at `start` and is about `size` bytes long should end, so that it cuts

@@ -79,7 +79,7 @@ fn candidates(text: &str, error: &SyntaxError) -> Vec<Fix> {
         SyntaxErrorKind::QuoteClosedEarly => {
             // The straight mark that closed early opens the inner quotation; the next one on the line closes it.
             // Looked for on the rest of the line, no further than a paragraph can reach.
-            let limit = floor_char_boundary(text, (end + MAX_PARAGRAPH).min(text.len()));
+            let limit = text.floor_char_boundary(end + MAX_PARAGRAPH);
             let line_end = text[end..limit].find('\n').map_or(limit, |at| end + at);
             let Some(close) = text[end..line_end].find('"').map(|at| end + at) else {
                 return Vec::new();
@@ -98,27 +98,19 @@ fn candidates(text: &str, error: &SyntaxError) -> Vec<Fix> {
 /// when it is longer than [`MAX_PARAGRAPH`] (found without reading further than that either way).
 fn paragraph_around(text: &str, within: TextRange) -> Option<TextRange> {
     let (start, end) = (usize::from(within.start()), usize::from(within.end()));
-    let floor = floor_char_boundary(text, start.saturating_sub(MAX_PARAGRAPH));
+    let floor = text.floor_char_boundary(start.saturating_sub(MAX_PARAGRAPH));
     let from = match text[floor..start].rfind("\n\n") {
         Some(at) => floor + at + 2,
         None if floor == 0 => 0,
         None => return None,
     };
-    let ceiling = floor_char_boundary(text, (end + MAX_PARAGRAPH).min(text.len()));
+    let ceiling = text.floor_char_boundary(end + MAX_PARAGRAPH);
     let to = match text[end..ceiling].find("\n\n") {
         Some(at) => end + at,
         None if ceiling == text.len() => text.len(),
         None => return None,
     };
     (to - from <= MAX_PARAGRAPH).then(|| range(from, to))
-}
-
-/// The largest character boundary of `text` at or before `at`.
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// Whether `fix` passes the check that offered it: `paragraph`, edited, reads with fewer problems than the

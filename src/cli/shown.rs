@@ -55,9 +55,9 @@ impl<'a> Shown<'a> {
         let line = index.line_range(text, first_line);
         let start = usize::from(range.start());
         let end = usize::from(range.end().min(line.end())).min(start + MAX_SHOWN_SPAN).max(start);
-        let window_start = floor_boundary(text, start.saturating_sub(CONTEXT).max(usize::from(line.start())));
-        let window_end = ceil_boundary(text, (end + CONTEXT).min(usize::from(line.end())));
-        let end = ceil_boundary(text, end);
+        let window_start = text.floor_char_boundary(start.saturating_sub(CONTEXT).max(usize::from(line.start())));
+        let window_end = text.ceil_char_boundary((end + CONTEXT).min(usize::from(line.end())));
+        let end = text.ceil_char_boundary(end);
         let mut shown = String::new();
         if window_start > usize::from(line.start()) {
             shown.push('…');
@@ -72,20 +72,6 @@ impl<'a> Shown<'a> {
         let underline = prefix + start - window_start..prefix + end - window_start;
         (Shown::Window(window), underline)
     }
-}
-
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn ceil_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 impl<'a> Files<'a> for Shown<'_> {

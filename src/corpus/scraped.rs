@@ -53,10 +53,10 @@ fn edges(body: &str) -> (&str, Option<&str>) {
     if body.len() <= 2 * EDGE_BYTES {
         return (body, None);
     }
-    let head_end = body[..floor_boundary(body, EDGE_BYTES)].rfind('\n').map_or(EDGE_BYTES, |at| at + 1);
-    let tail_from = ceil_boundary(body, body.len() - EDGE_BYTES);
+    let head_end = body[..body.floor_char_boundary(EDGE_BYTES)].rfind('\n').map_or(EDGE_BYTES, |at| at + 1);
+    let tail_from = body.ceil_char_boundary(body.len() - EDGE_BYTES);
     let tail_start = body[tail_from..].find('\n').map_or(tail_from, |at| tail_from + at + 1);
-    (&body[..floor_boundary(body, head_end)], Some(&body[tail_start..]))
+    (&body[..body.floor_char_boundary(head_end)], Some(&body[tail_start..]))
 }
 
 fn headline(body: &str) -> Option<String> {
@@ -128,7 +128,7 @@ pub fn date(body: &str) -> Option<String> {
 fn marked_date(body: &str) -> Option<String> {
     for marker in DATE_MARKER.find_iter(body) {
         let after = &body[marker.end()..];
-        let window = &after[..floor_boundary(after, 40)];
+        let window = &after[..after.floor_char_boundary(40)];
         if let Some(date) = find_date(window).filter(|_| starts_with_date(window)) {
             return Some(date);
         }
@@ -191,22 +191,6 @@ fn title_case_capitals(name: &str) -> String {
         })
         .collect();
     words.join(" ")
-}
-
-fn ceil_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
-
-fn floor_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ fn find_context(note: &Note, offset: usize) -> Option<Context> {
     let start = window_start(note, offset);
     let before = &text[start..offset];
     let line_after = text[offset..].split(['\n', '\r']).next().unwrap_or("");
-    let after = &line_after[..floor_char_boundary(line_after, CONTEXT_BYTES)];
+    let after = &line_after[..line_after.floor_char_boundary(CONTEXT_BYTES)];
     quote_context(before, after, start)
         .or_else(|| entity_context(before, after, start))
         .or_else(|| id_context(before, after, start))
@@ -154,7 +154,7 @@ fn window_start(note: &Note, offset: usize) -> usize {
         return restart;
     }
     let text = note.text();
-    let earliest = ceil_char_boundary(text, offset - CONTEXT_BYTES);
+    let earliest = text.ceil_char_boundary(offset - CONTEXT_BYTES);
     text[earliest..offset].find('\n').map_or(earliest, |line_end| earliest + line_end + 1)
 }
 
@@ -217,24 +217,6 @@ fn entity_context(before: &str, after: &str, base: usize) -> Option<Context> {
         replace: range(base + usize::from(mention.name_range.start()), base + before.len()),
         close,
     })
-}
-
-/// The largest char boundary of `text` at or before `at`.
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-/// The smallest char boundary of `text` at or after `at`.
-fn ceil_char_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 /// Scores candidates against typed text with the fuzzy matcher; `None` when it does not match.
