@@ -120,23 +120,16 @@ pub(super) fn uses_of_every_article(catalog: &Catalog, notes: &Notes) -> Vec<Art
 /// The `unused-source` hints of the articles no note of `notes` cites, by article, in the order of the corpus:
 /// each at the first line of the article's text.
 pub(super) fn unused_sources(catalog: &Catalog, notes: &Notes) -> Vec<(u32, Diagnostic)> {
-    let corpus = catalog.corpus();
-    let mut cited = vec![false; corpus.len()];
-    for (_, note) in notes.iter() {
-        let scope = catalog.scope(note.path(), note.bibliographies());
-        for item in note.syntax().citations.iter().flat_map(|citation| &citation.items) {
-            if let Some(article) = catalog.article_index(&item.id, &scope) {
-                cited[article as usize] = true;
-            }
-        }
-    }
-    (cited.iter().enumerate())
-        .filter(|(_, cited)| !**cited)
-        .map(|(index, _)| {
-            let index = index as u32;
-            (index, unused_source(catalog, index))
-        })
+    (uses_of_every_article(catalog, notes).iter().enumerate())
+        .filter(|(_, uses)| uses.citations == 0)
+        .map(|(index, _)| (index as u32, unused_source(catalog, index as u32)))
         .collect()
+}
+
+/// The `unused-source` hint of the article `article` when no note of `notes` cites it: one article's question,
+/// answered without looking at the others.
+pub(super) fn unused_source_of(catalog: &Catalog, notes: &Notes, article: u32) -> Option<Diagnostic> {
+    (article_uses(catalog, notes, article).citations == 0).then(|| unused_source(catalog, article))
 }
 
 /// The `unused-source` hint of the article `article`, at the first line of its text.
@@ -231,6 +224,10 @@ She said [@harbour-strike, "We will not be moved"]; also [@harvest].
             })
             .collect();
         assert_eq!(unused, ["forgotten: \"Nobody cites this.\" no note cites `forgotten`"]);
+        let forgotten = analysis.corpus().source_index("forgotten").unwrap();
+        assert_eq!(analysis.unused_source(&notes, forgotten), Some(analysis.unused_sources(&notes)[0].1.clone()));
+        let harbour = analysis.corpus().source_index("harbour-strike").unwrap();
+        assert_eq!(analysis.unused_source(&notes, harbour), None);
     }
 
     /// The workspace with one more article, which no note cites (after front matter).

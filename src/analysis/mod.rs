@@ -266,6 +266,11 @@ impl Analysis {
         article_uses::article_uses(&self.catalog, notes, article)
     }
 
+    /// The `unused-source` hint of the article `article`, when no note of `notes` cites it.
+    pub fn unused_source(&self, notes: &Notes, article: u32) -> Option<Diagnostic> {
+        article_uses::unused_source_of(&self.catalog, notes, article)
+    }
+
     /// How `notes` use every article, by article index (see [`Analysis::article_uses`]).
     pub fn uses_of_every_article(&self, notes: &Notes) -> Vec<ArticleUses> {
         article_uses::uses_of_every_article(&self.catalog, notes)

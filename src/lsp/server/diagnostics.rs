@@ -78,10 +78,7 @@ impl Server {
             let notes = gathered.parse();
             let source = analysis.corpus().source_at(article);
             let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
-            (analysis.unused_sources(&notes).into_iter())
-                .filter(|(unused, _)| *unused == article)
-                .map(|(_, hint)| convert::diagnostic(&lines, &hint))
-                .collect()
+            (analysis.unused_source(&notes, article).iter()).map(|hint| convert::diagnostic(&lines, hint)).collect()
         })
         .await
     }
