@@ -139,9 +139,15 @@ fn find_context(note: &Note, offset: usize) -> Option<Context> {
     let before = &text[start..offset];
     let line_after = text[offset..].split(['\n', '\r']).next().unwrap_or("");
     let after = &line_after[..line_after.floor_char_boundary(CONTEXT_BYTES)];
-    quote_context(before, after, start)
-        .or_else(|| entity_context(before, after, start))
-        .or_else(|| id_context(before, after, start))
+    // Each reading parses the block again (tens of microseconds): it is tried only when what it needs is there
+    // (an `@`, an opening mark, a `[[` on the cursor's line, as the parser requires them).
+    let cited = before.contains('@');
+    let line = &before[before.rfind('\n').map_or(0, |at| at + 1)..];
+    (cited && before.contains(is_quote_mark))
+        .then(|| quote_context(before, after, start))
+        .flatten()
+        .or_else(|| line.contains("[[").then(|| entity_context(before, after, start)).flatten())
+        .or_else(|| cited.then(|| id_context(before, after, start)).flatten())
 }
 
 /// Where the text read for a completion at `offset` begins: where Markdown parsing starts afresh before it
