@@ -16,6 +16,13 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Writes `contents` at `path` under `root`, making its folders.
+fn write_file(root: &Path, path: &str, contents: impl AsRef<[u8]>) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap();
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
@@ -264,18 +271,17 @@ fn bib_prints_the_entries_of_the_library_with_the_articles_they_describe() {
 #[test]
 fn check_of_the_whole_workspace_names_the_articles_no_note_cites_when_asked() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write("sources/harbour.txt", "Dock workers walked out on Monday.\n");
-    write("sources/harvest.txt", "---\ntitle: Harvest\n---\n\nGrain harvest falls for a third year.\n");
-    write("notes/week.md", "The walkout [@harbour, \"walked out on Monday\"].\n");
+    write_file(dir.path(), "sources/harbour.txt", "Dock workers walked out on Monday.\n");
+    write_file(
+        dir.path(),
+        "sources/harvest.txt",
+        "---\ntitle: Harvest\n---\n\nGrain harvest falls for a third year.\n",
+    );
+    write_file(dir.path(), "notes/week.md", "The walkout [@harbour, \"walked out on Monday\"].\n");
     // Not asked for: nothing said.
     let output = marginalia(&["check", "."], dir.path());
     assert!(!stdout(&output).contains("unused-source"), "{}", stdout(&output));
-    write("marginalia.toml", "unused-sources = true\n");
+    write_file(dir.path(), "marginalia.toml", "unused-sources = true\n");
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output), @r"
     help[unused-source]: no note cites `harvest`
@@ -311,23 +317,20 @@ fn an_article_in_a_legacy_encoding_is_read_and_its_quotes_checked() {
 #[test]
 fn sources_lists_every_article_with_what_was_read_and_how_notes_use_it() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, bytes: &[u8]| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    };
-    write(
+    write_file(
+        dir.path(),
         "sources/harbour.md",
         b"---\ntitle: Dockers walk out\nauthor: Jane Doe\noutlet: The Coastal Courier\ndate: 2024-03-04\nlanguage: en\n---\nDock workers walked out on Monday.\n",
     );
     // Scraped, in Windows-1252: a headline beside its date line, and a source line.
-    write(
+    write_file(
+        dir.path(),
         "sources/greve.txt",
         b"Home | World\nStrike at the port of Brest Last Updated : 5 Mar 2024\nDockers at Brest stopped work on Monday, said Ren\xe9e Le Gu\xe9ven of the union.\nSource : THE BREST HARBOUR DAILY\n",
     );
-    write("sources/broken.txt", b"Caf\xc3\xa9 au lait, caf\xe9\n");
-    write("notes/week.md", b"[@harbour, \"walked out\"] and [@harbour]. Later [@greve].\n");
-    write("notes/other.md", b"[@harbour]\n");
+    write_file(dir.path(), "sources/broken.txt", b"Caf\xc3\xa9 au lait, caf\xe9\n");
+    write_file(dir.path(), "notes/week.md", b"[@harbour, \"walked out\"] and [@harbour]. Later [@greve].\n");
+    write_file(dir.path(), "notes/other.md", b"[@harbour]\n");
     let output = marginalia(&["sources", "."], dir.path());
     insta::assert_snapshot!(stdout(&output), @"
     id                       date       outlet                     notes  title
@@ -407,18 +410,13 @@ fn outside_a_workspace_the_commands_say_so_and_exit_2() {
 #[test]
 fn notes_are_never_read_in_dependency_folders_or_ignored_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
-    write("sources/harbour.txt", "Dock workers walked out on Monday.\n");
-    write("notes/week.md", "[@harbour, \"walked out\"]\n");
+    write_file(dir.path(), "sources/harbour.txt", "Dock workers walked out on Monday.\n");
+    write_file(dir.path(), "notes/week.md", "[@harbour, \"walked out\"]\n");
     for folder in ["node_modules/pkg", "target/doc", "drafts"] {
-        write(&format!("{folder}/README.md"), "[@nowhere]\n");
+        write_file(dir.path(), &format!("{folder}/README.md"), "[@nowhere]\n");
     }
     // Ignored without a git repository too.
-    write(".gitignore", "drafts/\n");
+    write_file(dir.path(), ".gitignore", "drafts/\n");
     let output = marginalia(&["check", "."], dir.path());
     insta::assert_snapshot!(stdout(&output), @"checked 1 note against 1 article (0 entities): no problems");
     assert_eq!(output.status.code(), Some(0));
