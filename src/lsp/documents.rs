@@ -113,6 +113,11 @@ impl Document {
         self.parsed.clone().filter(|p| p.version == self.version)
     }
 
+    /// The whole note parsed: the kept parse when it is current, else a new one (CPU work: off the async workers).
+    pub fn whole(&self) -> Arc<ParsedNote> {
+        self.parsed().unwrap_or_else(|| Arc::new(ParsedNote::new(&self.rope, self.version, self.path.clone())))
+    }
+
     /// The bibliographies the note's front matter names now, as written.
     pub fn named_bibliographies(&self) -> Vec<String> {
         /// Front matter longer than this is not read for a part (a whole parse reads it all).
@@ -285,9 +290,7 @@ impl DiskNote {
     pub fn parse(&self) -> Arc<ParsedNote> {
         match self {
             DiskNote::Parsed(parsed) => parsed.clone(),
-            DiskNote::Saved(document) => document
-                .parsed()
-                .unwrap_or_else(|| Arc::new(ParsedNote::new(&document.rope, document.version, document.path.clone()))),
+            DiskNote::Saved(document) => document.whole(),
         }
     }
 
@@ -313,7 +316,7 @@ impl GatheredNotes {
     /// The notes as one set, the open ones parsed where they are not yet (CPU work: off the async workers).
     pub fn parse(self) -> Notes {
         let open: Vec<(PathBuf, SharedNote)> = (self.open.into_iter())
-            .filter_map(|document| Some((document.path.clone()?, DiskNote::Saved(document).parse() as SharedNote)))
+            .filter_map(|document| Some((document.path.clone()?, document.whole() as SharedNote)))
             .collect();
         // The open notes win over the disk: theirs are not parsed.
         let is_open: std::collections::HashSet<&PathBuf> = open.iter().map(|(path, _)| path).collect();
