@@ -117,22 +117,29 @@ fn run_vscode(script: &str, workspace: &Path, shot: &str) {
         return;
     }
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join(shot);
-    let output = Command::new("sh")
-        .arg(repo().join("editors/vscode/test/run.sh"))
-        .arg(script)
-        .env("E2E_DIR", &e2e_dir)
-        .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
-        .env("MARGINALIA_WS", workspace)
-        .env("SHOT", &shot)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let attempt = || {
+        let output = Command::new("sh")
+            .arg(repo().join("editors/vscode/test/run.sh"))
+            .arg(script)
+            .env("E2E_DIR", &e2e_dir)
+            .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
+            .env("MARGINALIA_WS", workspace)
+            .env("SHOT", &shot)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let passed = output.status.success() && stdout.contains(" passed, 0 failed");
+        (passed, stdout, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    // A workbench driven through its UI on a loaded machine can miss a step's timeout: a failed run is tried once
+    // more, and its output is printed either way, so that a flaky step stays visible.
+    let (mut passed, mut stdout, mut stderr) = attempt();
+    if !passed {
+        println!("first attempt failed:\n{stdout}\n{stderr}\ntrying once more");
+        (passed, stdout, stderr) = attempt();
+    }
     println!("{stdout}\nscreenshots beside {}", shot.display());
-    assert!(
-        output.status.success() && stdout.contains(" passed, 0 failed"),
-        "VS Code end-to-end test {script} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(passed, "VS Code end-to-end test {script} failed twice:\n{stdout}\n{stderr}");
 }
 
 #[test]

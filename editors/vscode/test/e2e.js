@@ -63,12 +63,17 @@ workbench(async ({ page, keys, quickOpen, goTo, editor, indexReady, shot }) => {
   const at = await appears(selection.filter({ hasText: 'Ln 3, Col 2' })) ? await selection.innerText() : await selection.innerText().catch(() => '?');
   check('F12 lands on the quote', at.includes('Ln 3, Col 2'), at.replace(/\s+/g, ' '));
 
-  // A wrong quote, saved, is listed in the Problems panel.
+  // A wrong quote, saved, is listed in the Problems panel. The line is inserted whole (no key events), so no
+  // completion list opens halfway and takes a keystroke; the save waits until the tab is no longer dirty.
   await quickOpen('e2e.md');
   await goTo('3');
   await keys('Home', 'Shift+End');
-  await page.keyboard.type(`Wrong: [@${ARTICLE}, "Wagner is searching around the globe for arms suppliers"].`);
+  const wrong = `Wrong: [@${ARTICLE}, "Wagner is searching around the globe for arms suppliers"].`;
+  await page.keyboard.insertText(wrong);
+  const typed = await appears(editor.locator('.view-lines', { hasText: 'around the globe for arms suppliers' }));
   await keys('Escape', 'Control+S');
+  const saved = await appears(page.locator('.tabs-container .tab.active:not(.dirty)', { hasText: 'e2e.md' }));
+  if (!typed || !saved) check('wrong quote typed and saved', false, `typed: ${typed}, saved: ${saved}`);
   await keys('Control+Shift+M');
   const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'quote not found' });
   const reported = await appears(problem);
