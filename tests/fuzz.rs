@@ -248,6 +248,78 @@ fn every_feature(analysis: &Analysis, note_text: &str, rng: &mut Rng) {
     }
 }
 
+/// Pieces of saved web pages: tags (closed, unclosed, stray), character references (known, unknown, unfinished),
+/// comments, scripts and metadata.
+const PAGE: &[&str] = &[
+    "<p>",
+    "</p>",
+    "<div class=\"article\">",
+    "</div>",
+    "<em>",
+    "</em>",
+    "<a href=\"/x\">",
+    "</a>",
+    "<br>",
+    "<nav>",
+    "</nav>",
+    "<script>var a = \"</p>\";</script>",
+    "<style>p{}</style>",
+    "<!-- comment -->",
+    "&amp;",
+    "&rsquo;",
+    "&#8217;",
+    "&#x1F600;",
+    "&nbsp;",
+    "&notin",
+    "&bogus;",
+    "&",
+    "<",
+    ">",
+    "\r\n",
+    "<title>T</title>",
+    "<meta property=\"og:title\" content=\"O\">",
+    "<script type=\"application/ld+json\">{\"@type\":",
+    "<h1>",
+    "</h1>",
+    "<![CDATA[x]]>",
+    "<li>",
+    "<table><tr><td>",
+];
+
+/// A generated saved web page: page pieces between runs of generated text.
+fn page(rng: &mut Rng) -> String {
+    let mut html = String::from("<html><body>");
+    for _ in 0..rng.below(60) {
+        html.push_str(PAGE[rng.below(PAGE.len())]);
+        html.push_str(&text(rng, 0, 40));
+    }
+    html
+}
+
+/// Every range of an extracted page's text maps onto character boundaries of the page.
+fn every_range_of_a_page(rng: &mut Rng) {
+    let html = page(rng);
+    let Ok(page) = marginalia::load::html::extract(&html) else {
+        return;
+    };
+    for _ in 0..8 {
+        let (mut start, mut end) = (rng.below(page.text.len() + 1), rng.below(page.text.len() + 1));
+        if start > end {
+            std::mem::swap(&mut start, &mut end);
+        }
+        while !page.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !page.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let range = TextRange::new(TextSize::from(start as u32), TextSize::from(end as u32));
+        if let Some(in_page) = page.map.to_file(range) {
+            on_boundaries(&html, in_page, "a page's extracted range");
+        }
+    }
+}
+
 fn one_case(seed: u64) {
     let mut rng = Rng(seed);
     let articles: Vec<Source> = ["a", "b", "harbour"]
@@ -279,6 +351,10 @@ fn one_case(seed: u64) {
         for range in found {
             on_boundaries(article, range, "quote match");
         }
+    }
+    // Extraction is the slowest step (a tree per page): one case in three makes a page.
+    if seed.is_multiple_of(3) {
+        every_range_of_a_page(&mut rng);
     }
     // The wire: any bytes get an answer, never a panic.
     let bytes: Vec<u8> = (0..rng.below(200)).map(|_| rng.below(256) as u8).collect();

@@ -206,3 +206,78 @@ pub fn unknown_names_note(rng: &mut Rng, articles: &[(String, String)], count: u
     }
     text
 }
+
+/// A saved web page around an article's `text` (its first line the headline): a head with OpenGraph and JSON-LD
+/// metadata, inline scripts and styles, a cookie banner, a navigation bar, the paragraphs with links, emphasis and
+/// character references, related links and a footer. About four times the article's size, as saved news pages are
+/// at the least.
+pub fn page(rng: &mut Rng, text: &str) -> String {
+    let mut lines = text.lines();
+    let headline = lines.next().unwrap_or_default();
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('\u{2019}', "&rsquo;");
+    let mut html = String::with_capacity(text.len() * 5);
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{h} | The Daily Bench</title>\n\
+         <meta property=\"og:title\" content=\"{h}\">\n<meta property=\"og:site_name\" content=\"The Daily Bench\">\n\
+         <meta property=\"article:published_time\" content=\"2024-0{m}-1{d}T09:00:00Z\">\n\
+         <link rel=\"canonical\" href=\"https://bench.example/news/{n}\">\n\
+         <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"{h}\"}}</script>\n",
+        h = escape(headline).replace('"', "&quot;"),
+        m = 1 + rng.below(9),
+        d = rng.below(10),
+        n = rng.next_u64()
+    );
+    html.push_str("<script>\n");
+    for i in 0..120 {
+        let _ =
+            writeln!(html, "  window.cfg{i} = {{ slot: \"ad-{}\", sizes: [[300, 250], [728, 90]] }};", rng.below(1000));
+    }
+    html.push_str("</script>\n<style>\n");
+    for i in 0..60 {
+        let _ =
+            writeln!(html, "  .block-{i} > a:hover {{ color: #{:06x}; margin: {}px 0; }}", rng.below(0xffffff), i % 9);
+    }
+    html.push_str("</style>\n</head>\n<body>\n");
+    html.push_str("<div class=\"cookie-banner\">We use cookies to give you the best experience. <button>Accept</button> <button>Settings</button></div>\n");
+    html.push_str("<header><nav class=\"site-nav\"><ul>");
+    for section in
+        ["Home", "News", "World", "Business", "Markets", "Politics", "Sport", "Culture", "Weather", "Opinion"]
+    {
+        let _ = write!(html, "<li><a href=\"/{}\">{section}</a></li>", section.to_lowercase());
+    }
+    html.push_str("</ul></nav></header>\n<main>\n<article class=\"story\">\n");
+    let _ = writeln!(html, "<h1>{}</h1>", escape(headline));
+    for line in lines {
+        let words: Vec<&str> = line.split(' ').collect();
+        let mut paragraph = String::new();
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                paragraph.push(' ');
+            }
+            match rng.below(40) {
+                0 => {
+                    let _ = write!(paragraph, "<a href=\"/topic/{i}\">{}</a>", escape(word));
+                }
+                1 => {
+                    let _ = write!(paragraph, "<em>{}</em>", escape(word));
+                }
+                _ => paragraph.push_str(&escape(word)),
+            }
+        }
+        let _ = writeln!(html, "<p>{paragraph}</p>");
+        if rng.below(12) == 0 {
+            html.push_str("<div class=\"ad-slot\"><!-- advert --><script>renderAd()</script></div>\n");
+        }
+    }
+    html.push_str("</article>\n<aside class=\"related\"><h2>More stories</h2><ul>");
+    for i in 0..8 {
+        let _ = write!(html, "<li><a href=\"/story/{i}\">{}</a></li>", FILLER[rng.below(FILLER.len())]);
+    }
+    html.push_str("</ul></aside>\n</main>\n<footer><p>&copy; 2024 The Daily Bench</p><ul>");
+    for link in ["About", "Contact", "Privacy", "Terms", "Advertise", "Careers"] {
+        let _ = write!(html, "<li><a href=\"/{}\">{link}</a></li>", link.to_lowercase());
+    }
+    html.push_str("</ul></footer>\n</body>\n</html>\n");
+    html
+}

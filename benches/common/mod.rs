@@ -26,6 +26,27 @@ pub fn generated(size: usize) -> PathBuf {
     dir
 }
 
+/// Writes (once) the generated corpus of `size` articles as saved web pages (`.html`, see [`generate::page`]) and
+/// returns its workspace folder: the same texts as [`generated`], in pages.
+pub fn generated_pages(size: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-pages-{size}"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    let texts = generated(size).join("sources");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let mut rng = generate::Rng::new(size as u64 ^ 0x9a9e);
+    for i in 0..size {
+        let text = std::fs::read_to_string(texts.join(format!("article-{i:06}.txt"))).unwrap();
+        std::fs::write(dir.join("sources").join(format!("article-{i:06}.html")), generate::page(&mut rng, &text))
+            .unwrap();
+    }
+    std::fs::write(done, "").unwrap();
+    dir
+}
+
 /// The cast the generated corpus of `size` articles was written with.
 pub fn cast(size: usize) -> generate::Cast {
     let mut rng = generate::Rng::new(size as u64);

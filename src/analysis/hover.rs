@@ -5,7 +5,7 @@ use super::Note;
 use crate::bibliography::{Catalog, Cited};
 use crate::corpus::{Corpus, Entity, Source, collapse_whitespace, shorten};
 use crate::markup::{CiteItem, EntityMention, Quote};
-use crate::text::{PositionEncoding, TextRange, TextSize};
+use crate::text::{TextRange, TextSize};
 
 /// A hover preview.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +119,7 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
         }
         s
     };
-    let line = source.line_index().line_col(&source.text, first.start(), PositionEncoding::Utf32).line + 1;
+    let line = source.line_number(first.start());
     let mut out =
         format!("> {}\n\n`{}`, line {line} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
     match found.len() {

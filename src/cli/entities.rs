@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{Format, exit};
+use crate::load::ArticleFile;
 use crate::text::PositionEncoding;
 
 /// Lists every entity with its type, names and mentions; returns the exit code.
@@ -48,6 +49,8 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
             writeln!(stdout, "\n{total} entities in {} articles", corpus.len())?;
         }
         Format::Json => {
+            // Positions are in the article files (a saved page's markup included), each file read once.
+            let files: Vec<ArticleFile> = corpus.sources().map(ArticleFile::open).collect();
             let entities: Vec<serde_json::Value> = corpus
                 .entities()
                 .iter()
@@ -57,17 +60,15 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
                         .iter()
                         .map(|mention| {
                             let source = corpus.source_at(mention.source);
-                            let position = source.line_index().line_col(
-                                &source.text,
-                                mention.range.start(),
-                                PositionEncoding::Utf32,
-                            );
+                            let file = &files[mention.source as usize];
+                            let in_file = file.range(mention.range);
+                            let position = file.lines().line_col(file.text(), in_file.start(), PositionEncoding::Utf32);
                             json!({
                                 "source": source.id,
                                 "text": &source.text[mention.range],
                                 "line": position.line + 1,
                                 "column": position.col + 1,
-                                "byte_range": [u32::from(mention.range.start()), u32::from(mention.range.end())],
+                                "byte_range": [u32::from(in_file.start()), u32::from(in_file.end())],
                             })
                         })
                         .collect();

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::{Format, exit};
 use crate::analysis::Analysis;
+use crate::load::ArticleFile;
 use crate::text::PositionEncoding;
 
 /// Prints every place that contains `words`; the exit code is 0 when one matches exactly, 1 when none does.
@@ -24,7 +25,8 @@ pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result
     let mut results = Vec::new();
     for found in &matches {
         let source = analysis.corpus().source(&found.source_id).expect("matches name indexed articles");
-        let (start, end) = source.line_index().range(&source.text, found.range, PositionEncoding::Utf32);
+        let file = ArticleFile::open(source);
+        let (start, end) = file.lines().range(file.text(), file.range(found.range), PositionEncoding::Utf32);
         let file = display.show(&found.path);
         let passage = crate::corpus::collapse_whitespace(&source.text[found.range]);
         match format {

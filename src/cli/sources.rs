@@ -88,14 +88,10 @@ fn shown_problem(problem: &LoadProblem, display: &super::PathDisplay) -> String 
 
 /// One article as JSON: the keys documented in `docs/configuration.md`.
 fn article_json(source: &Source, uses: &ArticleUses, path: &str) -> serde_json::Value {
-    let format = match source.path.extension().and_then(|ext| ext.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("md") => "markdown",
-        _ => "text",
-    };
     json!({
         "id": source.id,
         "path": path,
-        "format": format,
+        "format": source.format.name(),
         "encoding": source.encoding.as_deref().unwrap_or("UTF-8"),
         "title": source.title,
         "authors": source.meta.authors,

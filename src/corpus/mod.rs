@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod entities;
+mod origin;
 pub mod passages;
 pub mod quotes;
 mod scraped;
@@ -20,7 +21,8 @@ use crate::text::TextRange;
 pub use entities::{
     ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides, key as entity_key,
 };
-pub use source::{Source, SourceMeta, collapse_whitespace, shorten};
+pub use origin::OffsetMap;
+pub use source::{Described, Source, SourceFormat, SourceMeta, collapse_whitespace, shorten};
 
 /// All source articles of a workspace, indexed.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::blocks::{BlockIndex, Tokens};
+use super::origin::OffsetMap;
 use super::quotes::{self, Folded, NearMiss, QuotePattern, TooComplex};
 use super::{entities, sentences};
 use crate::text::{LineIndex, TextRange, TextSize, range};
@@ -31,6 +32,11 @@ pub struct Source {
     pub url: Option<String>,
     /// Who wrote it and where it appeared, for its bibliography entry.
     pub meta: SourceMeta,
+    /// What the file is: plain text, or a saved web page whose text was extracted.
+    pub format: SourceFormat,
+    /// Where the words of the text stand in the file, when the text was extracted from it (a saved web page):
+    /// positions shown to the writer are in the file.
+    pub origin: Option<OffsetMap>,
     /// The encoding the file was decoded from (`windows-1252`, `UTF-16LE`, …), when it is not UTF-8: what was
     /// assumed, shown with the article.
     pub encoding: Option<String>,
@@ -79,6 +85,8 @@ impl Source {
             url: front_matter.url,
             meta,
             encoding: None,
+            format: SourceFormat::Text,
+            origin: None,
             body,
             sentences,
             furniture,
@@ -87,6 +95,35 @@ impl Source {
             line_index,
             blocks,
         }
+    }
+
+    /// Reads an article whose `text` was extracted from a file in another `format`, which `described` it (its
+    /// metadata overrides what the text says) and where `origin` places its words.
+    pub fn extracted(
+        id: String,
+        path: PathBuf,
+        text: String,
+        format: SourceFormat,
+        described: Described,
+        origin: OffsetMap,
+    ) -> Source {
+        let mut source = Source::new(id, path, text);
+        source.format = format;
+        source.origin = Some(origin);
+        let Described { title, date, url, authors, outlet, language } = described;
+        if let Some(title) = title {
+            source.title = title;
+        }
+        if let Some(date) = date.as_deref().and_then(|date| find_date(date).or_else(|| year_or_month(date))) {
+            source.date = Some(date);
+        }
+        source.url = url.or(source.url);
+        if !authors.is_empty() {
+            source.meta.authors = authors;
+        }
+        source.meta.outlet = outlet.or(source.meta.outlet);
+        source.meta.language = language.or(source.meta.language);
+        source
     }
 
     /// Whether `range` lies in the page furniture.
@@ -122,6 +159,16 @@ impl Source {
     /// The first `lines` non-empty lines of the body, for previews.
     pub fn opening_lines(&self, lines: usize) -> Vec<&str> {
         self.text[self.body].lines().map(str::trim).filter(|line| !line.is_empty()).take(lines).collect()
+    }
+
+    /// The line (from 1) the writer finds the text at `offset` on, in the article's file.
+    pub fn line_number(&self, offset: TextSize) -> u32 {
+        let line = match &self.origin {
+            Some(origin) => origin.line_at(offset),
+            None => None,
+        };
+        1 + line
+            .unwrap_or_else(|| self.line_index.line_col(&self.text, offset, crate::text::PositionEncoding::Utf32).line)
     }
 
     /// The line index of the text.
@@ -200,6 +247,46 @@ impl Source {
     pub fn block_index_bytes(&self) -> usize {
         self.blocks.as_ref().map_or(0, BlockIndex::bytes)
     }
+}
+
+/// The kind of file an article was read from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SourceFormat {
+    /// A text file (`.txt`), the text itself.
+    #[default]
+    Text,
+    /// A Markdown file (`.md`), the text itself.
+    Markdown,
+    /// A saved web page (`.html`, `.htm`), its main text extracted.
+    Html,
+}
+
+impl SourceFormat {
+    /// The name shown to the writer and in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text",
+            SourceFormat::Markdown => "markdown",
+            SourceFormat::Html => "html",
+        }
+    }
+}
+
+/// What a file says of itself (a page's `<title>`, its OpenGraph and JSON-LD metadata), over what its text says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Described {
+    /// The headline.
+    pub title: Option<String>,
+    /// The publication date as written (an ISO timestamp, a date).
+    pub date: Option<String>,
+    /// The canonical URL.
+    pub url: Option<String>,
+    /// The authors, in order.
+    pub authors: Vec<String>,
+    /// The site or newspaper.
+    pub outlet: Option<String>,
+    /// The language (`en`, `fr-FR`).
+    pub language: Option<String>,
 }
 
 /// What an article says about itself beyond its title, date and URL: from its front matter (`author`, `authors`,
@@ -370,7 +457,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 static DATE_PATTERNS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
     [
         // ASCII classes and boundaries (`(?-u)`) keep the search fast; dates are written in ASCII digits.
-        Regex::new(r"(?-u)\b(\d{4})-(\d{2})-(\d{2})\b").expect("valid regex"),
+        Regex::new(r"(?-u)\b(\d{4})-(\d{2})-(\d{2})(?:T|\b)").expect("valid regex"),
         Regex::new(r"(?-u)\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+(\d{4})\b").expect("valid regex"),
         Regex::new(r"(?-u)\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+(\d{4})\b").expect("valid regex"),
     ]

@@ -21,10 +21,10 @@ use serde::{Deserialize, Serialize};
 use bincode::Options;
 
 use super::LoadProblem;
-use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, saved_format};
+use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, Source, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// The first bytes of every saved index.
 const MAGIC: &[u8; 8] = b"MRGINDEX";
@@ -63,6 +63,15 @@ fn content_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
+/// The hash of the text of the file `source` was read from: its own text, or for a text extracted from a file
+/// (a saved web page) the file's text, read again (0 when it cannot be, which no later reading matches).
+fn file_hash(source: &Source) -> u64 {
+    match &source.origin {
+        None => content_hash(&source.text),
+        Some(_) => super::read_file_text(&source.path).map_or(0, |file| content_hash(&file.text)),
+    }
+}
+
 /// What precedes the corpus in a saved index.
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -70,8 +79,11 @@ struct Header {
     version: String,
     overrides: EntityOverrides,
     stamps: Vec<Stamp>,
-    /// The hash of each indexed article's text, in the order of the corpus's articles.
+    /// The hash of each indexed article's file text (decoded), in the order of the corpus's articles.
     contents: Vec<u64>,
+    /// The text extracted from each article that is not plain text (a saved web page), in the same order: read
+    /// back instead of extracted again.
+    extracted: Vec<Option<String>>,
     /// The problems found when the corpus was built (duplicate ids), to report them again.
     problems: Vec<CorpusProblem>,
     /// The articles that could not be read, to report them again, or to index again once they can be.
@@ -141,10 +153,14 @@ impl IndexCache {
         if paths.len() != header.contents.len() {
             return None;
         }
-        let texts: Vec<String> = (paths.par_iter().zip(&header.contents))
-            .map(|(path, &hash)| {
-                let text = super::read_article(path).ok()?.text;
-                (content_hash(&text) == hash).then_some(text)
+        if header.extracted.len() != header.contents.len() {
+            return None;
+        }
+        let mut extracted = header.extracted;
+        let texts: Vec<String> = (paths.par_iter().zip(&header.contents).zip(&mut extracted))
+            .map(|((path, &hash), extracted)| {
+                let text = super::read_file_text(path).ok()?.text;
+                (content_hash(&text) == hash).then(|| extracted.take().unwrap_or(text))
             })
             .collect::<Option<_>>()?;
         Some(Loaded {
@@ -175,7 +191,8 @@ impl IndexCache {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
             overrides: overrides.clone(),
-            contents: corpus.sources().map(|source| content_hash(&source.text)).collect(),
+            contents: corpus.sources().collect::<Vec<_>>().par_iter().map(|source| file_hash(source)).collect(),
+            extracted: corpus.sources().map(|source| source.origin.is_some().then(|| source.text.clone())).collect(),
             problems: problems.to_vec(),
             unreadable: unreadable.to_vec(),
             stamps,
@@ -365,7 +382,7 @@ mod layout {
 
     /// The format and a hash of the bytes saved for the corpus below; when this test fails, bump `FORMAT` and
     /// write the new hash here.
-    const SAVED: (u32, u64) = (6, 0x84f40ddb1b6b9a93);
+    const SAVED: (u32, u64) = (7, 0xc5e26bb692e94b6);
 
     #[test]
     fn a_new_layout_comes_with_a_new_format_version() {

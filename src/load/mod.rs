@@ -2,8 +2,10 @@
 //! article and note folders, and reads files (articles, notes, bibliographies), reporting every unreadable file
 //! with its path; `cache` keeps the saved index.
 
+mod article_file;
 mod cache;
 pub mod decode;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 
@@ -13,9 +15,10 @@ use rayon::prelude::*;
 use crate::bibliography::Library;
 use crate::bibliography::library::{bibliography_candidates, front_matter_bibliographies, lexical};
 use crate::config::{CONFIG_FILE, Config, ConfigError};
-use crate::corpus::{Corpus, CorpusProblem, Source};
+use crate::corpus::{Corpus, CorpusProblem, Source, SourceFormat};
 use crate::text::LineIndex;
 
+pub use article_file::ArticleFile;
 pub use cache::{IndexCache, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.
@@ -53,6 +56,14 @@ pub enum LoadProblem {
         /// The encoding declared or detected.
         encoding: String,
     },
+    /// A saved web page gives no text to quote.
+    #[error("{}: {problem}; skipped", path.display())]
+    NoText {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        problem: html::PageProblem,
+    },
     /// `marginalia.toml` is invalid; the defaults are used instead.
     #[error("{}:{line}:{column}: {message}; using the default configuration", path.display())]
     Config {
@@ -78,6 +89,7 @@ impl LoadProblem {
             | LoadProblem::NotUtf8 { path, .. }
             | LoadProblem::Undecodable { path, .. }
             | LoadProblem::Binary { path, .. }
+            | LoadProblem::NoText { path, .. }
             | LoadProblem::Config { path, .. } => Some(path),
             LoadProblem::Corpus(CorpusProblem::DuplicateId { ignored, .. }) => Some(ignored),
         }
@@ -114,11 +126,16 @@ impl SourcePatterns {
 
     /// Whether `relative` (to the root) is an article.
     fn is_match(&self, relative: &Path) -> bool {
-        let article_extension = relative.extension().is_some_and(|extension| extension == "txt" || extension == "md");
+        let article_extension = relative
+            .extension()
+            .is_some_and(|extension| ARTICLE_EXTENSIONS.iter().any(|known| extension.eq_ignore_ascii_case(known)));
         (article_extension && relative.ancestors().skip(1).any(|folder| self.folders.contains(folder)))
             || self.globs.is_match(relative)
     }
 }
+
+/// The extensions of the files a sources folder holds as articles.
+const ARTICLE_EXTENSIONS: [&str; 4] = ["txt", "md", "html", "htm"];
 
 /// `path` without `.` components, so that `./sources` and `sources` are the same folder.
 fn normalized(path: &Path) -> PathBuf {
@@ -377,18 +394,59 @@ pub fn read_sources(paths: &[PathBuf], on_each: &(dyn Fn() + Sync)) -> (Vec<Sour
 
 /// Reads and indexes one article; its id is the file stem.
 pub fn read_source(path: &Path) -> Result<Source, LoadProblem> {
-    let decoded = read_article(path)?;
     let id = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut source = Source::new(id, path.to_path_buf(), decoded.text);
-    source.encoding = decoded.assumed.map(str::to_string);
+    let read = read_article(path)?;
+    let mut source = match read.page {
+        Some(page) => {
+            Source::extracted(id, path.to_path_buf(), page.text, SourceFormat::Html, page.described, page.map)
+        }
+        None => Source::new(id, path.to_path_buf(), read.text),
+    };
+    if path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("md")) {
+        source.format = SourceFormat::Markdown;
+    }
+    source.encoding = read.assumed.map(str::to_string);
     Ok(source)
 }
 
-/// Reads an article file in whatever encoding it is in (see [`decode`]).
-pub fn read_article(path: &Path) -> Result<decode::Decoded, LoadProblem> {
+/// An article file as read: its text, and for a saved web page what was extracted from it.
+#[derive(Debug)]
+pub struct ReadArticle {
+    /// The file's text, decoded.
+    pub text: String,
+    /// The encoding it was decoded from, when not UTF-8.
+    pub assumed: Option<&'static str>,
+    /// For a saved web page (`.html`, `.htm`), its main text, metadata and word map.
+    pub page: Option<html::Page>,
+}
+
+/// Whether the file at `path` is a saved web page, by its extension.
+pub fn is_page(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("html") || extension.eq_ignore_ascii_case("htm"))
+}
+
+/// Reads an article file in whatever encoding it is in (see [`decode`]); a saved web page has its text extracted.
+pub fn read_article(path: &Path) -> Result<ReadArticle, LoadProblem> {
+    let decoded = read_file_text(path)?;
+    let page = if is_page(path) {
+        Some(
+            html::extract(&decoded.text)
+                .map_err(|problem| LoadProblem::NoText { path: path.to_path_buf(), problem })?,
+        )
+    } else {
+        None
+    };
+    Ok(ReadArticle { text: decoded.text, assumed: decoded.assumed, page })
+}
+
+/// The text of an article file as an editor shows it (a saved page's markup included), decoded as it is when
+/// indexed; the positions of a source with an [`crate::corpus::OffsetMap`] are in this text.
+pub fn read_file_text(path: &Path) -> Result<decode::Decoded, LoadProblem> {
     let bytes = std::fs::read(path)
         .map_err(|error| LoadProblem::Unreadable { path: path.to_path_buf(), message: error.to_string() })?;
-    decode::decode(bytes).map_err(|error| match error {
+    let decoded = if is_page(path) { html::decode_page(bytes) } else { decode::decode(bytes) };
+    decoded.map_err(|error| match error {
         decode::Undecodable::InvalidUtf8 { offset } => LoadProblem::NotUtf8 { path: path.to_path_buf(), offset },
         decode::Undecodable::Binary { offset } => LoadProblem::Binary { path: path.to_path_buf(), offset },
         decode::Undecodable::Invalid { encoding } => {

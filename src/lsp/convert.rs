@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use tower_lsp::lsp_types as lsp;
 
 use crate::analysis::{self, Analysis, CompletionKind, Notes, Severity};
+use crate::load::ArticleFile;
 use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
 
 /// A text with its line index, for converting positions in it.
@@ -21,7 +22,18 @@ pub struct TextLines<'a> {
     pub first_line: u32,
 }
 
-impl TextLines<'_> {
+impl<'a> TextLines<'a> {
+    /// The lines of an article's file (see [`ArticleFile`]); ranges of its indexed text are converted with
+    /// [`TextLines::article_range`].
+    pub fn of_article(file: &'a ArticleFile<'a>, encoding: PositionEncoding) -> TextLines<'a> {
+        TextLines { text: file.text(), index: file.lines(), encoding, first_line: 0 }
+    }
+
+    /// The LSP range, in the file, of `range` of the article's indexed text.
+    pub fn article_range(&self, file: &ArticleFile, range: TextRange) -> lsp::Range {
+        self.range(file.range(range))
+    }
+
     /// The byte offset of an LSP position, clamped to the text.
     pub fn offset(&self, position: lsp::Position) -> TextSize {
         if position.line < self.first_line {
@@ -177,8 +189,10 @@ pub fn locations(
         };
         let article = analysis.catalog().cited(&target.source_id).and_then(|cited| cited.source);
         let range = match article.filter(|source| source.path == target.path) {
-            Some(source) => TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 }
-                .range(target.range),
+            Some(source) => {
+                let file = ArticleFile::open(source);
+                TextLines::of_article(&file, encoding).article_range(&file, target.range)
+            }
             None => {
                 let Some(file) = library.file(&target.path) else {
                     continue;
@@ -229,9 +243,8 @@ pub fn workspace_symbols(
             let uri = file_url(&symbol.path)?;
             let range = match symbol.article {
                 Some(article) => {
-                    let source = corpus.source_at(article);
-                    TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 }
-                        .range(symbol.range)
+                    let file = ArticleFile::open(corpus.source_at(article));
+                    TextLines::of_article(&file, encoding).article_range(&file, symbol.range)
                 }
                 None => {
                     let text = notes.get(&symbol.path)?.text();
@@ -436,10 +449,10 @@ pub fn found_quotes(
     let found = (found.iter())
         .filter_map(|found| {
             let source = analysis.corpus().source(&found.source_id)?;
-            let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
+            let file = ArticleFile::open(source);
             Some(serde_json::json!({
                 "uri": file_url(&found.path)?,
-                "range": lines.range(found.range),
+                "range": TextLines::of_article(&file, encoding).article_range(&file, found.range),
                 "source": found.source_id,
                 "similarity": found.similarity,
                 "text": crate::corpus::collapse_whitespace(&source.text[found.range]),

@@ -65,3 +65,52 @@ async fn a_sentence_of_an_open_article_leads_to_the_notes_that_quote_it() {
     assert!(!published.contains(&article.as_str()) && !published.contains(&plain.as_str()), "{published:?}");
     server.shutdown().await;
 }
+
+/// A saved web page is an article like a text file, through the protocol: go-to-definition lands on the quoted
+/// words' bytes in the `.html` file (markup between them included), references on those bytes lead back to the
+/// notes, and a position in the page's markup or navigation leads nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_page_is_jumped_into_and_leads_back_to_its_notes() {
+    let html =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages/harbour-strike.html"))
+            .unwrap();
+    let note_text = "The operator [@harbour-strike, \"offered a three per cent rise\"].\n";
+    let dir = workspace(&[("sources/harbour-strike.html", &html), ("notes/pay.md", note_text)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let note = url(&dir.path().join("notes/pay.md"));
+    server.open(&note, note_text).await;
+    let diagnostics = server.await_diagnostics(&note, |_| true).await;
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+
+    let on_quote = json!({ "textDocument": { "uri": note }, "position": { "line": 0, "character": 40 } });
+    let found = server.request("textDocument/definition", on_quote.clone()).await;
+    assert!(found["uri"].as_str().unwrap().ends_with("sources/harbour-strike.html"), "{found}");
+    let (start, end) = (&found["range"]["start"], &found["range"]["end"]);
+    let line = start["line"].as_u64().unwrap() as usize;
+    assert_eq!(end["line"], start["line"]);
+    let shown = &html.lines().nth(line).unwrap()
+        [start["character"].as_u64().unwrap() as usize..end["character"].as_u64().unwrap() as usize];
+    assert_eq!(shown, "offered a <em>three per cent</em> rise");
+    let hover = server.request("textDocument/hover", on_quote).await;
+    let hover = hover["contents"]["value"].as_str().unwrap();
+    assert!(hover.contains(&format!("line {}", line + 1)), "the page's line: {hover}");
+
+    let page = url(&dir.path().join("sources/harbour-strike.html"));
+    server.open(&page, &html).await;
+    let at = |line: u64, character: u64| {
+        json!({ "textDocument": { "uri": page }, "position": { "line": line, "character": character },
+                "context": { "includeDeclaration": false } })
+    };
+    // Inside <em>three</em>: the note quoting it.
+    let column = html.lines().nth(line).unwrap().find("three").unwrap() as u64;
+    let found = server.request("textDocument/references", at(line as u64, column + 2)).await;
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert!(found[0]["uri"].as_str().unwrap().ends_with("notes/pay.md"));
+    // In the navigation: nothing.
+    let navigation = html.lines().position(|l| l.contains("main-nav")).unwrap() as u64;
+    assert!(server.request("textDocument/references", at(navigation, 40)).await.is_null());
+    let lenses = server.request("textDocument/codeLens", json!({ "textDocument": { "uri": page } })).await;
+    assert_eq!(lenses[0]["command"]["title"], "cited in 1 note (1 citation) · quoted once");
+    server.shutdown().await;
+}

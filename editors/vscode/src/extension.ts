@@ -52,11 +52,12 @@ function startClient(context: vscode.ExtensionContext): LanguageClient {
   const command = serverPath();
   const serverOptions: ServerOptions = { command, args: ['lsp'] };
   const clientOptions: LanguageClientOptions = {
-    // Notes are Markdown; articles are plain text, where references on a sentence list the notes that quote it
-    // and a lens at the top says how the notes use the article (the server leaves other text files alone).
+    // Notes are Markdown; articles are plain text or saved web pages, where references on a sentence list the notes
+    // that quote it and a lens at the top says how the notes use the article (the server leaves other files alone).
     documentSelector: [
       { scheme: 'file', language: 'markdown' },
       { scheme: 'file', language: 'plaintext' },
+      { scheme: 'file', language: 'html' },
     ],
     outputChannel: output,
     traceOutputChannel: output,

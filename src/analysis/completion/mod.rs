@@ -523,7 +523,6 @@ fn complete_quotes(
     let Some(source) = catalog.cited_in(id, scope).and_then(|cited| cited.source) else {
         return (Vec::new(), false);
     };
-    let line_index = source.line_index();
     let finder = quotes::StartFinder::new(typed);
     let mut suggestions: Vec<(bool, TextSize, TextRange)> = Vec::new();
     let mut partial_list = false;
@@ -571,7 +570,7 @@ fn complete_quotes(
         .into_iter()
         .map(|(_, start, sentence)| {
             let words = quotable(&collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]));
-            let line = line_index.line_col(&source.text, start, crate::text::PositionEncoding::Utf32).line + 1;
+            let line = source.line_number(start);
             CompletionItem {
                 label: shorten(&words, 80),
                 kind: CompletionKind::Quote,

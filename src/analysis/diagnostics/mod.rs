@@ -610,11 +610,10 @@ fn quote_not_found(catalog: &Catalog, text: &str, source: &Source, item: &CiteIt
             );
         }
         several => {
-            let index = source.line_index();
             let named: Vec<String> = several
                 .iter()
                 .map(|miss| {
-                    let line = index.line_col(&source.text, miss.range.start(), PositionEncoding::Utf32).line + 1;
+                    let line = source.line_number(miss.range.start());
                     format!("\u{201C}{}\u{201D} (line {line})", shorten(&passage(miss), 80))
                 })
                 .collect();

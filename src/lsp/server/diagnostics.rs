@@ -13,6 +13,7 @@ use tower_lsp::lsp_types as lsp;
 
 use super::session::Role;
 use super::{Server, blocking};
+use crate::load::ArticleFile;
 use crate::lsp::convert::{self, TextLines};
 use crate::text::LineIndex;
 
@@ -76,9 +77,11 @@ impl Server {
         let gathered = self.gather_notes();
         blocking(move || {
             let notes = gathered.parse();
-            let source = analysis.corpus().source_at(article);
-            let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
-            (analysis.unused_source(&notes, article).iter()).map(|hint| convert::diagnostic(&lines, hint)).collect()
+            let file = ArticleFile::open(analysis.corpus().source_at(article));
+            let lines = TextLines::of_article(&file, encoding);
+            (analysis.unused_source(&notes, article).iter())
+                .map(|hint| convert::diagnostic(&lines, &in_file(&file, hint.clone())))
+                .collect()
         })
         .await
     }
@@ -205,9 +208,14 @@ impl Server {
                     let Some(uri) = convert::file_url(&source.path) else {
                         continue;
                     };
-                    let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
+                    let file = ArticleFile::open(source);
+                    let hint = in_file(&file, hint);
                     reported.insert(uri.clone());
-                    items.push(workspace_full(uri, None, vec![convert::diagnostic(&lines, &hint)]));
+                    items.push(workspace_full(
+                        uri,
+                        None,
+                        vec![convert::diagnostic(&TextLines::of_article(&file, encoding), &hint)],
+                    ));
                 }
             }
             // A note removed, opened, or an article now cited: what the client showed for it goes.
@@ -223,6 +231,12 @@ impl Server {
         .unwrap_or_default();
         Ok(lsp::WorkspaceDiagnosticReport { items }.into())
     }
+}
+
+/// An article's diagnostic (an `unused-source` hint, which has no fix) placed in its file.
+fn in_file(file: &ArticleFile, mut diagnostic: crate::analysis::Diagnostic) -> crate::analysis::Diagnostic {
+    diagnostic.range = file.range(diagnostic.range);
+    diagnostic
 }
 
 /// A hash of a note's text, for the result id of a note on disk.

@@ -20,6 +20,7 @@ use tower_lsp::{Client, LanguageServer};
 use super::convert::{self, TextLines};
 use super::documents::{Document, GatheredNotes, ParsedNote};
 use crate::analysis::Analysis;
+use crate::load::ArticleFile;
 use crate::text::PositionEncoding;
 use session::{Effect, Notification, Role, Session};
 
@@ -161,16 +162,17 @@ impl Server {
     }
 
     /// The quotations in the notes of the passage at `position` of the article at `path` (positions are in the
-    /// article as indexed, which is the file on disk).
+    /// article's file, a saved page's markup included).
     async fn quotations_at(&self, path: std::path::PathBuf, position: lsp::Position) -> Option<Vec<lsp::Location>> {
         let (analysis, encoding) = self.analysis();
         let article = analysis.article_at(&path)?;
         let gathered = self.gather_notes();
         blocking(move || {
-            let source = analysis.corpus().source_at(article);
-            let lines = TextLines { text: &source.text, index: source.line_index(), encoding, first_line: 0 };
+            let file = ArticleFile::open(analysis.corpus().source_at(article));
+            // In a saved page, a position in its markup or navigation holds no indexed text.
+            let offset = file.offset(TextLines::of_article(&file, encoding).offset(position))?;
             let notes = gathered.parse();
-            let found = analysis.quotations_at(&notes, article, lines.offset(position));
+            let found = analysis.quotations_at(&notes, article, offset);
             let locations = convert::note_locations(&notes, found, encoding);
             (!locations.is_empty()).then(|| convert::sorted(locations))
         })

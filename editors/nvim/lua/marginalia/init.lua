@@ -10,9 +10,9 @@ local M = {}
 M.defaults = {
   -- The server command; `marginalia` must be on PATH unless a full path is given.
   cmd = { 'marginalia', 'lsp' },
-  -- Notes are Markdown; articles are text files, where references on a sentence list the notes that quote it and
-  -- a lens at the top says how the notes use the article.
-  filetypes = { 'markdown', 'text' },
+  -- Notes are Markdown; articles are text files or saved web pages, where references on a sentence list the notes
+  -- that quote it and a lens at the top says how the notes use the article.
+  filetypes = { 'markdown', 'text', 'html' },
   -- Show that lens in articles (refreshed on entering and writing the buffer).
   codelens = true,
   root_markers = { 'marginalia.toml', 'sources' },

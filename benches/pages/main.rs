@@ -1,0 +1,178 @@
+//! Saved web pages benchmark: how fast a page's text is extracted (and how many of its words are placed on their
+//! bytes in the page), how long a workspace of pages takes to be ready next to the same texts as `.txt` files, and
+//! how long a restart takes once the extracted texts are in the saved index.
+//!
+//! `cargo bench --bench pages` measures 10,000 generated pages (the texts of the `index` benchmark's corpus, each in
+//! a page about four times its size: scripts, styles, navigation, cookie banner, advertising, related links, footer);
+//! `cargo bench --bench pages -- 1000` measures other sizes. Ready times run in fresh processes, for their own peak
+//! memory.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use marginalia::corpus::Corpus;
+use marginalia::load::{self, IndexCache, LoadOptions, NotesToRead, Workspace, html};
+
+/// Runs of each ready-time measurement.
+const RUNS: usize = 3;
+/// Pages timed one by one for the extraction figures.
+const EXTRACTED: usize = 1_000;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    if let [flag, dir] = args.as_slice()
+        && flag == "--measure"
+    {
+        return measure(Path::new(dir));
+    }
+    let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes = vec![10_000];
+    }
+    for size in sizes {
+        let (texts, pages) = (common::generated(size), common::generated_pages(size));
+        extraction(&pages, size.min(EXTRACTED));
+        ready(size, &texts, &pages);
+        restart(&pages);
+    }
+}
+
+/// Extraction alone, one page at a time on one core, from pages already in memory: decoding, the extractor, the
+/// tokenizer pass and the word map.
+fn extraction(pages: &Path, count: usize) {
+    let files: Vec<Vec<u8>> = (0..count)
+        .map(|i| std::fs::read(pages.join("sources").join(format!("article-{i:06}.html"))).unwrap())
+        .collect();
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    let mut times = Vec::with_capacity(count);
+    let (mut words, mut mapped, mut text_bytes) = (0usize, 0usize, 0usize);
+    let started = Instant::now();
+    for file in &files {
+        let one = Instant::now();
+        let decoded = html::decode_page(file.clone()).unwrap();
+        let page = html::extract(&decoded.text).unwrap();
+        times.push(one.elapsed().as_secs_f64() * 1e3);
+        words += page.text.split_whitespace().count();
+        mapped += page.map.len();
+        text_bytes += page.text.len();
+    }
+    let total = started.elapsed().as_secs_f64();
+    times.sort_by(f64::total_cmp);
+    let quantile = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("Extraction, one page at a time on one core ({count} pages in memory):");
+    println!();
+    println!("| pages | page MB | text MB | per page median | p99 | max | MB/s of pages | words placed in the page |");
+    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {count} | {:.1} | {:.1} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} | {:.2}% |",
+        bytes as f64 / 1e6,
+        text_bytes as f64 / 1e6,
+        quantile(0.5),
+        quantile(0.99),
+        times[times.len() - 1],
+        bytes as f64 / 1e6 / total,
+        100.0 * mapped as f64 / words.max(1) as f64
+    );
+    println!();
+}
+
+/// A workspace ready (read, extracted where it is a page, indexed), in fresh processes: the pages against the same
+/// texts as `.txt` files.
+fn ready(size: usize, texts: &Path, pages: &Path) {
+    println!("Ready from nothing saved, {RUNS} runs each in a fresh process, all cores:");
+    println!();
+    println!("| workspace | files | file MB | ready median (min–max) | file MB/s | peak RSS median | time vs .txt |");
+    println!("|---|---|---|---|---|---|---|");
+    let txt = run_measures(texts);
+    let html = run_measures(pages);
+    for (label, runs) in [(".txt", &txt), (".html", &html)] {
+        let (median, min, max) = (runs[RUNS / 2].0, runs[0].0, runs[RUNS - 1].0);
+        let mut rss: Vec<f64> = runs.iter().map(|r| r.1).collect();
+        rss.sort_by(f64::total_cmp);
+        let file_mb = folder_bytes(if label == ".txt" { texts } else { pages }) as f64 / 1e6;
+        println!(
+            "| {size} {label} | {} | {file_mb:.1} | {:.2} s ({:.2}–{:.2}) | {:.1} | {:.0} MB | {:.2}× |",
+            runs[0].2,
+            median,
+            min,
+            max,
+            file_mb / median,
+            rss[RUNS / 2],
+            median / txt[RUNS / 2].0
+        );
+    }
+    println!();
+}
+
+/// `RUNS` fresh-process measures of `dir`, sorted by time: (seconds, peak RSS MB, articles).
+fn run_measures(dir: &Path) -> Vec<(f64, f64, usize)> {
+    let exe = std::env::current_exe().unwrap();
+    let mut runs: Vec<(f64, f64, usize)> = (0..RUNS)
+        .map(|_| {
+            let output = Command::new(&exe).arg("--measure").arg(dir).output().unwrap();
+            let line = String::from_utf8(output.stdout).unwrap();
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            (fields[0].parse().unwrap(), fields[1].parse().unwrap(), fields[2].parse().unwrap())
+        })
+        .collect();
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    runs
+}
+
+/// In a fresh process: read and index the workspace; print seconds, peak RSS in MB and articles.
+fn measure(dir: &Path) {
+    let started = Instant::now();
+    let (workspace, _) = Workspace::open(dir);
+    let (sources, _) = workspace.read_sources();
+    let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("{elapsed} {} {}", common::peak_rss_mb("self"), corpus.len());
+    std::hint::black_box(corpus);
+}
+
+/// A restart of a workspace of pages once its index is saved: the extracted texts are read back, no page is
+/// extracted again (each page is read and hashed, to know it is unchanged).
+fn restart(pages: &Path) {
+    let cache_dir: PathBuf = std::env::temp_dir().join("marginalia-bench-pages-cache");
+    let _ = std::fs::remove_dir_all(&cache_dir);
+    let cache = IndexCache::for_workspace(pages, Some(&cache_dir)).unwrap();
+    let options = || LoadOptions { cache: Some(&cache), ..LoadOptions::notes(NotesToRead::None) };
+    let started = Instant::now();
+    let first = load::load_workspace(pages, options());
+    let fresh = started.elapsed().as_secs_f64();
+    let load::Indexed::Anew { stamps, corpus_problems, unreadable } = &first.indexed else {
+        panic!("nothing was saved yet");
+    };
+    cache.save(&first.corpus, corpus_problems, unreadable, stamps.clone(), &Default::default()).unwrap();
+    let mut times: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            let loaded = load::load_workspace(pages, options());
+            assert!(matches!(loaded.indexed, load::Indexed::FromSaved), "the saved index is used");
+            started.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!("Restart of the page workspace from its saved index (in process, {RUNS} runs):");
+    println!();
+    println!("| pages | first load (extracts) | restart median (min–max) | restart vs first |");
+    println!("|---|---|---|---|");
+    println!(
+        "| {} | {fresh:.2} s | {:.2} s ({:.2}–{:.2}) | {:.2}× |",
+        first.corpus.len(),
+        times[RUNS / 2],
+        times[0],
+        times[RUNS - 1],
+        times[RUNS / 2] / fresh
+    );
+    let _ = std::fs::remove_dir_all(&cache_dir);
+}
+
+/// The bytes of the article files of the workspace at `dir`.
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir.join("sources")).unwrap().filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum()
+}

@@ -1,0 +1,60 @@
+//! An article as its file shows it in an editor: for a plain-text article, its text; for one whose text was
+//! extracted (a saved web page), the file's own text, read again, with the ranges of the extracted text mapped onto
+//! it. Every position in an article given to the writer (a definition, a reference, a lens, a `find` line) goes
+//! through here.
+
+use crate::corpus::Source;
+use crate::text::{LineIndex, TextRange, TextSize};
+
+/// An article's file text, its lines, and the map from its indexed text.
+pub struct ArticleFile<'a> {
+    source: &'a Source,
+    /// The file's text and lines, when they are not the source's own.
+    file: Option<(String, LineIndex)>,
+}
+
+impl<'a> ArticleFile<'a> {
+    /// The file of `source`. A file that can no longer be read (removed since it was indexed) is shown as the
+    /// indexed text, so that positions stay valid until the index catches up.
+    pub fn open(source: &'a Source) -> ArticleFile<'a> {
+        let file = source.origin.as_ref().and_then(|_| super::read_file_text(&source.path).ok()).map(|decoded| {
+            let lines = LineIndex::new(&decoded.text);
+            (decoded.text, lines)
+        });
+        ArticleFile { source, file }
+    }
+
+    /// The text positions are in.
+    pub fn text(&self) -> &str {
+        self.file.as_ref().map_or(&self.source.text, |(text, _)| text)
+    }
+
+    /// The lines of [`ArticleFile::text`].
+    pub fn lines(&self) -> &LineIndex {
+        self.file.as_ref().map_or(self.source.line_index(), |(_, lines)| lines)
+    }
+
+    /// Where `range` of the indexed text stands in the file.
+    pub fn range(&self, range: TextRange) -> TextRange {
+        match (&self.file, &self.source.origin) {
+            (Some((text, _)), Some(origin)) => origin.to_file(range).map_or(range, |mapped| clamped(text, mapped)),
+            _ => range,
+        }
+    }
+
+    /// The offset of the indexed text at byte `offset` of the file; `None` when nothing indexed stands there (the
+    /// page's markup, its navigation).
+    pub fn offset(&self, offset: TextSize) -> Option<TextSize> {
+        match (&self.file, &self.source.origin) {
+            (Some(_), Some(origin)) => origin.to_text(offset),
+            _ => Some(offset),
+        }
+    }
+}
+
+/// `range` within `text` and on its character boundaries.
+fn clamped(text: &str, range: TextRange) -> TextRange {
+    let end = text.floor_char_boundary(usize::from(range.end()).min(text.len()));
+    let start = text.floor_char_boundary(usize::from(range.start()).min(end));
+    crate::text::range(start, end)
+}
