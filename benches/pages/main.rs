@@ -24,10 +24,14 @@ const EXTRACTED: usize = 1_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    if let [flag, dir] = args.as_slice()
-        && flag == "--measure"
-    {
-        return measure(Path::new(dir));
+    match args.as_slice() {
+        [flag, dir] if flag == "--measure" => return measure(Path::new(dir)),
+        // For a profiler: `perf record cargo bench --bench pages -- --extraction 1000`.
+        [flag, size] if flag == "--extraction" => {
+            let size = size.parse().unwrap();
+            return extraction(&common::generated_pages(size), size);
+        }
+        _ => {}
     }
     let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     if sizes.is_empty() {

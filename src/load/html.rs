@@ -11,12 +11,12 @@
 use std::collections::HashMap;
 
 use encoding_rs::Encoding;
-use html5gum::emitters::default::DefaultEmitter;
-use html5gum::{Token, Tokenizer};
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Span, Tokenizer};
 
 use super::decode::{self, Decoded, Undecodable};
 use crate::corpus::{Described, OffsetMap};
-use crate::text::{LineIndex, PositionEncoding, range, size};
+use crate::text::range;
 
 /// A page's main text, what it says of itself, and where the text stands in the page.
 #[derive(Debug)]
@@ -101,7 +101,9 @@ pub fn extract(html: &str) -> Result<Page, PageProblem> {
         return Err(PageProblem::TooDeep { depth: scanned.depth });
     }
     let config = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, ..Default::default() };
-    let mut readability = dom_smoothie::Readability::new(html, None, Some(config)).map_err(|_| PageProblem::NoText)?;
+    let parsed = without_inert(html, &scanned.inert);
+    let mut readability =
+        dom_smoothie::Readability::new(parsed.as_str(), None, Some(config)).map_err(|_| PageProblem::NoText)?;
     let article = readability.parse().map_err(|_| PageProblem::NoText)?;
     let content = paragraphs(&article.text_content);
     if content.is_empty() {
@@ -113,7 +115,7 @@ pub fn extract(html: &str) -> Result<Page, PageProblem> {
         Some(title) if !content.starts_with(title.as_str()) => format!("{title}\n\n{content}"),
         _ => content,
     };
-    let map = align(&text, &scanned.words, &LineIndex::new(html), html);
+    let map = align(&text, &scanned, html);
     let described = Described {
         title,
         date: article.published_time.as_deref().and_then(clean),
@@ -157,12 +159,13 @@ fn byline(value: &str) -> Option<String> {
     clean(name)
 }
 
-/// One visible word of the page and its bytes in it.
+/// One visible word of the page: its bytes in the page, where its text is in [`Scanned::letters`], its line.
 #[derive(Debug)]
 struct PageWord {
-    text: String,
     start: usize,
     end: usize,
+    letters: (u32, u32),
+    line: u32,
 }
 
 /// What the tokenizer pass reads from a page.
@@ -170,10 +173,22 @@ struct PageWord {
 struct Scanned {
     /// The visible words, in order (none from scripts, styles, templates or the head).
     words: Vec<PageWord>,
+    /// The decoded text of the words, one after the other.
+    letters: String,
     /// The canonical URL (`<link rel="canonical">`, else `og:url`).
     canonical: Option<String>,
     /// The deepest nesting of elements (those a tree builder closes by itself left out).
     depth: usize,
+    /// What the extractor need not parse: the contents of scripts (JSON-LD kept) and styles, and comments.
+    inert: Vec<std::ops::Range<usize>>,
+}
+
+impl Scanned {
+    /// The text of page word `index`.
+    fn word(&self, index: usize) -> &str {
+        let (start, end) = self.words[index].letters;
+        &self.letters[start as usize..end as usize]
+    }
 }
 
 /// Elements whose text is never shown as the page's text.
@@ -217,115 +232,265 @@ const NOT_NESTING: [&[u8]; 27] = [
     b"rt",
 ];
 
-/// The visible words of the page with their spans, its canonical URL and how deep its elements nest.
-fn scan(html: &str) -> Scanned {
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
-    emitter.naively_switch_states(true);
-    let mut scanned = Scanned::default();
-    let mut og_url = None;
-    let mut hidden: Vec<Vec<u8>> = Vec::new();
-    let mut depth = 0usize;
-    let mut word: Option<PageWord> = None;
-    let end_word = |word: &mut Option<PageWord>, words: &mut Vec<PageWord>| {
-        if let Some(done) = word.take() {
-            words.push(done);
+/// The words being collected, with the line count kept up to date as they advance through the page.
+struct WordBuilder<'a> {
+    html: &'a str,
+    scanned: Scanned,
+    open: Option<PageWord>,
+    /// The line of `counted` (from 0), and how far newlines have been counted.
+    line: u32,
+    counted: usize,
+}
+
+impl WordBuilder<'_> {
+    /// One more character of the visible text, read from `start..end` of the page.
+    fn push(&mut self, c: char, start: usize, end: usize) {
+        if c.is_whitespace() {
+            return self.end_word();
         }
-    };
-    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
-        match token {
-            Token::StartTag(tag) => {
-                let name = tag.name.to_ascii_lowercase();
-                let attribute = |key: &[u8]| {
-                    tag.attributes.get(key).map(|value| String::from_utf8_lossy(&value.value).into_owned())
-                };
-                if name == b"link" && attribute(b"rel").is_some_and(|rel| rel.eq_ignore_ascii_case("canonical")) {
-                    scanned.canonical = scanned.canonical.or(attribute(b"href"));
-                } else if name == b"meta" && attribute(b"property").is_some_and(|p| p.eq_ignore_ascii_case("og:url")) {
-                    og_url = og_url.or(attribute(b"content"));
-                }
-                if !INLINE.contains(&name.as_slice()) {
-                    end_word(&mut word, &mut scanned.words);
-                }
-                if !tag.self_closing && !NOT_NESTING.contains(&name.as_slice()) {
-                    depth += 1;
-                    scanned.depth = scanned.depth.max(depth);
-                }
-                if HIDDEN.contains(&name.as_slice()) && !tag.self_closing {
-                    hidden.push(name);
-                }
-            }
-            Token::EndTag(tag) => {
-                let name = tag.name.to_ascii_lowercase();
-                if !INLINE.contains(&name.as_slice()) {
-                    end_word(&mut word, &mut scanned.words);
-                }
-                if !NOT_NESTING.contains(&name.as_slice()) {
-                    depth = depth.saturating_sub(1);
-                }
-                if let Some(open) = hidden.iter().rposition(|open| *open == name) {
-                    hidden.truncate(open);
-                }
-            }
-            Token::String(run) if hidden.is_empty() => {
-                let raw = &html[run.span.start..run.span.end];
-                let decoded = String::from_utf8_lossy(&run.value);
-                for (c, start, end) in aligned_chars(&decoded, raw, run.span.start) {
-                    if c.is_whitespace() {
-                        end_word(&mut word, &mut scanned.words);
-                    } else {
-                        let current = word.get_or_insert_with(|| PageWord { text: String::new(), start, end });
-                        current.text.push(c);
-                        current.end = end;
-                    }
-                }
-            }
-            Token::Comment(_) | Token::Doctype(_) => end_word(&mut word, &mut scanned.words),
-            _ => {}
+        let mut letter = [0; 4];
+        self.push_letters(c.encode_utf8(&mut letter), start);
+        // A character reference stands for fewer bytes than it is written with: the word ends after it.
+        if let Some(word) = self.open.as_mut() {
+            word.end = end;
         }
     }
-    end_word(&mut word, &mut scanned.words);
-    scanned.canonical = scanned.canonical.or(og_url);
+
+    /// A run of the visible text written in the page as it reads, at `base`: its words at once.
+    fn push_verbatim(&mut self, run: &str, base: usize) {
+        let mut rest = run;
+        while !rest.is_empty() {
+            let offset = run.len() - rest.len();
+            match rest.find(char::is_whitespace) {
+                Some(0) => {
+                    self.end_word();
+                    let space = rest.chars().next().map_or(1, char::len_utf8);
+                    rest = &rest[space..];
+                }
+                found => {
+                    let word = &rest[..found.unwrap_or(rest.len())];
+                    self.push_letters(word, base + offset);
+                    rest = &rest[word.len()..];
+                }
+            }
+        }
+    }
+
+    /// Letters (no whitespace) read from the page at `start`: they start a word or go on with the open one.
+    fn push_letters(&mut self, letters: &str, start: usize) {
+        let end = start + letters.len();
+        if self.open.is_none() {
+            self.line += memchr::memchr_iter(b'\n', &self.html.as_bytes()[self.counted..start]).count() as u32;
+            self.counted = start;
+            let at = self.scanned.letters.len() as u32;
+            self.open = Some(PageWord { start, end, letters: (at, at), line: self.line });
+        }
+        self.scanned.letters.push_str(letters);
+        let word = self.open.as_mut().expect("a word is open");
+        word.end = end;
+        word.letters.1 = self.scanned.letters.len() as u32;
+    }
+
+    fn end_word(&mut self) {
+        if let Some(word) = self.open.take() {
+            self.scanned.words.push(word);
+        }
+    }
+}
+
+/// The visible words of the page with their spans and lines, its canonical URL, how deep its elements nest, and
+/// the parts the extractor need not parse. The tokenizer reports each piece of the page to [`Scan::event`] as it
+/// reads it; nothing is allocated per tag.
+fn scan(html: &str) -> Scanned {
+    let mut scan = Scan {
+        words: WordBuilder { html, scanned: Scanned::default(), open: None, line: 0, counted: 0 },
+        og_url: None,
+        hidden: Vec::new(),
+        depth: 0,
+        inert_from: None,
+        tag: Vec::new(),
+        tag_start: 0,
+        attribute: Vec::new(),
+        wanted: None,
+        attributes: TagAttributes::default(),
+    };
+    let mut emitter = CallbackEmitter::new(|event: CallbackEvent<'_>, span: Span<usize>| {
+        scan.event(event, span);
+        None::<()>
+    });
+    emitter.naively_switch_states(true);
+    Tokenizer::new_with_emitter(html, emitter).for_each(drop);
+    let mut scanned = scan.words.scanned;
+    scanned.canonical = scanned.canonical.or(scan.og_url);
     scanned
 }
 
-/// Each character of `decoded` (a run of text as the tokenizer decoded it) with the bytes of `raw` (the same run
-/// as written in the page, at `base`) it was read from: itself, or the whole character reference (`&rsquo;`)
-/// it stands for. A carriage return the tokenizer dropped is skipped.
-fn aligned_chars(decoded: &str, raw: &str, base: usize) -> Vec<(char, usize, usize)> {
-    let mut out = Vec::with_capacity(decoded.len());
-    if decoded == raw {
-        out.extend(raw.char_indices().map(|(i, c)| (c, base + i, base + i + c.len_utf8())));
-        return out;
+/// The attributes of the tag being read that the scan uses.
+#[derive(Default)]
+struct TagAttributes {
+    rel: Option<String>,
+    href: Option<String>,
+    property: Option<String>,
+    content: Option<String>,
+    kind: Option<String>,
+}
+
+/// The state of [`scan`] between the tokenizer's events.
+struct Scan<'a> {
+    words: WordBuilder<'a>,
+    og_url: Option<String>,
+    /// The hidden elements open (their names as in [`HIDDEN`]).
+    hidden: Vec<&'static [u8]>,
+    depth: usize,
+    /// Where the contents of an open script or style start, unless it is JSON-LD.
+    inert_from: Option<usize>,
+    /// The name of the start tag being read, lower-cased, and where it starts.
+    tag: Vec<u8>,
+    tag_start: usize,
+    /// The attribute being read, and which of [`TagAttributes`] it fills, if any.
+    attribute: Vec<u8>,
+    wanted: Option<fn(&mut TagAttributes) -> &mut Option<String>>,
+    attributes: TagAttributes,
+}
+
+impl Scan<'_> {
+    fn event(&mut self, event: CallbackEvent<'_>, span: Span<usize>) {
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                self.tag.clear();
+                self.tag.extend(name.iter().map(u8::to_ascii_lowercase));
+                self.tag_start = span.start;
+                self.attributes = TagAttributes::default();
+                self.wanted = None;
+            }
+            CallbackEvent::AttributeName { name } => {
+                self.attribute.clear();
+                self.attribute.extend(name.iter().map(u8::to_ascii_lowercase));
+                let tag = self.tag.as_slice();
+                let in_head = matches!(tag, b"link" | b"meta" | b"script" | b"style");
+                self.wanted = match self.attribute.as_slice() {
+                    b"rel" if in_head => Some(|a| &mut a.rel),
+                    b"href" if in_head => Some(|a| &mut a.href),
+                    b"property" if in_head => Some(|a| &mut a.property),
+                    b"content" if in_head => Some(|a| &mut a.content),
+                    b"type" if in_head => Some(|a| &mut a.kind),
+                    _ => None,
+                };
+            }
+            CallbackEvent::AttributeValue { value } => {
+                if let Some(field) = self.wanted {
+                    field(&mut self.attributes).get_or_insert_default().push_str(&String::from_utf8_lossy(value));
+                }
+            }
+            CallbackEvent::CloseStartTag { self_closing } => self.start_tag(self_closing, span.end),
+            CallbackEvent::EndTag { name } => {
+                let is = |known: &[u8]| name.eq_ignore_ascii_case(known);
+                if !INLINE.iter().any(|known| is(known)) {
+                    self.words.end_word();
+                }
+                if !NOT_NESTING.iter().any(|known| is(known)) {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+                if let Some(from) = self.inert_from.take().filter(|_| is(b"script") || is(b"style")) {
+                    self.words.scanned.inert.push(from..span.start.max(from));
+                }
+                if let Some(open) = self.hidden.iter().rposition(|open| is(open)) {
+                    self.hidden.truncate(open);
+                }
+            }
+            CallbackEvent::String { value } if self.hidden.is_empty() => {
+                let raw = &self.words.html[span.start..span.end];
+                if value == raw.as_bytes() {
+                    self.words.push_verbatim(raw, span.start);
+                } else {
+                    let decoded = String::from_utf8_lossy(value);
+                    let words = &mut self.words;
+                    aligned_chars(&decoded, raw, span.start, |c, start, end| words.push(c, start, end));
+                }
+            }
+            CallbackEvent::Comment { .. } => {
+                self.words.end_word();
+                self.words.scanned.inert.push(span.start..span.end);
+            }
+            CallbackEvent::Doctype { .. } => self.words.end_word(),
+            _ => {}
+        }
     }
+
+    /// A start tag read whole, up to `end`.
+    fn start_tag(&mut self, self_closing: bool, end: usize) {
+        let name = std::mem::take(&mut self.tag);
+        let attributes = std::mem::take(&mut self.attributes);
+        let is =
+            |value: &Option<String>, wanted: &str| value.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(wanted));
+        match name.as_slice() {
+            b"link" if is(&attributes.rel, "canonical") => {
+                let scanned = &mut self.words.scanned;
+                scanned.canonical = scanned.canonical.take().or(attributes.href);
+            }
+            b"meta" if is(&attributes.property, "og:url") => self.og_url = self.og_url.take().or(attributes.content),
+            b"script" | b"style" if !is(&attributes.kind, "application/ld+json") => self.inert_from = Some(end),
+            _ => {}
+        }
+        let known = |list: &[&[u8]]| list.contains(&name.as_slice());
+        if !known(&INLINE) {
+            self.words.end_word();
+        }
+        if !self_closing && !known(&NOT_NESTING) {
+            self.depth += 1;
+            self.words.scanned.depth = self.words.scanned.depth.max(self.depth);
+        }
+        if let Some(hidden) = HIDDEN.iter().find(|hidden| **hidden == name.as_slice()).filter(|_| !self_closing) {
+            self.hidden.push(hidden);
+        }
+        self.tag = name;
+    }
+}
+
+/// The page without what the extractor need not parse (see [`Scanned::inert`]): what it reads is unchanged, and
+/// a page that is mostly scripts is parsed in a fraction of the time.
+fn without_inert(html: &str, inert: &[std::ops::Range<usize>]) -> String {
+    let mut kept = String::with_capacity(html.len());
+    let mut from = 0;
+    for range in inert {
+        if range.start < from || !html.is_char_boundary(range.start) || !html.is_char_boundary(range.end) {
+            continue;
+        }
+        kept.push_str(&html[from..range.start]);
+        from = range.end;
+    }
+    kept.push_str(&html[from..]);
+    kept
+}
+
+/// Each character of `decoded` (a run of text as the tokenizer decoded it) with the bytes of `raw` (the same run
+/// as written in the page, at `base`) it was read from, given to `each`: itself, or the whole character reference
+/// (`&rsquo;`) it stands for. A carriage return the tokenizer dropped is skipped.
+fn aligned_chars(decoded: &str, raw: &str, base: usize, mut each: impl FnMut(char, usize, usize)) {
     let mut at = 0;
     for (index, c) in decoded.char_indices() {
         let rest = &raw[at.min(raw.len())..];
         if rest.starts_with('\r') && c == '\n' {
-            at += if rest.starts_with("\r\n") { 1 } else { 0 };
+            at += usize::from(rest.starts_with("\r\n"));
         }
         let rest = &raw[at.min(raw.len())..];
         if rest.starts_with('&') {
-            // A character reference (or a bare `&`): it ends where the rest of the raw run lines up with the rest of the decoded.
+            // A character reference (or a bare `&`): it ends where the rest of the raw run lines up with the rest
+            // of the decoded.
             let following: String = decoded[index + c.len_utf8()..].chars().take(8).collect();
             let end = (1..=rest.len().min(40))
                 .filter(|&len| rest.is_char_boundary(len))
                 .find(|&len| rest[len..].starts_with(following.as_str()) && !following.is_empty())
                 .unwrap_or_else(|| reference_len(rest));
-            out.push((c, base + at, base + at + end));
+            each(c, base + at, base + at + end);
             at += end;
             continue;
         }
-        if rest.starts_with(c) {
-            out.push((c, base + at, base + at + c.len_utf8()));
-            at += c.len_utf8();
-            continue;
-        }
-        // Anything else the tokenizer changed (a NUL made U+FFFD): one character for one.
-        let len = rest.chars().next().map_or(0, char::len_utf8);
-        out.push((c, base + at, base + at + len));
+        // The character itself, or anything else the tokenizer changed (a NUL made U+FFFD): one for one.
+        let len = if rest.starts_with(c) { c.len_utf8() } else { rest.chars().next().map_or(0, char::len_utf8) };
+        each(c, base + at, base + at + len);
         at += len;
     }
-    out
 }
 
 /// The length of the character reference at the start of `rest`: `&name;`, `&#123;`, `&#x1F;`, or without the `;`.
@@ -337,38 +502,46 @@ fn reference_len(rest: &str) -> usize {
 /// Matches each word of `text` to a word of the page, in order: the next page word when it is the same, else the
 /// first place after the last match (else anywhere) where it and the words after it stand in the same order.
 /// A word matched nowhere is left out of the map.
-fn align(text: &str, page: &[PageWord], lines: &LineIndex, html: &str) -> OffsetMap {
+fn align(text: &str, page: &Scanned, html: &str) -> OffsetMap {
     /// How many following words confirm a match found by search.
     const CONFIRM: usize = 3;
-    let mut places: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, word) in page.iter().enumerate() {
-        places.entry(word.text.as_str()).or_default().push(index);
-    }
+    /// How far ahead a word is looked for before the whole page is (the navigation or an advert skipped).
+    const AHEAD: usize = 4096;
     let words: Vec<(usize, &str)> = word_spans(text).collect();
+    let count = page.words.len();
     let confirmed = |at: usize, k: usize| {
-        (1..=CONFIRM).all(|i| match (words.get(k + i), page.get(at + i)) {
-            (Some((_, want)), Some(found)) => *want == found.text,
-            (None, _) => true,
-            (Some(_), None) => false,
+        (1..=CONFIRM).all(|i| match words.get(k + i) {
+            None => true,
+            Some((_, want)) => at + i < count && page.word(at + i) == *want,
         })
     };
+    // Every place of every page word, made the first time a word is not found ahead.
+    let mut places: Option<HashMap<&str, Vec<usize>>> = None;
     let mut map = OffsetMap::default();
     let mut next = 0;
     for (k, &(start, word)) in words.iter().enumerate() {
-        let found = if page.get(next).is_some_and(|candidate| candidate.text == word) {
+        let found = if next < count && page.word(next) == word {
             Some(next)
         } else {
-            let candidates = places.get(word).map(Vec::as_slice).unwrap_or_default();
-            let after = &candidates[candidates.partition_point(|&at| at < next)..];
-            (after.iter().copied().find(|&at| confirmed(at, k)))
-                .or_else(|| candidates.iter().copied().find(|&at| confirmed(at, k)))
-                .or_else(|| after.first().copied())
+            (next..count.min(next + AHEAD)).find(|&at| page.word(at) == word && confirmed(at, k)).or_else(|| {
+                let places = places.get_or_insert_with(|| {
+                    let mut places: HashMap<&str, Vec<usize>> = HashMap::new();
+                    for index in 0..count {
+                        places.entry(page.word(index)).or_default().push(index);
+                    }
+                    places
+                });
+                let candidates = places.get(word).map(Vec::as_slice).unwrap_or_default();
+                let after = &candidates[candidates.partition_point(|&at| at < next)..];
+                (after.iter().copied().find(|&at| confirmed(at, k)))
+                    .or_else(|| candidates.iter().copied().find(|&at| confirmed(at, k)))
+                    .or_else(|| after.first().copied())
+            })
         };
         if let Some(at) = found {
-            let matched = &page[at];
-            let line = lines.line_col(html, size(matched.start), PositionEncoding::Utf8).line;
+            let matched = &page.words[at];
             let verbatim = html[matched.start..matched.end] == *word;
-            map.push(range(start, start + word.len()), range(matched.start, matched.end), line, verbatim);
+            map.push(range(start, start + word.len()), range(matched.start, matched.end), matched.line, verbatim);
             next = at + 1;
         }
     }
@@ -388,7 +561,8 @@ mod tests {
     fn character_references_map_to_their_bytes() {
         let raw = "Workers&rsquo; Union &amp; co\r\nnext";
         let decoded = "Workers’ Union & co\nnext";
-        let chars = aligned_chars(decoded, raw, 100);
+        let mut chars = Vec::new();
+        aligned_chars(decoded, raw, 100, |c, start, end| chars.push((c, start, end)));
         let apostrophe = chars.iter().find(|(c, ..)| *c == '’').unwrap();
         assert_eq!((apostrophe.1, apostrophe.2), (107, 114));
         let ampersand = chars.iter().find(|(c, ..)| *c == '&').unwrap();
@@ -424,7 +598,7 @@ mod tests {
         let html = "<nav><a>Port news</a> <a>Talks resume</a></nav><article><p>Talks resume on Monday at the port.</p></article>";
         let scanned = scan(html);
         let text = "Talks resume on Monday at the port.";
-        let map = align(text, &scanned.words, &LineIndex::new(html), html);
+        let map = align(text, &scanned, html);
         let file = map.to_file(range(0, 12)).unwrap();
         assert_eq!(&html[file], "Talks resume");
         assert!(usize::from(file.start()) > html.find("<article>").unwrap());
