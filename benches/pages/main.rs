@@ -53,33 +53,41 @@ fn extraction(pages: &Path, count: usize) {
         .collect();
     let bytes: usize = files.iter().map(Vec::len).sum();
     let mut times = Vec::with_capacity(count);
-    let (mut words, mut mapped, mut text_bytes) = (0usize, 0usize, 0usize);
+    let (mut letters, mut placed, mut text_bytes, mut entries, mut map_bytes) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     let started = Instant::now();
     for file in &files {
         let one = Instant::now();
         let decoded = html::decode_page(file.clone()).unwrap();
         let page = html::extract(&decoded.text).unwrap();
         times.push(one.elapsed().as_secs_f64() * 1e3);
-        words += page.text.split_whitespace().count();
-        mapped += page.map.len();
+        let non_space = |text: &str| text.chars().filter(|c| !c.is_whitespace()).count();
+        letters += non_space(&page.text);
+        placed += page.map.text_ranges().map(|range| non_space(&page.text[range])).sum::<usize>();
         text_bytes += page.text.len();
+        entries += page.map.len();
+        map_bytes += page.map.heap_bytes();
     }
     let total = started.elapsed().as_secs_f64();
     times.sort_by(f64::total_cmp);
     let quantile = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!("Extraction, one page at a time on one core ({count} pages in memory):");
     println!();
-    println!("| pages | page MB | text MB | per page median | p99 | max | MB/s of pages | words placed in the page |");
-    println!("|---|---|---|---|---|---|---|---|");
     println!(
-        "| {count} | {:.1} | {:.1} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} | {:.2}% |",
+        "| pages | page MB | text MB | per page median | p99 | max | MB/s of pages | text placed in the page | map entries per page | map bytes per text byte |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {count} | {:.1} | {:.1} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} | {:.2}% | {:.0} | {:.2} |",
         bytes as f64 / 1e6,
         text_bytes as f64 / 1e6,
         quantile(0.5),
         quantile(0.99),
         times[times.len() - 1],
         bytes as f64 / 1e6 / total,
-        100.0 * mapped as f64 / words.max(1) as f64
+        100.0 * placed as f64 / letters.max(1) as f64,
+        entries as f64 / count as f64,
+        map_bytes as f64 / text_bytes.max(1) as f64
     );
     println!();
 }

@@ -7,7 +7,9 @@ use crate::text::{TextRange, TextSize};
 ///
 /// A word maps byte for byte when it is written the same in both (no character reference, no tag inside it);
 /// otherwise only its two ends map. Text between words (spaces, paragraph breaks made by the extractor) maps to
-/// the nearest word.
+/// the nearest word. A run of words written the same in both, spaces included, is kept as one entry: most of a
+/// page's text is such runs, so the map holds about one entry per tag or reference inside the text, not one per
+/// word.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OffsetMap {
     /// In the order of the text, none overlapping.
@@ -32,6 +34,21 @@ impl OffsetMap {
         debug_assert!(self.words.last().is_none_or(|last| last.text.end() <= text.start()));
         debug_assert!(!verbatim || text.len() == file.len());
         self.words.push(MappedWord { text, file, line, verbatim });
+    }
+
+    /// Makes the last word go on to `text_end` in the text and `file_end` in the file: the words after it, and
+    /// what is between them, are written the same in both, on the same line.
+    pub fn extend_last(&mut self, text_end: TextSize, file_end: TextSize) {
+        if let Some(last) = self.words.last_mut() {
+            debug_assert!(last.verbatim && text_end - last.text.end() == file_end - last.file.end());
+            last.text = TextRange::new(last.text.start(), text_end);
+            last.file = TextRange::new(last.file.start(), file_end);
+        }
+    }
+
+    /// Whether the last word is written the same in the text and the file, and ends at `text_end` and `file_end`.
+    pub fn last_ends_verbatim_at(&self, text_end: TextSize, file_end: TextSize) -> bool {
+        self.words.last().is_some_and(|w| w.verbatim && w.text.end() == text_end && w.file.end() == file_end)
     }
 
     /// The line of the file (from 0) of the word at `offset` of the text, or of the nearest word before it.
@@ -93,6 +110,16 @@ impl OffsetMap {
         Some(if word.verbatim { word.text.start() + (offset - word.file.start()) } else { word.text.start() })
     }
 
+    /// Frees what the map does not use, once every word is in.
+    pub fn shrink_to_fit(&mut self) {
+        self.words.shrink_to_fit();
+    }
+
+    /// The parts of the text the map places in the file, in order.
+    pub fn text_ranges(&self) -> impl Iterator<Item = TextRange> + '_ {
+        self.words.iter().map(|w| w.text)
+    }
+
     /// The memory the map takes, in bytes.
     pub fn heap_bytes(&self) -> usize {
         self.words.capacity() * std::mem::size_of::<MappedWord>()
@@ -137,6 +164,18 @@ mod tests {
     fn a_position_is_on_the_line_of_its_word_in_the_file() {
         assert_eq!(map().line_at(1.into()), Some(0));
         assert_eq!(map().line_at(5.into()), Some(1));
+    }
+
+    #[test]
+    fn a_run_written_the_same_is_one_entry_mapped_byte_for_byte() {
+        let mut map = OffsetMap::default();
+        map.push(range(0, 5), range(100, 105), 3, true);
+        assert!(map.last_ends_verbatim_at(5.into(), 105.into()));
+        map.extend_last(11.into(), 111.into());
+        assert_eq!(map.len(), 1);
+        assert_eq!(map.to_file(range(6, 11)), Some(range(106, 111)));
+        assert_eq!(map.to_text(107.into()), Some(7.into()));
+        assert_eq!(map.line_at(9.into()), Some(3));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use html5gum::{Span, Tokenizer};
 
 use super::decode::{self, Decoded, Undecodable};
 use crate::corpus::{Described, OffsetMap};
-use crate::text::range;
+use crate::text::{range, size};
 
 /// A page's main text, what it says of itself, and where the text stands in the page.
 #[derive(Debug)]
@@ -519,6 +519,7 @@ fn align(text: &str, page: &Scanned, html: &str) -> OffsetMap {
     let mut places: Option<HashMap<&str, Vec<usize>>> = None;
     let mut map = OffsetMap::default();
     let mut next = 0;
+    let mut previous_end = None;
     for (k, &(start, word)) in words.iter().enumerate() {
         let found = if next < count && page.word(next) == word {
             Some(next)
@@ -541,10 +542,26 @@ fn align(text: &str, page: &Scanned, html: &str) -> OffsetMap {
         if let Some(at) = found {
             let matched = &page.words[at];
             let verbatim = html[matched.start..matched.end] == *word;
-            map.push(range(start, start + word.len()), range(matched.start, matched.end), matched.line, verbatim);
+            let (text_range, file_range) = (range(start, start + word.len()), range(matched.start, matched.end));
+            // A word that goes on a run written the same in the text and the page (the same space between, on
+            // the same line) lengthens it.
+            let joins = verbatim
+                && previous_end.is_some_and(|(text_end, file_end): (usize, usize)| {
+                    file_end <= matched.start
+                        && map.last_ends_verbatim_at(size(text_end), size(file_end))
+                        && text[text_end..start] == html[file_end..matched.start]
+                        && !text[text_end..start].contains('\n')
+                });
+            if joins {
+                map.extend_last(text_range.end(), file_range.end());
+            } else {
+                map.push(text_range, file_range, matched.line, verbatim);
+            }
+            previous_end = Some((start + word.len(), matched.end));
             next = at + 1;
         }
     }
+    map.shrink_to_fit();
     map
 }
 
