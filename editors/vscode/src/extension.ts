@@ -83,7 +83,7 @@ function startClient(context: vscode.ExtensionContext): LanguageClient {
         showStatus('$(sync~spin) marginalia: indexing', 'Indexing the articles of the workspace');
       } else {
         showStatus(
-          `$(book) marginalia: ${index.articles} articles, ${index.entities} entities`,
+          `$(book) marginalia: ${count(index.articles, 'article')}, ${count(index.entities, 'entity', 'entities')}`,
           'marginalia is ready. Click to check the whole workspace.',
           'marginalia.checkWorkspace',
         );
@@ -170,6 +170,11 @@ interface PassageMatch {
   source: string;
   similarity: number;
   text: string;
+}
+
+/** `n` and the noun, singular or plural. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Asks the server which articles contain the selected (or typed) words, and opens the chosen one at them. */
