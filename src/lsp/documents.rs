@@ -105,6 +105,9 @@ pub struct Document {
     parsed: Option<Arc<ParsedNote>>,
     /// How many bytes at the start of the current text are as they were when `parsed` was made.
     unchanged_prefix: usize,
+    /// Where the last change put its text (bytes of the current text), until the note is saved: the place being
+    /// typed, where an unfinished citation is not yet an error.
+    pub editing: Option<std::ops::Range<usize>>,
 }
 
 impl Document {
@@ -209,6 +212,7 @@ impl Documents {
                 path,
                 parsed: None,
                 unchanged_prefix: 0,
+                editing: None,
             },
         );
     }
@@ -229,6 +233,7 @@ impl Documents {
                 None => {
                     document.rope = Rope::from_str(&change.text);
                     document.unchanged_prefix = 0;
+                    document.editing = None;
                 }
                 Some(range) => {
                     let rope = &mut document.rope;
@@ -239,6 +244,7 @@ impl Documents {
                     let end_char = rope.byte_to_char(end);
                     rope.remove(start_char..end_char);
                     rope.insert(start_char, &change.text);
+                    document.editing = Some(start..start + change.text.len());
                 }
             }
         }

@@ -131,6 +131,46 @@ async fn a_wrong_quote_is_reported_after_save_and_cleared_when_fixed() {
     server.shutdown().await;
 }
 
+/// An editor auto-closes `[@` to `[@]`: the citation being typed is not yet an error. It is one once the writer
+/// types elsewhere or saves; a finished wrong citation typed in the same place is reported at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citation_still_being_typed_is_not_reported_until_the_writer_leaves_it_or_saves() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    let uri = url(&dir.path().join("notes/typing.md"));
+    server.open(&uri, "Dock workers walked out.\nMore.\n").await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
+    let edit = |version: i32, line: u32, character: u32, text: &str| {
+        let place = json!({ "start": position(line, character), "end": position(line, character) });
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": place, "text": text }] })
+    };
+    let codes = |diagnostics: &[Value]| -> Vec<String> {
+        diagnostics.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect()
+    };
+
+    // `[@]` typed at the end of line 1: nothing yet.
+    server.notify("textDocument/didChange", edit(2, 0, 24, " [@]")).await;
+    let quiet = server.await_diagnostics(&uri, |_| true).await;
+    assert!(quiet.is_empty(), "{quiet:#?}");
+    // Typing on line 2 leaves the citation: now it is an error.
+    server.notify("textDocument/didChange", edit(3, 1, 5, " Then")).await;
+    let reported = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(codes(&reported), ["malformed-citation"], "{reported:#?}");
+    // The id typed into it: a good citation.
+    server.notify("textDocument/didChange", edit(4, 0, 27, "harbour")).await;
+    server.await_diagnostics(&uri, <[Value]>::is_empty).await;
+    // Another `[@]` typed, then saved straight away: reported on save.
+    server.notify("textDocument/didChange", edit(5, 1, 10, " [@]")).await;
+    let quiet = server.await_diagnostics(&uri, |_| true).await;
+    assert!(quiet.is_empty(), "{quiet:#?}");
+    server.notify("textDocument/didSave", json!({ "textDocument": { "uri": uri } })).await;
+    let saved = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(codes(&saved), ["malformed-citation"], "{saved:#?}");
+    assert_eq!(saved[0]["range"]["start"]["line"], 1);
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incremental_edits_keep_positions_right_after_an_emoji() {
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);

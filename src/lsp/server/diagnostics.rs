@@ -50,13 +50,18 @@ impl Server {
     async fn note_diagnostics(&self, uri: &lsp::Url) -> Option<(Vec<lsp::Diagnostic>, i32)> {
         let snapshot = self.snapshot(uri).await.filter(|snapshot| snapshot.ready)?;
         let version = snapshot.parsed.version;
-        let latest = self.session().documents.get(uri).map(|d| d.latest_version.clone())?;
+        let (latest, editing) = {
+            let session = self.session();
+            let document = session.documents.get(uri)?;
+            (document.latest_version.clone(), document.editing.clone().filter(|_| document.version == version))
+        };
         // A check of an outdated text stops: its answer would not be used.
         let outdated = move || latest.load(Ordering::Relaxed) != i64::from(version);
         let diagnostics = blocking(move || {
             let lines = snapshot.lines();
             let diagnostics = snapshot.analysis.diagnostics_unless(&snapshot.parsed.note, &outdated)?;
-            Some(diagnostics.iter().map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
+            let shown = diagnostics.iter().filter(|d| !still_typed(d, editing.as_ref()));
+            Some(shown.map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
         })
         .await??;
         Some((diagnostics, version))
@@ -231,6 +236,18 @@ impl Server {
         .unwrap_or_default();
         Ok(lsp::WorkspaceDiagnosticReport { items }.into())
     }
+}
+
+/// Whether `diagnostic` is an unfinished citation at `editing`, the place the writer is typing (`[@` auto-closed
+/// to `[@]` is not yet an error): it is shown once the writer types elsewhere or saves.
+fn still_typed(diagnostic: &crate::analysis::Diagnostic, editing: Option<&std::ops::Range<usize>>) -> bool {
+    let Some(editing) = editing else {
+        return false;
+    };
+    let (start, end) = (usize::from(diagnostic.range.start()), usize::from(diagnostic.range.end()));
+    diagnostic.kind == crate::analysis::DiagnosticKind::MalformedCitation
+        && start <= editing.end
+        && editing.start <= end
 }
 
 /// An article's diagnostic (an `unused-source` hint, which has no fix) placed in its file.

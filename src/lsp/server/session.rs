@@ -260,6 +260,7 @@ pub(super) fn apply(session: &mut Session, notification: Notification) -> Vec<Ef
                 return Vec::new();
             };
             document.saved_generation = document.generation;
+            document.editing = None;
             let saved = document.clone();
             let mut effects = match session.client.pull_diagnostics {
                 true => Vec::new(),
