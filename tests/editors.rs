@@ -180,6 +180,13 @@ fn vscode_hovers_and_jumps_into_a_saved_web_page() {
 }
 
 #[test]
+fn vscode_says_once_and_in_the_status_bar_that_the_server_could_not_start() {
+    let workspace =
+        support::workspace(&[("sources/a.txt", "Dock workers walked out.\n"), ("notes/note.md", "A note.\n")]);
+    run_vscode("failed-start.js", workspace.path(), "vscode-failed-start.png");
+}
+
+#[test]
 fn emacs_eglot_snippet_hovers_completes_and_reports() {
     let Some(emacs) = require("emacs", "apt-get install emacs-nox elpa-eglot elpa-markdown-mode") else {
         return;

@@ -1,6 +1,7 @@
 // The marginalia extension: starts `marginalia lsp` for the Markdown notes of a marginalia workspace,
 // shows the state of the index in the status bar, and adds three commands.
 import { execFile } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
@@ -48,8 +49,60 @@ function serverPath(): string {
   return configured || 'marginalia';
 }
 
-function startClient(context: vscode.ExtensionContext): LanguageClient {
+/** The file `command` runs: itself when it is a path, else the first executable of that name on PATH. */
+function resolveCommand(command: string): string | undefined {
+  const executable = (file: string): boolean => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/') || command.includes(path.sep)) {
+    return executable(command) ? command : undefined;
+  }
+  const extensions = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [''];
+  for (const folder of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const extension of extensions) {
+      const candidate = path.join(folder, command + extension);
+      if (executable(candidate)) {
+        return candidate;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The one report of a server that could not be started: a message with the action that fixes it, the reason in
+ * the output, and a status bar that says so until the server starts.
+ */
+function reportFailedStart(command: string, reason: string): void {
+  output.appendLine(`Could not start \`${command} lsp\`: ${reason}`);
+  showStatus(
+    '$(error) marginalia: not started',
+    `Could not start \`${command}\`: ${reason}. Click to set marginalia.server.path.`,
+    'marginalia.openServerSetting',
+  );
+  const fix = 'Install it (cargo install --path . in the marginalia repository) or set marginalia.server.path.';
+  void vscode.window
+    .showErrorMessage(`marginalia: could not start \`${command}\` (${reason}). ${fix}`, 'Open settings')
+    .then((choice) => {
+      if (choice) {
+        void vscode.commands.executeCommand('marginalia.openServerSetting');
+      }
+    });
+}
+
+function startClient(context: vscode.ExtensionContext): LanguageClient | undefined {
   const command = serverPath();
+  // A command that cannot run is reported here, once: the language client would add its own message, and leave
+  // the status bar saying "starting".
+  if (!resolveCommand(command)) {
+    reportFailedStart(command, 'no such executable');
+    return undefined;
+  }
   const serverOptions: ServerOptions = { command, args: ['lsp'] };
   const clientOptions: LanguageClientOptions = {
     // Notes are Markdown; articles are plain text or saved web pages, where references on a sentence list the notes
@@ -90,19 +143,7 @@ function startClient(context: vscode.ExtensionContext): LanguageClient {
       }
     }),
   );
-  languageClient.start().catch((error: unknown) => {
-    output.appendLine(`Could not start \`${command} lsp\`: ${String(error)}`);
-    void vscode.window
-      .showErrorMessage(
-        `marginalia: could not start \`${command}\`. Install it (cargo install --path . in the marginalia repository) or set marginalia.server.path.`,
-        'Open settings',
-      )
-      .then((choice) => {
-        if (choice) {
-          void vscode.commands.executeCommand('workbench.action.openSettings', 'marginalia.server.path');
-        }
-      });
-  });
+  languageClient.start().catch((error: unknown) => reportFailedStart(command, String(error)));
   return languageClient;
 }
 
@@ -149,15 +190,19 @@ async function checkWorkspace(): Promise<void> {
     byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
   }
   checkResults.clear();
+  // An open note already shows the server's live diagnostics (of its text as edited): the check's would repeat them.
+  const open = new Set(vscode.workspace.textDocuments.map((document) => document.uri.fsPath));
   for (const [file, diagnostics] of byFile) {
-    checkResults.set(vscode.Uri.file(file), diagnostics);
+    if (!open.has(file)) {
+      checkResults.set(vscode.Uri.file(file), diagnostics);
+    }
   }
   for (const problem of report.problems) {
     output.appendLine(`marginalia check: ${problem}`);
   }
   const { notes, errors, warnings } = report.summary;
   void vscode.window.showInformationMessage(
-    `marginalia: ${notes} notes checked, ${errors} errors, ${warnings} warnings`,
+    `marginalia: ${count(notes, 'note')} checked (as saved): ${count(errors, 'error')}, ${count(warnings, 'warning')}`,
   );
   if (errors + warnings > 0) {
     void vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -224,6 +269,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('marginalia.checkWorkspace', checkWorkspace),
     vscode.commands.registerCommand('marginalia.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('marginalia.openServerSetting', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', 'marginalia.server.path'),
+    ),
     vscode.commands.registerCommand('marginalia.findInSources', findInSources),
     vscode.commands.registerCommand('marginalia.restartServer', async () => {
       if (client) {
