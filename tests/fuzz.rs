@@ -1,7 +1,8 @@
 //! A seeded fuzz run of the parser, the quote matcher, the wire checks and the whole analysis, bounded so that it
 //! runs on every `cargo test`: notes and articles are generated from pieces of markup, words, Unicode of every
 //! kind and stray bytes, and every feature is asked about every one of them. Nothing may panic, every range any
-//! feature returns must lie on character boundaries of its text, and every fix must apply.
+//! feature returns must lie on character boundaries of its text, every fix must apply, and no two fixes of a
+//! diagnostic may be one.
 //!
 //! `FUZZ_CASES=100000 cargo test --release --test fuzz` runs longer; a failing case prints its seed, and
 //! `FUZZ_SEED=<seed> FUZZ_CASES=1` runs it alone. `fuzz/` has `cargo fuzz` targets for coverage-guided runs.
@@ -204,7 +205,9 @@ fn every_feature(analysis: &Analysis, note_text: &str, rng: &mut Rng) {
     let diagnostics = analysis.diagnostics(&note);
     for diagnostic in &diagnostics {
         on_boundaries(note_text, diagnostic.range, "diagnostic");
-        for fix in &diagnostic.fixes {
+        for (n, fix) in diagnostic.fixes.iter().enumerate() {
+            let twin = diagnostic.fixes[..n].iter().find(|other| other.label == fix.label || other.edits == fix.edits);
+            assert!(twin.is_none(), "two fixes that are one: {:?} and {fix:?}", twin);
             for edit in &fix.edits {
                 on_boundaries(note_text, edit.range, "fix");
             }

@@ -235,7 +235,22 @@ pub(super) fn diagnostics(
         found.extend(named_bibliographies(context.catalog, note.text(), path));
     }
     found.sort_by_key(|d| (d.range.start(), d.range.end()));
+    for diagnostic in &mut found {
+        diagnostic.fixes = distinct(std::mem::take(&mut diagnostic.fixes));
+    }
     Some(found)
+}
+
+/// `fixes` without the ones that would write what an earlier one writes, or say what it says: a writer is never
+/// offered two choices that are one.
+fn distinct(fixes: Vec<Fix>) -> Vec<Fix> {
+    let mut kept: Vec<Fix> = Vec::with_capacity(fixes.len());
+    for fix in fixes {
+        if !kept.iter().any(|k| k.edits == fix.edits || k.label == fix.label) {
+            kept.push(fix);
+        }
+    }
+    kept
 }
 
 /// The bibliographies the note's front matter names that cannot be read, or that have entries that cannot, at
