@@ -626,6 +626,13 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
     if cluster.titled > 0 {
         return EntityKind::Person;
     }
+    // Names whose type the text seldom shows ("Moscow said", "Nato warned").
+    if cluster.names.keys().any(|n| words::is_body(n)) {
+        return EntityKind::Organisation;
+    }
+    if words::is_capital(name) {
+        return EntityKind::Place;
+    }
     if !cluster.demonyms.is_empty() || cluster.place_context * 2 > cluster.mentions.len() as u32 {
         return EntityKind::Place;
     }

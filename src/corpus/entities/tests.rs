@@ -177,3 +177,18 @@ Harbour authority spokesman Pieter Vos said the CIS had not called.
     assert_eq!(description("Marta Olsen").as_deref(), Some("deputy director of the port"));
     assert_eq!(description("Pieter Vos").as_deref(), Some("Harbour Authority spokesman"));
 }
+
+#[test]
+fn capitals_standing_for_their_governments_are_places_and_alliances_organisations() {
+    // Nothing in the text says what Nairobi, Ottawa or Asean are: the capital and the body are known as such.
+    insta::assert_snapshot!(entities(r#"
+//- a.txt
+Nairobi rejected the offer on Monday, and Ottawa said it would wait.
+Asean warned that Nairobi and Ottawa had not consulted the bloc.
+A spokesperson for Asean declined to comment.
+"#), @r"
+    organisation Asean 2/1
+    place Nairobi 2/1
+    place Ottawa 2/1
+    ");
+}

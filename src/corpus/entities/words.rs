@@ -143,3 +143,46 @@ pub(super) static MOVEMENT_WORDS: Words = words!(
      moved move deployed deployment returned return arrived journey journeys fled fleeing headed exported
      shipped delivered routes route road way"
 );
+
+/// Names whose type the text alone seldom shows: news writes "Moscow said" and "talks in Seoul", rarely "the
+/// city of Moscow", and "Nato said". Complete lists, not a corpus's names: every UN member's and observer's
+/// capital (multi-word names joined by `_`, with the spellings agencies use), and the intergovernmental bodies
+/// news names by a short name or an acronym.
+pub(super) static CAPITALS: Words = words!(
+    "kabul tirana algiers andorra luanda buenos_aires yerevan canberra vienna baku nassau manama dhaka
+     bridgetown minsk brussels belmopan porto-novo thimphu sucre la_paz sarajevo gaborone brasilia brasília
+     bandar_seri_begawan sofia ouagadougou gitega bujumbura praia phnom_penh yaounde yaoundé ottawa bangui
+     n'djamena ndjamena santiago beijing bogota bogotá moroni kinshasa brazzaville san_jose san_josé
+     yamoussoukro abidjan zagreb havana nicosia prague copenhagen djibouti roseau santo_domingo quito cairo
+     san_salvador malabo asmara tallinn mbabane addis_ababa suva helsinki paris libreville banjul tbilisi
+     berlin accra athens st_george's guatemala_city conakry bissau georgetown port-au-prince budapest
+     reykjavik new_delhi delhi jakarta tehran baghdad dublin jerusalem tel_aviv rome kingston tokyo amman
+     astana nur-sultan nairobi tarawa pristina kuwait_city bishkek vientiane riga beirut maseru monrovia
+     tripoli vaduz vilnius luxembourg antananarivo lilongwe kuala_lumpur male malé bamako valletta majuro
+     nouakchott port_louis mexico_city palikir chisinau chișinău monaco ulaanbaatar ulan_bator podgorica
+     rabat maputo naypyidaw nay_pyi_taw windhoek yaren kathmandu amsterdam the_hague wellington managua
+     niamey abuja pyongyang skopje oslo muscat islamabad ngerulmud panama_city port_moresby asuncion
+     asunción lima manila warsaw lisbon doha bucharest moscow kigali basseterre castries kingstown apia
+     san_marino sao_tome são_tomé riyadh dakar belgrade victoria freetown singapore bratislava ljubljana
+     honiara mogadishu pretoria cape_town bloemfontein seoul juba madrid colombo sri_jayawardenepura_kotte
+     khartoum paramaribo stockholm bern berne damascus taipei dushanbe dodoma dar_es_salaam bangkok dili
+     lome lomé nuku'alofa port_of_spain tunis ankara ashgabat funafuti kampala kyiv kiev abu_dhabi london
+     washington montevideo tashkent port_vila vatican_city caracas hanoi sanaa sana'a lusaka harare
+     ramallah"
+);
+
+/// Intergovernmental organisations and alliances known by a short name or an acronym, lower-cased.
+pub(super) static BODIES: Words = words!(
+    "nato otan un eu asean opec who imf wto iaea unesco unicef unhcr oecd osce g7 g8 g20 brics interpol
+     sco csto gcc ecowas mercosur apec icc icj unsc undp wfp fao ilo itu au"
+);
+
+/// Whether `name` (as written, any case) is a capital city in [`CAPITALS`].
+pub(super) fn is_capital(name: &str) -> bool {
+    CAPITALS.contains(&name.replace(' ', "_"))
+}
+
+/// Whether `name` (as written, any case) is an intergovernmental body in [`BODIES`].
+pub(super) fn is_body(name: &str) -> bool {
+    BODIES.contains(name)
+}
