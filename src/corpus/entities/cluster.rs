@@ -82,7 +82,9 @@ pub(crate) fn build_index<'a>(
     }
     merger.merge_org_suffixes();
     merger.merge_initialisms();
+    merger.merge_acronym_prefixes();
     merger.merge_surnames();
+    merger.merge_elliptical_compass_names();
     merger.attach_demonyms();
     merger.apply_overrides(overrides);
     merger.finish(sources)
@@ -413,6 +415,72 @@ impl Merger {
                 && self.root(*expansion) != index
             {
                 self.merge(index, *expansion);
+            }
+        }
+    }
+
+    /// "UN Security Council" is "United Nations Security Council": a name that begins with an acronym of the
+    /// words another name begins with, and goes on the same.
+    fn merge_acronym_prefixes(&mut self) {
+        let keys: Vec<(String, usize)> = self.by_key.iter().map(|(k, &i)| (k.clone(), i)).collect();
+        for (full, index) in keys {
+            let words: Vec<&str> = full.split(' ').collect();
+            for spelled in 2..=4.min(words.len().saturating_sub(1)) {
+                let initials: String = (words[..spelled].iter())
+                    .filter(|w| !CONNECTORS.contains(w) && **w != "the")
+                    .filter_map(|w| w.chars().next())
+                    .collect();
+                let short = format!("{initials} {}", words[spelled..].join(" "));
+                let Some(short_index) = self.find(&short) else {
+                    continue;
+                };
+                // The long form spells its words out ("United Nations", not "US National").
+                let spelled_out = self.clusters[index]
+                    .names
+                    .keys()
+                    .any(|name| name.split(' ').take(spelled).all(|w| w.chars().count() > 1 && !is_all_caps(w)));
+                if !spelled_out {
+                    continue;
+                }
+                // The short form is written with the acronym in capitals ("UN", not "Un").
+                let written_as_acronym = self.clusters[short_index]
+                    .names
+                    .keys()
+                    .any(|name| name.split(' ').next().is_some_and(|first| is_all_caps(first) && first.len() >= 2));
+                if written_as_acronym {
+                    self.merge(short_index, index);
+                }
+            }
+        }
+    }
+
+    /// "the North", in an article about North Korea, is North Korea: a compass word standing alone is the one
+    /// place named with it in every article that uses it; where that is not one place, it is no entity.
+    fn merge_elliptical_compass_names(&mut self) {
+        for compass in ["north", "south", "east", "west"] {
+            let Some(alone) = self.find(compass) else {
+                continue;
+            };
+            let prefix = format!("{compass} ");
+            let mut places: Vec<usize> = (self.by_key.iter())
+                .filter(|(key, _)| key.starts_with(&prefix) && key.split(' ').count() == 2)
+                // "North Korean" is the demonym of "North Korea", not another place.
+                .filter(|(key, _)| !demonym_bases(key).any(|base| self.by_key.contains_key(&base)))
+                .map(|(_, &index)| self.root(index))
+                .filter(|&root| root != alone)
+                .collect();
+            places.sort_unstable();
+            places.dedup();
+            let named_beside = |place: &usize| {
+                (self.clusters[alone].mentions.iter())
+                    .all(|m| self.clusters[*place].mentions.iter().any(|p| p.source == m.source))
+            };
+            match places.iter().filter(|p| named_beside(p)).collect::<Vec<_>>().as_slice() {
+                [place] => {
+                    let place = **place;
+                    self.merge(alone, place);
+                }
+                _ => self.clusters[alone].hidden = true,
             }
         }
     }

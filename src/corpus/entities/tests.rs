@@ -192,3 +192,18 @@ A spokesperson for Asean declined to comment.
     place Ottawa 2/1
     ");
 }
+
+#[test]
+fn a_compass_word_alone_is_the_one_place_named_with_it_and_acronyms_join_their_spelled_out_forms() {
+    insta::assert_snapshot!(entities(r#"
+//- a.txt
+North Vandria sent envoys to the United Nations Security Council on Monday.
+The North denied the report, and the UN Security Council met again. North Vandrian officials said nothing.
+//- b.txt
+Talks between North Vandria and South Vandria stalled. The North walked out.
+"#), @r"
+    organisation UN Security Council [United Nations Security Council] 2/1
+    place North Vandria [North] {North Vandrian} 4/2
+    place South Vandria 1/1
+    ");
+}
