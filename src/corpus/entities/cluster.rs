@@ -622,6 +622,10 @@ impl Merger {
                 EntityKind::Other if description.is_some() => EntityKind::Person,
                 kind => kind,
             });
+            let description = description.or_else(|| {
+                (kind == EntityKind::Place && words::is_capital(&name) && stands_for_government(sources, &mentions))
+                    .then(|| "capital; mostly names its government here".to_string())
+            });
             let boilerplate = cluster.furniture_mentions as usize >= mentions.len() && !mentions.is_empty();
             let article_count = articles.len();
             entities.push(Entity { name, kind, aliases, demonyms, article_count, mentions, description, boilerplate });
@@ -712,6 +716,25 @@ fn guess_kind(cluster: &Cluster, name: &str) -> EntityKind {
         return EntityKind::Person;
     }
     EntityKind::Other
+}
+
+/// Whether most `mentions` of a place are the subject of what a government does ("Moscow said", "Seoul has
+/// warned", "Pyongyang denied"): a capital used for its government, as news writes it.
+fn stands_for_government(sources: &[std::sync::Arc<Source>], mentions: &[EntityOccurrence]) -> bool {
+    let acting = mentions
+        .iter()
+        .filter(|m| {
+            let text = &sources[m.source as usize].text;
+            let after = text[usize::from(m.range.end())..].split_whitespace().take(2).collect::<Vec<_>>();
+            let verb = match after.as_slice() {
+                [auxiliary, verb, ..] if matches!(*auxiliary, "has" | "had" | "have" | "will" | "would") => verb,
+                [verb, ..] => verb,
+                [] => return false,
+            };
+            words::GOVERNMENT_VERBS.contains(verb.trim_end_matches(|c: char| !c.is_alphabetic()))
+        })
+        .count();
+    acting * 2 > mentions.len()
 }
 
 /// A hash of a name's lookup [`key`], computed without allocating.

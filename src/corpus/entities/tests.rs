@@ -181,16 +181,22 @@ Harbour authority spokesman Pieter Vos said the CIS had not called.
 #[test]
 fn capitals_standing_for_their_governments_are_places_and_alliances_organisations() {
     // Nothing in the text says what Nairobi, Ottawa or Asean are: the capital and the body are known as such.
-    insta::assert_snapshot!(entities(r#"
+    let fixture = r#"
 //- a.txt
 Nairobi rejected the offer on Monday, and Ottawa said it would wait.
-Asean warned that Nairobi and Ottawa had not consulted the bloc.
+Asean warned that Nairobi had refused to talk and that Ottawa had not consulted the bloc.
 A spokesperson for Asean declined to comment.
-"#), @r"
+"#;
+    insta::assert_snapshot!(entities(fixture), @r"
     organisation Asean 2/1
     place Nairobi 2/1
     place Ottawa 2/1
     ");
+    // Nairobi acts as its government in every mention, Ottawa in one of two.
+    let corpus = corpus(fixture, EntityOverrides::default());
+    let described = |name: &str| corpus.entities().get(name).and_then(|e| e.description.clone());
+    assert_eq!(described("Nairobi").as_deref(), Some("capital; mostly names its government here"));
+    assert_eq!(described("Ottawa"), None);
 }
 
 #[test]

@@ -177,6 +177,14 @@ pub(super) static BODIES: Words = words!(
      sco csto gcc ecowas mercosur apec icc icj unsc undp wfp fao ilo itu au"
 );
 
+/// What a government does, after the capital that stands for it: "Moscow said", "Seoul has warned".
+pub(super) static GOVERNMENT_VERBS: Words = words!(
+    "said says denied denies warned warns accused accuses rejected rejects condemned condemns announced
+     announces insisted insists claimed claims signed signs agreed agrees refused refuses demanded demands
+     responded responds threatened threatens confirmed confirms sent sends supplied supplies urged urges
+     called calls vowed vows"
+);
+
 /// Whether `name` (as written, any case) is a capital city in [`CAPITALS`].
 pub(super) fn is_capital(name: &str) -> bool {
     CAPITALS.contains(&name.replace(' ', "_"))
