@@ -608,6 +608,7 @@ fn title_case_tokens(text: &str, tokens: &[Token]) -> Option<Vec<bool>> {
 /// Splits a run of capitalised words into a title and a name, and records the candidates.
 fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut ArticleCandidates) {
     let word = |i: usize| &text[tokens[i].range];
+    let run_start = start;
     let mut start = start;
     let mut uncertain_start = starts_clause(text, tokens, start);
     while start < end && uncertain_start && is_stopword(word(start)) {
@@ -617,6 +618,22 @@ fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut
     if start >= end {
         return;
     }
+    // "Union leader Ana Ruiz", "Party chairman Li Wei": one word opening the sentence before a title in lowercase
+    // says whom the person speaks for; it is not a name of its own.
+    let before_lowercase_title = end < tokens.len()
+        && tokens[end].joined
+        && tokens[end].word
+        && word(end).starts_with(char::is_lowercase)
+        && is_title_head(word(end));
+    if uncertain_start && end - start == 1 && before_lowercase_title {
+        return;
+    }
+    // "By Ilse Brandt" opening a line: a byline names a person.
+    let before_run = text[..usize::from(tokens[run_start].range.start())].trim_end_matches([' ', '\t']);
+    let byline = start == run_start + 1
+        && word(run_start) == "By"
+        && (2..=3).contains(&(end - start))
+        && (before_run.is_empty() || before_run.ends_with('\n'));
     // The last title head with a name after it splits the run.
     let head = (start..end).rev().find(|&i| is_title_head(word(i)) && (i + 1 >= end || !is_all_caps(word(i + 1))));
     let (name_start, title, prefix_end) = match head {
@@ -648,7 +665,7 @@ fn split_run(text: &str, tokens: &[Token], start: usize, end: usize, spans: &mut
             && tokens[start - 1].word
             && text[tokens[start - 1].range].starts_with(char::is_lowercase)
             && is_title_head(&text[tokens[start - 1].range]);
-        if (head.is_some() || lowercase_title)
+        if (head.is_some() || lowercase_title || byline)
             && let Some(span) = spans.spans.last_mut()
         {
             span.flags |= Span::TITLED;

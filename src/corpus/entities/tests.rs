@@ -213,3 +213,17 @@ Talks between North Vandria and South Vandria stalled. The North walked out.
     place South Vandria 1/1
     ");
 }
+
+#[test]
+fn a_byline_names_a_person_and_a_word_before_a_lowercase_title_is_no_entity() {
+    insta::assert_snapshot!(entities(r#"
+//- a.txt
+By Ilse Brandt
+Union leader Ana Ruiz said the members would return. Ruiz spoke for the Coastal Dockers Union.
+By Friday the ferries were running.
+"#), @r"
+    organisation Coastal Dockers Union 1/1
+    person Ana Ruiz [Ruiz] 2/1
+    person Ilse Brandt 1/1
+    ");
+}
