@@ -46,7 +46,7 @@ fn check_json_is_for_machines() {
 #[test]
 fn a_clean_note_passes() {
     let output = marginalia(&["check", "examples/research/notes/clean.md"], repo());
-    assert_eq!(stdout(&output), "checked 1 note against 3 articles (14 entities): no problems\n");
+    assert_eq!(stdout(&output), "checked 1 note against 4 articles (15 entities): no problems\n");
     assert_eq!(output.status.code(), Some(0));
 }
 

@@ -616,8 +616,12 @@ impl Merger {
             mentions.sort_by_key(|m| (m.source, m.range.start()));
             let mut articles: Vec<u32> = mentions.iter().map(|m| m.source).collect();
             articles.dedup();
-            let description =
-                mentions.iter().take(32).find_map(|m| describe(&sources[m.source as usize].text, m.range));
+            // The fullest of the roles the first mentions give ("leader of the Coastal Dockers Union" over
+            // "Union leader"), the earliest among equals.
+            let description = (mentions.iter().take(32))
+                .filter_map(|m| describe(&sources[m.source as usize].text, m.range))
+                .rev()
+                .max_by_key(|role| role.chars().count());
             let kind = cluster.kind.unwrap_or_else(|| match guess_kind(cluster, &name) {
                 EntityKind::Other if description.is_some() => EntityKind::Person,
                 kind => kind,
