@@ -161,3 +161,16 @@ impl Probe {
         (before.matches('\n').count() as u32, before[line_start..].encode_utf16().count() as u32)
     }
 }
+
+/// Reads and indexes the workspace at `dir` as the server does from nothing saved, and prints the seconds it took,
+/// the peak RSS in MB so far, the articles and their text bytes: what a benchmark runs in a fresh process of its
+/// own (`--measure DIR`), for a peak memory that is the indexing's.
+pub fn index_in_this_process(dir: &Path) {
+    let started = std::time::Instant::now();
+    let (workspace, _) = marginalia::load::Workspace::open(dir);
+    let (sources, _) = workspace.read_sources();
+    let (corpus, _) = marginalia::corpus::Corpus::new(sources, workspace.config.entities.clone());
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("{elapsed} {} {} {}", peak_rss_mb("self"), corpus.len(), corpus.text_bytes());
+    std::hint::black_box(corpus);
+}

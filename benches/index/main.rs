@@ -12,7 +12,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use marginalia::corpus::Corpus;
 use marginalia::load::Workspace;
 
 const RUNS: usize = 5;
@@ -20,7 +19,7 @@ const RUNS: usize = 5;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     match args.as_slice() {
-        [flag, dir] if flag == "--measure" => return measure(Path::new(dir)),
+        [flag, dir] if flag == "--measure" => return common::index_in_this_process(Path::new(dir)),
         // For a profiler: `perf record cargo bench --bench index -- --extraction 10000`.
         [flag, size] if flag == "--extraction" => return extraction(&common::generated(size.parse().unwrap())),
         _ => {}
@@ -115,15 +114,4 @@ fn report(label: &str, dir: &Path) {
         megabytes / median_time,
         median_rss / megabytes.max(f64::EPSILON)
     );
-}
-
-/// In a fresh process: index the workspace and print seconds, peak RSS in MB, articles and text bytes.
-fn measure(dir: &Path) {
-    let started = Instant::now();
-    let (workspace, _) = Workspace::open(dir);
-    let (sources, _) = workspace.read_sources();
-    let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
-    let elapsed = started.elapsed().as_secs_f64();
-    println!("{elapsed} {} {} {}", common::peak_rss_mb("self"), corpus.len(), corpus.text_bytes());
-    std::hint::black_box(corpus);
 }

@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use marginalia::corpus::Corpus;
-use marginalia::load::{self, IndexCache, LoadOptions, NotesToRead, Workspace, html};
+use marginalia::load::{self, IndexCache, LoadOptions, NotesToRead, html};
 
 /// Runs of each ready-time measurement.
 const RUNS: usize = 3;
@@ -25,7 +24,7 @@ const EXTRACTED: usize = 1_000;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     match args.as_slice() {
-        [flag, dir] if flag == "--measure" => return measure(Path::new(dir)),
+        [flag, dir] if flag == "--measure" => return common::index_in_this_process(Path::new(dir)),
         // For a profiler: `perf record cargo bench --bench pages -- --extraction 1000`.
         [flag, size] if flag == "--extraction" => {
             let size = size.parse().unwrap();
@@ -133,17 +132,6 @@ fn run_measures(dir: &Path) -> Vec<(f64, f64, usize)> {
         .collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     runs
-}
-
-/// In a fresh process: read and index the workspace; print seconds, peak RSS in MB and articles.
-fn measure(dir: &Path) {
-    let started = Instant::now();
-    let (workspace, _) = Workspace::open(dir);
-    let (sources, _) = workspace.read_sources();
-    let (corpus, _) = Corpus::new(sources, workspace.config.entities.clone());
-    let elapsed = started.elapsed().as_secs_f64();
-    println!("{elapsed} {} {}", common::peak_rss_mb("self"), corpus.len());
-    std::hint::black_box(corpus);
 }
 
 /// A restart of a workspace of pages once its index is saved: the extracted texts are read back, no page is

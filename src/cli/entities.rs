@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::{Format, exit};
-use crate::load::ArticleFile;
+use crate::load::ArticleFiles;
 use crate::text::PositionEncoding;
 
 /// Lists every entity with its type, names and mentions; returns the exit code.
@@ -50,7 +50,7 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
         }
         Format::Json => {
             // Positions are in the article files (a saved page's markup included), each file read once.
-            let files: Vec<ArticleFile> = corpus.sources().map(ArticleFile::open).collect();
+            let mut files = ArticleFiles::default();
             let entities: Vec<serde_json::Value> = corpus
                 .entities()
                 .iter()
@@ -60,7 +60,7 @@ pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
                         .iter()
                         .map(|mention| {
                             let source = corpus.source_at(mention.source);
-                            let file = &files[mention.source as usize];
+                            let file = files.get(source);
                             let in_file = file.range(mention.range);
                             let position = file.lines().line_col(file.text(), in_file.start(), PositionEncoding::Utf32);
                             json!({

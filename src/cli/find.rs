@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Format, exit};
 use crate::analysis::Analysis;
-use crate::load::ArticleFile;
+use crate::load::ArticleFiles;
 use crate::text::PositionEncoding;
 
 /// Prints every place that contains `words`; the exit code is 0 when one matches exactly, 1 when none does.
@@ -23,9 +23,10 @@ pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result
     let matches = analysis.find_quote(words);
     let mut stdout = std::io::stdout().lock();
     let mut results = Vec::new();
+    let mut files = ArticleFiles::default();
     for found in &matches {
         let source = analysis.corpus().source(&found.source_id).expect("matches name indexed articles");
-        let file = ArticleFile::open(source);
+        let file = files.get(source);
         let (start, end) = file.lines().range(file.text(), file.range(found.range), PositionEncoding::Utf32);
         let file = display.show(&found.path);
         let passage = crate::corpus::collapse_whitespace(&source.text[found.range]);

@@ -14,6 +14,8 @@ use crate::text::{TextRange, TextSize};
 pub struct OffsetMap {
     /// In the order of the text, none overlapping.
     words: Vec<MappedWord>,
+    /// A hash of the file text the map points into, to know it is that file still.
+    file_hash: u64,
 }
 
 /// One word of the text and its bytes in the file.
@@ -28,6 +30,16 @@ struct MappedWord {
 }
 
 impl OffsetMap {
+    /// An empty map into the file text whose hash is `file_hash`.
+    pub fn new(file_hash: u64) -> OffsetMap {
+        OffsetMap { words: Vec::new(), file_hash }
+    }
+
+    /// The hash of the file text the map points into, as given to [`OffsetMap::new`].
+    pub fn file_hash(&self) -> u64 {
+        self.file_hash
+    }
+
     /// Adds the word at `text` in the text, found at `file` in the file, on its `line` (from 0); `verbatim` when
     /// the file writes it byte for byte as the text does. Words are added in the order of the text.
     pub fn push(&mut self, text: TextRange, file: TextRange, line: u32, verbatim: bool) {

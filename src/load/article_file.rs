@@ -3,8 +3,25 @@
 //! it. Every position in an article given to the writer (a definition, a reference, a lens, a `find` line) goes
 //! through here.
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use crate::corpus::Source;
 use crate::text::{LineIndex, TextRange, TextSize};
+
+/// The files of the articles one answer places ranges in, each opened (a saved page read and decoded) once, however
+/// many ranges fall in it: an entity's mentions, a passage found in many places.
+#[derive(Default)]
+pub struct ArticleFiles<'a> {
+    opened: HashMap<&'a Path, ArticleFile<'a>>,
+}
+
+impl<'a> ArticleFiles<'a> {
+    /// The file of `source`, opened the first time it is asked for.
+    pub fn get(&mut self, source: &'a Source) -> &ArticleFile<'a> {
+        self.opened.entry(source.path.as_path()).or_insert_with(|| ArticleFile::open(source))
+    }
+}
 
 /// An article's file text, its lines, and the map from its indexed text.
 pub struct ArticleFile<'a> {

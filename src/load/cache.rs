@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use bincode::Options;
 
 use super::LoadProblem;
-use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, Source, saved_format};
+use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, OffsetMap, Source, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
 const FORMAT: u32 = 8;
@@ -59,17 +59,14 @@ fn stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// The hash of an article's text, to know it is the text that was indexed.
-fn content_hash(text: &str) -> u64 {
+pub(super) fn content_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// The hash of the text of the file `source` was read from: its own text, or for a text extracted from a file
-/// (a saved web page) the file's text, read again (0 when it cannot be, which no later reading matches).
+/// (a saved web page) the file's text, as hashed when it was extracted.
 fn file_hash(source: &Source) -> u64 {
-    match &source.origin {
-        None => content_hash(&source.text),
-        Some(_) => super::read_file_text(&source.path).map_or(0, |file| content_hash(&file.text)),
-    }
+    source.origin.as_ref().map_or_else(|| content_hash(&source.text), OffsetMap::file_hash)
 }
 
 /// What precedes the corpus in a saved index.
@@ -191,7 +188,7 @@ impl IndexCache {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
             overrides: overrides.clone(),
-            contents: corpus.sources().collect::<Vec<_>>().par_iter().map(|source| file_hash(source)).collect(),
+            contents: corpus.sources().map(file_hash).collect(),
             extracted: corpus.sources().map(|source| source.origin.is_some().then(|| source.text.clone())).collect(),
             problems: problems.to_vec(),
             unreadable: unreadable.to_vec(),

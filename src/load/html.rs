@@ -517,7 +517,7 @@ fn align(text: &str, page: &Scanned, html: &str) -> OffsetMap {
     };
     // Every place of every page word, made the first time a word is not found ahead.
     let mut places: Option<HashMap<&str, Vec<usize>>> = None;
-    let mut map = OffsetMap::default();
+    let mut map = OffsetMap::new(super::cache::content_hash(html));
     let mut next = 0;
     let mut previous_end = None;
     for (k, &(start, word)) in words.iter().enumerate() {

@@ -18,7 +18,7 @@ use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::corpus::{Corpus, CorpusProblem, Source, SourceFormat};
 use crate::text::LineIndex;
 
-pub use article_file::ArticleFile;
+pub use article_file::{ArticleFile, ArticleFiles};
 pub use cache::{IndexCache, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.

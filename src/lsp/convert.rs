@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tower_lsp::lsp_types as lsp;
 
 use crate::analysis::{self, Analysis, CompletionKind, Notes, Severity};
-use crate::load::ArticleFile;
+use crate::load::{ArticleFile, ArticleFiles};
 use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
 
 /// A text with its line index, for converting positions in it.
@@ -183,6 +183,7 @@ pub fn locations(
 ) -> Vec<lsp::Location> {
     let mut locations = Vec::with_capacity(targets.len());
     let library = analysis.shared_library();
+    let mut files = ArticleFiles::default();
     for target in targets {
         let Some(uri) = file_url(&target.path) else {
             continue;
@@ -190,8 +191,8 @@ pub fn locations(
         let article = analysis.catalog().cited(&target.source_id).and_then(|cited| cited.source);
         let range = match article.filter(|source| source.path == target.path) {
             Some(source) => {
-                let file = ArticleFile::open(source);
-                TextLines::of_article(&file, encoding).article_range(&file, target.range)
+                let file = files.get(source);
+                TextLines::of_article(file, encoding).article_range(file, target.range)
             }
             None => {
                 let Some(file) = library.file(&target.path) else {
@@ -238,13 +239,14 @@ pub fn workspace_symbols(
     encoding: PositionEncoding,
 ) -> Vec<lsp::SymbolInformation> {
     let corpus = analysis.corpus();
+    let mut files = ArticleFiles::default();
     (symbols.iter())
         .filter_map(|symbol| {
             let uri = file_url(&symbol.path)?;
             let range = match symbol.article {
                 Some(article) => {
-                    let file = ArticleFile::open(corpus.source_at(article));
-                    TextLines::of_article(&file, encoding).article_range(&file, symbol.range)
+                    let file = files.get(corpus.source_at(article));
+                    TextLines::of_article(file, encoding).article_range(file, symbol.range)
                 }
                 None => {
                     let text = notes.get(&symbol.path)?.text();
@@ -446,13 +448,14 @@ pub fn found_quotes(
     found: &[analysis::PassageMatch],
     encoding: PositionEncoding,
 ) -> serde_json::Value {
+    let mut files = ArticleFiles::default();
     let found = (found.iter())
         .filter_map(|found| {
             let source = analysis.corpus().source(&found.source_id)?;
-            let file = ArticleFile::open(source);
+            let file = files.get(source);
             Some(serde_json::json!({
                 "uri": file_url(&found.path)?,
-                "range": TextLines::of_article(&file, encoding).article_range(&file, found.range),
+                "range": TextLines::of_article(file, encoding).article_range(file, found.range),
                 "source": found.source_id,
                 "similarity": found.similarity,
                 "text": crate::corpus::collapse_whitespace(&source.text[found.range]),
