@@ -119,9 +119,8 @@ fn quote_preview(source: &Source, item: &CiteItem, quote: &Quote) -> String {
         }
         s
     };
-    let line = source.line_number(first.start());
-    let mut out =
-        format!("> {}\n\n`{}`, line {line} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
+    let place = source.place(first);
+    let mut out = format!("> {}\n\n`{}`, {place} · `{}`", join(&before, &quoted, &after), item.id, file_name(source));
     match found.len() {
         1 => {}
         n if n > MAX_COUNTED => out += &format!(" · found more than {MAX_COUNTED} times"),

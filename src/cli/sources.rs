@@ -92,7 +92,9 @@ fn article_json(source: &Source, uses: &ArticleUses, path: &str) -> serde_json::
         "id": source.id,
         "path": path,
         "format": source.format.name(),
-        "encoding": source.encoding.as_deref().unwrap_or("UTF-8"),
+        // A PDF is not text in an encoding; its pages are what it has instead.
+        "encoding": source.pages.is_none().then(|| source.encoding.as_deref().unwrap_or("UTF-8")),
+        "pages": source.pages.as_ref().map(|pages| pages.len()),
         "title": source.title,
         "authors": source.meta.authors,
         "outlet": source.meta.outlet,

@@ -6,6 +6,7 @@
 pub mod blocks;
 pub mod entities;
 mod origin;
+mod pages;
 pub mod passages;
 pub mod quotes;
 mod scraped;
@@ -22,6 +23,7 @@ pub use entities::{
     ConfiguredEntity, Entity, EntityIndex, EntityKind, EntityOccurrence, EntityOverrides, key as entity_key,
 };
 pub use origin::OffsetMap;
+pub use pages::Pages;
 pub use source::{Described, Source, SourceFormat, SourceMeta, collapse_whitespace, shorten};
 
 /// All source articles of a workspace, indexed.

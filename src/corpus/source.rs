@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::blocks::{BlockIndex, Tokens};
 use super::origin::OffsetMap;
+use super::pages::Pages;
 use super::quotes::{self, Folded, NearMiss, QuotePattern, TooComplex};
 use super::{entities, sentences};
 use crate::text::{LineIndex, TextRange, TextSize, range};
@@ -37,6 +38,9 @@ pub struct Source {
     /// Where the words of the text stand in the file, when the text was extracted from it (a saved web page):
     /// positions shown to the writer are in the file.
     pub origin: Option<OffsetMap>,
+    /// The pages of a text extracted from a paged file (a PDF): positions shown to the writer are in the text, which
+    /// the editor shows in place of the file, and each is on a page.
+    pub pages: Option<Pages>,
     /// The encoding the file was decoded from (`windows-1252`, `UTF-16LE`, …), when it is not UTF-8: what was
     /// assumed, shown with the article.
     pub encoding: Option<String>,
@@ -87,6 +91,7 @@ impl Source {
             encoding: None,
             format: SourceFormat::Text,
             origin: None,
+            pages: None,
             body,
             sentences,
             furniture,
@@ -107,23 +112,36 @@ impl Source {
         described: Described,
         origin: OffsetMap,
     ) -> Source {
-        let mut source = Source::new(id, path, text);
+        let mut source = Source::new(id, path, text).described(described);
         source.format = format;
         source.origin = Some(origin);
+        source
+    }
+
+    /// Reads an article whose `text` was extracted from a paged file (a PDF), which `described` it, with its `pages`.
+    pub fn paged(id: String, path: PathBuf, text: String, described: Described, pages: Pages) -> Source {
+        let mut source = Source::new(id, path, text).described(described);
+        source.format = SourceFormat::Pdf;
+        source.pages = Some(pages);
+        source
+    }
+
+    /// The source with what its file says of itself over what its text says.
+    fn described(mut self, described: Described) -> Source {
         let Described { title, date, url, authors, outlet, language } = described;
         if let Some(title) = title {
-            source.title = title;
+            self.title = title;
         }
         if let Some(date) = date.as_deref().and_then(|date| find_date(date).or_else(|| year_or_month(date))) {
-            source.date = Some(date);
+            self.date = Some(date);
         }
-        source.url = url.or(source.url);
+        self.url = url.or(self.url);
         if !authors.is_empty() {
-            source.meta.authors = authors;
+            self.meta.authors = authors;
         }
-        source.meta.outlet = outlet.or(source.meta.outlet);
-        source.meta.language = language.or(source.meta.language);
-        source
+        self.meta.outlet = outlet.or(self.meta.outlet);
+        self.meta.language = language.or(self.meta.language);
+        self
     }
 
     /// Whether `range` lies in the page furniture.
@@ -169,6 +187,15 @@ impl Source {
         };
         1 + line
             .unwrap_or_else(|| self.line_index.line_col(&self.text, offset, crate::text::PositionEncoding::Utf32).line)
+    }
+
+    /// Where the writer finds `range` in the article's file: its page in a PDF (`p. 4`, `pp. 4–5`), else the line
+    /// it starts on (`line 12`).
+    pub fn place(&self, range: TextRange) -> String {
+        match &self.pages {
+            Some(pages) => pages.cite(range),
+            None => format!("line {}", self.line_number(range.start())),
+        }
     }
 
     /// The line index of the text.
@@ -259,6 +286,8 @@ pub enum SourceFormat {
     Markdown,
     /// A saved web page (`.html`, `.htm`), its main text extracted.
     Html,
+    /// A PDF, its text extracted page by page.
+    Pdf,
 }
 
 impl SourceFormat {
@@ -268,6 +297,7 @@ impl SourceFormat {
             SourceFormat::Text => "text",
             SourceFormat::Markdown => "markdown",
             SourceFormat::Html => "html",
+            SourceFormat::Pdf => "pdf",
         }
     }
 }

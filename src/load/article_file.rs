@@ -4,7 +4,7 @@
 //! through here.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::corpus::Source;
 use crate::text::{LineIndex, TextRange, TextSize};
@@ -74,4 +74,26 @@ fn clamped(text: &str, range: TextRange) -> TextRange {
     let end = text.floor_char_boundary(usize::from(range.end()).min(text.len()));
     let start = text.floor_char_boundary(usize::from(range.start()).min(end));
     crate::text::range(start, end)
+}
+
+/// Writes the text extracted from `source`'s file (a PDF) in `folder`, for an editor that opens it in place of the
+/// file, unless it is there already; returns its path. Each version of a file has its own folder, named by the
+/// file's hash, so that a text written for an earlier version is never shown for a later one.
+pub fn write_extracted_text(folder: &Path, source: &Source) -> std::io::Result<PathBuf> {
+    let hash = source.pages.as_ref().map_or(0, crate::corpus::Pages::file_hash);
+    let name = source.path.file_name().map_or_else(|| source.id.clone().into(), |name| name.to_os_string());
+    let mut file_name = name;
+    file_name.push(".txt");
+    let path = folder.join(format!("{hash:016x}")).join(file_name);
+    if std::fs::read(&path).is_ok_and(|written| written == source.text.as_bytes()) {
+        return Ok(path);
+    }
+    let parent = path.parent().unwrap_or(folder);
+    std::fs::create_dir_all(parent)?;
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partial = parent.join(format!(".partial-{}-{write}", std::process::id()));
+    std::fs::write(&partial, &source.text)?;
+    std::fs::rename(&partial, &path)?;
+    Ok(path)
 }

@@ -21,10 +21,10 @@ use serde::{Deserialize, Serialize};
 use bincode::Options;
 
 use super::LoadProblem;
-use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, OffsetMap, Source, saved_format};
+use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, Source, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// The first bytes of every saved index.
 const MAGIC: &[u8; 8] = b"MRGINDEX";
@@ -63,10 +63,28 @@ pub(super) fn content_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// The hash of the text of the file `source` was read from: its own text, or for a text extracted from a file
-/// (a saved web page) the file's text, as hashed when it was extracted.
+/// The hash of a file's bytes (a PDF's), to know it is the file that was indexed.
+pub(super) fn bytes_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// The hash of the file `source` was read from: its own text; for a text extracted from a saved web page, the
+/// page's text; for a PDF, its bytes; as hashed when it was read.
 fn file_hash(source: &Source) -> u64 {
-    source.origin.as_ref().map_or_else(|| content_hash(&source.text), OffsetMap::file_hash)
+    match (&source.origin, &source.pages) {
+        (Some(origin), _) => origin.file_hash(),
+        (None, Some(pages)) => pages.file_hash(),
+        (None, None) => content_hash(&source.text),
+    }
+}
+
+/// The hash of the file at `path` as [`file_hash`] takes it, with its text when that is what is indexed.
+fn hash_on_disk(path: &Path) -> Option<(u64, Option<String>)> {
+    if super::is_pdf(path) {
+        return Some((bytes_hash(&std::fs::read(path).ok()?), None));
+    }
+    let text = super::read_file_text(path).ok()?.text;
+    Some((content_hash(&text), Some(text)))
 }
 
 /// What precedes the corpus in a saved index.
@@ -141,8 +159,7 @@ impl IndexCache {
             return None;
         }
         // An article that could not be read then and can now was never indexed.
-        if header.unreadable.iter().any(|problem| problem.path().is_some_and(|path| super::read_article(path).is_ok()))
-        {
+        if header.unreadable.iter().any(|problem| problem.path().is_some_and(|path| super::read_source(path).is_ok())) {
             return None;
         }
         let saved = Corpus::read_saved(reader).ok()?;
@@ -156,8 +173,8 @@ impl IndexCache {
         let mut extracted = header.extracted;
         let texts: Vec<String> = (paths.par_iter().zip(&header.contents).zip(&mut extracted))
             .map(|((path, &hash), extracted)| {
-                let text = super::read_file_text(path).ok()?.text;
-                (content_hash(&text) == hash).then(|| extracted.take().unwrap_or(text))
+                let (on_disk, text) = hash_on_disk(path)?;
+                (on_disk == hash).then(|| extracted.take().or(text)).flatten()
             })
             .collect::<Option<_>>()?;
         Some(Loaded {
@@ -189,7 +206,9 @@ impl IndexCache {
             version: env!("CARGO_PKG_VERSION").to_string(),
             overrides: overrides.clone(),
             contents: corpus.sources().map(file_hash).collect(),
-            extracted: corpus.sources().map(|source| source.origin.is_some().then(|| source.text.clone())).collect(),
+            extracted: (corpus.sources())
+                .map(|source| (source.origin.is_some() || source.pages.is_some()).then(|| source.text.clone()))
+                .collect(),
             problems: problems.to_vec(),
             unreadable: unreadable.to_vec(),
             stamps,
@@ -379,7 +398,7 @@ mod layout {
 
     /// The format and a hash of the bytes saved for the corpus below; when this test fails, bump `FORMAT` and
     /// write the new hash here.
-    const SAVED: (u32, u64) = (8, 0xb617fe5ca28a3b14);
+    const SAVED: (u32, u64) = (9, 0xa191542fd90de6cd);
 
     #[test]
     fn a_new_layout_comes_with_a_new_format_version() {

@@ -6,6 +6,7 @@ mod article_file;
 mod cache;
 pub mod decode;
 pub mod html;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 
@@ -15,10 +16,10 @@ use rayon::prelude::*;
 use crate::bibliography::Library;
 use crate::bibliography::library::{bibliography_candidates, front_matter_bibliographies, lexical};
 use crate::config::{CONFIG_FILE, Config, ConfigError};
-use crate::corpus::{Corpus, CorpusProblem, Source, SourceFormat};
+use crate::corpus::{Corpus, CorpusProblem, Pages, Source, SourceFormat};
 use crate::text::LineIndex;
 
-pub use article_file::{ArticleFile, ArticleFiles};
+pub use article_file::{ArticleFile, ArticleFiles, write_extracted_text};
 pub use cache::{IndexCache, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.
@@ -64,6 +65,14 @@ pub enum LoadProblem {
         /// Why.
         problem: html::PageProblem,
     },
+    /// A PDF gives no text to quote.
+    #[error("{}: {problem}; skipped", path.display())]
+    Pdf {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        problem: pdf::PdfProblem,
+    },
     /// `marginalia.toml` is invalid; the defaults are used instead.
     #[error("{}:{line}:{column}: {message}; using the default configuration", path.display())]
     Config {
@@ -90,6 +99,7 @@ impl LoadProblem {
             | LoadProblem::Undecodable { path, .. }
             | LoadProblem::Binary { path, .. }
             | LoadProblem::NoText { path, .. }
+            | LoadProblem::Pdf { path, .. }
             | LoadProblem::Config { path, .. } => Some(path),
             LoadProblem::Corpus(CorpusProblem::DuplicateId { ignored, .. }) => Some(ignored),
         }
@@ -107,7 +117,7 @@ pub struct Workspace {
     notes: GlobSet,
 }
 
-/// Which files are articles: every `.txt` and `.md` file below one of the folders, and the files the globs match.
+/// Which files are articles: every `.txt`, `.md`, `.html`, `.htm` and `.pdf` file below one of the folders, and the files the globs match.
 /// Folders are looked up by each ancestor of a path, not compiled into the glob set, so that a configuration
 /// listing a hundred thousand folders costs a hundred thousand set entries, not an automaton.
 #[derive(Clone, Debug)]
@@ -135,7 +145,7 @@ impl SourcePatterns {
 }
 
 /// The extensions of the files a sources folder holds as articles.
-const ARTICLE_EXTENSIONS: [&str; 4] = ["txt", "md", "html", "htm"];
+const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "md", "html", "htm", "pdf"];
 
 /// `path` without `.` components, so that `./sources` and `sources` are the same folder.
 fn normalized(path: &Path) -> PathBuf {
@@ -395,6 +405,13 @@ pub fn read_sources(paths: &[PathBuf], on_each: &(dyn Fn() + Sync)) -> (Vec<Sour
 /// Reads and indexes one article; its id is the file stem.
 pub fn read_source(path: &Path) -> Result<Source, LoadProblem> {
     let id = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+    if is_pdf(path) {
+        let bytes = std::fs::read(path)
+            .map_err(|error| LoadProblem::Unreadable { path: path.to_path_buf(), message: error.to_string() })?;
+        let read = pdf::extract(&bytes).map_err(|problem| LoadProblem::Pdf { path: path.to_path_buf(), problem })?;
+        let pages = Pages::new(read.pages, cache::bytes_hash(&bytes));
+        return Ok(Source::paged(id, path.to_path_buf(), read.text, read.described, pages));
+    }
     let read = read_article(path)?;
     let mut source = match read.page {
         Some(page) => {
@@ -407,6 +424,11 @@ pub fn read_source(path: &Path) -> Result<Source, LoadProblem> {
     }
     source.encoding = read.assumed.map(str::to_string);
     Ok(source)
+}
+
+/// Whether the file at `path` is a PDF, by its extension.
+pub fn is_pdf(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("pdf"))
 }
 
 /// An article file as read: its text, and for a saved web page what was extracted from it.
@@ -426,7 +448,8 @@ pub fn is_page(path: &Path) -> bool {
         .is_some_and(|extension| extension.eq_ignore_ascii_case("html") || extension.eq_ignore_ascii_case("htm"))
 }
 
-/// Reads an article file in whatever encoding it is in (see [`decode`]); a saved web page has its text extracted.
+/// Reads a text article file in whatever encoding it is in (see [`decode`]); a saved web page has its text
+/// extracted. A PDF is read by [`read_source`].
 pub fn read_article(path: &Path) -> Result<ReadArticle, LoadProblem> {
     let decoded = read_file_text(path)?;
     let page = if is_page(path) {
@@ -538,7 +561,7 @@ mod tests {
         let dir = workspace(&[
             ("sources/a.txt", b"A."),
             ("sources/deep/b.md", b"B."),
-            ("sources/c.pdf", b"C"),
+            ("sources/c.doc", b"C"),
             ("notes/n.md", b"N"),
             ("README.md", b"R"),
             (".hidden/x.md", b"X"),
@@ -585,7 +608,8 @@ mod tests {
         for (path, is_source) in [
             ("archive/a.txt", true),
             ("archive/2024/b.md", true),
-            ("archive/c.pdf", false),
+            ("archive/c.pdf", true),
+            ("archive/c.doc", false),
             ("archived/a.txt", false),
             ("press/a.txt", true),
             ("notes/press/a.txt", false),

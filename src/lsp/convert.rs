@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use tower_lsp::lsp_types as lsp;
 
 use crate::analysis::{self, Analysis, CompletionKind, Notes, Severity};
+use crate::corpus::Source;
 use crate::load::{ArticleFile, ArticleFiles};
 use crate::text::{LineCol, LineIndex, PositionEncoding, TextRange, TextSize};
 
@@ -180,26 +181,28 @@ pub fn locations(
     analysis: &Analysis,
     targets: &[analysis::NavigationTarget],
     encoding: PositionEncoding,
+    texts: &ExtractedTexts,
 ) -> Vec<lsp::Location> {
     let mut locations = Vec::with_capacity(targets.len());
     let library = analysis.shared_library();
     let mut files = ArticleFiles::default();
     for target in targets {
-        let Some(uri) = file_url(&target.path) else {
-            continue;
-        };
         let article = analysis.catalog().cited(&target.source_id).and_then(|cited| cited.source);
-        let range = match article.filter(|source| source.path == target.path) {
+        let (uri, range) = match article.filter(|source| source.path == target.path) {
             Some(source) => {
                 let file = files.get(source);
-                TextLines::of_article(file, encoding).article_range(file, target.range)
+                (article_url(source, texts), TextLines::of_article(file, encoding).article_range(file, target.range))
             }
             None => {
                 let Some(file) = library.file(&target.path) else {
                     continue;
                 };
-                TextLines { text: &file.text, index: &file.lines, encoding, first_line: 0 }.range(target.range)
+                let lines = TextLines { text: &file.text, index: &file.lines, encoding, first_line: 0 };
+                (file_url(&target.path), lines.range(target.range))
             }
+        };
+        let Some(uri) = uri else {
+            continue;
         };
         locations.push(lsp::Location::new(uri, range));
     }
@@ -237,21 +240,26 @@ pub fn workspace_symbols(
     notes: &analysis::Notes,
     symbols: &[analysis::WorkspaceSymbol],
     encoding: PositionEncoding,
+    texts: &ExtractedTexts,
 ) -> Vec<lsp::SymbolInformation> {
     let corpus = analysis.corpus();
     let mut files = ArticleFiles::default();
     (symbols.iter())
         .filter_map(|symbol| {
-            let uri = file_url(&symbol.path)?;
-            let range = match symbol.article {
+            let (uri, range) = match symbol.article {
                 Some(article) => {
-                    let file = files.get(corpus.source_at(article));
-                    TextLines::of_article(file, encoding).article_range(file, symbol.range)
+                    let source = corpus.source_at(article);
+                    let file = files.get(source);
+                    (
+                        article_url(source, texts)?,
+                        TextLines::of_article(file, encoding).article_range(file, symbol.range),
+                    )
                 }
                 None => {
                     let text = notes.get(&symbol.path)?.text();
                     let index = LineIndex::new(text);
-                    TextLines { text, index: &index, encoding, first_line: 0 }.range(symbol.range)
+                    let lines = TextLines { text, index: &index, encoding, first_line: 0 };
+                    (file_url(&symbol.path)?, lines.range(symbol.range))
                 }
             };
             #[allow(deprecated)] // `deprecated` is a field the type requires.
@@ -307,6 +315,55 @@ pub fn semantic_tokens(lines: &TextLines, tokens: &[analysis::Token]) -> Vec<lsp
 /// A `file://` URL for a path.
 pub fn file_url(path: &Path) -> Option<lsp::Url> {
     lsp::Url::from_file_path(path).ok()
+}
+
+/// How the client is shown the text extracted from an article's file when it cannot show that file as text (a PDF):
+/// positions in such an article are in its extracted text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExtractedTexts {
+    /// As read-only `marginalia:` documents, which the client asks for with `marginalia/sourceText` (the VS Code
+    /// extension and the Neovim plugin do; `sourceTextDocuments` in the initialization options says so).
+    Documents,
+    /// As plain-text files written in this folder, for any other client.
+    Files(PathBuf),
+}
+
+impl Default for ExtractedTexts {
+    fn default() -> ExtractedTexts {
+        ExtractedTexts::Files(std::env::temp_dir().join("marginalia-texts"))
+    }
+}
+
+/// The scheme of the documents of [`ExtractedTexts::Documents`].
+pub const EXTRACTED_TEXT_SCHEME: &str = "marginalia";
+
+/// Where the client is shown `source`: its file, or the text extracted from its PDF as `texts` says.
+pub fn article_url(source: &Source, texts: &ExtractedTexts) -> Option<lsp::Url> {
+    if source.pages.is_none() {
+        return file_url(&source.path);
+    }
+    match texts {
+        ExtractedTexts::Documents => {
+            let file = file_url(&source.path)?;
+            lsp::Url::parse(&format!("{EXTRACTED_TEXT_SCHEME}://{}.txt", file.path())).ok()
+        }
+        ExtractedTexts::Files(folder) => match crate::load::write_extracted_text(folder, source) {
+            Ok(path) => file_url(&path),
+            Err(error) => {
+                tracing::warn!("cannot write the text of {} to {}: {error}", source.path.display(), folder.display());
+                None
+            }
+        },
+    }
+}
+
+/// The article file whose extracted text a `marginalia:` document shows (see [`article_url`]).
+pub fn extracted_text_file(uri: &lsp::Url) -> Option<PathBuf> {
+    if uri.scheme() != EXTRACTED_TEXT_SCHEME {
+        return None;
+    }
+    let file = lsp::Url::parse(&format!("file://{}", uri.path().strip_suffix(".txt")?)).ok()?;
+    file.to_file_path().ok()
 }
 
 /// LSP text edits for a fix.
@@ -447,6 +504,7 @@ pub fn found_quotes(
     analysis: &Analysis,
     found: &[analysis::PassageMatch],
     encoding: PositionEncoding,
+    texts: &ExtractedTexts,
 ) -> serde_json::Value {
     let mut files = ArticleFiles::default();
     let found = (found.iter())
@@ -454,7 +512,7 @@ pub fn found_quotes(
             let source = analysis.corpus().source(&found.source_id)?;
             let file = files.get(source);
             Some(serde_json::json!({
-                "uri": file_url(&found.path)?,
+                "uri": article_url(source, texts)?,
                 "range": TextLines::of_article(file, encoding).article_range(file, found.range),
                 "source": found.source_id,
                 "similarity": found.similarity,

@@ -21,6 +21,9 @@ use tower_service::Service;
 
 pub use server::Server;
 
+/// The request a client sends for the text extracted from a PDF (see [`convert::ExtractedTexts`]).
+pub const SOURCE_TEXT: &str = "marginalia/sourceText";
+
 /// How many requests run at once. tower-lsp's default of 4 lets a burst of slow requests starve the
 /// notifications behind them; CPU work runs on the blocking pool anyway, so the async side can take many.
 const MAX_CONCURRENT_REQUESTS: usize = 16;
@@ -29,7 +32,7 @@ const MAX_CONCURRENT_REQUESTS: usize = 16;
 /// input, and returns the exit code the specification asks for: 0 when `shutdown` came first, 1 otherwise, and 1
 /// when the input could not be read.
 pub async fn serve(input: impl AsyncRead + Unpin, output: impl AsyncWrite + Unpin) -> i32 {
-    let (service, socket) = LspService::build(Server::new).finish();
+    let (service, socket) = LspService::build(Server::new).custom_method(SOURCE_TEXT, Server::source_text).finish();
     let (exit_sender, exit_received) = oneshot::channel();
     let shut_down = Arc::new(AtomicBool::new(false));
     let service = Guard { inner: service, exit: Some(exit_sender), shut_down: shut_down.clone() };

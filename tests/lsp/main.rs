@@ -3,6 +3,7 @@
 mod articles;
 mod bibliography;
 mod hostile;
+mod pdfs;
 mod pull;
 mod rename;
 mod support;

@@ -570,11 +570,11 @@ fn complete_quotes(
         .into_iter()
         .map(|(_, start, sentence)| {
             let words = quotable(&collapse_whitespace(&source.text[TextRange::new(start, sentence.end())]));
-            let line = source.line_number(start);
+            let place = source.place(TextRange::empty(start));
             CompletionItem {
                 label: shorten(&words, 80),
                 kind: CompletionKind::Quote,
-                detail: Some(format!("{id}, line {line}")),
+                detail: Some(format!("{id}, {place}")),
                 documentation: Some(format!("> {}", collapse_whitespace(&source.text[sentence]))),
                 replace,
                 insert_text: format!("{words}{close}"),

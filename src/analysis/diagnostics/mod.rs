@@ -2,6 +2,7 @@
 //! one message (the editor and `marginalia check` show the same words), a range, and the fixes that apply.
 
 mod memo;
+mod pages;
 
 pub(super) use memo::CheckMemo;
 
@@ -52,6 +53,8 @@ pub enum DiagnosticKind {
     QuoteWithoutArticle,
     /// A bibliography the note's front matter names that cannot be read, or has entries that cannot.
     Bibliography,
+    /// A page locator (`p. 4`) that is not the page of a PDF the quoted words are on.
+    WrongPage,
     /// An article no note cites (reported only when the configuration asks for it), at its first line.
     UnusedSource,
 }
@@ -72,6 +75,7 @@ impl DiagnosticKind {
             DiagnosticKind::QuoteWithoutArticle => "quote-without-article",
             DiagnosticKind::Bibliography => "bibliography",
             DiagnosticKind::UnusedSource => "unused-source",
+            DiagnosticKind::WrongPage => "wrong-page",
         }
     }
 }
@@ -87,7 +91,8 @@ impl DiagnosticKind {
             | DiagnosticKind::Bibliography => Severity::Error,
             DiagnosticKind::UnknownInTextSource
             | DiagnosticKind::UnknownEntity
-            | DiagnosticKind::EntityNotInCitedSource => Severity::Warning,
+            | DiagnosticKind::EntityNotInCitedSource
+            | DiagnosticKind::WrongPage => Severity::Warning,
             DiagnosticKind::QuoteWithoutArticle => Severity::Information,
             DiagnosticKind::UncitedQuote | DiagnosticKind::UnquotedWords | DiagnosticKind::UnusedSource => {
                 Severity::Hint
@@ -555,8 +560,9 @@ fn check_quote(catalog: &Catalog, text: &str, source: &Source, item: &CiteItem, 
             fixes: Vec::new(),
         });
     };
-    match source.find(&pattern, 1) {
-        Ok(found) if !found.is_empty() => None,
+    let places = if pages::checks_pages(source, item) { pages::MAX_PLACES } else { 1 };
+    match source.find(&pattern, places) {
+        Ok(found) if !found.is_empty() => pages::wrong_page(text, source, item, &found),
         Ok(_) => Some(quote_not_found(catalog, text, source, item, quote)),
         Err(quotes::TooComplex) => Some(unchecked(
             quote.text_range,
@@ -627,10 +633,7 @@ fn quote_not_found(catalog: &Catalog, text: &str, source: &Source, item: &CiteIt
         several => {
             let named: Vec<String> = several
                 .iter()
-                .map(|miss| {
-                    let line = source.line_number(miss.range.start());
-                    format!("\u{201C}{}\u{201D} (line {line})", shorten(&passage(miss), 80))
-                })
+                .map(|miss| format!("\u{201C}{}\u{201D} ({})", shorten(&passage(miss), 80), source.place(miss.range)))
                 .collect();
             message += &format!(
                 "; {} passages are equally close ({:.0}% similar): {}",

@@ -185,6 +185,7 @@ impl Server {
             return Ok(lsp::WorkspaceDiagnosticReport { items: Vec::new() }.into());
         }
         let (analysis, encoding) = self.analysis();
+        let texts = self.texts();
         let gathered = self.gather_notes();
         let open: Vec<std::path::PathBuf> = gathered.open.iter().filter_map(|d| d.path.clone()).collect();
         let items = blocking(move || {
@@ -210,7 +211,7 @@ impl Server {
             if unused_sources {
                 for (article, hint) in analysis.unused_sources(&notes) {
                     let source = analysis.corpus().source_at(article);
-                    let Some(uri) = convert::file_url(&source.path) else {
+                    let Some(uri) = convert::article_url(source, &texts) else {
                         continue;
                     };
                     let file = ArticleFile::open(source);

@@ -37,6 +37,20 @@ pub struct Server {
 }
 
 /// What a request needs: a snapshot of the analysis and the parsed note.
+/// The parameters of `marginalia/sourceText`.
+#[derive(Debug, serde::Deserialize)]
+pub struct SourceTextParams {
+    /// The `marginalia:` document asked for.
+    pub uri: lsp::Url,
+}
+
+/// The answer to `marginalia/sourceText`.
+#[derive(Debug, serde::Serialize)]
+pub struct SourceText {
+    /// The text extracted from the article's file.
+    pub text: String,
+}
+
 struct Snapshot {
     analysis: Analysis,
     parsed: Arc<ParsedNote>,
@@ -91,6 +105,32 @@ impl Server {
                     }
                 }
             }
+        }
+    }
+
+    /// How the client is shown the text of a PDF.
+    fn texts(&self) -> convert::ExtractedTexts {
+        self.session().texts.clone()
+    }
+
+    /// The text extracted from a PDF, for a client that shows it as a `marginalia:` document (see
+    /// [`convert::ExtractedTexts`]): `{ "text": … }`, or an error naming what is wrong.
+    pub async fn source_text(&self, params: SourceTextParams) -> Result<SourceText> {
+        let Some(path) = convert::extracted_text_file(&params.uri) else {
+            return Err(tower_lsp::jsonrpc::Error::invalid_params(format!(
+                "`{}` is not a `{}:` document",
+                params.uri,
+                convert::EXTRACTED_TEXT_SCHEME
+            )));
+        };
+        let (analysis, ready) = {
+            let session = self.session();
+            (session.analysis.clone(), session.ready)
+        };
+        match analysis.article_at(&path) {
+            Some(article) => Ok(SourceText { text: analysis.corpus().source_at(article).text.clone() }),
+            None if !ready => Err(request_failed("the workspace is still being read: try again in a moment".into())),
+            None => Err(request_failed(format!("{} is not an article of the workspace", path.display()))),
         }
     }
 
@@ -299,10 +339,11 @@ impl LanguageServer for Server {
     }
 
     async fn goto_definition(&self, params: lsp::GotoDefinitionParams) -> Result<Option<lsp::GotoDefinitionResponse>> {
+        let texts = self.texts();
         Ok(self
-            .at_position(params.text_document_position_params, |snapshot, _, offset| {
+            .at_position(params.text_document_position_params, move |snapshot, _, offset| {
                 let targets = snapshot.analysis.goto_definition(&snapshot.parsed.note, offset);
-                let mut locations = convert::locations(&snapshot.analysis, &targets, snapshot.encoding);
+                let mut locations = convert::locations(&snapshot.analysis, &targets, snapshot.encoding, &texts);
                 match locations.len() {
                     0 => None,
                     1 => locations.pop().map(lsp::GotoDefinitionResponse::Scalar),
@@ -327,11 +368,12 @@ impl LanguageServer for Server {
         };
         let with_declaration = params.context.include_declaration;
         let gathered = self.gather_notes();
+        let texts = self.texts();
         Ok(blocking(move || {
             let (analysis, notes, encoding) = (&snapshot.analysis, gathered.parse(), snapshot.encoding);
             let mut locations = convert::note_locations(&notes, analysis.references_across(&notes, &target), encoding);
             let declaration = analysis.declaration(&target).filter(|_| with_declaration);
-            locations.extend(convert::locations(analysis, declaration.as_slice(), encoding));
+            locations.extend(convert::locations(analysis, declaration.as_slice(), encoding, &texts));
             (!locations.is_empty()).then(|| convert::sorted(locations))
         })
         .await
@@ -379,10 +421,11 @@ impl LanguageServer for Server {
     async fn symbol(&self, params: lsp::WorkspaceSymbolParams) -> Result<Option<Vec<lsp::SymbolInformation>>> {
         let (analysis, encoding) = self.analysis();
         let gathered = self.gather_notes();
+        let texts = self.texts();
         Ok(blocking(move || {
             let notes = gathered.parse();
             let symbols = analysis.workspace_symbols(&notes, &params.query);
-            convert::workspace_symbols(&analysis, &notes, &symbols, encoding)
+            convert::workspace_symbols(&analysis, &notes, &symbols, encoding, &texts)
         })
         .await)
     }
@@ -481,7 +524,8 @@ impl LanguageServer for Server {
             ));
         };
         let (analysis, encoding) = self.analysis();
-        Ok(blocking(move || convert::found_quotes(&analysis, &analysis.find_quote(&words), encoding)).await)
+        let texts = self.texts();
+        Ok(blocking(move || convert::found_quotes(&analysis, &analysis.find_quote(&words), encoding, &texts)).await)
     }
 
     async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {

@@ -42,6 +42,8 @@ pub(super) struct Session {
     /// automatic export, say), each registered by its folder and name.
     pub watched_outside: Vec<PathBuf>,
     pub client: ClientOptions,
+    /// How the client is shown the text of a PDF.
+    pub texts: convert::ExtractedTexts,
 }
 
 /// What the client can do and what the user chose (`initializationOptions`), read once at `initialize`.
@@ -67,6 +69,9 @@ pub(super) struct ClientOptions {
     /// (`cacheDir`, else the user's cache folder).
     pub save_index: bool,
     pub cache_folder: Option<PathBuf>,
+    /// Whether the client opens `marginalia:` documents (`sourceTextDocuments`): the text extracted from a PDF,
+    /// asked for with `marginalia/sourceText`.
+    pub source_text_documents: bool,
 }
 
 impl ClientOptions {
@@ -109,6 +114,7 @@ impl ClientOptions {
             diagnostics_on_change: option("diagnostics").and_then(serde_json::Value::as_str) != Some("onSave"),
             save_index: option("indexCache").and_then(serde_json::Value::as_bool) != Some(false),
             cache_folder: option("cacheDir").and_then(serde_json::Value::as_str).map(PathBuf::from),
+            source_text_documents: option("sourceTextDocuments").and_then(serde_json::Value::as_bool) == Some(true),
         }
     }
 }
@@ -125,12 +131,33 @@ impl Session {
             .and_then(|folder| folder.uri.to_file_path().ok())
             .or_else(|| params.root_uri.as_ref().and_then(|uri| uri.to_file_path().ok()));
         self.root = root.map(|root| load::find_root(&root));
+        self.texts = if self.client.source_text_documents {
+            convert::ExtractedTexts::Documents
+        } else {
+            // Beside the saved index, else in the system's temporary folder.
+            let index = (self.root.as_deref())
+                .and_then(|root| load::IndexCache::for_workspace(root, self.client.cache_folder.as_deref()));
+            let folder = index.map_or_else(
+                || std::env::temp_dir().join("marginalia-texts"),
+                |index| index.file().with_extension("texts"),
+            );
+            convert::ExtractedTexts::Files(folder)
+        };
         self.encoding
     }
 
     /// What the open document at `uri` is to the server. Until the workspace is read, every document is taken for
     /// a note (nothing is published before then).
     pub fn role(&self, uri: &lsp::Url) -> Role {
+        // The text extracted from a PDF, opened in its place: the article, read-only.
+        if uri.scheme() == convert::EXTRACTED_TEXT_SCHEME {
+            return match convert::extracted_text_file(uri) {
+                Some(path) if self.workspace.as_ref().is_some_and(|workspace| workspace.is_source(&path)) => {
+                    Role::Article(path)
+                }
+                _ => Role::Other,
+            };
+        }
         let (Some(workspace), Ok(path)) = (&self.workspace, uri.to_file_path()) else {
             return Role::Note;
         };
