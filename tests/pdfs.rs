@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "common/rng.rs"]
+mod rng;
+
 use marginalia::load::pdf::{self, PdfProblem};
 use marginalia::load::{IndexCache, Indexed, LoadOptions, LoadProblem, NotesToRead, load_workspace};
 
@@ -111,4 +114,140 @@ fn a_restart_reads_the_pdf_text_back_from_the_saved_index() {
     let found = after.find_quote("raise the Marrick sea wall", 1).unwrap();
     assert_eq!(after.place(found[0]), "p. 3");
     assert!(matches!(&again.problems[..], [LoadProblem::Pdf { problem: PdfProblem::Encrypted, .. }]));
+}
+
+/// A PDF written with `lopdf`: one page per content stream given, each page's parent and the page tree's kids as
+/// `tree` makes them (to build broken trees).
+fn written(
+    contents: &[Vec<u8>],
+    tree: impl FnOnce(&mut lopdf::Document, lopdf::ObjectId, &[lopdf::ObjectId]),
+) -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut document = Document::with_version("1.5");
+    let pages_id = document.new_object_id();
+    let font = document.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
+    let resources = document.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let pages: Vec<lopdf::ObjectId> = contents
+        .iter()
+        .map(|content| {
+            let contents = document.add_object(Stream::new(dictionary! {}, content.clone()));
+            document.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => contents })
+        })
+        .collect();
+    let kids: Vec<Object> = pages.iter().map(|id| (*id).into()).collect();
+    document.objects.insert(
+        pages_id,
+        dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => pages.len() as i64, "Resources" => resources,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }
+        .into(),
+    );
+    let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    document.trailer.set("Root", catalog);
+    tree(&mut document, pages_id, &pages);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+fn text_page(words: &str) -> Vec<u8> {
+    format!("BT /F1 12 Tf 72 720 Td ({words}) Tj ET").into_bytes()
+}
+
+#[test]
+fn a_pdf_written_by_lopdf_is_read() {
+    let good = written(&[text_page("The harbour wall held.")], |_, _, _| {});
+    assert!(pdf::extract(&good).unwrap().text.contains("The harbour wall held."));
+}
+
+#[test]
+fn a_page_tree_that_holds_itself_is_a_problem_of_its_own() {
+    let looped = written(&[text_page("First page.")], |document, pages_id, _| {
+        let pages = document.get_object_mut(pages_id).unwrap().as_dict_mut().unwrap();
+        pages.set("Kids", vec![lopdf::Object::Reference(pages_id)]);
+    });
+    let _ = pdf::extract(&looped);
+}
+
+#[test]
+fn a_page_that_is_its_own_parent_is_a_problem_of_its_own() {
+    // Without resources or a media box of its own, the extractor looks for them up a chain without end.
+    let orphan = written(&[text_page("Orphan page.")], |document, _, pages| {
+        let page = document.get_object_mut(pages[0]).unwrap().as_dict_mut().unwrap();
+        page.set("Parent", lopdf::Object::Reference(pages[0]));
+    });
+    assert!(matches!(pdf::extract(&orphan), Err(PdfProblem::Damaged { .. })));
+}
+
+#[test]
+fn arrays_nested_without_end_in_a_page_are_a_problem_of_their_own() {
+    let deep = format!("BT /F1 12 Tf {}(x){} TJ ET", "[".repeat(100_000), "]".repeat(100_000));
+    let _ = pdf::extract(&written(&[deep.into_bytes(), text_page("Still read.")], |_, _, _| {}));
+    let open = format!("BT /F1 12 Tf {}", "[".repeat(100_000));
+    let _ = pdf::extract(&written(&[open.into_bytes()], |_, _, _| {}));
+}
+
+#[test]
+fn dictionaries_nested_without_end_in_the_file_are_a_problem_of_their_own() {
+    let nested = format!("%PDF-1.5\n1 0 obj\n{}\nendobj\n", "<< /A ".repeat(100_000));
+    assert!(pdf::extract(nested.as_bytes()).is_err());
+}
+
+#[test]
+fn a_drawing_that_draws_itself_is_a_problem_of_its_own() {
+    use lopdf::{Object, Stream, dictionary};
+    let looped = written(&[b"/X1 Do BT /F1 12 Tf 72 720 Td (Drawn.) Tj ET".to_vec()], |document, pages_id, _| {
+        let form = document.new_object_id();
+        let resources = dictionary! { "XObject" => dictionary! { "X1" => form } };
+        let stream = Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+            "Resources" => resources.clone() },
+            b"/X1 Do".to_vec(),
+        );
+        document.objects.insert(form, Object::Stream(stream));
+        let pages = document.get_object_mut(pages_id).unwrap().as_dict_mut().unwrap();
+        pages.set("Resources", dictionary! { "XObject" => dictionary! { "X1" => form } });
+    });
+    assert!(matches!(pdf::extract(&looped), Err(PdfProblem::Damaged { .. })));
+}
+
+/// Bytes of a real PDF (the survey, its streams decompressed so that edits reach its structure) changed at random:
+/// bytes replaced, runs cut or repeated, numbers changed (object references among them). Each is read or reported;
+/// none ends the process or takes long.
+#[test]
+fn pdfs_changed_at_random_are_read_or_reported() {
+    let mut document = lopdf::Document::load(fixture("tidal-survey.pdf")).unwrap();
+    document.decompress();
+    let mut original = Vec::new();
+    document.save_to(&mut original).unwrap();
+    // `FUZZ_CASES` and `FUZZ_SEED` run more, or others, as for `tests/fuzz.rs`.
+    let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300);
+    let mut rng = rng::Rng(std::env::var("FUZZ_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x9df));
+    for case in 0..cases {
+        let mut bytes = original.clone();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(bytes.len());
+            match rng.below(4) {
+                0 => bytes[at] = rng.below(256) as u8,
+                1 => {
+                    let end = (at + rng.below(200)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+                2 => {
+                    let end = (at + rng.below(200)).min(bytes.len());
+                    let run = bytes[at..end].to_vec();
+                    bytes.splice(at..at, run);
+                }
+                _ => {
+                    if let Some(digit) = bytes[at..].iter().position(u8::is_ascii_digit) {
+                        bytes[at + digit] = b'0' + rng.below(10) as u8;
+                    }
+                }
+            }
+        }
+        let started = std::time::Instant::now();
+        let _ = pdf::extract(&bytes);
+        assert!(started.elapsed().as_secs() < 5, "case {case} took {:?}", started.elapsed());
+    }
 }

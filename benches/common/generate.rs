@@ -281,3 +281,72 @@ pub fn page(rng: &mut Rng, text: &str) -> String {
     html.push_str("</ul></footer>\n</body>\n</html>\n");
     html
 }
+
+/// A PDF of an article's `text` (its first line the title), written with `lopdf` as a word processor writes one:
+/// A4 pages of 11-point Helvetica (WinAnsi encoding), lines wrapped at 90 characters, 52 lines a page, a blank line
+/// between paragraphs, the content streams compressed, the title in the Info dictionary.
+pub fn pdf(text: &str) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, dictionary};
+
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > 90 {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+        lines.push(String::new());
+    }
+    let mut document = Document::with_version("1.5");
+    let pages_id = document.new_object_id();
+    let font = document.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let resources = document.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let mut kids: Vec<Object> = Vec::new();
+    for page in lines.chunks(52) {
+        let mut operations = vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 11.into()]),
+            Operation::new("TL", vec![14.into()]),
+            Operation::new("Td", vec![56.into(), 780.into()]),
+        ];
+        for line in page {
+            let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(line);
+            operations.push(Operation::new("Tj", vec![Object::string_literal(bytes.into_owned())]));
+            operations.push(Operation::new("T*", vec![]));
+        }
+        operations.push(Operation::new("ET", vec![]));
+        let content = Content { operations }.encode().unwrap();
+        let contents = document.add_object(Stream::new(dictionary! {}, content));
+        kids.push(
+            document.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => contents }).into(),
+        );
+    }
+    let count = kids.len() as i64;
+    document.objects.insert(
+        pages_id,
+        dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => count, "Resources" => resources,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }
+        .into(),
+    );
+    let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    let title = text.lines().next().unwrap_or_default();
+    let info =
+        document.add_object(dictionary! { "Title" => Object::string_literal(title), "Producer" => "marginalia bench" });
+    document.trailer.set("Root", catalog);
+    document.trailer.set("Info", info);
+    document.compress();
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}

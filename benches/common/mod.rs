@@ -47,6 +47,25 @@ pub fn generated_pages(size: usize) -> PathBuf {
     dir
 }
 
+/// Writes (once) the generated corpus of `size` articles as PDFs (see [`generate::pdf`]) and returns its workspace
+/// folder: the same texts as [`generated`], in PDFs.
+pub fn generated_pdfs(size: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-pdfs-{size}"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    let texts = generated(size).join("sources");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    for i in 0..size {
+        let text = std::fs::read_to_string(texts.join(format!("article-{i:06}.txt"))).unwrap();
+        std::fs::write(dir.join("sources").join(format!("article-{i:06}.pdf")), generate::pdf(&text)).unwrap();
+    }
+    std::fs::write(done, "").unwrap();
+    dir
+}
+
 /// The cast the generated corpus of `size` articles was written with.
 pub fn cast(size: usize) -> generate::Cast {
     let mut rng = generate::Rng::new(size as u64);

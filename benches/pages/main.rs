@@ -1,11 +1,12 @@
-//! Saved web pages benchmark: how fast a page's text is extracted (and how many of its words are placed on their
-//! bytes in the page), how long a workspace of pages takes to be ready next to the same texts as `.txt` files, and
-//! how long a restart takes once the extracted texts are in the saved index.
+//! Extracted sources benchmark (saved web pages and PDFs): how fast a file's text is extracted (for a page, how many
+//! of its words are placed on their bytes in the page), how long a workspace of such files takes to be ready next to
+//! the same texts as `.txt` files, and how long a restart takes once the extracted texts are in the saved index.
 //!
 //! `cargo bench --bench pages` measures 10,000 generated pages (the texts of the `index` benchmark's corpus, each in
 //! a page about four times its size: scripts, styles, navigation, cookie banner, advertising, related links, footer);
-//! `cargo bench --bench pages -- 1000` measures other sizes. Ready times run in fresh processes, for their own peak
-//! memory.
+//! `cargo bench --bench pages -- 1000` measures other sizes; `cargo bench --bench pages -- --pdf 10000` measures the
+//! same texts as PDFs (written with `lopdf`: compressed pages of Helvetica, one or two pages each), and one long
+//! report of all of them. Ready times run in fresh processes, for their own peak memory.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use marginalia::load::{self, IndexCache, LoadOptions, NotesToRead, html};
+use marginalia::load::{self, IndexCache, LoadOptions, NotesToRead, html, pdf};
 
 /// Runs of each ready-time measurement.
 const RUNS: usize = 3;
@@ -36,12 +37,89 @@ fn main() {
     if sizes.is_empty() {
         sizes = vec![10_000];
     }
+    let pdfs = args.iter().any(|a| a == "--pdf");
     for size in sizes {
-        let (texts, pages) = (common::generated(size), common::generated_pages(size));
-        extraction(&pages, size.min(EXTRACTED));
-        ready(size, &texts, &pages);
-        restart(&pages);
+        let texts = common::generated(size);
+        if pdfs {
+            let files = common::generated_pdfs(size);
+            pdf_extraction(&files, size.min(EXTRACTED));
+            long_report(&texts, size.min(EXTRACTED));
+            ready(size, &texts, &files, ".pdf");
+            restart(&files);
+        } else {
+            let pages = common::generated_pages(size);
+            extraction(&pages, size.min(EXTRACTED));
+            ready(size, &texts, &pages, ".html");
+            restart(&pages);
+        }
     }
+}
+
+/// PDF extraction alone, one file at a time on one core, from files already in memory: parsing, each page's content
+/// stream, the layout of its text, the metadata.
+fn pdf_extraction(files: &Path, count: usize) {
+    let files: Vec<Vec<u8>> =
+        (0..count).map(|i| std::fs::read(files.join("sources").join(format!("article-{i:06}.pdf"))).unwrap()).collect();
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    let (mut times, mut pages, mut text_bytes) = (Vec::with_capacity(count), 0usize, 0usize);
+    let started = Instant::now();
+    for file in &files {
+        let one = Instant::now();
+        let read = pdf::extract(file).unwrap();
+        times.push(one.elapsed().as_secs_f64() * 1e3);
+        pages += read.pages.len();
+        text_bytes += read.text.len();
+    }
+    let total = started.elapsed().as_secs_f64();
+    times.sort_by(f64::total_cmp);
+    let quantile = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("PDF extraction, one file at a time on one core ({count} files in memory):");
+    println!();
+    println!(
+        "| files | pages | PDF MB | text MB | per file median | p99 | max | pages/s | MB/s of PDF | MB/s of text |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {count} | {pages} | {:.1} | {:.1} | {:.2} ms | {:.2} ms | {:.2} ms | {:.0} | {:.1} | {:.1} |",
+        bytes as f64 / 1e6,
+        text_bytes as f64 / 1e6,
+        quantile(0.5),
+        quantile(0.99),
+        times[times.len() - 1],
+        pages as f64 / total,
+        bytes as f64 / 1e6 / total,
+        text_bytes as f64 / 1e6 / total
+    );
+    println!();
+}
+
+/// One long PDF of the first `count` texts one after another (a report of hundreds of pages), extracted whole.
+fn long_report(texts: &Path, count: usize) {
+    let text: String = (0..count)
+        .map(|i| std::fs::read_to_string(texts.join("sources").join(format!("article-{i:06}.txt"))).unwrap())
+        .collect();
+    let file = common::generate::pdf(&text);
+    let mut times: Vec<f64> = Vec::new();
+    let mut pages = 0;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        pages = pdf::extract(&file).unwrap().pages.len();
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    println!("One long PDF, extracted whole ({RUNS} runs, one core):");
+    println!();
+    println!("| pages | PDF MB | median (min–max) | pages/s |");
+    println!("|---|---|---|---|");
+    let median = times[RUNS / 2];
+    println!(
+        "| {pages} | {:.1} | {median:.2} s ({:.2}–{:.2}) | {:.0} |",
+        file.len() as f64 / 1e6,
+        times[0],
+        times[RUNS - 1],
+        pages as f64 / median
+    );
+    println!();
 }
 
 /// Extraction alone, one page at a time on one core, from pages already in memory: decoding, the extractor, the
@@ -91,16 +169,16 @@ fn extraction(pages: &Path, count: usize) {
     println!();
 }
 
-/// A workspace ready (read, extracted where it is a page, indexed), in fresh processes: the pages against the same
-/// texts as `.txt` files.
-fn ready(size: usize, texts: &Path, pages: &Path) {
+/// A workspace ready (read, extracted where it is a page or a PDF, indexed), in fresh processes: the files against
+/// the same texts as `.txt` files.
+fn ready(size: usize, texts: &Path, pages: &Path, extension: &str) {
     println!("Ready from nothing saved, {RUNS} runs each in a fresh process, all cores:");
     println!();
     println!("| workspace | files | file MB | ready median (min–max) | file MB/s | peak RSS median | time vs .txt |");
     println!("|---|---|---|---|---|---|---|");
     let txt = run_measures(texts);
     let html = run_measures(pages);
-    for (label, runs) in [(".txt", &txt), (".html", &html)] {
+    for (label, runs) in [(".txt", &txt), (extension, &html)] {
         let (median, min, max) = (runs[RUNS / 2].0, runs[0].0, runs[RUNS - 1].0);
         let mut rss: Vec<f64> = runs.iter().map(|r| r.1).collect();
         rss.sort_by(f64::total_cmp);
@@ -134,8 +212,8 @@ fn run_measures(dir: &Path) -> Vec<(f64, f64, usize)> {
     runs
 }
 
-/// A restart of a workspace of pages once its index is saved: the extracted texts are read back, no page is
-/// extracted again (each page is read and hashed, to know it is unchanged).
+/// A restart of a workspace of pages or PDFs once its index is saved: the extracted texts are read back, no file is
+/// extracted again (each file is read and hashed, to know it is unchanged).
 fn restart(pages: &Path) {
     let cache_dir: PathBuf = std::env::temp_dir().join("marginalia-bench-pages-cache");
     let _ = std::fs::remove_dir_all(&cache_dir);
@@ -157,9 +235,9 @@ fn restart(pages: &Path) {
         })
         .collect();
     times.sort_by(f64::total_cmp);
-    println!("Restart of the page workspace from its saved index (in process, {RUNS} runs):");
+    println!("Restart of the workspace from its saved index (in process, {RUNS} runs):");
     println!();
-    println!("| pages | first load (extracts) | restart median (min–max) | restart vs first |");
+    println!("| files | first load (extracts) | restart median (min–max) | restart vs first |");
     println!("|---|---|---|---|");
     println!(
         "| {} | {fresh:.2} s | {:.2} s ({:.2}–{:.2}) | {:.2}× |",

@@ -54,25 +54,140 @@ pub fn extract(bytes: &[u8]) -> Result<Pdf, PdfProblem> {
         // Files encrypted to restrict printing or copying open with the empty password, as in every reader.
         document.decrypt("").map_err(|_| PdfProblem::Encrypted)?;
     }
-    let numbers: Vec<u32> = document.get_pages().into_keys().collect();
+    let page_ids = document.get_pages();
+    check_structure(&document, page_ids.values()).map_err(|message| PdfProblem::Damaged { message })?;
+    let numbers: Vec<u32> = page_ids.into_keys().collect();
     let labels = page_labels(&document, numbers.len());
+    // The whole document in one pass (a page at a time would look up the page tree once per page).
+    let mut read = PagesText::default();
+    if !matches!(contained(|| pdf_extract::output_doc(&document, &mut read)), Ok(Ok(()))) {
+        // A page the extractor fails on: page by page, keeping every page it can read.
+        read = PagesText::default();
+        for number in &numbers {
+            let _ = contained(|| pdf_extract::output_doc_page(&document, &mut read, *number));
+        }
+    }
+    let mut read: std::collections::HashMap<u32, String> = read.done.into_iter().collect();
     let mut text = String::new();
     let mut pages = Vec::with_capacity(numbers.len());
     for (index, number) in numbers.iter().enumerate() {
         if index > 0 {
             text.push_str("\n\u{c}");
         }
-        let mut page = PageText::default();
-        let read = contained(|| pdf_extract::output_doc_page(&document, &mut page, *number));
         pages.push((text.len(), labels[index].clone()));
-        if matches!(read, Ok(Ok(()))) {
-            text.push_str(page.finish().trim_end());
-        }
+        text.push_str(read.remove(number).unwrap_or_default().trim_end());
     }
     if text.chars().all(|c| c.is_whitespace()) {
         return Err(PdfProblem::NoTextLayer { pages: numbers.len() });
     }
     Ok(Pdf { text, pages, described: described(&document) })
+}
+
+/// The longest chain of page-tree parents, and of drawings drawn inside drawings, read.
+const MAX_NESTING: usize = 64;
+
+/// Refuses the structures the extractor would follow without end (it follows both by recursion, and a stack overflow
+/// ends the process, which no panic handler can contain): a page whose chain of parents loops or runs deeper than
+/// [`MAX_NESTING`], and a drawing (a form XObject) that draws itself, directly or through others, or draws drawings
+/// nested deeper than that.
+fn check_structure<'a>(
+    document: &lopdf::Document,
+    pages: impl Iterator<Item = &'a lopdf::ObjectId>,
+) -> Result<(), String> {
+    for &page in pages {
+        let mut seen = vec![page];
+        let mut at = page;
+        while let Ok(parent) = document.get_dictionary(at).and_then(|d| d.get(b"Parent")).and_then(|p| p.as_reference())
+        {
+            if seen.contains(&parent) || seen.len() > MAX_NESTING {
+                return Err("its page tree loops, or runs deeper than any document's".to_string());
+            }
+            seen.push(parent);
+            at = parent;
+        }
+    }
+    // Each form, and the forms it draws: the names its content stream draws (`/Name Do`), looked up in its own
+    // resources, or where it has none in every resource dictionary that lists it (those of the pages and forms it
+    // inherits from).
+    let forms: Vec<lopdf::ObjectId> = (document.objects.iter())
+        .filter(|(_, object)| {
+            object.as_stream().is_ok_and(|stream| {
+                stream.dict.get(b"Subtype").and_then(|s| s.as_name()).is_ok_and(|name| name == b"Form")
+            })
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    if forms.is_empty() {
+        return Ok(());
+    }
+    let xobject_dicts: Vec<&lopdf::Dictionary> = (document.objects.values())
+        .filter_map(|object| match object {
+            lopdf::Object::Dictionary(dict) => Some(dict),
+            lopdf::Object::Stream(stream) => Some(&stream.dict),
+            _ => None,
+        })
+        .filter_map(|dict| dict.get(b"XObject").ok())
+        .filter_map(|xobjects| document.dereference(xobjects).ok()?.1.as_dict().ok())
+        .collect();
+    let mut draws: std::collections::HashMap<lopdf::ObjectId, Vec<lopdf::ObjectId>> = Default::default();
+    for &form in &forms {
+        let Ok(stream) = document.get_object(form).and_then(|o| o.as_stream()) else {
+            continue;
+        };
+        let content = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        let Ok(content) = lopdf::content::Content::decode(&content) else {
+            continue;
+        };
+        let names: Vec<&[u8]> = (content.operations.iter())
+            .filter(|operation| operation.operator == "Do")
+            .filter_map(|operation| operation.operands.first()?.as_name().ok())
+            .collect();
+        if names.is_empty() {
+            continue;
+        }
+        let own = (stream.dict.get(b"Resources").ok())
+            .and_then(|resources| document.dereference(resources).ok()?.1.as_dict().ok())
+            .and_then(|resources| resources.get(b"XObject").ok())
+            .and_then(|xobjects| document.dereference(xobjects).ok()?.1.as_dict().ok());
+        let lookups: Vec<&lopdf::Dictionary> = match own {
+            Some(own) => vec![own],
+            None => xobject_dicts.clone(),
+        };
+        let drawn = (names.iter())
+            .flat_map(|name| lookups.iter().filter_map(|dict| dict.get(name).ok()?.as_reference().ok()))
+            .filter(|id| forms.contains(id))
+            .collect();
+        draws.insert(form, drawn);
+    }
+    // Depth-first from each form: a form met again on the path is a loop.
+    fn depth(
+        form: lopdf::ObjectId,
+        draws: &std::collections::HashMap<lopdf::ObjectId, Vec<lopdf::ObjectId>>,
+        path: &mut Vec<lopdf::ObjectId>,
+        done: &mut std::collections::HashSet<lopdf::ObjectId>,
+    ) -> Result<(), String> {
+        if path.contains(&form) {
+            return Err("a drawing in it draws itself".to_string());
+        }
+        if path.len() > MAX_NESTING {
+            return Err("its drawings are nested deeper than any document's".to_string());
+        }
+        if done.contains(&form) {
+            return Ok(());
+        }
+        path.push(form);
+        for &drawn in draws.get(&form).map(Vec::as_slice).unwrap_or_default() {
+            depth(drawn, draws, path, done)?;
+        }
+        path.pop();
+        done.insert(form);
+        Ok(())
+    }
+    let mut done = std::collections::HashSet::new();
+    for &form in draws.keys() {
+        depth(form, &draws, &mut Vec::new(), &mut done)?;
+    }
+    Ok(())
 }
 
 /// Runs `work`, turning a panic in it (the extractor is written for well-formed files) into its message.
@@ -93,51 +208,63 @@ struct Placed {
     size: f64,
 }
 
-/// The letters of one page as the extractor places them; [`PageText::finish`] lays them out as lines.
+/// The pages read so far and the letters of the page being read, as the extractor places them; each page is laid
+/// out as lines when it ends ([`lay_out`]).
 #[derive(Default)]
-struct PageText {
+struct PagesText {
+    /// Each page read, by its number, with its text.
+    done: Vec<(u32, String)>,
+    /// The number of the page being read.
+    page: u32,
     placed: Vec<Placed>,
     flip: Option<Transform>,
 }
 
-impl PageText {
-    /// The page's text: lines in the order drawn, paragraphs apart, words spaced.
-    fn finish(self) -> String {
-        // A file that writes its spaces is trusted with them; only larger gaps are spaces then.
-        let writes_spaces = self.placed.iter().any(|p| p.text == " ");
-        let gap = if writes_spaces { 0.6 } else { 0.2 };
-        let mut text = String::new();
-        let mut last: Option<&Placed> = None;
-        for placed in &self.placed {
-            if let Some(last) = last {
-                let rise = (placed.y - last.y).abs();
-                let size = last.size.max(placed.size);
-                if rise > size * 1.5 {
-                    text.push_str("\n\n");
-                } else if rise > size * 0.5 || placed.x < last.x - size {
-                    text.push('\n');
-                } else if placed.x > last.end + size * gap && !text.ends_with(' ') && placed.text != " " {
-                    text.push(' ');
-                }
+/// A page's text from its letters: lines in the order drawn, paragraphs apart, words spaced.
+fn lay_out(placed: &[Placed]) -> String {
+    // A file that writes its spaces is trusted with them; only larger gaps are spaces then.
+    let writes_spaces = placed.iter().any(|p| p.text == " ");
+    let gap = if writes_spaces { 0.6 } else { 0.2 };
+    let mut text = String::new();
+    let mut last: Option<&Placed> = None;
+    for placed in placed {
+        if let Some(last) = last {
+            let rise = (placed.y - last.y).abs();
+            let size = last.size.max(placed.size);
+            if rise > size * 1.5 {
+                text.push_str("\n\n");
+            } else if rise > size * 0.5 || placed.x < last.x - size {
+                text.push('\n');
+            } else if placed.x > last.end + size * gap && !text.ends_with(' ') && placed.text != " " {
+                text.push(' ');
             }
-            if text.is_empty() || text.ends_with('\n') {
-                text.push_str(placed.text.trim_start());
-            } else {
-                text.push_str(&placed.text);
-            }
-            last = Some(placed);
         }
-        text
+        if text.is_empty() || text.ends_with('\n') {
+            text.push_str(placed.text.trim_start());
+        } else {
+            text.push_str(&placed.text);
+        }
+        last = Some(placed);
     }
+    text
 }
 
-impl OutputDev for PageText {
-    fn begin_page(&mut self, _: u32, media_box: &MediaBox, _: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+impl OutputDev for PagesText {
+    fn begin_page(
+        &mut self,
+        page: u32,
+        media_box: &MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.page = page;
+        self.placed.clear();
         self.flip = Some(Transform::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly));
         Ok(())
     }
 
     fn end_page(&mut self) -> Result<(), OutputError> {
+        self.done.push((self.page, lay_out(&self.placed)));
+        self.placed.clear();
         Ok(())
     }
 

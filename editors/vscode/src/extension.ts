@@ -1,5 +1,6 @@
 // The marginalia extension: starts `marginalia lsp` for the Markdown notes of a marginalia workspace,
-// shows the state of the index in the status bar, and adds three commands.
+// shows the state of the index in the status bar, adds commands, and shows the text the server extracted from a PDF
+// article as a read-only `marginalia:` document.
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +17,18 @@ let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let checkResults: vscode.DiagnosticCollection;
+/** The state of the index as the server last said it (`marginalia/status`), and an event when it is ready. */
+let indexState: IndexStatus['state'] | undefined;
+const indexReady = new vscode.EventEmitter<void>();
+
+/**
+ * The scheme of the documents that show the text extracted from a PDF article (`marginalia:///…/name.pdf.txt`), and
+ * the request that gives that text.
+ */
+const SOURCE_TEXT_SCHEME = 'marginalia';
+const SOURCE_TEXT_REQUEST = 'marginalia/sourceText';
+/** How long a `marginalia:` document waits for an index that is still being built before it gives up. */
+const INDEX_WAIT_MS = 60_000;
 
 interface IndexStatus {
   state: 'indexing' | 'ready';
@@ -107,11 +120,16 @@ function startClient(context: vscode.ExtensionContext): LanguageClient | undefin
   const clientOptions: LanguageClientOptions = {
     // Notes are Markdown; articles are plain text or saved web pages, where references on a sentence list the notes
     // that quote it and a lens at the top says how the notes use the article (the server leaves other files alone).
+    // The text extracted from a PDF article, shown as a `marginalia:` document, is that article to the server.
     documentSelector: [
       { scheme: 'file', language: 'markdown' },
       { scheme: 'file', language: 'plaintext' },
       { scheme: 'file', language: 'html' },
+      { scheme: SOURCE_TEXT_SCHEME },
     ],
+    // The server asks to be told about changed articles of the kinds it reads as text; PDF articles are reported
+    // from here, so that a PDF added to or changed in the workspace is read again.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.pdf') },
     outputChannel: output,
     traceOutputChannel: output,
     initializationOptions: {
@@ -119,6 +137,8 @@ function startClient(context: vscode.ExtensionContext): LanguageClient | undefin
       // VS Code pulls diagnostics: the open notes' when they change (or are saved), and the closed notes' in the
       // background, so that the Problems panel lists every note of the workspace.
       pullDiagnostics: true,
+      // Definitions and references into a PDF answer `marginalia:` documents, which `SourceTextProvider` shows.
+      sourceTextDocuments: true,
     },
     diagnosticPullOptions: { onChange: diagnosticsMode() === 'onChange', onSave: true },
   };
@@ -132,6 +152,10 @@ function startClient(context: vscode.ExtensionContext): LanguageClient | undefin
   });
   context.subscriptions.push(
     languageClient.onNotification('marginalia/status', (index: IndexStatus) => {
+      indexState = index.state;
+      if (index.state === 'ready') {
+        indexReady.fire();
+      }
       if (index.state === 'indexing') {
         showStatus('$(sync~spin) marginalia: indexing', 'Indexing the articles of the workspace');
       } else {
@@ -143,6 +167,7 @@ function startClient(context: vscode.ExtensionContext): LanguageClient | undefin
       }
     }),
   );
+  indexState = undefined;
   languageClient.start().catch((error: unknown) => reportFailedStart(command, String(error)));
   return languageClient;
 }
@@ -258,12 +283,97 @@ async function findInSources(): Promise<void> {
   }
 }
 
+/** Resolves when the index is next ready or `ms` passed (false then), or at once when it is ready already. */
+function untilIndexReady(ms: number, token: vscode.CancellationToken): Promise<boolean> {
+  if (indexState === 'ready') {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    const done = (ready: boolean): void => {
+      clearTimeout(timer);
+      subscriptions.forEach((subscription) => subscription.dispose());
+      resolve(ready);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    const subscriptions = [indexReady.event(() => done(true)), token.onCancellationRequested(() => done(false))];
+  });
+}
+
+/** The message of a failed request: the server's own words when it gave some. */
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The `marginalia:` documents: the text the server extracted from a PDF article, which definitions, references and
+ * "Find quote in sources" lead to. They are read-only (VS Code never writes a document of a content provider) and
+ * plain text (the name ends with `.txt`). An open one is sent to the server, which answers references on its
+ * sentences and a lens at its top. When the index is read again (a PDF changed), the open ones are asked for again.
+ */
+class SourceTextProvider implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  refreshOpen(): void {
+    for (const document of vscode.workspace.textDocuments) {
+      if (document.uri.scheme === SOURCE_TEXT_SCHEME) {
+        this.changed.fire(document.uri);
+      }
+    }
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const shown = uri.path.replace(/\.txt$/, '');
+    const fail = (why: string): never => {
+      throw new Error(`marginalia cannot show the text of ${shown}: ${why}`);
+    };
+    const running = client;
+    const up = (): boolean => running?.state === State.Starting || running?.state === State.Running;
+    if (!running || !up()) {
+      return fail('the marginalia server is not running (see "marginalia: Show output")');
+    }
+    const ask = async (): Promise<string> => {
+      const answer = await running.sendRequest<{ text: string }>(SOURCE_TEXT_REQUEST, { uri: uri.toString() }, token);
+      if (typeof answer?.text !== 'string') {
+        throw new Error('the server sent no text');
+      }
+      return answer.text;
+    };
+    try {
+      return await ask();
+    } catch (error) {
+      // Asked before the workspace was read (a document restored with the window): ask again once it is.
+      const waited = up() && indexState !== 'ready' && !token.isCancellationRequested;
+      if (waited && (await untilIndexReady(INDEX_WAIT_MS, token))) {
+        try {
+          return await ask();
+        } catch (again) {
+          return fail(reason(again));
+        }
+      }
+      return fail(reason(error));
+    }
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel('marginalia', { log: true });
   status = vscode.window.createStatusBarItem('marginalia.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'marginalia';
   checkResults = vscode.languages.createDiagnosticCollection('marginalia-check');
-  context.subscriptions.push(output, status, checkResults);
+  context.subscriptions.push(output, status, checkResults, indexReady);
+  // Registered before the client starts: a `marginalia:` document restored with the window waits for it.
+  const sourceTexts = new SourceTextProvider();
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(SOURCE_TEXT_SCHEME, sourceTexts),
+    indexReady.event(() => sourceTexts.refreshOpen()),
+    // Plain text whatever the user's file associations say of `.txt`.
+    vscode.workspace.onDidOpenTextDocument((document) => {
+      if (document.uri.scheme === SOURCE_TEXT_SCHEME && document.languageId !== 'plaintext') {
+        void vscode.languages.setTextDocumentLanguage(document, 'plaintext');
+      }
+    }),
+  );
   client = startClient(context);
 
   context.subscriptions.push(

@@ -311,7 +311,7 @@ impl Server {
 
     pub(super) async fn register_file_watchers(&self) {
         let bibliographies = ["**/*.bib", "**/*.bibtex", "**/*.json", "**/*.yaml", "**/*.yml"];
-        let watchers = ["**/*.txt", "**/*.md", "**/*.html", "**/*.htm", &format!("**/{CONFIG_FILE}")]
+        let watchers = ["**/*.txt", "**/*.md", "**/*.html", "**/*.htm", "**/*.pdf", &format!("**/{CONFIG_FILE}")]
             .into_iter()
             .chain(bibliographies)
             .map(|pattern| lsp::FileSystemWatcher {

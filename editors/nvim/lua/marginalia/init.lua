@@ -5,7 +5,16 @@
 -- On Neovim 0.11+ the server is registered with vim.lsp.config/vim.lsp.enable; on 0.10 it is started
 -- with vim.lsp.start from a FileType autocommand. Either way it attaches only inside a workspace: a folder
 -- with marginalia.toml or a sources/ folder, found upwards from the note.
+--
+-- A PDF article is shown as the text the server extracted from it: a read-only `marginalia:///…/name.pdf.txt`
+-- buffer, whose text a BufReadCmd autocommand asks the server for (`marginalia/sourceText`).
 local M = {}
+
+-- The scheme of the documents that show the text extracted from a PDF, and the request that gives that text.
+local SOURCE_TEXT_SCHEME = 'marginalia'
+local SOURCE_TEXT = 'marginalia/sourceText'
+-- How long opening such a document waits for the server (it blocks: a jump sets the cursor right after the read).
+local SOURCE_TEXT_TIMEOUT = 10000
 
 M.defaults = {
   -- The server command; `marginalia` must be on PATH unless a full path is given.
@@ -45,7 +54,98 @@ local function client_config()
     cmd = M.config.cmd,
     filetypes = M.config.filetypes,
     root_markers = M.config.root_markers,
+    -- Definitions and references into a PDF answer `marginalia:` documents, which this plugin opens.
+    init_options = { sourceTextDocuments = true },
   }, M.config.client)
+end
+
+--- The running marginalia client for the article at `path`: the one whose workspace holds it, else any.
+---@param path string
+---@return vim.lsp.Client|nil
+local function client_for(path)
+  local clients = vim.lsp.get_clients({ name = client_config().name })
+  local best
+  clients = vim.tbl_filter(function(client) return not client:is_stopped() end, clients)
+  for _, client in ipairs(clients) do
+    local root = client.root_dir
+    if root and vim.startswith(path, root:gsub('/$', '') .. '/') and (not best or #root > #best.root_dir) then
+      best = client
+    end
+  end
+  return best or clients[1]
+end
+
+--- Sends a request and waits for the answer: `{ err =, result = }`, or nil and why not.
+local function request_sync(client, method, params, timeout, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request_sync(method, params, timeout, bufnr)
+  end
+  return client.request_sync(method, params, timeout, bufnr)
+end
+
+--- Reads the `marginalia:` document `buf` (from BufReadCmd): asks the server for the text extracted from its PDF,
+--- shows it read-only, and attaches the client, for references on a sentence and the lens at the top. A failure
+--- leaves the buffer empty and says why.
+---@param buf integer
+function M.read_source_text(buf)
+  local uri = vim.api.nvim_buf_get_name(buf)
+  local bo = vim.bo[buf]
+  bo.buftype = 'nofile'
+  bo.swapfile = false
+  bo.bufhidden = 'hide'
+  local function fail(reason)
+    bo.modifiable = false
+    bo.readonly = true
+    -- Said once the read is over: an error message inside BufReadCmd would abort whatever was opening the buffer
+    -- (a jump, a plugin) with a stack trace.
+    vim.schedule(function()
+      vim.notify(('marginalia: cannot show %s: %s'):format(uri, reason), vim.log.levels.ERROR)
+    end)
+  end
+
+  local path = vim.uri_decode(uri:gsub('^' .. SOURCE_TEXT_SCHEME .. ':/*', '/')):gsub('%.txt$', '')
+  local client = client_for(path)
+  if not client then
+    return fail('no marginalia server is running; open a note of its workspace, then :edit this buffer again')
+  end
+  if not vim.wait(SOURCE_TEXT_TIMEOUT, function() return client.initialized or client:is_stopped() end, 20)
+      or not client.initialized then
+    return fail('the marginalia server did not start')
+  end
+  local response, why = request_sync(client, SOURCE_TEXT, { uri = uri }, SOURCE_TEXT_TIMEOUT, buf)
+  if not response then
+    return fail(('no answer from the marginalia server (%s)'):format(why or 'it stopped'))
+  elseif response.err then
+    return fail(response.err.message or vim.inspect(response.err))
+  end
+  local text = type(response.result) == 'table' and response.result.text
+  if type(text) ~= 'string' then
+    return fail('the server sent no text')
+  end
+
+  local lines = vim.split(text, '\n', { plain = true })
+  local eol = #lines > 1 and lines[#lines] == ''
+  if eol then
+    table.remove(lines)
+  end
+  bo.readonly = false
+  bo.modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  -- The text exactly as the server has it (the last newline or its absence), for the positions of its answers.
+  bo.fileformat = 'unix'
+  bo.fixendofline = false
+  bo.endofline = eol
+  bo.modified = false
+  bo.modifiable = false
+  bo.readonly = true
+  bo.filetype = 'text'
+  if not vim.lsp.buf_attach_client(buf, client.id) then
+    vim.schedule(function()
+      if vim.api.nvim_buf_is_loaded(buf) then
+        vim.lsp.buf_attach_client(buf, client.id)
+      end
+    end)
+  end
 end
 
 -- Neovim 0.11's built-in LSP completion (vim.lsp.omnifunc, vim.lsp.completion) inserts only the first word of a
@@ -124,6 +224,12 @@ function M.setup(opts)
       end
     end,
   })
+  vim.api.nvim_create_autocmd('BufReadCmd', {
+    group = vim.api.nvim_create_augroup('marginalia_source_text', { clear = true }),
+    pattern = SOURCE_TEXT_SCHEME .. '://*',
+    desc = 'The text marginalia extracted from a PDF',
+    callback = function(args) M.read_source_text(args.buf) end,
+  })
   if vim.lsp.config and vim.lsp.enable then
     vim.lsp.config('marginalia', client_config())
     vim.lsp.enable('marginalia')
@@ -134,6 +240,9 @@ function M.setup(opts)
     group = vim.api.nvim_create_augroup('marginalia', { clear = true }),
     pattern = M.config.filetypes,
     callback = function(args)
+      if vim.bo[args.buf].buftype ~= '' then
+        return -- a `marginalia:` document: its reader attaches the client
+      end
       local root = M.root(args.buf)
       if not root then
         return
