@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 #[path = "common/rng.rs"]
+#[allow(dead_code)] // Shared with other tests, which use all of it.
 mod rng;
 
 use marginalia::load::pdf::{self, PdfProblem};
