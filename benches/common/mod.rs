@@ -29,28 +29,20 @@ pub fn generated(size: usize) -> PathBuf {
 /// Writes (once) the generated corpus of `size` articles as saved web pages (`.html`, see [`generate::page`]) and
 /// returns its workspace folder: the same texts as [`generated`], in pages.
 pub fn generated_pages(size: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-pages-{size}"));
-    let done = dir.join(".complete");
-    if done.exists() {
-        return dir;
-    }
-    let texts = generated(size).join("sources");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("sources")).unwrap();
     let mut rng = generate::Rng::new(size as u64 ^ 0x9a9e);
-    for i in 0..size {
-        let text = std::fs::read_to_string(texts.join(format!("article-{i:06}.txt"))).unwrap();
-        std::fs::write(dir.join("sources").join(format!("article-{i:06}.html")), generate::page(&mut rng, &text))
-            .unwrap();
-    }
-    std::fs::write(done, "").unwrap();
-    dir
+    generated_as(size, "pages", "html", |text| generate::page(&mut rng, text).into_bytes())
 }
 
 /// Writes (once) the generated corpus of `size` articles as PDFs (see [`generate::pdf`]) and returns its workspace
 /// folder: the same texts as [`generated`], in PDFs.
 pub fn generated_pdfs(size: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-pdfs-{size}"));
+    generated_as(size, "pdfs", "pdf", generate::pdf)
+}
+
+/// Writes (once) each text of the generated corpus of `size` articles as a `.{extension}` file that `make` makes of
+/// it, in the folder `bench-{name}-{size}`, and returns that workspace folder.
+fn generated_as(size: usize, name: &str, extension: &str, mut make: impl FnMut(&str) -> Vec<u8>) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-{name}-{size}"));
     let done = dir.join(".complete");
     if done.exists() {
         return dir;
@@ -60,7 +52,7 @@ pub fn generated_pdfs(size: usize) -> PathBuf {
     std::fs::create_dir_all(dir.join("sources")).unwrap();
     for i in 0..size {
         let text = std::fs::read_to_string(texts.join(format!("article-{i:06}.txt"))).unwrap();
-        std::fs::write(dir.join("sources").join(format!("article-{i:06}.pdf")), generate::pdf(&text)).unwrap();
+        std::fs::write(dir.join("sources").join(format!("article-{i:06}.{extension}")), make(&text)).unwrap();
     }
     std::fs::write(done, "").unwrap();
     dir

@@ -53,12 +53,7 @@ pub enum PageProblem {
 /// Extracts a page as [`extract`] does, a failure of the extractor on a malformed page included: a panic in it
 /// is this page's problem, reported like any other, never the end of the process reading it.
 pub fn extract_contained(html: &str) -> Result<Page, PageProblem> {
-    std::panic::catch_unwind(|| extract(html)).unwrap_or_else(|panic| {
-        let message = (panic.downcast_ref::<String>().cloned())
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        Err(PageProblem::ExtractorFailed { message })
-    })
+    super::contained(|| extract(html)).unwrap_or_else(|message| Err(PageProblem::ExtractorFailed { message }))
 }
 
 /// The deepest nesting of elements read (a news page is some tens deep; at this depth extraction takes a tenth of a

@@ -496,6 +496,16 @@ pub fn read_bibliography(path: &Path) -> Result<String, String> {
     }
 }
 
+/// Runs an extractor written for well-formed files (of saved pages, of PDFs), turning a panic in it into its
+/// message: a defect met on one malformed file is that file's problem, never the end of the process reading it.
+pub(crate) fn contained<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        (panic.downcast_ref::<String>().cloned())
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the extractor failed".to_string())
+    })
+}
+
 /// Folders whose Markdown is never a note: other people's packages and build outputs.
 const NOT_NOTES: [&str; 4] = ["node_modules", "bower_components", "target", "__pycache__"];
 

@@ -10,6 +10,7 @@
 
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
+use super::contained;
 use crate::corpus::Described;
 
 /// A PDF's text, its pages and what it says of itself.
@@ -109,7 +110,7 @@ fn check_structure<'a>(
     // Each form, and the forms it draws: the names its content stream draws (`/Name Do`), looked up in its own
     // resources, or where it has none in every resource dictionary that lists it (those of the pages and forms it
     // inherits from).
-    let forms: Vec<lopdf::ObjectId> = (document.objects.iter())
+    let forms: std::collections::HashSet<lopdf::ObjectId> = (document.objects.iter())
         .filter(|(_, object)| {
             object.as_stream().is_ok_and(|stream| {
                 stream.dict.get(b"Subtype").and_then(|s| s.as_name()).is_ok_and(|name| name == b"Form")
@@ -188,15 +189,6 @@ fn check_structure<'a>(
         depth(form, &draws, &mut Vec::new(), &mut done)?;
     }
     Ok(())
-}
-
-/// Runs `work`, turning a panic in it (the extractor is written for well-formed files) into its message.
-fn contained<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
-        (panic.downcast_ref::<String>().cloned())
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the extractor failed".to_string())
-    })
 }
 
 /// One letter (or a run the file shows as one) placed on a page.
