@@ -18,3 +18,7 @@ pub mod load;
 pub mod lsp;
 pub mod markup;
 pub mod text;
+
+/// The version and the commit the program was built from, as `marginalia --version` and the server's `serverInfo`
+/// report them: `0.1.0 (1a2b3c4d5e6f)`, or the package version alone when the commit is unknown.
+pub const VERSION: &str = env!("MARGINALIA_VERSION");

@@ -5,14 +5,19 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use marginalia::bibliography::export::BibFormat;
-use marginalia::cli::{self, ColorWhen, Format, check::CheckOptions};
+use marginalia::cli::check::{CheckFormat, CheckOptions};
+use marginalia::cli::progress::ShowProgress;
+use marginalia::cli::{self, ColorWhen, Format};
 
 /// A language server and checker for research notes that cite source articles.
 #[derive(Parser)]
-#[command(name = "marginalia", version, about, long_about = None)]
+#[command(name = "marginalia", version = marginalia::VERSION, about, long_about = None)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
+    /// No progress on stderr while a large workspace is indexed (it is shown only when stderr is a terminal).
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -25,11 +30,11 @@ enum Command {
     },
     /// Check every note of a workspace: unknown sources, quotes not in their article, unknown entities, bad markup.
     Check {
-        /// A workspace folder, a folder inside one, or a single note [default: the current folder].
-        path: Option<PathBuf>,
+        /// Workspace folders, folders inside one, or notes [default: the current folder].
+        paths: Vec<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
         /// When to use colours.
         #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
         color: ColorWhen,
@@ -111,6 +116,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn run() -> anyhow::Result<()> {
     let args = Args::parse();
+    let show = if args.quiet { ShowProgress::Never } else { ShowProgress::WhenTerminal };
     match args.command {
         Some(Command::Lsp { .. }) => run_server(),
         // Editors start the server without arguments; a person at a terminal gets the help instead.
@@ -119,24 +125,24 @@ fn run() -> anyhow::Result<()> {
             Args::command().print_help()?;
             Ok(())
         }
-        Some(Command::Check { path, format, color }) => {
-            let code = cli::check::run(&CheckOptions { path, format, color })?;
+        Some(Command::Check { paths, format, color }) => {
+            let code = cli::check::run(&CheckOptions { paths, format, color, progress: show })?;
             std::process::exit(code);
         }
         Some(Command::Find { words, path, format }) => {
-            let code = cli::find::run(&words, path, format)?;
+            let code = cli::find::run(&words, path, format, show)?;
             std::process::exit(code);
         }
         Some(Command::Bib { path, format }) => {
-            let code = cli::bib::run(path, format.into())?;
+            let code = cli::bib::run(path, format.into(), show)?;
             std::process::exit(code);
         }
         Some(Command::Sources { path, format }) => {
-            let code = cli::sources::run(path, format)?;
+            let code = cli::sources::run(path, format, show)?;
             std::process::exit(code);
         }
         Some(Command::Entities { path, format }) => {
-            let code = cli::entities::run(path, format)?;
+            let code = cli::entities::run(path, format, show)?;
             std::process::exit(code);
         }
     }

@@ -1,31 +1,11 @@
 //! The command line, run as a user runs it: the example workspace, exact output and exit codes.
 
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn marginalia(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the marginalia binary runs")
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Writes `contents` at `path` under `root`, making its folders.
-fn write_file(root: &Path, path: &str, contents: impl AsRef<[u8]>) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
+use cli::{copy_dir, marginalia, repo, stdout, write_file};
 
 #[test]
 fn check_reports_every_mistake_of_the_example_and_fails() {
@@ -149,19 +129,6 @@ fn unreadable_articles_are_reported_and_skipped() {
     checked 1 note against 1 article (0 entities): no problems
     ");
     assert_eq!(output.status.code(), Some(0));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -66,7 +66,8 @@ fn each_module_uses_only_the_layers_below_it() {
         let text = std::fs::read_to_string(&path).unwrap();
         for (at, _) in text.match_indices("crate::") {
             let used: String = text[at + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            if used != module && !allowed.contains(&used.as_str()) {
+            // `lib.rs`'s own items (the version) belong to no layer.
+            if used != module && !allowed.contains(&used.as_str()) && used != "VERSION" {
                 let line = text[..at].matches('\n').count() + 1;
                 offences.push(format!("{relative}:{line}: `{module}` uses `crate::{used}`"));
             }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::Loaded;
 use super::exit;
+use super::progress::ShowProgress;
 use crate::analysis::Analysis;
 use crate::bibliography::Reference;
 use crate::bibliography::export::{self, BibFormat};
@@ -16,8 +17,8 @@ use crate::bibliography::export::{self, BibFormat};
 /// them, and the entries of the bibliographies that `marginalia.toml` and the notes name. The exit code is 1 when
 /// an article or a bibliography entry could not be read or an id cannot be written in `format` (each said on
 /// stderr), so that a script never renders with a bibliography that silently lacks an entry.
-pub fn run(path: Option<PathBuf>, format: BibFormat) -> anyhow::Result<i32> {
-    let Loaded { display, loaded } = match super::load_for_report(path, true)? {
+pub fn run(path: Option<PathBuf>, format: BibFormat, show: ShowProgress) -> anyhow::Result<i32> {
+    let Loaded { display, loaded } = match super::load_for_report(path, true, show)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };

@@ -1,4 +1,5 @@
-//! `marginalia check [PATH]`: validates every note of a workspace (or one note) and reports like a compiler.
+//! `marginalia check [PATH]...`: validates every note of a workspace (or the notes given) and reports like a
+//! compiler, or for scripts (JSON), code-scanning pages (SARIF) and GitHub Actions annotations.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -10,8 +11,9 @@ use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 use codespan_reporting::term::{self, Chars, Config as TermConfig, Styles, StylesWriter};
 use serde_json::json;
 
+use super::progress::{Progress, ShowProgress};
 use super::shown::Shown;
-use super::{ColorWhen, Format, PathDisplay, exit};
+use super::{ColorWhen, PathDisplay, exit, github, sarif};
 use crate::analysis::{Analysis, Diagnostic, Note, Notes, Severity, SharedNote, bibliography_file_diagnostics};
 use crate::bibliography::library::lexical;
 use crate::config::{CONFIG_FILE, Config};
@@ -21,58 +23,110 @@ use crate::text::{LineIndex, PositionEncoding, TextRange};
 /// What to check and how to report.
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
-    /// A workspace folder, a folder inside one, or one note; the current folder when absent.
-    pub path: Option<PathBuf>,
-    /// Human or JSON output.
-    pub format: Format,
+    /// Workspace folders, folders inside one, or notes; the current folder when empty. Paths in different
+    /// workspaces are checked each against its own articles, in one report.
+    pub paths: Vec<PathBuf>,
+    /// How to report.
+    pub format: CheckFormat,
     /// When to colour human output.
     pub color: ColorWhen,
+    /// Whether to show progress while the articles are indexed.
+    pub progress: ShowProgress,
+}
+
+/// How `marginalia check` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style: file:line:col, the line, a caret under the span, and the fix.
+    Human,
+    /// One JSON document, for scripts.
+    Json,
+    /// SARIF 2.1.0, for code-scanning pages (GitHub code scanning, GitLab, Azure DevOps).
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation on the pull request for each diagnostic.
+    Github,
 }
 
 /// One file's diagnostics (a note's, or a bibliography's), with what is needed to print them.
-struct CheckedFile {
-    display: String,
-    text: String,
-    diagnostics: Vec<Diagnostic>,
+pub(super) struct CheckedFile {
+    /// The path as shown to the user.
+    pub(super) display: String,
+    /// The file's text.
+    pub(super) text: String,
+    /// Its diagnostics, in the order of the text.
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// Everything a check found, across the workspaces of the paths given.
+#[derive(Default)]
+struct Checked {
+    /// Files that could not be read, duplicate ids and the like: said, not fatal.
+    problems: Vec<String>,
+    files: Vec<CheckedFile>,
+    notes: usize,
+    sources: usize,
+    entities: usize,
 }
 
 /// Runs the check and returns the exit code. Output goes to stdout.
 pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
-    let given = options.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    if !given.exists() {
-        eprintln!("error: no such file or folder: {}", given.display());
-        return Ok(exit::USAGE);
+    let given = if options.paths.is_empty() { vec![PathBuf::from(".")] } else { options.paths.clone() };
+    let mut workspaces: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for path in &given {
+        if !path.exists() {
+            eprintln!("error: no such file or folder: {}", path.display());
+            return Ok(exit::USAGE);
+        }
+        let canonical = path.canonicalize().with_context(|| format!("cannot open {}", path.display()))?;
+        let root = load::find_root(&canonical);
+        if !load::is_workspace(&root) {
+            eprintln!("{}", super::no_workspace(path));
+            return Ok(exit::USAGE);
+        }
+        match workspaces.iter_mut().find(|(known, _)| *known == root) {
+            Some((_, within)) => within.push(canonical),
+            None => workspaces.push((root, vec![canonical])),
+        }
     }
-    let root = load::find_root(&given.canonicalize().with_context(|| format!("cannot open {}", given.display()))?);
-    if !load::is_workspace(&root) {
-        eprintln!("{}", super::no_workspace(&given));
-        return Ok(exit::USAGE);
-    }
-    let display = PathDisplay::new(&given);
+    let display = PathDisplays::new(&given);
     let mut out = Output::new(options);
-
-    let config_path = root.join(CONFIG_FILE);
-    if let Ok(text) = std::fs::read_to_string(&config_path)
-        && let Err(error) = Config::parse(&text)
-    {
-        out.config_error(Path::new(&display.show(&config_path)), &text, error.range, &error.message)?;
-        return Ok(exit::USAGE);
+    let mut checked = Checked::default();
+    for (root, within) in &workspaces {
+        let config_path = root.join(CONFIG_FILE);
+        if let Ok(text) = std::fs::read_to_string(&config_path)
+            && let Err(error) = Config::parse(&text)
+        {
+            out.config_error(Path::new(&display.show(&config_path)), &text, error.range, &error.message)?;
+            return Ok(exit::USAGE);
+        }
+        check_workspace(root, within, &display, options.progress, &mut checked);
     }
-    let within = given.canonicalize()?;
-    let loaded = load::load_workspace(&root, LoadOptions::notes(NotesToRead::Under(&within)));
-    let problems: Vec<String> = loaded.problems.iter().map(ToString::to_string).collect();
+    let summary = Summary::of(&checked);
+    out.report(&checked.problems, &checked.files, &summary)?;
+    Ok(if summary.errors > 0 { exit::ERRORS } else { exit::CLEAN })
+}
+
+/// Checks the notes of the workspace at `root` that are in or at the paths `within`.
+fn check_workspace(root: &Path, within: &[PathBuf], display: &PathDisplays, show: ShowProgress, out: &mut Checked) {
+    let progress = Progress::new(show);
+    let options =
+        LoadOptions { progress: &|step| progress.observe(step), ..LoadOptions::notes(NotesToRead::Under(within)) };
+    let loaded = load::load_workspace(root, options);
+    drop(progress);
+    out.problems.extend(loaded.problems.iter().map(ToString::to_string));
     let (workspace, notes, library) = (loaded.workspace, loaded.notes, std::sync::Arc::new(loaded.library));
     let analysis = Analysis::with_library(std::sync::Arc::new(loaded.corpus), library.clone());
-    let mut checked = Vec::with_capacity(notes.len() + library.files().len());
     // A file a note names and that is missing is said at the note; the others at the file.
     let configured: Vec<PathBuf> = workspace.config.bibliography.iter().map(|path| lexical(&root.join(path))).collect();
-    let notes_checked = notes.len();
+    out.notes += notes.len();
+    out.sources += analysis.corpus().len();
+    out.entities += analysis.corpus().entities().len();
     for file in library.files().iter().filter(|file| !file.errors.is_empty()) {
         if !file.found && !configured.contains(&file.path) {
             continue;
         }
         let diagnostics = bibliography_file_diagnostics(file);
-        checked.push(CheckedFile { display: display.show(&file.path), text: file.text.to_string(), diagnostics });
+        out.files.push(CheckedFile { display: display.show(&file.path), text: file.text.to_string(), diagnostics });
     }
     let notes = Notes::new(notes.into_iter().map(|(path, text)| {
         let note: SharedNote = std::sync::Arc::new(Note::at(path.clone(), text));
@@ -80,32 +134,37 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
     }));
     for (path, note) in notes.iter() {
         let diagnostics = analysis.diagnostics(note);
-        checked.push(CheckedFile { display: display.show(path), text: note.text().to_string(), diagnostics });
+        out.files.push(CheckedFile { display: display.show(path), text: note.text().to_string(), diagnostics });
     }
     // Which articles no note cites is known only when every note is read: the whole workspace is checked.
-    if workspace.config.unused_sources && within == root {
+    if workspace.config.unused_sources && within == [root] {
         for (article, hint) in analysis.unused_sources(&notes) {
             let source = analysis.corpus().source_at(article);
             let (display, text) = (display.show(&source.path), source.text.to_string());
-            checked.push(CheckedFile { display, text, diagnostics: vec![hint] });
+            out.files.push(CheckedFile { display, text, diagnostics: vec![hint] });
         }
     }
-    let errors = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Error).count();
-    let warnings = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Warning).count();
-    let hints = checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Hint).count();
-    let information =
-        checked.iter().flat_map(|c| &c.diagnostics).filter(|d| d.severity() == Severity::Information).count();
-    let summary = Summary {
-        notes: notes_checked,
-        information,
-        sources: analysis.corpus().len(),
-        entities: analysis.corpus().entities().len(),
-        errors,
-        warnings,
-        hints,
-    };
-    out.report(&problems, &checked, &summary)?;
-    Ok(if errors > 0 { exit::ERRORS } else { exit::CLEAN })
+}
+
+/// How paths are shown when several were given: each file as seen from the path given that holds it.
+struct PathDisplays {
+    given: Vec<(PathBuf, PathDisplay)>,
+}
+
+impl PathDisplays {
+    fn new(given: &[PathBuf]) -> PathDisplays {
+        let given = given
+            .iter()
+            .map(|path| (path.canonicalize().unwrap_or_else(|_| path.clone()), PathDisplay::new(path)))
+            .collect();
+        PathDisplays { given }
+    }
+
+    fn show(&self, path: &Path) -> String {
+        let holding = self.given.iter().find(|(given, _)| path.starts_with(given));
+        let (_, display) = holding.or(self.given.first()).expect("at least one path is given");
+        display.show(path)
+    }
 }
 
 struct Summary {
@@ -119,6 +178,20 @@ struct Summary {
 }
 
 impl Summary {
+    fn of(checked: &Checked) -> Summary {
+        let diagnostics = || checked.files.iter().flat_map(|file| &file.diagnostics);
+        let count = |severity: Severity| diagnostics().filter(|d| d.severity() == severity).count();
+        Summary {
+            notes: checked.notes,
+            sources: checked.sources,
+            entities: checked.entities,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            hints: count(Severity::Hint),
+            information: count(Severity::Information),
+        }
+    }
+
     fn line(&self) -> String {
         let count = |n: usize, word: &str| {
             if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
@@ -148,13 +221,17 @@ impl Summary {
 enum Output {
     Human { stdout: BufferedStandardStream, config: TermConfig, styles: Box<Styles> },
     Json { stdout: std::io::Stdout },
+    Sarif { stdout: std::io::Stdout },
+    Github { stdout: std::io::Stdout },
 }
 
 impl Output {
     fn new(options: &CheckOptions) -> Output {
         match options.format {
-            Format::Json => Output::Json { stdout: std::io::stdout() },
-            Format::Human => {
+            CheckFormat::Json => Output::Json { stdout: std::io::stdout() },
+            CheckFormat::Sarif => Output::Sarif { stdout: std::io::stdout() },
+            CheckFormat::Github => Output::Github { stdout: std::io::stdout() },
+            CheckFormat::Human => {
                 let choice = match options.color {
                     ColorWhen::Always => ColorChoice::Always,
                     ColorWhen::Never => ColorChoice::Never,
@@ -193,6 +270,19 @@ impl Output {
                     }
                 });
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
+                Ok(())
+            }
+            Output::Sarif { stdout } => {
+                let (line, column) = one_based(text, range);
+                let value = sarif::configuration_error(&path.to_string_lossy(), line, column, message);
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
+                Ok(())
+            }
+            Output::Github { stdout } => {
+                let (line, column) = one_based(text, range);
+                let file = github::property(&path.to_string_lossy());
+                let message = github::message(&format!("invalid configuration: {message}"));
+                writeln!(stdout, "::error file={file},line={line},col={column},title=configuration::{message}")?;
                 Ok(())
             }
             Output::Human { .. } => {
@@ -235,6 +325,23 @@ impl Output {
                     }
                 });
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
+            }
+            Output::Sarif { stdout } => {
+                let value = sarif::report(problems, checked);
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
+            }
+            Output::Github { stdout } => {
+                let mut stdout = stdout.lock();
+                for problem in problems {
+                    writeln!(stdout, "::warning::{}", github::message(problem))?;
+                }
+                for file in checked {
+                    let index = LineIndex::new(&file.text);
+                    for diagnostic in &file.diagnostics {
+                        writeln!(stdout, "{}", github::annotation(file, &index, diagnostic))?;
+                    }
+                }
+                writeln!(stdout, "{}", summary.line())?;
             }
             Output::Human { .. } => {
                 let files: SimpleFiles<String, &str> = SimpleFiles::new();

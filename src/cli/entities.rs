@@ -5,13 +5,14 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use super::progress::ShowProgress;
 use super::{Format, exit};
 use crate::load::ArticleFiles;
 use crate::text::PositionEncoding;
 
 /// Lists every entity with its type, names and mentions; returns the exit code.
-pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
-    let corpus = match super::load_for_report(path, false)? {
+pub fn run(path: Option<PathBuf>, format: Format, show: ShowProgress) -> anyhow::Result<i32> {
+    let corpus = match super::load_for_report(path, false, show)? {
         Ok(loaded) => loaded.loaded.corpus,
         Err(code) => return Ok(code),
     };

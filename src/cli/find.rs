@@ -5,18 +5,19 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use super::progress::ShowProgress;
 use super::{Format, exit};
 use crate::analysis::Analysis;
 use crate::load::ArticleFiles;
 use crate::text::PositionEncoding;
 
 /// Prints every place that contains `words`; the exit code is 0 when one matches exactly, 1 when none does.
-pub fn run(words: &str, path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
+pub fn run(words: &str, path: Option<PathBuf>, format: Format, show: ShowProgress) -> anyhow::Result<i32> {
     if words.trim().is_empty() {
         eprintln!("error: give the words to look for");
         return Ok(exit::USAGE);
     }
-    let (display, analysis) = match super::load_for_report(path, false)? {
+    let (display, analysis) = match super::load_for_report(path, false, show)? {
         Ok(loaded) => (loaded.display, Analysis::new(std::sync::Arc::new(loaded.loaded.corpus))),
         Err(code) => return Ok(code),
     };

@@ -4,12 +4,16 @@ pub mod bib;
 pub mod check;
 pub mod entities;
 pub mod find;
+mod github;
+pub mod progress;
+mod sarif;
 mod shown;
 pub mod sources;
 
 use std::path::{Path, PathBuf};
 
 use crate::load::{self, LoadOptions, LoadedWorkspace, NotesToRead};
+use progress::{Progress, ShowProgress};
 
 /// How the command line reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -106,8 +110,12 @@ pub(crate) struct Loaded {
 
 /// Finds the workspace at or above `path` (the current folder by default) and loads it (with every note when
 /// `notes`), printing load problems to stderr as warnings. `Err` holds the exit code when the path does not exist.
-pub(crate) fn load_for_report(path: Option<PathBuf>, notes: bool) -> anyhow::Result<Result<Loaded, i32>> {
-    let loaded = load_quietly(path, notes)?;
+pub(crate) fn load_for_report(
+    path: Option<PathBuf>,
+    notes: bool,
+    show: ShowProgress,
+) -> anyhow::Result<Result<Loaded, i32>> {
+    let loaded = load_quietly(path, notes, show)?;
     if let Ok(loaded) = &loaded {
         for problem in &loaded.loaded.problems {
             eprintln!("warning: {problem}");
@@ -116,8 +124,12 @@ pub(crate) fn load_for_report(path: Option<PathBuf>, notes: bool) -> anyhow::Res
     Ok(loaded)
 }
 
-/// [`load_for_report`] for a command that reports the load problems itself.
-pub(crate) fn load_quietly(path: Option<PathBuf>, notes: bool) -> anyhow::Result<Result<Loaded, i32>> {
+/// [`load_for_report`] for a command that reports the load problems itself. Progress is shown as `show` says.
+pub(crate) fn load_quietly(
+    path: Option<PathBuf>,
+    notes: bool,
+    show: ShowProgress,
+) -> anyhow::Result<Result<Loaded, i32>> {
     let given = path.unwrap_or_else(|| PathBuf::from("."));
     if !given.exists() {
         eprintln!("error: no such file or folder: {}", given.display());
@@ -129,6 +141,9 @@ pub(crate) fn load_quietly(path: Option<PathBuf>, notes: bool) -> anyhow::Result
         return Ok(Err(exit::USAGE));
     }
     let notes = if notes { NotesToRead::All } else { NotesToRead::None };
-    let loaded = load::load_workspace(&root, LoadOptions::notes(notes));
+    let progress = Progress::new(show);
+    let options = LoadOptions { progress: &|step| progress.observe(step), ..LoadOptions::notes(notes) };
+    let loaded = load::load_workspace(&root, options);
+    drop(progress);
     Ok(Ok(Loaded { display: PathDisplay::new(&given), loaded }))
 }

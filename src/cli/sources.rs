@@ -8,14 +8,15 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use super::progress::ShowProgress;
 use super::{Format, exit};
 use crate::analysis::{Analysis, ArticleUses, Note, Notes, SharedNote};
 use crate::corpus::{Source, shorten};
 use crate::load::LoadProblem;
 
 /// Lists the articles and the unreadable files; returns the exit code.
-pub fn run(path: Option<PathBuf>, format: Format) -> anyhow::Result<i32> {
-    let loaded = match super::load_quietly(path, true)? {
+pub fn run(path: Option<PathBuf>, format: Format, show: ShowProgress) -> anyhow::Result<i32> {
+    let loaded = match super::load_quietly(path, true, show)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };

@@ -264,8 +264,8 @@ pub enum NotesToRead<'a> {
     None,
     /// Every note of the workspace.
     All,
-    /// The notes in a folder, or one note.
-    Under(&'a Path),
+    /// The notes in these folders, and these files (canonical paths) unless they are articles.
+    Under(&'a [PathBuf]),
 }
 
 /// How far [`load_workspace`] is, for a progress report.
@@ -275,6 +275,8 @@ pub enum LoadProgress {
     Articles(usize),
     /// One more article was read.
     ArticleRead,
+    /// Every article is read; their entities and passages are being indexed.
+    Indexing,
 }
 
 /// How [`load_workspace`] reads a workspace.
@@ -339,8 +341,20 @@ pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
     let note_paths = match options.notes {
         NotesToRead::None => Vec::new(),
         NotesToRead::All => workspace.note_paths(),
-        NotesToRead::Under(path) if path.is_file() => vec![path.to_path_buf()],
-        NotesToRead::Under(folder) => workspace.note_paths().into_iter().filter(|p| p.starts_with(folder)).collect(),
+        NotesToRead::Under(given) => {
+            let (files, folders): (Vec<&PathBuf>, Vec<&PathBuf>) = given.iter().partition(|path| path.is_file());
+            // An article given (a hook passing every changed Markdown file) is not a note to check.
+            let files = files.into_iter().filter(|path| !workspace.is_source(path));
+            let mut paths: Vec<PathBuf> = workspace
+                .note_paths()
+                .into_iter()
+                .filter(|note| folders.iter().any(|folder| note.starts_with(folder)))
+                .collect();
+            paths.extend(files.cloned());
+            paths.sort();
+            paths.dedup();
+            paths
+        }
     };
     let read: Vec<(PathBuf, Result<String, LoadProblem>)> = note_paths
         .into_par_iter()
@@ -373,6 +387,7 @@ pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
     }
     let stamps = stamps(&paths);
     let (sources, unreadable) = read_sources(&paths, &|| (options.progress)(LoadProgress::ArticleRead));
+    (options.progress)(LoadProgress::Indexing);
     let (corpus, corpus_problems) = Corpus::new(sources, overrides.clone());
     problems.extend(unreadable.iter().cloned());
     problems.extend(corpus_problems.iter().cloned().map(LoadProblem::Corpus));

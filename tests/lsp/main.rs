@@ -37,6 +37,9 @@ async fn negotiates_the_encoding_and_advertises_its_features() {
     let triggers = capabilities["completionProvider"]["triggerCharacters"].as_array().unwrap();
     assert!(triggers.contains(&json!("@")) && triggers.contains(&json!("[")));
     assert_eq!(server.initialize_result["serverInfo"]["name"], "marginalia");
+    // The same version and commit as `marginalia --version`, so a bug report from an editor says which build.
+    assert_eq!(server.initialize_result["serverInfo"]["version"], marginalia::VERSION);
+    assert!(marginalia::VERSION.starts_with(env!("CARGO_PKG_VERSION")));
     server.shutdown().await;
 
     let server = TestServer::start(dir.path(), &[]).await;

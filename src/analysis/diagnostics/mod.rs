@@ -60,6 +60,54 @@ pub enum DiagnosticKind {
 }
 
 impl DiagnosticKind {
+    /// Every kind, in the order of the diagnostics table of `docs/markup.md` (the rules of a SARIF report).
+    pub const ALL: [DiagnosticKind; 13] = [
+        DiagnosticKind::UnknownSource,
+        DiagnosticKind::UnknownInTextSource,
+        DiagnosticKind::QuoteNotFound,
+        DiagnosticKind::UnknownEntity,
+        DiagnosticKind::EntityNotInCitedSource,
+        DiagnosticKind::WrongPage,
+        DiagnosticKind::UncitedQuote,
+        DiagnosticKind::UnquotedWords,
+        DiagnosticKind::MalformedCitation,
+        DiagnosticKind::QuoteWithoutArticle,
+        DiagnosticKind::Bibliography,
+        DiagnosticKind::UnusedSource,
+        DiagnosticKind::Unchecked,
+    ];
+
+    /// What a problem of this kind is, in one sentence, for reports that describe their rules (SARIF).
+    pub fn summary(self) -> &'static str {
+        match self {
+            DiagnosticKind::UnknownSource => "A citation names no article and no bibliography entry.",
+            DiagnosticKind::UnknownInTextSource => {
+                "An @id in running text names no article: a citation with a wrong id, or a handle to escape as \\@id."
+            }
+            DiagnosticKind::QuoteNotFound => "The quoted words are not in the article the citation names.",
+            DiagnosticKind::UnknownEntity => "A [[mention]] names no person, organisation or place of the articles.",
+            DiagnosticKind::EntityNotInCitedSource => {
+                "A [[mention]] in a paragraph whose cited articles never name the entity."
+            }
+            DiagnosticKind::WrongPage => "A page locator names no page of the PDF that the quoted words are on.",
+            DiagnosticKind::UncitedQuote => "A quotation in the prose whose words are in an article it does not cite.",
+            DiagnosticKind::UnquotedWords => {
+                "A remark in a citation whose words are in the cited article: perhaps a quote without its marks."
+            }
+            DiagnosticKind::MalformedCitation => {
+                "Markup meant as a citation that Pandoc would read as text, or that could not be checked."
+            }
+            DiagnosticKind::QuoteWithoutArticle => {
+                "A quote of a bibliography entry that has no article: there is nothing to check it against."
+            }
+            DiagnosticKind::Bibliography => "A bibliography the note names cannot be read, or has entries that cannot.",
+            DiagnosticKind::UnusedSource => "An article no note cites.",
+            DiagnosticKind::Unchecked => {
+                "A citation that could not be checked; an error, because a check never passes what it did not check."
+            }
+        }
+    }
+
     /// The stable code.
     pub fn code(self) -> &'static str {
         match self {

@@ -79,6 +79,7 @@ impl Server {
                 LoadProgress::ArticleRead => {
                     done_counter.fetch_add(1, Ordering::Relaxed);
                 }
+                LoadProgress::Indexing => {}
             };
             let options = LoadOptions {
                 notes: NotesToRead::All,

@@ -260,7 +260,7 @@ impl LanguageServer for Server {
             capabilities: super::capabilities::server_capabilities(encoding, pulls),
             server_info: Some(lsp::ServerInfo {
                 name: "marginalia".to_string(),
-                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+                version: Some(crate::VERSION.to_string()),
             }),
         })
     }
