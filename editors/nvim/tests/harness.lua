@@ -1,6 +1,6 @@
--- What the headless Neovim end-to-end scripts share (loaded with dofile by e2e.lua and rename.lua):
--- the environment they are given, PASS/FAIL lines with a closing `N passed, N failed`, the plugin loaded and
--- set up the way its README says, requests to the server, and the run from VimEnter under a watchdog.
+-- What the headless Neovim end-to-end scripts share (loaded with dofile by each of them): the environment they are
+-- given, PASS/FAIL lines with a closing `N passed, N failed`, the plugin loaded and set up with setup() (for the
+-- scripts that ask), requests to the server, and the run from VimEnter under a watchdog.
 local M = {}
 
 M.plugin = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h')
@@ -39,10 +39,14 @@ end
 vim.o.showmode = false
 vim.o.swapfile = false
 vim.opt.shortmess:append('c')
--- Load the plugin the way a plugin manager does, then configure it the way the README says.
-vim.opt.runtimepath:prepend(M.plugin)
-vim.cmd('runtime! plugin/marginalia.lua')
-require('marginalia').setup({ cmd = { M.bin, 'lsp' } })
+--- Loads the plugin the way a plugin manager does, then configures it with setup() and the server's full path (the
+--- way of Neovim 0.10, which works on 0.11 too). enable.lua does without: the plugin on 'runtimepath' and
+--- vim.lsp.enable() only.
+function M.setup_plugin()
+  vim.opt.runtimepath:prepend(M.plugin)
+  vim.cmd('runtime! plugin/marginalia.lua')
+  require('marginalia').setup({ cmd = { M.bin, 'lsp' } })
+end
 
 vim.api.nvim_create_autocmd('LspAttach', {
   callback = function(a) M.attached = M.attached or vim.lsp.get_client_by_id(a.data.client_id) end,

@@ -5,6 +5,7 @@
 -- the passage with the page's line, definition opens the .html with the cursor on the quoted bytes, and references
 -- from there lead back to the note. Prints one PASS/FAIL line per check and `N passed, N failed`.
 local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+h.setup_plugin()
 local ws, T, check, finish, request = h.ws, h.T, h.check, h.finish, h.request
 
 local function run()

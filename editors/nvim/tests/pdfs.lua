@@ -7,6 +7,7 @@
 -- does not know, or one opened with no server running, is an empty buffer and a message that says why.
 -- Prints one PASS/FAIL line per check and `N passed, N failed`.
 local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+h.setup_plugin()
 local ws, T, check, finish, request = h.ws, h.T, h.check, h.finish, h.request
 local QUOTED = 'no longer high enough for the tides'
 local SENTENCE = 'Engineer Tomas Vellacott said the defences were "no longer high enough for the tides we now see '

@@ -5,6 +5,7 @@
 -- opened by the test. Prints one PASS/FAIL line per check and a closing `N passed, N failed`; exits 0 only when
 -- every check passed.
 local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
+h.setup_plugin()
 local ws, T, ARTICLE, check, request = h.ws, h.T, h.ARTICLE, h.check, h.request
 local NEW = 'wagner-arms'
 

@@ -3,6 +3,7 @@
 // article as a read-only `marginalia:` document.
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
@@ -56,30 +57,39 @@ function diagnosticsMode(): string {
   return vscode.workspace.getConfiguration('marginalia').get<string>('diagnostics', 'onChange');
 }
 
-/** The server binary: the `marginalia.server.path` setting, else `marginalia` on PATH. */
-function serverPath(): string {
-  const configured = vscode.workspace.getConfiguration('marginalia').get<string>('server.path', '').trim();
-  return configured || 'marginalia';
+/** The server binary that runs, and where it was found (said in the output when it starts). */
+interface Server {
+  path: string;
+  origin: string;
 }
 
-/** The file `command` runs: itself when it is a path, else the first executable of that name on PATH. */
-function resolveCommand(command: string): string | undefined {
-  const executable = (file: string): boolean => {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return fs.statSync(file).isFile();
-    } catch {
-      return false;
+/** The name of the server binary: on PATH, and in the extension's `server` folder, where package.sh puts it. */
+const SERVER_BINARY = process.platform === 'win32' ? 'marginalia.exe' : 'marginalia';
+
+/** What is at `file`: a file that can be run, one that cannot (yet), something else (a folder), or nothing. */
+function probe(file: string): 'executable' | 'not executable' | 'not a file' | 'missing' {
+  try {
+    if (!fs.statSync(file).isFile()) {
+      return 'not a file';
     }
-  };
-  if (command.includes('/') || command.includes(path.sep)) {
-    return executable(command) ? command : undefined;
+  } catch {
+    return 'missing';
   }
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return 'executable';
+  } catch {
+    return 'not executable';
+  }
+}
+
+/** The first executable file called `name` in the folders of PATH. */
+function onPath(name: string): string | undefined {
   const extensions = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [''];
   for (const folder of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     for (const extension of extensions) {
-      const candidate = path.join(folder, command + extension);
-      if (executable(candidate)) {
+      const candidate = path.join(folder, name + extension);
+      if (probe(candidate) === 'executable') {
         return candidate;
       }
     }
@@ -88,35 +98,91 @@ function resolveCommand(command: string): string | undefined {
 }
 
 /**
- * The one report of a server that could not be started: a message with the action that fixes it, the reason in
- * the output, and a status bar that says so until the server starts.
+ * The server to run, in this order: the `marginalia.server.path` setting when it is set (it must name an executable
+ * file, or a command on PATH); else the binary bundled with the extension; else `marginalia` on PATH. Throws an
+ * error that says what to do when there is none, or when the setting names nothing runnable (a wrong setting is
+ * not passed over for another server).
  */
-function reportFailedStart(command: string, reason: string): void {
-  output.appendLine(`Could not start \`${command} lsp\`: ${reason}`);
+function findServer(extensionPath: string): Server {
+  const configured = vscode.workspace.getConfiguration('marginalia').get<string>('server.path', '').trim();
+  if (configured) {
+    const fix = 'Point it at the marginalia binary, or clear it to use the server bundled with the extension.';
+    if (!configured.includes('/') && !configured.includes(path.sep)) {
+      const found = onPath(configured);
+      if (!found) {
+        throw new Error(`marginalia.server.path is \`${configured}\`, which is not a command on PATH. ${fix}`);
+      }
+      return { path: found, origin: 'the marginalia.server.path setting, found on PATH' };
+    }
+    const file = configured.replace(/^~(?=$|[\\/])/, os.homedir());
+    switch (probe(file)) {
+      case 'executable':
+        return { path: file, origin: 'the marginalia.server.path setting' };
+      case 'not executable':
+        throw new Error(`marginalia.server.path is \`${configured}\`, which is not executable. ${fix}`);
+      case 'not a file':
+        throw new Error(`marginalia.server.path is \`${configured}\`, which is not a file. ${fix}`);
+      case 'missing':
+        throw new Error(`marginalia.server.path is \`${configured}\`, which does not exist. ${fix}`);
+    }
+  }
+  const bundled = path.join(extensionPath, 'server', SERVER_BINARY);
+  const state = probe(bundled);
+  if (state === 'executable' || state === 'not executable') {
+    if (state === 'not executable') {
+      // Installing a .vsix can drop the file's mode (it is a zip archive): give it back, as rust-analyzer does.
+      try {
+        fs.chmodSync(bundled, 0o755);
+        output.info(`Made the bundled server executable: ${bundled}`);
+      } catch (error) {
+        throw new Error(
+          `the server bundled with the extension (${bundled}) is not executable, and making it so failed ` +
+            `(${reason(error)}). Reinstall the extension, or set marginalia.server.path.`,
+        );
+      }
+    }
+    return { path: bundled, origin: 'bundled with the extension' };
+  }
+  const found = onPath(SERVER_BINARY);
+  if (found) {
+    return { path: found, origin: 'found on PATH' };
+  }
+  throw new Error(
+    'no marginalia server to start: this copy of the extension has no bundled server, and `marginalia` is not ' +
+      'on PATH. Install it with `cargo install marginalia`, or set marginalia.server.path to the binary.',
+  );
+}
+
+/**
+ * The one report of a server that could not be started: a message saying what to do with a button to the setting,
+ * the same in the output, and a status bar that says so until the server starts.
+ */
+function reportFailedStart(problem: string): void {
+  output.error(`The server was not started: ${problem}`);
   showStatus(
     '$(error) marginalia: not started',
-    `Could not start \`${command}\`: ${reason}. Click to set marginalia.server.path.`,
+    `The marginalia server was not started: ${problem} Click to open the marginalia.server.path setting.`,
     'marginalia.openServerSetting',
   );
-  const fix = 'Install it (cargo install --path . in the marginalia repository) or set marginalia.server.path.';
-  void vscode.window
-    .showErrorMessage(`marginalia: could not start \`${command}\` (${reason}). ${fix}`, 'Open settings')
-    .then((choice) => {
-      if (choice) {
-        void vscode.commands.executeCommand('marginalia.openServerSetting');
-      }
-    });
+  void vscode.window.showErrorMessage(`marginalia: ${problem}`, 'Open settings').then((choice) => {
+    if (choice) {
+      void vscode.commands.executeCommand('marginalia.openServerSetting');
+    }
+  });
 }
 
 function startClient(context: vscode.ExtensionContext): LanguageClient | undefined {
-  const command = serverPath();
-  // A command that cannot run is reported here, once: the language client would add its own message, and leave
-  // the status bar saying "starting".
-  if (!resolveCommand(command)) {
-    reportFailedStart(command, 'no such executable');
+  // A server that cannot run is reported here, once: the language client would add its own message, and leave the
+  // status bar saying "starting".
+  let server: Server;
+  try {
+    server = findServer(context.extensionPath);
+  } catch (error) {
+    reportFailedStart(reason(error));
     return undefined;
   }
-  const serverOptions: ServerOptions = { command, args: ['lsp'] };
+  output.info(`Starting ${server.path} lsp (${server.origin})`);
+  const serverOptions: ServerOptions = { command: server.path, args: ['lsp'] };
   const clientOptions: LanguageClientOptions = {
     // Notes are Markdown; articles are plain text or saved web pages, where references on a sentence list the notes
     // that quote it and a lens at the top says how the notes use the article (the server leaves other files alone).
@@ -168,7 +234,9 @@ function startClient(context: vscode.ExtensionContext): LanguageClient | undefin
     }),
   );
   indexState = undefined;
-  languageClient.start().catch((error: unknown) => reportFailedStart(command, String(error)));
+  languageClient
+    .start()
+    .catch((error: unknown) => reportFailedStart(`\`${server.path} lsp\` could not be started: ${reason(error)}.`));
   return languageClient;
 }
 
@@ -179,16 +247,26 @@ function showStatus(text: string, tooltip: string, command?: string): void {
   status.show();
 }
 
-/** Runs `marginalia check --format json` on the first workspace folder and shows every problem. */
-async function checkWorkspace(): Promise<void> {
+/**
+ * Runs `marginalia check --format json` on the first workspace folder, with the server the language client would
+ * start, and shows every problem.
+ */
+async function checkWorkspace(extensionPath: string): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     void vscode.window.showWarningMessage('marginalia: open a workspace folder first');
     return;
   }
+  let server: Server;
+  try {
+    server = findServer(extensionPath);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`marginalia: ${reason(error)}`);
+    return;
+  }
   const root = folder.uri.fsPath;
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(serverPath(), ['check', root, '--format', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
+    execFile(server.path, ['check', root, '--format', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
       // Exit code 1 means "problems found"; only a missing output is a failure.
       if (out) {
         resolve(out);
@@ -377,7 +455,7 @@ export function activate(context: vscode.ExtensionContext): void {
   client = startClient(context);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('marginalia.checkWorkspace', checkWorkspace),
+    vscode.commands.registerCommand('marginalia.checkWorkspace', () => checkWorkspace(context.extensionPath)),
     vscode.commands.registerCommand('marginalia.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('marginalia.openServerSetting', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', 'marginalia.server.path'),

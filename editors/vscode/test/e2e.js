@@ -1,16 +1,33 @@
-// End-to-end test of the VS Code extension in the real workbench: code-server with the packaged .vsix and the
-// real marginalia server, driven through the UI by playwright-core and Debian's Chromium.
+// End-to-end test of the VS Code extension in the real workbench: code-server with the packaged .vsix, installed as
+// a user installs it, and the marginalia server bundled inside it (marginalia.server.path is not set), driven through
+// the UI by playwright-core and Debian's Chromium. Before code-server starts, the installed server loses its exec
+// bit, as an extraction that drops file modes leaves it: the extension must make it executable and run it.
 // The workspace (MARGINALIA_WS) holds the sample articles in sources/, notes/e2e.md and notes/unopened.md (never opened). Prints one PASS/FAIL line
 // per check and `N passed, N failed`; exits 0 only when every check passed. Environment: see harness.js; SHOT is
 // the screenshot of the completion list.
+const fs = require('fs');
+const path = require('path');
 const { T, ARTICLE, check, appears, sleep, workbench } = require('./harness');
 
-workbench(async ({ page, keys, quickOpen, goTo, editor, indexReady, shot }) => {
+/** The server inside the installed extension, and whether the install left it executable. */
+let bundled;
+let installedExecutable;
+const dropExecBit = ({ extension }) => {
+  bundled = fs.realpathSync(path.join(extension, 'server', 'marginalia'));
+  installedExecutable = (fs.statSync(bundled).mode & 0o111) !== 0;
+  fs.chmodSync(bundled, 0o644);
+};
+
+workbench(async ({ page, keys, quickOpen, goTo, command, editor, indexReady, shot, servers }) => {
   await quickOpen('e2e.md');
   check('note opened', await appears(editor.locator('.view-lines', { hasText: 'See [[Kir' })));
 
   // The status bar says how many articles and entities the index holds once the server is ready.
   if (!await indexReady()) return;
+  // The server that answers is the one bundled in the package, made executable again.
+  const running = servers();
+  check('the bundled server runs', running.length === 1 && running[0] === bundled,
+    `${running.join(', ') || 'no server'} (the install left it ${installedExecutable ? '' : 'not '}executable)`);
 
   // Completion after `[[Kir`: John Kirby first.
   await goTo('2');
@@ -85,4 +102,11 @@ workbench(async ({ page, keys, quickOpen, goTo, editor, indexReady, shot }) => {
   check('Problems of an unopened note', listed,
     listed ? (await unopened.first().innerText()).replace(/\s+/g, ' ').slice(0, 120) : 'not listed');
   await page.screenshot({ path: shot('problems') });
-});
+
+  // The output says which server was started, and where it came from.
+  await command('marginalia: Show output');
+  const lines = page.locator('.part.panel .monaco-editor .view-lines');
+  const started = lines.filter({ hasText: `Starting ${bundled} lsp (bundled with the extension)` });
+  check('output names the bundled server', await appears(started),
+    (await lines.first().innerText().catch(() => 'no output')).split('\n').find((line) => line.includes('Starting')));
+}, { beforeStart: dropExecBit });

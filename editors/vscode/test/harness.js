@@ -1,11 +1,12 @@
-// What the code-server end-to-end scripts share (required by e2e.js and rename.js): the environment they are
-// given, PASS/FAIL lines with a closing `N passed, N failed`, a fresh profile with the packaged extension installed,
+// What the code-server end-to-end scripts share (required by e2e.js, rename.js and the others): the environment they
+// are given, PASS/FAIL lines with a closing `N passed, N failed`, a fresh profile with the packaged extension
+// installed as a user installs it (its bundled server is what runs, unless a script sets marginalia.server.path),
 // code-server on a free loopback port with the workspace open in Chromium, keyboard helpers, and the clean-up.
 //
 // CODE_SERVER     code-server's package folder (with out/node/entry.js)
 // CS_NODE         the Node that code-server was installed with (Node 24)
-// VSIX            the packaged extension
-// MARGINALIA_BIN  the server binary; MARGINALIA_WS the workspace (sample articles in sources/, notes in notes/)
+// VSIX            the packaged extension, with the server inside (package.sh)
+// MARGINALIA_WS   the workspace (sample articles in sources/, notes in notes/)
 // SHOT            where to save the script's first screenshot (the others are saved beside it)
 // E2E_TIMEOUT_MS  how long one step may wait;  E2E_KEEP=1 keeps the profile and logs
 const { spawn, spawnSync } = require('child_process');
@@ -22,7 +23,6 @@ const env = (name) => {
 const CODE_SERVER = env('CODE_SERVER');
 const CS_NODE = env('CS_NODE');
 const VSIX = env('VSIX');
-const BIN = env('MARGINALIA_BIN');
 const WS = env('MARGINALIA_WS');
 const T = Number(process.env.E2E_TIMEOUT_MS || 30000);
 const ARTICLE = '000_cf61e6d1027e3aa9';
@@ -54,17 +54,49 @@ const poll = async (probe, ms = T, every = 200) => {
   return answer;
 };
 
+/** The folder under `extensions` that the packaged extension was installed into (its name has version and target). */
+const installedExtension = (extensions) => {
+  const name = fs.existsSync(extensions) && fs.readdirSync(extensions).find((n) => n.startsWith('marginalia.marginalia-'));
+  return name ? path.join(extensions, name) : undefined;
+};
+
 /**
- * Opens the workspace in the real workbench and runs `steps(ctx)`; an exception in it is a failure. Prints the
- * closing line, stops everything it started and exits 0 only when every check passed.
- * `settings` are added to the user settings.
+ * The files that the `marginalia lsp` processes of process group `group` run (read from /proc/<pid>/exe): which
+ * server the extension started. code-server runs in its own group, and the extension host and the servers it
+ * spawns stay in it, so servers of other tests running at the same time are not counted.
  */
-async function workbench(steps, settings = {}) {
+const serversInGroup = (group) => {
+  const files = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp ...: comm may hold spaces, so the fields are counted after its parenthesis.
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (pgrp === group && path.basename(args[0]) === 'marginalia' && args[1] === 'lsp') {
+        files.push(fs.readlinkSync(`/proc/${pid}/exe`));
+      }
+    } catch {
+      // The process ended while it was looked at.
+    }
+  }
+  return files;
+};
+
+/**
+ * Installs the packaged extension into a fresh profile, opens the workspace in the real workbench and runs
+ * `steps(ctx)`; an exception in it is a failure. Stops everything it started; returns when done, so that a script
+ * can open several sessions (then `finish()`).
+ * Options: `settings` are added to the user settings; `beforeStart({ extension })` runs after the install and
+ * before code-server starts, with the folder the extension was installed into; `env` is added to the environment
+ * of code-server (and so of the extension and the server).
+ */
+async function session(steps, { settings = {}, beforeStart, env: extraEnv = {} } = {}) {
+  const failedBefore = failed;
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-cs-'));
   const [userData, extensions] = ['data', 'exts'].map((d) => path.join(base, d));
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
-    'marginalia.server.path': BIN,
     'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false,
     'update.mode': 'none', 'workbench.tips.enabled': false, 'chat.disableAIFeatures': true,
@@ -82,8 +114,17 @@ async function workbench(steps, settings = {}) {
   };
   const childEnv = { ...process.env, ...xdg };
 
+  // As a user installs it: `--install-extension` is what "Install from VSIX..." does.
   const install = spawnSync(CS_NODE, [ENTRY, ...csArgs, '--install-extension', VSIX], { encoding: 'utf8', env: childEnv });
-  check('install extension', install.status === 0, (install.stdout + install.stderr).trim().split('\n').pop());
+  const extension = installedExtension(extensions);
+  const installed = check('install extension', install.status === 0 && extension !== undefined,
+    (install.stdout + install.stderr).trim().split('\n').pop());
+  const prepared = installed && await Promise.resolve(beforeStart && beforeStart({ extension })).then(() => true,
+    (error) => check('before code-server starts', false, error && error.stack ? error.stack : error));
+  if (!prepared) {
+    console.log(`logs kept in ${base}`);
+    return;
+  }
 
   const port = await freePort();
   const logFile = path.join(base, 'code-server.log');
@@ -91,7 +132,7 @@ async function workbench(steps, settings = {}) {
   const codeServer = spawn(CS_NODE, [ENTRY, ...csArgs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', WS], {
-    stdio: ['ignore', log, log], env: childEnv, detached: true, // its own process group, killed as a whole
+    stdio: ['ignore', log, log], env: { ...childEnv, ...extraEnv }, detached: true, // its own process group
   });
   let browser;
   let page;
@@ -156,22 +197,35 @@ async function workbench(steps, settings = {}) {
       const file = process.env.SHOT || path.join(os.tmpdir(), 'marginalia-vscode.png');
       return suffix ? file.replace(/\.png$/, `-${suffix}.png`) : file;
     };
-    await steps({ page, keys, quickOpen, goTo, command, editor, indexReady, shot, base });
+    /** The files that the servers started by the extension run. */
+    const servers = () => serversInGroup(codeServer.pid);
+    await steps({ page, keys, quickOpen, goTo, command, editor, indexReady, shot, base, extension, servers });
   } catch (error) {
     check('no exception', false, error && error.stack ? error.stack : error);
     const file = path.join(base, 'failure.png');
     if (page && await page.screenshot({ path: file }).then(() => true, () => false)) console.log(`screenshot: ${file}`);
   } finally {
     if (browser) await browser.close();
+    // SIGTERM the whole group (code-server, extension host, file watcher, language servers), then SIGKILL.
     const alive = () => { try { process.kill(-codeServer.pid, 0); return true; } catch { return false; } };
     try { process.kill(-codeServer.pid, 'SIGTERM'); } catch {}
     for (let i = 0; i < 50 && alive(); i++) await sleep(100);
     if (alive()) try { process.kill(-codeServer.pid, 'SIGKILL'); } catch {}
-    console.log(`${passed} passed, ${failed} failed`);
-    if (failed || process.env.E2E_KEEP === '1') console.log(`logs kept in ${base}`);
+    if (failed > failedBefore || process.env.E2E_KEEP === '1') console.log(`logs kept in ${base}`);
     else fs.rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** Prints the closing line and exits 0 only when every check passed. */
+function finish() {
+  console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed || !passed ? 1 : 0);
 }
 
-module.exports = { WS, T, ARTICLE, check, appears, poll, sleep, workbench };
+/** One session (see `session`), then `finish()`: the whole of most scripts. */
+async function workbench(steps, options) {
+  await session(steps, options);
+  finish();
+}
+
+module.exports = { WS, T, ARTICLE, check, appears, poll, sleep, session, finish, workbench };

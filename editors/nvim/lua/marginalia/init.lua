@@ -1,10 +1,11 @@
--- marginalia for Neovim: starts `marginalia lsp` for Markdown notes in a marginalia workspace.
+-- marginalia for Neovim: the marginalia language server (`marginalia lsp`) for Markdown notes in a marginalia
+-- workspace: a folder with marginalia.toml or a sources/ folder, found upwards from the note.
 --
---   require('marginalia').setup({})            -- defaults below
---
--- On Neovim 0.11+ the server is registered with vim.lsp.config/vim.lsp.enable; on 0.10 it is started
--- with vim.lsp.start from a FileType autocommand. Either way it attaches only inside a workspace: a folder
--- with marginalia.toml or a sources/ folder, found upwards from the note.
+-- Neovim 0.11 and later: `vim.lsp.enable('marginalia')`, no setup call. The server's configuration is this plugin's
+-- lsp/marginalia.lua (`M.client_config()`), and plugin/marginalia.lua sets up the rest (completion and lenses in the
+-- buffers the server attaches to, the `marginalia:` documents, a message when the server cannot be started).
+-- Neovim 0.10: `require('marginalia').setup({})`, which starts the server with vim.lsp.start from a FileType
+-- autocommand. On 0.11, setup() changes the plugin's options (M.defaults) and enables the server too.
 --
 -- A PDF article is shown as the text the server extracted from it: a read-only `marginalia:///…/name.pdf.txt`
 -- buffer, whose text a BufReadCmd autocommand asks the server for (`marginalia/sourceText`).
@@ -16,6 +17,9 @@ local SOURCE_TEXT = 'marginalia/sourceText'
 -- How long opening such a document waits for the server (it blocks: a jump sets the cursor right after the read).
 local SOURCE_TEXT_TIMEOUT = 10000
 
+-- The name of the server's configuration (lsp/marginalia.lua, `vim.lsp.config('marginalia', …)`) and of its clients.
+M.name = 'marginalia'
+
 M.defaults = {
   -- The server command; `marginalia` must be on PATH unless a full path is given.
   cmd = { 'marginalia', 'lsp' },
@@ -24,6 +28,9 @@ M.defaults = {
   filetypes = { 'markdown', 'text', 'html' },
   -- Show that lens in articles (refreshed on entering and writing the buffer).
   codelens = true,
+  -- What makes a folder a workspace, as the server decides it (src/load: `find_root`): the nearest folder with
+  -- marginalia.toml, else the nearest with sources/. The list order is that priority (see |lsp-root_markers|).
+  -- No `.git`: a repository is not a workspace, and the server is not started for every Markdown file in one.
   root_markers = { 'marginalia.toml', 'sources' },
   -- Extra fields merged into the client configuration (capabilities, on_attach, settings...).
   client = {},
@@ -41,29 +48,107 @@ M.defaults = {
 
 M.config = vim.deepcopy(M.defaults)
 
+--- The client configuration that the plugin's options give: what lsp/marginalia.lua returns on Neovim 0.11, and
+--- what setup() starts on 0.10.
+---@return vim.lsp.Config
+function M.client_config()
+  local config = vim.tbl_deep_extend('force', {
+    cmd = M.config.cmd,
+    filetypes = M.config.filetypes,
+    root_markers = M.config.root_markers,
+    -- Outside a workspace there is nothing to check a note against: the server is not started there (Neovim
+    -- 0.11.1 and later; 0.11.0 ignores the field and starts it for the note's folder).
+    workspace_required = true,
+    -- Definitions and references into a PDF answer `marginalia:` documents, which this plugin opens.
+    init_options = { sourceTextDocuments = true },
+  }, M.config.client)
+  config.name = M.name
+  return config
+end
+
+--- The configuration the server is started with: on Neovim 0.11, the one vim.lsp.config resolves (this plugin's
+--- lsp/marginalia.lua under the user's own `vim.lsp.config('marginalia', …)`); on 0.10, the plugin's.
+---@return vim.lsp.Config
+function M.server_config()
+  local resolved = vim.lsp.config and vim.lsp.config[M.name]
+  return resolved or M.client_config()
+end
+
 --- The workspace root for a buffer or path: the nearest folder with one of the root markers.
 ---@param source integer|string|nil buffer number or path (default: current buffer)
 ---@return string|nil
 function M.root(source)
-  return vim.fs.root(source or 0, M.config.root_markers)
+  return vim.fs.root(source or 0, M.server_config().root_markers or M.config.root_markers)
 end
 
-local function client_config()
-  return vim.tbl_deep_extend('force', {
-    name = 'marginalia',
-    cmd = M.config.cmd,
-    filetypes = M.config.filetypes,
-    root_markers = M.config.root_markers,
-    -- Definitions and references into a PDF answer `marginalia:` documents, which this plugin opens.
-    init_options = { sourceTextDocuments = true },
-  }, M.config.client)
+--- Why the server command `cmd` cannot be run, or nil when its program is an executable.
+---@param cmd string[]
+---@return string|nil
+function M.unstartable(cmd)
+  local program = cmd[1]
+  if type(program) ~= 'string' or program == '' then
+    return 'the server command is empty'
+  elseif vim.fn.executable(program) == 1 then
+    return nil
+  elseif not program:find('/', 1, true) then
+    return ('`%s` is not on PATH'):format(program)
+  elseif vim.uv.fs_stat(program) then
+    return ('`%s` is not executable'):format(program)
+  end
+  return ('`%s` does not exist'):format(program)
+end
+
+--- What to do when the server cannot be started: install it, or say where it is (two lines).
+---@return string[]
+function M.install_advice()
+  local configure = vim.lsp.enable and "vim.lsp.config('marginalia', { cmd = { '/path/to/marginalia', 'lsp' } })"
+    or "require('marginalia').setup({ cmd = { '/path/to/marginalia', 'lsp' } })"
+  return {
+    'Install it with `cargo install marginalia` (or `cargo install --path .` in a clone of its repository),',
+    'or give its path: ' .. configure,
+  }
+end
+
+-- The reasons already told (see M.can_start): each is said once a session.
+local told_unstartable = {}
+
+--- Whether nothing keeps the server from starting for the buffer `bufnr`: false only where it would start (a buffer
+--- of one of its filetypes inside a workspace) but its program is missing or not executable. Then it says so once,
+--- with what to do; Neovim 0.11 itself only writes `cannot start marginalia due to config error` to its LSP log.
+---@param bufnr integer
+---@return boolean
+function M.can_start(bufnr)
+  local config = M.server_config()
+  if type(config.cmd) ~= 'table' then
+    return true -- a function (an RPC client of the user's own): nothing to check here
+  end
+  local filetypes = config.filetypes
+  if vim.bo[bufnr].buftype ~= '' or filetypes and not vim.tbl_contains(filetypes, vim.bo[bufnr].filetype)
+      or not M.root(bufnr) then
+    return true -- the server would not be started here anyway
+  end
+  local problem = M.unstartable(config.cmd)
+  if not problem then
+    return true
+  end
+  if not told_unstartable[problem] then
+    told_unstartable[problem] = true
+    -- Said once the FileType event is over: an error message inside it would abort the :edit that opened the note.
+    vim.schedule(function()
+      local lines = { ('marginalia: cannot start the language server: %s.'):format(problem) }
+      vim.list_extend(lines, M.install_advice())
+      table.insert(lines, 'More in :checkhealth marginalia')
+      vim.notify(table.concat(lines, '\n'), vim.log.levels.ERROR)
+    end)
+  end
+  return false
 end
 
 --- The running marginalia client for the article at `path`: the one whose workspace holds it, else any.
 ---@param path string
 ---@return vim.lsp.Client|nil
 local function client_for(path)
-  local clients = vim.lsp.get_clients({ name = client_config().name })
+  local clients = vim.lsp.get_clients({ name = M.name })
   local best
   clients = vim.tbl_filter(function(client) return not client:is_stopped() end, clients)
   for _, client in ipairs(clients) do
@@ -186,9 +271,12 @@ local function complete_whole_text(client_id, bufnr)
   })
 end
 
--- What the plugin does in each buffer the server attaches to: completion that inserts what was chosen, and
--- Neovim's built-in completion unless it is turned off.
-local function on_attach(client, bufnr)
+--- What the plugin does in each buffer the server attaches to (from plugin/marginalia.lua's LspAttach autocommand,
+--- however the server was started): in a note, completion that inserts what was chosen, and Neovim's built-in
+--- completion unless it is turned off; in an article, its lens.
+---@param client vim.lsp.Client
+---@param bufnr integer
+function M.on_attach(client, bufnr)
   if vim.bo[bufnr].filetype ~= 'markdown' then
     -- An article: only its lens (completion and the rest are for notes).
     if M.config.codelens and client.server_capabilities.codeLensProvider then
@@ -211,46 +299,41 @@ local function on_attach(client, bufnr)
   end
 end
 
---- Registers the language server. Call once from your configuration.
+--- Sets the plugin's options and starts the server where it applies. Needed on Neovim 0.10; on 0.11 it is
+--- `vim.lsp.enable('marginalia')` with these options, and calling both starts one client, not two.
 ---@param opts table|nil see M.defaults
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
-  vim.api.nvim_create_autocmd('LspAttach', {
-    group = vim.api.nvim_create_augroup('marginalia_attach', { clear = true }),
-    callback = function(args)
-      local client = vim.lsp.get_client_by_id(args.data.client_id)
-      if client and client.name == client_config().name then
-        on_attach(client, args.buf)
-      end
-    end,
-  })
-  vim.api.nvim_create_autocmd('BufReadCmd', {
-    group = vim.api.nvim_create_augroup('marginalia_source_text', { clear = true }),
-    pattern = SOURCE_TEXT_SCHEME .. '://*',
-    desc = 'The text marginalia extracted from a PDF',
-    callback = function(args) M.read_source_text(args.buf) end,
-  })
+  -- The autocommands of plugin/marginalia.lua, for a setup() called before Neovim loads the plugins (from init.lua,
+  -- with the plugin put on 'runtimepath' there): it is sourced once, whoever comes first.
+  if not vim.g.loaded_marginalia then
+    vim.cmd.runtime('plugin/marginalia.lua')
+  end
   if vim.lsp.config and vim.lsp.enable then
-    vim.lsp.config('marginalia', client_config())
-    vim.lsp.enable('marginalia')
+    -- lsp/marginalia.lua builds the configuration from M.config; a configuration Neovim resolved already is
+    -- read again. An empty table changes nothing else: the user's own vim.lsp.config('marginalia', …) still wins
+    -- over these options, as over any plugin's lsp/ file.
+    vim.lsp.config(M.name, {})
+    vim.lsp.enable(M.name)
     return
   end
   -- Neovim 0.10: start the client ourselves.
   vim.api.nvim_create_autocmd('FileType', {
-    group = vim.api.nvim_create_augroup('marginalia', { clear = true }),
+    group = vim.api.nvim_create_augroup('marginalia_start', { clear = true }),
     pattern = M.config.filetypes,
     callback = function(args)
       if vim.bo[args.buf].buftype ~= '' then
         return -- a `marginalia:` document: its reader attaches the client
       end
       local root = M.root(args.buf)
-      if not root then
+      if not root or not M.can_start(args.buf) then
         return
       end
-      local config = client_config()
+      local config = M.client_config()
       config.root_dir = root
       config.root_markers = nil
       config.filetypes = nil
+      config.workspace_required = nil
       vim.lsp.start(config, { bufnr = args.buf })
     end,
   })
@@ -259,7 +342,15 @@ end
 --- Runs `marginalia check --format json` on the workspace and fills the quickfix list.
 function M.check()
   local root = M.root(0) or vim.fn.getcwd()
-  local result = vim.system({ M.config.cmd[1], 'check', root, '--format', 'json' }, { text = true }):wait()
+  local cmd = M.server_config().cmd
+  cmd = type(cmd) == 'table' and cmd or M.config.cmd
+  local problem = M.unstartable(cmd)
+  if problem then
+    local lines = { ('marginalia check: %s.'):format(problem), unpack(M.install_advice()) }
+    vim.notify(table.concat(lines, '\n'), vim.log.levels.ERROR)
+    return
+  end
+  local result = vim.system({ cmd[1], 'check', root, '--format', 'json' }, { text = true }):wait()
   local ok, report = pcall(vim.json.decode, result.stdout or '')
   if not ok or type(report) ~= 'table' then
     vim.notify('marginalia check failed: ' .. (result.stderr or ''), vim.log.levels.ERROR)
