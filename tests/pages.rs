@@ -122,7 +122,7 @@ fn a_saved_index_reads_extracted_text_back_and_extracts_a_changed_page_again() {
         load::load_workspace(workspace.path(), options)
     };
     let first = load();
-    let load::Indexed::Anew { stamps, corpus_problems, unreadable } = &first.indexed else {
+    let load::Indexed::Anew { stamps, corpus_problems, unreadable, .. } = &first.indexed else {
         panic!("the first load indexes");
     };
     cache.save(&first.corpus, corpus_problems, unreadable, stamps.clone(), &Default::default()).unwrap();

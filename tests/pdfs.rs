@@ -103,7 +103,7 @@ fn a_restart_reads_the_pdf_text_back_from_the_saved_index() {
         load_workspace(dir.path(), options)
     };
     let first = load();
-    let Indexed::Anew { stamps, corpus_problems, unreadable } = first.indexed else {
+    let Indexed::Anew { stamps, corpus_problems, unreadable, .. } = first.indexed else {
         panic!("nothing was saved yet");
     };
     cache.save(&first.corpus, &corpus_problems, &unreadable, stamps, &first.workspace.config.entities).unwrap();

@@ -193,6 +193,7 @@ fn run(binary: &Path, size: usize) {
     );
     pull_and_articles(&mut client, &dir, &articles);
     client.shutdown();
+    restarts_after_changes(binary, &dir, &cache, ready);
 
     let runs = if size <= LARGE_NOTE_MAX_ARTICLES { CHECKS } else { 1 };
     let checks: Vec<Duration> = (0..runs)
@@ -214,6 +215,54 @@ fn run(binary: &Path, size: usize) {
         rss_restart / text_mb,
         saved_bytes as f64 / 1e6
     );
+}
+
+/// Articles changed per restart after changes.
+const CHANGED_PER_RESTART: usize = 10;
+/// Restarts after changes measured.
+const RESTARTS: usize = 5;
+
+/// Restarts after a few articles changed while the server was stopped: each time another
+/// [`CHANGED_PER_RESTART`] articles get a sentence more, the server starts, and the time to ready is taken; the
+/// saved index it writes back is waited for, so that each start finds only its own changes.
+fn restarts_after_changes(binary: &Path, dir: &Path, cache: &Path, first_start: Duration) {
+    let mut sources: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("sources")).unwrap().flatten().map(|e| e.path()).collect();
+    sources.sort();
+    let index = || std::fs::read_dir(cache).unwrap().flatten().find(|e| e.path().extension() == Some("index".as_ref()));
+    let saved_at = || index().and_then(|e| e.metadata().ok()).and_then(|m| m.modified().ok());
+    let mut times = Vec::new();
+    let mut message = String::new();
+    for round in 0..RESTARTS {
+        for path in
+            sources.iter().skip(round * 97).step_by(sources.len() / CHANGED_PER_RESTART).take(CHANGED_PER_RESTART)
+        {
+            let mut text = std::fs::read_to_string(path).unwrap();
+            text.push_str(&format!("\nThe harbour board met again in round {round}.\n"));
+            std::fs::write(path, text).unwrap();
+        }
+        let before = saved_at();
+        let mut client = Client::start(binary, dir, cache);
+        let (end, ready_at) = client.await_notification("$/progress", |p| p["value"]["kind"] == "end");
+        times.push(ready_at - client.started);
+        message = end["value"]["message"].as_str().unwrap_or("").to_string();
+        for _ in 0..600 {
+            if saved_at() != before {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        client.shutdown();
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!(
+        "| ready after a restart with {CHANGED_PER_RESTART} articles changed ({message}) | {:.0} ms | | {:.0} ms | {} |",
+        ms(median),
+        ms(*times.last().unwrap()),
+        times.len()
+    );
+    println!("| (the same vs the first start) | {:.2}× | | | |", median.as_secs_f64() / first_start.as_secs_f64());
 }
 
 /// Pulled diagnostics of the whole workspace (the 51 notes on disk: the first pull, then pulls with the result

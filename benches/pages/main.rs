@@ -6,7 +6,8 @@
 //! a page about four times its size: scripts, styles, navigation, cookie banner, advertising, related links, footer);
 //! `cargo bench --bench pages -- 1000` measures other sizes; `cargo bench --bench pages -- --pdf 10000` measures the
 //! same texts as PDFs (written with `lopdf`: compressed pages of Helvetica, one or two pages each), and one long
-//! report of all of them. Ready times run in fresh processes, for their own peak memory.
+//! report of all of them. Ready times run in fresh processes, for their own peak memory. The restarts (unchanged,
+//! and after ten files changed) alone: `cargo bench --bench pages -- --restart [--pdf]`.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -38,18 +39,24 @@ fn main() {
         sizes = vec![10_000];
     }
     let pdfs = args.iter().any(|a| a == "--pdf");
+    // `--restart`: the restarts alone (unchanged, and after a few changes).
+    let only_restarts = args.iter().any(|a| a == "--restart");
     for size in sizes {
         let texts = common::generated(size);
         if pdfs {
             let files = common::generated_pdfs(size);
-            pdf_extraction(&files, size.min(EXTRACTED));
-            long_report(&texts, size.min(EXTRACTED));
-            ready(size, &texts, &files, ".pdf");
+            if !only_restarts {
+                pdf_extraction(&files, size.min(EXTRACTED));
+                long_report(&texts, size.min(EXTRACTED));
+                ready(size, &texts, &files, ".pdf");
+            }
             restart(&files);
         } else {
             let pages = common::generated_pages(size);
-            extraction(&pages, size.min(EXTRACTED));
-            ready(size, &texts, &pages, ".html");
+            if !only_restarts {
+                extraction(&pages, size.min(EXTRACTED));
+                ready(size, &texts, &pages, ".html");
+            }
             restart(&pages);
         }
     }
@@ -222,7 +229,7 @@ fn restart(pages: &Path) {
     let started = Instant::now();
     let first = load::load_workspace(pages, options());
     let fresh = started.elapsed().as_secs_f64();
-    let load::Indexed::Anew { stamps, corpus_problems, unreadable } = &first.indexed else {
+    let load::Indexed::Anew { stamps, corpus_problems, unreadable, .. } = &first.indexed else {
         panic!("nothing was saved yet");
     };
     cache.save(&first.corpus, corpus_problems, unreadable, stamps.clone(), &Default::default()).unwrap();
@@ -247,8 +254,41 @@ fn restart(pages: &Path) {
         times[RUNS - 1],
         times[RUNS / 2] / fresh
     );
+
+    // A restart after a few files changed (here touched: their time moves, so they are read and extracted again;
+    // the others are read back as they were indexed).
+    let files: Vec<PathBuf> = first.corpus.sources().map(|source| source.path.clone()).collect();
+    let mut times: Vec<f64> = (0..RUNS)
+        .map(|run| {
+            let now = std::time::SystemTime::now();
+            for path in files.iter().skip(run * 7).step_by(files.len() / CHANGED).take(CHANGED) {
+                std::fs::File::options().write(true).open(path).unwrap().set_modified(now).unwrap();
+            }
+            let started = Instant::now();
+            let loaded = load::load_workspace(pages, options());
+            let took = started.elapsed().as_secs_f64();
+            let load::Indexed::Anew { stamps, corpus_problems, unreadable, read_again } = &loaded.indexed else {
+                panic!("changed files are read again");
+            };
+            assert_eq!(*read_again, Some(CHANGED), "only the changed files are read");
+            cache.save(&loaded.corpus, corpus_problems, unreadable, stamps.clone(), &Default::default()).unwrap();
+            took
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "| {} ({CHANGED} changed) | {fresh:.2} s | {:.2} s ({:.2}–{:.2}) | {:.2}× |",
+        first.corpus.len(),
+        times[RUNS / 2],
+        times[0],
+        times[RUNS - 1],
+        times[RUNS / 2] / fresh
+    );
     let _ = std::fs::remove_dir_all(&cache_dir);
 }
+
+/// Files changed before each restart after changes.
+const CHANGED: usize = 10;
 
 /// The bytes of the article files of the workspace at `dir`.
 fn folder_bytes(dir: &Path) -> u64 {

@@ -56,18 +56,33 @@ impl WordStats {
         larger
     }
 
+    /// The counts of one article whose text is `text`, with `sentences`: exactly what [`extract`] counted.
+    pub(crate) fn of_article(text: &str, sentences: &[TextRange]) -> WordStats {
+        let mut counts = HashMap::default();
+        let mut tokens = Vec::new();
+        for &sentence in sentences {
+            tokenize_into(text, sentence, &mut tokens);
+            count_words(text, &tokens, &mut counts);
+        }
+        WordStats(counts)
+    }
+
     /// Removes the counts of an article that leaves the corpus.
     pub(crate) fn subtract(&mut self, text: &str, sentences: &[TextRange]) {
-        let mut counts = HashMap::default();
-        for &sentence in sentences {
-            count_words(text, &tokenize(text, sentence), &mut counts);
-        }
-        for (word, count) in counts {
+        for (word, count) in WordStats::of_article(text, sentences).0 {
             if let Some(entry) = self.0.get_mut(&word) {
                 entry.lower = entry.lower.saturating_sub(count.lower);
                 entry.capitalised_inside = entry.capitalised_inside.saturating_sub(count.capitalised_inside);
             }
         }
+    }
+
+    /// Every word's counts, by word hash: for tests that compare two corpora's statistics.
+    #[cfg(test)]
+    pub(crate) fn sorted(&self) -> Vec<(u64, u32, u32)> {
+        let mut counts: Vec<_> = self.0.iter().map(|(&w, c)| (w, c.lower, c.capitalised_inside)).collect();
+        counts.sort_unstable();
+        counts
     }
 
     /// The counts of `word`, in any case.
@@ -331,12 +346,6 @@ pub(crate) fn extract(text: &str, sentences: &[TextRange], furniture: &[TextRang
     candidates.word_counts = counts.into_iter().collect();
     candidates.spans.shrink_to_fit();
     candidates
-}
-
-fn tokenize(text: &str, sentence: TextRange) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    tokenize_into(text, sentence, &mut tokens);
-    tokens
 }
 
 /// The character that starts at byte `at` of `s` (a character boundary), read without decoding ASCII.

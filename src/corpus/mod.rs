@@ -76,6 +76,37 @@ impl SavedCorpus {
         corpus.large = large_articles(&corpus.sources);
         Some(corpus)
     }
+
+    /// The corpus of a workspace some of whose articles changed since it was saved: the saved articles whose
+    /// `texts` are given (in the order of [`SavedCorpus::paths`]; `None` for an article changed or gone) are kept
+    /// as they were indexed, and the articles `read` again join them. Only `read` were extracted; the word
+    /// statistics are counted again over the kept texts (the saved totals include the old texts of the changed
+    /// articles, which are gone), and the entity clustering and the passage index, which are corpus-wide, are
+    /// built again, so the result is the corpus a first start would make. `None` when `texts` does not fit.
+    pub fn updated(self, texts: Vec<Option<String>>, read: Vec<Source>) -> Option<(Corpus, Vec<CorpusProblem>)> {
+        use rayon::prelude::*;
+        let corpus = self.0;
+        if texts.len() != corpus.sources.len() {
+            return None;
+        }
+        let mut kept = Vec::with_capacity(corpus.sources.len() + read.len());
+        for (mut source, text) in corpus.sources.into_iter().zip(texts) {
+            let Some(text) = text else { continue };
+            let article = Arc::get_mut(&mut source)?;
+            if text.len() < usize::from(article.body.end()) {
+                return None;
+            }
+            article.set_text(text);
+            kept.push(source);
+        }
+        let kept_stats = kept
+            .par_iter()
+            .map(|source| entities::WordStats::of_article(&source.text, &source.sentences))
+            .reduce(entities::WordStats::default, entities::WordStats::merge);
+        let (read, read_stats) = share(read);
+        kept.extend(read);
+        Some(Corpus::assemble(kept, kept_stats.merge(read_stats), corpus.overrides))
+    }
 }
 
 /// A problem with the set of articles as a whole.
@@ -173,6 +204,12 @@ impl Corpus {
     pub fn read_saved(bytes: &[u8]) -> Result<SavedCorpus, bincode::Error> {
         use bincode::Options;
         saved_format().with_limit(bytes.len() as u64).deserialize(bytes).map(SavedCorpus)
+    }
+
+    /// The word statistics, by word hash: for tests that compare two corpora.
+    #[cfg(test)]
+    pub(crate) fn word_counts(&self) -> Vec<(u64, u32, u32)> {
+        self.word_stats.sorted()
     }
 
     /// The article with this id.

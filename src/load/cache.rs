@@ -6,8 +6,10 @@
 //! contents, verified against a hash of each article's text when it is read back (a file rewritten with its size
 //! and time restored, as `cp -p`, `rsync -t` and `tar` do, is not the file that was indexed). The whole file
 //! carries a checksum, so a damaged index is refused rather than trusted. Articles that could not be read when the
-//! index was made are tried again: one that reads now means indexing again. Otherwise the workspace is indexed as
-//! on a first start and the saved index replaced. Article texts are not saved: they are read from their files.
+//! index was made are tried again. When a few articles changed (fewer than half), the unchanged ones are taken as
+//! they were indexed and only the others read and extracted ([`Reuse::Part`]); the corpus-wide parts are built
+//! again over all of them. Otherwise the workspace is indexed as on a first start and the saved index replaced.
+//! Article texts are not saved (but those extracted from pages and PDFs are): they are read from their files.
 
 use std::fs::File;
 use std::hash::Hasher;
@@ -21,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use bincode::Options;
 
 use super::LoadProblem;
-use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, Source, saved_format};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use crate::corpus::{Corpus, CorpusProblem, EntityOverrides, SavedCorpus, Source, saved_format};
 
 /// Changes whenever the layout of a saved index changes; with the program's version, it is part of every file.
 const FORMAT: u32 = 9;
@@ -116,6 +120,33 @@ pub struct Loaded {
     pub unreadable: Vec<LoadProblem>,
 }
 
+/// What a saved index offers a start: see [`IndexCache::reuse`].
+#[derive(Debug)]
+pub enum Reuse {
+    /// Made from exactly the files there are now: the corpus as it was saved.
+    Whole(Loaded),
+    /// Made before a few articles changed, were added or removed: the others, as they were indexed.
+    Part(PartlySaved),
+}
+
+/// The unchanged part of a saved index, waiting for the articles that changed.
+#[derive(Debug)]
+pub struct PartlySaved {
+    corpus: SavedCorpus,
+    /// Each saved article's text when its file is unchanged, in the saved order; `None` for one changed or gone.
+    texts: Vec<Option<String>>,
+    /// The article files to read: changed, new, or not read when the index was made.
+    pub to_read: Vec<PathBuf>,
+}
+
+impl PartlySaved {
+    /// The corpus of the workspace now, given the articles of [`PartlySaved::to_read`] as read; the same corpus a
+    /// first start would build. `None` when the saved index does not fit its files after all.
+    pub fn complete(self, read: Vec<Source>) -> Option<(Corpus, Vec<CorpusProblem>)> {
+        self.corpus.updated(self.texts, read)
+    }
+}
+
 impl IndexCache {
     /// The saved index of the workspace at `root`, in `folder`, or in the user's cache folder
     /// (`$MARGINALIA_CACHE_DIR`, else `$XDG_CACHE_HOME/marginalia`, else `~/.cache/marginalia`); `None` when
@@ -144,6 +175,17 @@ impl IndexCache {
     /// The saved corpus and the problems found when it was built, if it was made by this version with
     /// `overrides` from exactly the files at `paths` as they are now; their texts are read in parallel.
     pub fn load(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<Loaded> {
+        match self.reuse(paths, overrides)? {
+            Reuse::Whole(loaded) => Some(loaded),
+            Reuse::Part(_) => None,
+        }
+    }
+
+    /// What the saved index offers a start on the files at `paths`: the whole corpus when it was made from
+    /// exactly these files as they are now ([`IndexCache::load`]); the articles that did not change when a few
+    /// did (fewer than half: otherwise indexing everything again costs no more); `None` when it was made by
+    /// another version or entity configuration, is damaged, or is missing.
+    pub fn reuse(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<Reuse> {
         let bytes = std::fs::read(&self.file).ok()?;
         let payload = checked_payload(&bytes)?;
         let mut reader = payload;
@@ -151,37 +193,53 @@ impl IndexCache {
         if header.format != FORMAT || header.version != env!("CARGO_PKG_VERSION") || &header.overrides != overrides {
             return None;
         }
-        let mut now: Vec<Stamp> = stamps(paths).into_iter().collect::<Option<_>>()?;
-        let mut then = header.stamps;
-        now.sort_by(|a, b| a.path.cmp(&b.path));
-        then.sort_by(|a, b| a.path.cmp(&b.path));
-        if now != then {
-            return None;
-        }
-        // An article that could not be read then and can now was never indexed.
-        if header.unreadable.iter().any(|problem| problem.path().is_some_and(|path| super::read_source(path).is_ok())) {
-            return None;
-        }
-        let saved = Corpus::read_saved(reader).ok()?;
-        let paths: Vec<&Path> = saved.paths().collect();
-        if paths.len() != header.contents.len() {
-            return None;
-        }
         if header.extracted.len() != header.contents.len() {
             return None;
         }
+        let now: Vec<Stamp> = stamps(paths).into_iter().collect::<Option<_>>()?;
+        let then: HashMap<&Path, &Stamp> = header.stamps.iter().map(|stamp| (stamp.path.as_path(), stamp)).collect();
+        let unchanged: HashSet<&Path> = now
+            .iter()
+            .filter(|stamp| then.get(stamp.path.as_path()) == Some(stamp))
+            .map(|s| s.path.as_path())
+            .collect();
+        // An article that could not be read then and can now was never indexed.
+        let readable_now = |problem: &LoadProblem| problem.path().is_some_and(|path| super::read_source(path).is_ok());
+        let whole_possible = unchanged.len() == now.len()
+            && now.len() == header.stamps.len()
+            && !header.unreadable.iter().any(readable_now);
+        let saved = Corpus::read_saved(reader).ok()?;
+        let saved_paths: Vec<&Path> = saved.paths().collect();
+        if saved_paths.len() != header.contents.len() {
+            return None;
+        }
+        // Each saved article's text, when its file is the one that was indexed (same stamp, same hash).
         let mut extracted = header.extracted;
-        let texts: Vec<String> = (paths.par_iter().zip(&header.contents).zip(&mut extracted))
+        let texts: Vec<Option<String>> = (saved_paths.par_iter().zip(&header.contents).zip(&mut extracted))
             .map(|((path, &hash), extracted)| {
+                if !unchanged.contains(*path) {
+                    return None;
+                }
                 let (on_disk, text) = hash_on_disk(path)?;
                 (on_disk == hash).then(|| extracted.take().or(text)).flatten()
             })
-            .collect::<Option<_>>()?;
-        Some(Loaded {
-            corpus: saved.with_texts(texts)?,
-            corpus_problems: header.problems,
-            unreadable: header.unreadable,
-        })
+            .collect();
+        let kept = texts.iter().filter(|text| text.is_some()).count();
+        if whole_possible && kept == texts.len() {
+            return Some(Reuse::Whole(Loaded {
+                corpus: saved.with_texts(texts.into_iter().collect::<Option<_>>()?)?,
+                corpus_problems: header.problems,
+                unreadable: header.unreadable,
+            }));
+        }
+        let kept_paths: HashSet<&Path> =
+            saved_paths.iter().zip(&texts).filter(|(_, text)| text.is_some()).map(|(path, _)| *path).collect();
+        let to_read: Vec<PathBuf> = paths.iter().filter(|path| !kept_paths.contains(path.as_path())).cloned().collect();
+        if to_read.len() * 2 > paths.len() {
+            return None;
+        }
+        drop(kept_paths);
+        Some(Reuse::Part(PartlySaved { corpus: saved, texts, to_read }))
     }
 
     /// Saves `corpus`, the `problems` found building it and the articles that were `unreadable`, made with
@@ -335,6 +393,74 @@ mod tests {
         rewrite_keeping_time(&root.join("sources/b.txt"), b"Harvest\nGrain harvest rises, Ana Ruiz said.\n");
         assert_eq!(stamps(&paths), index(&root).stamps, "the stamps cannot tell");
         assert!(cache.load(&paths, &EntityOverrides::default()).is_none());
+    }
+
+    /// The corpus as a first start would build it, in the terms a comparison can print.
+    fn described(corpus: &Corpus) -> String {
+        let sources: Vec<(&str, &str)> = corpus.sources().map(|source| (&*source.id, &*source.text)).collect();
+        let entities: Vec<_> = corpus.entities().iter().collect();
+        format!("{sources:#?}\n{entities:#?}\n{:?}", corpus.word_counts())
+    }
+
+    #[test]
+    fn a_restart_after_a_few_changes_reads_only_them_and_builds_what_a_first_start_would() {
+        let (_dir, root, cache) = workspace();
+        let article = |n: usize| root.join(format!("sources/extra-{n}.txt"));
+        for n in 0..6 {
+            let text = format!("Port {n}\nThe Harbour Board met Ana Ruiz on day {n}. Unions Said No to the Board.\n");
+            std::fs::write(article(n), text).unwrap();
+        }
+        let overrides = EntityOverrides::default();
+        save(&cache, index(&root));
+
+        // One article rewritten (its capitalised words now lowercase), one rewritten with its size and time kept,
+        // one removed, one added.
+        std::fs::write(article(0), "Port 0\nthe harbour board met Ana Ruiz. unions said no to the board.\n").unwrap();
+        rewrite_keeping_time(
+            &article(1),
+            b"Port 1\nThe Harbour Board met Ivo Lind on day 1. Unions Said No to the Board.\n",
+        );
+        std::fs::remove_file(article(2)).unwrap();
+        std::fs::write(
+            root.join("sources/new.txt"),
+            "New\nIvo Lind of the Harbour Board said the talks would resume.\n",
+        )
+        .unwrap();
+        let fresh = index(&root);
+        let Some(Reuse::Part(partly)) = cache.reuse(&fresh.paths, &overrides) else {
+            panic!("a few changes reuse the rest")
+        };
+        let mut to_read = partly.to_read.clone();
+        to_read.sort();
+        // The duplicate id the saved corpus left out is read again, with the changed and the new articles.
+        let expected = [article(0), article(1), root.join("sources/more/a.txt"), root.join("sources/new.txt")];
+        let mut expected = expected.to_vec();
+        expected.sort();
+        assert_eq!(to_read, expected);
+
+        let (read, unreadable) = crate::load::read_sources(&partly.to_read, &|| {});
+        assert!(unreadable.is_empty());
+        let (corpus, problems) = partly.complete(read).expect("the saved index fits");
+        assert_eq!(problems, fresh.problems);
+        assert_eq!(described(&corpus), described(&fresh.corpus), "the corpus a first start builds");
+        let quote = "the talks would resume";
+        let found = |corpus: &Corpus| {
+            corpus
+                .find_quote(quote, 5)
+                .iter()
+                .map(|(source, ranges)| (source.id.clone(), ranges.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found(&corpus), found(&fresh.corpus));
+        assert_eq!(found(&corpus).len(), 1, "the new article's words are in the passage index");
+
+        // Saved again, the next start is whole; half the articles changed is indexed anew.
+        let paths = save(&cache, index(&root));
+        assert!(matches!(cache.reuse(&paths, &overrides), Some(Reuse::Whole(_))));
+        for n in [0, 1, 3, 4, 5] {
+            std::fs::write(article(n), format!("Port {n}\nRewritten entirely.\n")).unwrap();
+        }
+        assert!(cache.reuse(&paths, &overrides).is_none(), "most articles changed: no reuse");
     }
 
     #[test]

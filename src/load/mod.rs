@@ -20,7 +20,7 @@ use crate::corpus::{Corpus, CorpusProblem, Pages, Source, SourceFormat};
 use crate::text::LineIndex;
 
 pub use article_file::{ArticleFile, ArticleFiles, write_extracted_text};
-pub use cache::{IndexCache, Stamp, stamps};
+pub use cache::{IndexCache, PartlySaved, Reuse, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -311,6 +311,8 @@ pub enum Indexed {
         corpus_problems: Vec<CorpusProblem>,
         /// The articles that could not be read.
         unreadable: Vec<LoadProblem>,
+        /// When the saved index was reused for the articles that had not changed: how many were read again.
+        read_again: Option<usize>,
     },
 }
 
@@ -373,25 +375,43 @@ pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
     let named = notes.iter().chain(options.open_notes).map(|(path, text)| (path.as_path(), text.as_str()));
     let library = workspace.read_library(&workspace.bibliography_paths(named));
     let overrides = &workspace.config.entities;
-    if let Some(loaded) = options.cache.and_then(|cache| cache.load(&paths, overrides)) {
-        problems.extend(loaded.unreadable);
-        problems.extend(loaded.corpus_problems.into_iter().map(LoadProblem::Corpus));
-        return LoadedWorkspace {
-            workspace,
-            corpus: loaded.corpus,
-            library,
-            notes,
-            problems,
-            indexed: Indexed::FromSaved,
-        };
+    let mut built = None;
+    match options.cache.and_then(|cache| cache.reuse(&paths, overrides)) {
+        Some(Reuse::Whole(loaded)) => {
+            problems.extend(loaded.unreadable);
+            problems.extend(loaded.corpus_problems.into_iter().map(LoadProblem::Corpus));
+            return LoadedWorkspace {
+                workspace,
+                corpus: loaded.corpus,
+                library,
+                notes,
+                problems,
+                indexed: Indexed::FromSaved,
+            };
+        }
+        // A few articles changed since the index was saved: only they are read and extracted.
+        Some(Reuse::Part(partly)) => {
+            let stamps = stamps(&paths);
+            (options.progress)(LoadProgress::Articles(partly.to_read.len()));
+            let (read, unreadable) = read_sources(&partly.to_read, &|| (options.progress)(LoadProgress::ArticleRead));
+            (options.progress)(LoadProgress::Indexing);
+            let read_again = Some(partly.to_read.len());
+            built = partly.complete(read).map(|corpus| (stamps, corpus, unreadable, read_again));
+        }
+        None => {}
     }
-    let stamps = stamps(&paths);
-    let (sources, unreadable) = read_sources(&paths, &|| (options.progress)(LoadProgress::ArticleRead));
-    (options.progress)(LoadProgress::Indexing);
-    let (corpus, corpus_problems) = Corpus::new(sources, overrides.clone());
+    let (stamps, (corpus, corpus_problems), unreadable, read_again) = match built {
+        Some(built) => built,
+        None => {
+            let stamps = stamps(&paths);
+            let (sources, unreadable) = read_sources(&paths, &|| (options.progress)(LoadProgress::ArticleRead));
+            (options.progress)(LoadProgress::Indexing);
+            (stamps, Corpus::new(sources, overrides.clone()), unreadable, None)
+        }
+    };
     problems.extend(unreadable.iter().cloned());
     problems.extend(corpus_problems.iter().cloned().map(LoadProblem::Corpus));
-    let indexed = Indexed::Anew { stamps, corpus_problems, unreadable };
+    let indexed = Indexed::Anew { stamps, corpus_problems, unreadable, read_again };
     LoadedWorkspace { workspace, corpus, library, notes, problems, indexed }
 }
 

@@ -349,6 +349,52 @@ async fn a_restart_on_unchanged_articles_reads_the_saved_index() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_after_one_article_changed_reads_only_that_one_and_answers_from_its_new_text() {
+    let files: Vec<(String, String)> = (0..4)
+        .map(|n| (format!("sources/port-{n}.txt"), format!("Port {n}\nThe harbour board met Ana Ruiz on day {n}.\n")))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+    let dir = workspace(&files);
+    let cache = tempfile::tempdir().unwrap();
+    let options = json!({ "indexCache": true, "cacheDir": cache.path() });
+    let start = || TestServer::start_with_options(dir.path(), &["utf-16"], options.clone());
+    let saved = |cache: &std::path::Path| {
+        std::fs::read_dir(cache).unwrap().flatten().find(|e| e.path().extension() == Some("index".as_ref()))
+    };
+    let mut server = start().await;
+    server.wait_until_indexed().await;
+    for _ in 0..100 {
+        if saved(cache.path()).is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    server.shutdown().await;
+    let first_save = saved(cache.path()).unwrap().metadata().unwrap().modified().unwrap();
+
+    std::fs::write(dir.path().join("sources/port-2.txt"), "Port 2\nTomas Vidal said the strike would end.\n").unwrap();
+    let mut server = start().await;
+    let summary = server.wait_until_indexed().await;
+    assert!(summary.ends_with("(from the saved index, 1 changed article read again)"), "{summary}");
+    let uri = url(&dir.path().join("note.md"));
+    server.open(&uri, "[[Vid").await;
+    let completion = server.request("textDocument/completion", at(&uri, 0, 5)).await;
+    assert_eq!(completion["items"][0]["label"], "Tomas Vidal", "{completion:#}");
+    // The index is saved again, so the next start reads it whole.
+    for _ in 0..100 {
+        if saved(cache.path()).unwrap().metadata().unwrap().modified().unwrap() != first_save {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    server.shutdown().await;
+    let mut server = start().await;
+    let summary = server.wait_until_indexed().await;
+    assert!(summary.ends_with("(from the saved index)"), "{summary}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn references_are_found_in_open_notes_and_on_disk() {
     let dir = workspace(&[
         ("sources/harbour.txt", HARBOUR),

@@ -108,7 +108,16 @@ impl Server {
             count(corpus.len(), "article", "articles"),
             count(corpus.entities().len(), "entity", "entities"),
             started.elapsed().as_secs_f64(),
-            if matches!(indexed, Indexed::FromSaved) { " (from the saved index)" } else { "" }
+            match &indexed {
+                Indexed::FromSaved => " (from the saved index)".to_string(),
+                Indexed::Anew { read_again: Some(read), .. } => {
+                    format!(
+                        " (from the saved index, {} read again)",
+                        count(*read, "changed article", "changed articles")
+                    )
+                }
+                Indexed::Anew { read_again: None, .. } => String::new(),
+            }
         );
         tracing::info!("indexed {summary}");
         let corpus = analysis.shared_corpus();
@@ -127,7 +136,7 @@ impl Server {
         if let Some(progress) = progress {
             progress.end(summary).await;
         }
-        if let (Some(cache), Indexed::Anew { stamps, corpus_problems, unreadable }) = (saved_cache, indexed) {
+        if let (Some(cache), Indexed::Anew { stamps, corpus_problems, unreadable, .. }) = (saved_cache, indexed) {
             tokio::task::spawn_blocking(move || {
                 if let Err(error) = cache.save(&corpus, &corpus_problems, &unreadable, stamps, &overrides) {
                     tracing::warn!("cannot save the index to {}: {error}", cache.file().display());
