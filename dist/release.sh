@@ -14,6 +14,8 @@
 #   then this script's archive step with that target's name; x86_64-pc-windows-msvc: a .zip holding marginalia.exe
 #   (binstall reads `{ archive-format }`), and `vsce package --target win32-x64|darwin-arm64|…` with that binary.
 set -eu
+# Modes in the archive do not depend on who builds it.
+umask 022
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/target/dist}
 target=x86_64-unknown-linux-gnu
@@ -43,21 +45,26 @@ cp "$root/editors/README.md" "$stage/$name/editors/"
 for editor in nvim emacs; do
   # Tracked and new files, not what git ignores; no tests.
   (cd "$root" && git ls-files --cached --others --exclude-standard "editors/$editor" 2>/dev/null ||
-    find "editors/$editor" -type f) | grep -v '/tests/\|/e2e\.' |
+    find "editors/$editor" -type f) | grep -v -e '/tests/' -e '/e2e\.' |
     while read -r file; do
       mkdir -p "$stage/$name/$(dirname "$file")"
       cp "$root/$file" "$stage/$name/$file"
     done
 done
 
-tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -C "$stage" -cf - "$name" |
-  gzip -n -9 >"$out/$name.tar.gz"
-(cd "$out" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
+chmod -R u=rwX,go=rX "$stage/$name"
+# GNU tar (the flags that make the archive reproducible); a failure stops the script before anything is written.
+tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -C "$stage" -cf "$stage/$name.tar" "$name"
+gzip -n -9 -c "$stage/$name.tar" >"$out/$name.tar.gz"
+checksum() {
+  if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi
+}
+(cd "$out" && checksum "$name.tar.gz" >"$name.tar.gz.sha256")
 echo "$out/$name.tar.gz"
 
 if [ -z "${MARGINALIA_NO_VSIX:-}" ]; then
   vsix=marginalia-$version-linux-x64.vsix
   sh "$root/editors/vscode/package.sh" "$binary" "$out/$vsix" >/dev/null
-  (cd "$out" && sha256sum "$vsix" >"$vsix.sha256")
+  (cd "$out" && checksum "$vsix" >"$vsix.sha256")
   echo "$out/$vsix"
 fi

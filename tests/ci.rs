@@ -66,8 +66,8 @@ fn sarif_is_valid_by_the_published_schema_with_a_rule_for_each_documented_code()
         );
         assert_eq!(result["message"]["text"], diagnostic["message"]);
         let location = &result["locations"][0]["physicalLocation"];
-        assert_eq!(location["artifactLocation"]["uri"], diagnostic["file"].as_str().unwrap().replace(' ', "%20"));
-        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let absolute = repo().canonicalize().unwrap().join(diagnostic["file"].as_str().unwrap());
+        assert_eq!(location["artifactLocation"]["uri"], format!("file://{}", absolute.display()));
         assert_eq!(location["region"]["startLine"], diagnostic["line"]);
         assert_eq!(location["region"]["startColumn"], diagnostic["column"]);
         let levels = [("error", "error"), ("warning", "warning"), ("hint", "note"), ("information", "note")];
@@ -87,7 +87,8 @@ fn a_sarif_fix_applied_by_its_byte_region_passes_the_check_that_offered_it() {
         let result =
             results.iter().find(|r| r["ruleId"] == code && !r["fixes"].as_array().unwrap().is_empty()).unwrap();
         let change = &result["fixes"][0]["artifactChanges"][0];
-        let path = dir.path().join(change["artifactLocation"]["uri"].as_str().unwrap());
+        let path = PathBuf::from(change["artifactLocation"]["uri"].as_str().unwrap().strip_prefix("file://").unwrap());
+        assert!(path.starts_with(dir.path().canonicalize().unwrap()), "{}", path.display());
         let mut text = std::fs::read_to_string(&path).unwrap();
         let message = result["message"]["text"].as_str().unwrap();
         let mut replacements: Vec<&serde_json::Value> = change["replacements"].as_array().unwrap().iter().collect();
@@ -136,9 +137,58 @@ fn an_invalid_configuration_is_a_failed_sarif_run_and_a_github_error_at_its_line
 
 #[test]
 fn github_format_annotates_each_diagnostic_with_its_place_code_and_fix() {
-    let output = marginalia(&["check", "examples/research", "--format", "github"], repo());
+    let output = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(["check", "examples/research", "--format", "github"])
+        .current_dir(repo())
+        .env_remove("GITHUB_WORKSPACE")
+        .output()
+        .unwrap();
     insta::assert_snapshot!("check_example_github", stdout(&output));
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn github_annotations_are_placed_from_the_checkout_and_by_lines_alone_when_they_span_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/research"), &dir.path().join("research"));
+    // A quotation wrapped over two lines: the runner drops an annotation with columns that spans lines.
+    write_file(
+        dir.path(),
+        "research/notes/wrapped.md",
+        "The authority said [@harbour-strike, \"until Friday unless the port\nauthority reopened talks\"].\n",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .args(["check", "--format", "github", "notes/wrapped.md"])
+        .current_dir(dir.path().join("research"))
+        .env("GITHUB_WORKSPACE", dir.path())
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("::error file=research/notes/wrapped.md,line=1,endLine=2,title=quote-not-found::"),
+        "relative to the checkout, lines only: {text}"
+    );
+}
+
+#[test]
+fn a_note_that_cannot_be_read_fails_the_check_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/research"), dir.path());
+    write_file(dir.path(), "notes/latin.md", b"Caf\xe9 [@harbour-strike, \"no such words\"]\n");
+    let human = marginalia(&["check", "notes/latin.md"], dir.path());
+    assert_eq!(human.status.code(), Some(1), "{}", stdout(&human));
+    assert!(stdout(&human).contains("error: cannot check a note that cannot be read"), "{}", stdout(&human));
+    let sarif = marginalia(&["check", "--format", "sarif"], dir.path());
+    assert_eq!(sarif.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    let github = marginalia(&["check", "--format", "github", "notes/latin.md"], dir.path());
+    assert!(stdout(&github).starts_with("::error file=notes/latin.md,title=unreadable-note::"), "{}", stdout(&github));
+    let json = marginalia(&["check", "--format", "json", "notes/latin.md"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["unreadable_notes"][0]["file"], "notes/latin.md");
 }
 
 #[test]
@@ -156,6 +206,10 @@ fn several_notes_are_checked_in_one_report_and_an_article_given_is_not_a_note() 
         stdout(&marginalia(&[&["check", "--format", "json"], args].concat(), &repo().join("examples/research")))
     };
     let both = each(&["notes/clean.md", "notes/mistakes.md", "sources/council-budget.md"]);
+    let skipped =
+        marginalia(&["check", "notes/clean.md", "sources/council-budget.md"], &repo().join("examples/research"));
+    let said = String::from_utf8_lossy(&skipped.stderr);
+    assert_eq!(said, "note: sources/council-budget.md is an article, not a note: not checked\n");
     let both: serde_json::Value = serde_json::from_str(&both).unwrap();
     let whole: serde_json::Value = serde_json::from_str(&each(&[])).unwrap();
     assert_eq!(both["summary"]["notes"], 2, "the article is not read as a note");
@@ -166,7 +220,11 @@ fn several_notes_are_checked_in_one_report_and_an_article_given_is_not_a_note() 
     for name in ["one", "two"] {
         copy_dir(&repo().join("examples/research"), &dir.path().join(name));
     }
-    let output = marginalia(&["check", "one/notes/mistakes.md", "two/notes/clean.md"], dir.path());
+    // A file in no workspace (a README beside them, as a hook passes it) is said and left; alone, it is a usage error.
+    write_file(dir.path(), "README.md", "About [@these] notes.\n");
+    let output = marginalia(&["check", "README.md", "one/notes/mistakes.md", "two/notes/clean.md"], dir.path());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "note: README.md is in no marginalia workspace: not checked\n");
+    assert_eq!(marginalia(&["check", "README.md"], dir.path()).status.code(), Some(2));
     let text = stdout(&output);
     assert!(text.contains("one/notes/mistakes.md:3:"), "{text}");
     assert!(

@@ -55,6 +55,18 @@ pub(super) struct CheckedFile {
     pub(super) text: String,
     /// Its diagnostics, in the order of the text.
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// The file, canonical: where code-scanning pages and annotations place it.
+    pub(super) path: PathBuf,
+}
+
+/// A note that could not be read: nothing in it was checked, so the check fails.
+pub(super) struct UnreadableNote {
+    /// The path as shown to the user.
+    pub(super) display: String,
+    /// The file, canonical.
+    pub(super) path: PathBuf,
+    /// Why it could not be read.
+    pub(super) message: String,
 }
 
 /// Everything a check found, across the workspaces of the paths given.
@@ -62,6 +74,8 @@ pub(super) struct CheckedFile {
 struct Checked {
     /// Files that could not be read, duplicate ids and the like: said, not fatal.
     problems: Vec<String>,
+    /// Notes that could not be read: errors, since what they cite was not checked.
+    unreadable_notes: Vec<UnreadableNote>,
     files: Vec<CheckedFile>,
     notes: usize,
     sources: usize,
@@ -72,6 +86,7 @@ struct Checked {
 pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
     let given = if options.paths.is_empty() { vec![PathBuf::from(".")] } else { options.paths.clone() };
     let mut workspaces: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    let mut outside = Vec::new();
     for path in &given {
         if !path.exists() {
             eprintln!("error: no such file or folder: {}", path.display());
@@ -80,13 +95,22 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         let canonical = path.canonicalize().with_context(|| format!("cannot open {}", path.display()))?;
         let root = load::find_root(&canonical);
         if !load::is_workspace(&root) {
-            eprintln!("{}", super::no_workspace(path));
-            return Ok(exit::USAGE);
+            outside.push(path);
+            continue;
         }
         match workspaces.iter_mut().find(|(known, _)| *known == root) {
             Some((_, within)) => within.push(canonical),
             None => workspaces.push((root, vec![canonical])),
         }
+    }
+    // A path in no workspace is a usage error, unless others are in one: a hook passes every changed Markdown
+    // file, and a README beside the workspace is not a note.
+    if workspaces.is_empty() {
+        eprintln!("{}", super::no_workspace(outside[0]));
+        return Ok(exit::USAGE);
+    }
+    for path in outside {
+        eprintln!("note: {} is in no marginalia workspace: not checked", path.display());
     }
     let display = PathDisplays::new(&given);
     let mut out = Output::new(options);
@@ -96,13 +120,13 @@ pub fn run(options: &CheckOptions) -> anyhow::Result<i32> {
         if let Ok(text) = std::fs::read_to_string(&config_path)
             && let Err(error) = Config::parse(&text)
         {
-            out.config_error(Path::new(&display.show(&config_path)), &text, error.range, &error.message)?;
+            out.config_error(Path::new(&display.show(&config_path)), &config_path, &text, error.range, &error.message)?;
             return Ok(exit::USAGE);
         }
         check_workspace(root, within, &display, options.progress, &mut checked);
     }
     let summary = Summary::of(&checked);
-    out.report(&checked.problems, &checked.files, &summary)?;
+    out.report(&checked, &summary)?;
     Ok(if summary.errors > 0 { exit::ERRORS } else { exit::CLEAN })
 }
 
@@ -113,7 +137,24 @@ fn check_workspace(root: &Path, within: &[PathBuf], display: &PathDisplays, show
         LoadOptions { progress: &|step| progress.observe(step), ..LoadOptions::notes(NotesToRead::Under(within)) };
     let loaded = load::load_workspace(root, options);
     drop(progress);
-    out.problems.extend(loaded.problems.iter().map(ToString::to_string));
+    for file in within.iter().filter(|path| path.is_file() && !loaded.workspace.is_note(path)) {
+        let what = if loaded.workspace.is_source(file) {
+            "an article, not a note"
+        } else {
+            "not a note of the workspace (see `notes` in docs/configuration.md)"
+        };
+        eprintln!("note: {} is {what}: not checked", display.show(file));
+    }
+    for problem in &loaded.problems {
+        match problem.path().filter(|path| loaded.workspace.is_note(path)) {
+            Some(path) => out.unreadable_notes.push(UnreadableNote {
+                display: display.show(path),
+                path: path.to_path_buf(),
+                message: problem.to_string(),
+            }),
+            None => out.problems.push(problem.to_string()),
+        }
+    }
     let (workspace, notes, library) = (loaded.workspace, loaded.notes, std::sync::Arc::new(loaded.library));
     let analysis = Analysis::with_library(std::sync::Arc::new(loaded.corpus), library.clone());
     // A file a note names and that is missing is said at the note; the others at the file.
@@ -126,7 +167,8 @@ fn check_workspace(root: &Path, within: &[PathBuf], display: &PathDisplays, show
             continue;
         }
         let diagnostics = bibliography_file_diagnostics(file);
-        out.files.push(CheckedFile { display: display.show(&file.path), text: file.text.to_string(), diagnostics });
+        let (display, path) = (display.show(&file.path), file.path.clone());
+        out.files.push(CheckedFile { display, text: file.text.to_string(), diagnostics, path });
     }
     let notes = Notes::new(notes.into_iter().map(|(path, text)| {
         let note: SharedNote = std::sync::Arc::new(Note::at(path.clone(), text));
@@ -134,14 +176,15 @@ fn check_workspace(root: &Path, within: &[PathBuf], display: &PathDisplays, show
     }));
     for (path, note) in notes.iter() {
         let diagnostics = analysis.diagnostics(note);
-        out.files.push(CheckedFile { display: display.show(path), text: note.text().to_string(), diagnostics });
+        let (display, path) = (display.show(path), path.to_path_buf());
+        out.files.push(CheckedFile { display, text: note.text().to_string(), diagnostics, path });
     }
     // Which articles no note cites is known only when every note is read: the whole workspace is checked.
     if workspace.config.unused_sources && within == [root] {
         for (article, hint) in analysis.unused_sources(&notes) {
             let source = analysis.corpus().source_at(article);
-            let (display, text) = (display.show(&source.path), source.text.to_string());
-            out.files.push(CheckedFile { display, text, diagnostics: vec![hint] });
+            let (display, text, path) = (display.show(&source.path), source.text.to_string(), source.path.clone());
+            out.files.push(CheckedFile { display, text, diagnostics: vec![hint], path });
         }
     }
 }
@@ -185,7 +228,7 @@ impl Summary {
             notes: checked.notes,
             sources: checked.sources,
             entities: checked.entities,
-            errors: count(Severity::Error),
+            errors: count(Severity::Error) + checked.unreadable_notes.len(),
             warnings: count(Severity::Warning),
             hints: count(Severity::Hint),
             information: count(Severity::Information),
@@ -257,7 +300,14 @@ impl Output {
         Ok(())
     }
 
-    fn config_error(&mut self, path: &Path, text: &str, range: TextRange, message: &str) -> anyhow::Result<()> {
+    fn config_error(
+        &mut self,
+        path: &Path,
+        canonical: &Path,
+        text: &str,
+        range: TextRange,
+        message: &str,
+    ) -> anyhow::Result<()> {
         match self {
             Output::Json { stdout } => {
                 let (line, column) = one_based(text, range);
@@ -274,13 +324,13 @@ impl Output {
             }
             Output::Sarif { stdout } => {
                 let (line, column) = one_based(text, range);
-                let value = sarif::configuration_error(&path.to_string_lossy(), line, column, message);
+                let value = sarif::configuration_error(canonical, line, column, message);
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
                 Ok(())
             }
             Output::Github { stdout } => {
                 let (line, column) = one_based(text, range);
-                let file = github::property(&path.to_string_lossy());
+                let file = github::property(&github::shown_path(&path.to_string_lossy(), canonical));
                 let message = github::message(&format!("invalid configuration: {message}"));
                 writeln!(stdout, "::error file={file},line={line},col={column},title=configuration::{message}")?;
                 Ok(())
@@ -301,7 +351,8 @@ impl Output {
         }
     }
 
-    fn report(&mut self, problems: &[String], checked: &[CheckedFile], summary: &Summary) -> anyhow::Result<()> {
+    fn report(&mut self, report: &Checked, summary: &Summary) -> anyhow::Result<()> {
+        let (problems, unreadable, checked) = (&report.problems, &report.unreadable_notes, &report.files);
         match self {
             Output::Json { stdout } => {
                 let diagnostics: Vec<serde_json::Value> = checked
@@ -314,6 +365,7 @@ impl Output {
                 let value = json!({
                     "diagnostics": diagnostics,
                     "problems": problems,
+                    "unreadable_notes": unreadable.iter().map(|note| json!({ "file": note.display, "problem": note.message })).collect::<Vec<_>>(),
                     "summary": {
                         "notes": summary.notes,
                         "articles": summary.sources,
@@ -327,13 +379,17 @@ impl Output {
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
             }
             Output::Sarif { stdout } => {
-                let value = sarif::report(problems, checked);
+                let value = sarif::report(problems, unreadable, checked);
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
             }
             Output::Github { stdout } => {
                 let mut stdout = stdout.lock();
                 for problem in problems {
                     writeln!(stdout, "::warning::{}", github::message(problem))?;
+                }
+                for note in unreadable {
+                    let file = github::property(&github::shown_path(&note.display, &note.path));
+                    writeln!(stdout, "::error file={file},title=unreadable-note::{}", github::message(&note.message))?;
                 }
                 for file in checked {
                     let index = LineIndex::new(&file.text);
@@ -347,6 +403,10 @@ impl Output {
                 let files: SimpleFiles<String, &str> = SimpleFiles::new();
                 for problem in problems {
                     self.emit(&files, &Report::warning().with_message(problem))?;
+                }
+                for note in unreadable {
+                    let message = format!("cannot check a note that cannot be read: {}", note.message);
+                    self.emit(&files, &Report::error().with_message(message))?;
                 }
                 for checked in checked {
                     let (name, text) = (checked.display.as_str(), checked.text.as_str());

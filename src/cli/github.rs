@@ -20,16 +20,28 @@ pub(super) fn annotation(file: &CheckedFile, index: &LineIndex, diagnostic: &Dia
     for fix in &diagnostic.fixes {
         text += &format!("\nfix: {}", fix.label);
     }
+    // The runner drops an annotation with columns that spans lines: such a one is placed by its lines alone.
+    let place = if start.line == end.line {
+        format!("line={},col={},endLine={},endColumn={}", start.line + 1, start.col + 1, end.line + 1, end.col + 1)
+    } else {
+        format!("line={},endLine={}", start.line + 1, end.line + 1)
+    };
     format!(
-        "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        property(&file.display),
-        start.line + 1,
-        start.col + 1,
-        end.line + 1,
-        end.col + 1,
+        "::{command} file={},{place},title={}::{}",
+        property(&shown_path(&file.display, &file.path)),
         property(diagnostic.kind.code()),
         message(&text)
     )
+}
+
+/// A file as GitHub places annotations: relative to the repository checked out (`GITHUB_WORKSPACE`) when it is
+/// under it, whatever folder `check` ran in; else as shown to the user.
+pub(super) fn shown_path(shown: &str, path: &std::path::Path) -> String {
+    let workspace = std::env::var_os("GITHUB_WORKSPACE").and_then(|dir| std::path::Path::new(&dir).canonicalize().ok());
+    match workspace.as_deref().and_then(|root| path.strip_prefix(root).ok()) {
+        Some(relative) => relative.to_string_lossy().replace('\\', "/"),
+        None => shown.to_string(),
+    }
 }
 
 /// A workflow command's message, escaped: `%`, carriage returns and newlines.

@@ -2,18 +2,18 @@
 //! Azure DevOps). One rule per diagnostic code, one result per diagnostic with its place and its fixes as
 //! replacements; files that could not be read are the run's notifications.
 
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 use crate::analysis::{Diagnostic, DiagnosticKind, Severity};
 use crate::text::{LineIndex, PositionEncoding, TextRange};
 
-use super::check::CheckedFile;
+use super::check::{CheckedFile, UnreadableNote};
 
-/// The base that relative paths are resolved against: the folder `check` was run in.
-const SOURCE_ROOT: &str = "%SRCROOT%";
-
-/// The log of one check: the files checked with their diagnostics, and the problems met while reading.
-pub(super) fn report(problems: &[String], files: &[CheckedFile]) -> Value {
+/// The log of one check: the files checked with their diagnostics, and the problems met while reading. A note
+/// that could not be read makes the run unsuccessful: it was not checked.
+pub(super) fn report(problems: &[String], unreadable: &[UnreadableNote], files: &[CheckedFile]) -> Value {
     let results: Vec<Value> = files
         .iter()
         .flat_map(|file| {
@@ -21,13 +21,22 @@ pub(super) fn report(problems: &[String], files: &[CheckedFile]) -> Value {
             file.diagnostics.iter().map(move |diagnostic| result(file, &index, diagnostic))
         })
         .collect();
-    let notifications: Vec<Value> =
+    let mut notifications: Vec<Value> =
         problems.iter().map(|problem| json!({ "level": "warning", "message": { "text": problem } })).collect();
-    log(results, json!({ "executionSuccessful": true, "toolExecutionNotifications": notifications }))
+    notifications.extend(unreadable.iter().map(|note| {
+        json!({
+            "level": "error",
+            "message": { "text": format!("cannot check a note that cannot be read: {}", note.message) },
+            "locations": [{ "physicalLocation": { "artifactLocation": artifact(&note.path) } }],
+        })
+    }));
+    let invocation =
+        json!({ "executionSuccessful": unreadable.is_empty(), "toolExecutionNotifications": notifications });
+    log(results, invocation)
 }
 
 /// The log of a check that could not start: the configuration at `path` is invalid at `line`, `column`.
-pub(super) fn configuration_error(path: &str, line: u32, column: u32, message: &str) -> Value {
+pub(super) fn configuration_error(path: &Path, line: u32, column: u32, message: &str) -> Value {
     let notification = json!({
         "level": "error",
         "message": { "text": format!("invalid configuration: {message}") },
@@ -46,9 +55,9 @@ fn log(results: Vec<Value>, invocation: Value) -> Value {
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
-    if let Ok(root) = std::env::current_dir() {
-        let uri = format!("{}/", file_uri(&root.to_string_lossy()).trim_end_matches('/'));
-        run["originalUriBaseIds"] = json!({ SOURCE_ROOT: { "uri": uri } });
+    if let Ok(folder) = std::env::current_dir() {
+        run["invocations"][0]["workingDirectory"] =
+            json!({ "uri": format!("{}/", file_uri(&folder).trim_end_matches('/')) });
     }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -104,7 +113,7 @@ fn result(file: &CheckedFile, index: &LineIndex, diagnostic: &Diagnostic) -> Val
                 .collect();
             json!({
                 "description": { "text": fix.label },
-                "artifactChanges": [{ "artifactLocation": artifact(&file.display), "replacements": replacements }],
+                "artifactChanges": [{ "artifactLocation": artifact(&file.path), "replacements": replacements }],
             })
         })
         .collect();
@@ -114,7 +123,7 @@ fn result(file: &CheckedFile, index: &LineIndex, diagnostic: &Diagnostic) -> Val
         "level": level(diagnostic.severity()),
         "message": { "text": diagnostic.message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": artifact(&file.display),
+            "artifactLocation": artifact(&file.path),
             "region": region(file, index, diagnostic.range),
         }}],
         "fixes": fixes,
@@ -142,17 +151,15 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Where a file is: relative to the folder of the run when it is shown so, else a `file:` URI.
-fn artifact(shown: &str) -> Value {
-    if std::path::Path::new(shown).is_absolute() {
-        return json!({ "uri": file_uri(shown) });
-    }
-    json!({ "uri": relative_uri(shown), "uriBaseId": SOURCE_ROOT })
+/// Where a file is: an absolute `file:` URI, which code-scanning pages resolve against the repository they
+/// checked out (GitHub converts those under its checkout path), whatever folder `check` ran in.
+fn artifact(path: &Path) -> Value {
+    json!({ "uri": file_uri(path) })
 }
 
-/// The `file:` URI of an absolute path (shown with `/` separators).
-fn file_uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
+/// The `file:` URI of an absolute path.
+fn file_uri(path: &Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
     // A Windows path (`C:/notes`) takes a slash before its drive.
     let rooted = if path.starts_with('/') { path } else { format!("/{path}") };
     format!("file://{}", relative_uri(&rooted).replacen("%3A", ":", 1))
@@ -177,7 +184,7 @@ mod tests {
     #[test]
     fn relative_paths_are_uri_references() {
         assert_eq!(relative_uri("notes/week 1/été.md"), "notes/week%201/%C3%A9t%C3%A9.md");
-        assert_eq!(file_uri("/home/ana/week 1.md"), "file:///home/ana/week%201.md");
-        assert_eq!(file_uri("C:/notes/a.md"), "file:///C:/notes/a.md");
+        assert_eq!(file_uri(Path::new("/home/ana/week 1.md")), "file:///home/ana/week%201.md");
+        assert_eq!(file_uri(Path::new("C:/notes/a.md")), "file:///C:/notes/a.md");
     }
 }

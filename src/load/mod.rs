@@ -264,7 +264,7 @@ pub enum NotesToRead<'a> {
     None,
     /// Every note of the workspace.
     All,
-    /// The notes in these folders, and these files (canonical paths) unless they are articles.
+    /// The notes in these folders, and these files (canonical paths) that are notes.
     Under(&'a [PathBuf]),
 }
 
@@ -345,8 +345,9 @@ pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
         NotesToRead::All => workspace.note_paths(),
         NotesToRead::Under(given) => {
             let (files, folders): (Vec<&PathBuf>, Vec<&PathBuf>) = given.iter().partition(|path| path.is_file());
-            // An article given (a hook passing every changed Markdown file) is not a note to check.
-            let files = files.into_iter().filter(|path| !workspace.is_source(path));
+            // A file given that is not a note (an article, a README: a hook passes every changed Markdown file)
+            // is not read as one.
+            let files = files.into_iter().filter(|path| workspace.is_note(path));
             let mut paths: Vec<PathBuf> = workspace
                 .note_paths()
                 .into_iter()
