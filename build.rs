@@ -38,15 +38,16 @@ fn checkout_commit() -> Option<String> {
         let output = Command::new("git").args(args).output().ok()?;
         output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
     };
+    // A linked worktree has its own HEAD; the branches are in the common folder.
     let git_dir = git(&["rev-parse", "--git-dir"])?;
-    for watched in ["HEAD", "packed-refs"] {
-        let path = Path::new(&git_dir).join(watched);
+    let common_dir = git(&["rev-parse", "--git-common-dir"]).unwrap_or_else(|| git_dir.clone());
+    for path in [Path::new(&git_dir).join("HEAD"), Path::new(&common_dir).join("packed-refs")] {
         if path.exists() {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
     if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-        let path = Path::new(&git_dir).join(branch);
+        let path = Path::new(&common_dir).join(branch);
         if path.exists() {
             println!("cargo:rerun-if-changed={}", path.display());
         }

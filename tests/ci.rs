@@ -367,3 +367,25 @@ fn the_version_names_the_commit_it_was_built_from() {
         assert!(version.contains(&format!("({})", &head.trim()[..12])), "{version} names {head}");
     }
 }
+
+#[test]
+fn an_unused_saved_page_is_placed_in_its_own_file_not_in_the_text_extracted_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("examples/research"), dir.path());
+    let config = std::fs::read_to_string(dir.path().join("marginalia.toml")).unwrap();
+    write_file(dir.path(), "marginalia.toml", format!("unused-sources = true\n{config}"));
+    std::fs::remove_file(dir.path().join("notes/clean.md")).unwrap();
+    let output = marginalia(&["check", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let hint = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unused-source" && d["file"].as_str().unwrap().ends_with(".html"))
+        .expect("the saved page no note cites");
+    let page = std::fs::read_to_string(dir.path().join(hint["file"].as_str().unwrap())).unwrap();
+    let [start, end] = [0, 1].map(|i| hint["byte_range"][i].as_u64().unwrap() as usize);
+    let line = page.lines().nth(hint["line"].as_u64().unwrap() as usize - 1).unwrap();
+    assert!(line.contains(&page[start..end]), "the range is the page's own words: {line:?}");
+    assert!(!page[start..end].contains('<') && end > start + 10, "{:?}", &page[start..end]);
+}

@@ -181,9 +181,12 @@ fn check_workspace(root: &Path, within: &[PathBuf], display: &PathDisplays, show
     }
     // Which articles no note cites is known only when every note is read: the whole workspace is checked.
     if workspace.config.unused_sources && within == [root] {
-        for (article, hint) in analysis.unused_sources(&notes) {
+        for (article, mut hint) in analysis.unused_sources(&notes) {
             let source = analysis.corpus().source_at(article);
-            let (display, text, path) = (display.show(&source.path), source.text.to_string(), source.path.clone());
+            // A saved page is shown, and placed, in its own file's text, not in the text extracted from it.
+            let file = load::ArticleFile::open(source);
+            hint.range = file.range(hint.range);
+            let (display, text, path) = (display.show(&source.path), file.text().to_string(), source.path.clone());
             out.files.push(CheckedFile { display, text, diagnostics: vec![hint], path });
         }
     }
