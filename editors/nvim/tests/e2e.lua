@@ -137,6 +137,35 @@ local function run()
   local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   check('checkhealth', report:find('marginalia 0', 1, true) ~= nil and report:find('workspace: ' .. ws, 1, true) ~= nil,
     report:match('marginalia %d[^\n]*') or report:sub(1, 200))
+
+  -- :MarginaliaCheck in a workspace whose marginalia.toml is invalid: an error at the file's line, not "0 errors".
+  local function check_in(dir)
+    vim.cmd('enew')
+    vim.cmd.lcd(vim.fn.fnameescape(dir))
+    local since = #h.notified
+    -- An ERROR notification inside a command is an exception here (headless): it was recorded in h.notified.
+    pcall(vim.cmd, 'MarginaliaCheck')
+    return table.concat(vim.list_slice(h.notified, since + 1), '\n'), vim.fn.getqflist()
+  end
+  local broken = vim.fn.tempname() .. '/broken'
+  vim.fn.mkdir(broken .. '/notes', 'p')
+  vim.fn.writefile({ 'x = [' }, broken .. '/marginalia.toml')
+  vim.fn.writefile({ '# A note' }, broken .. '/notes/a.md')
+  local said, qf = check_in(broken)
+  check(':MarginaliaCheck bad config', said:find('invalid configuration', 1, true) ~= nil
+    and not said:find('0 errors', 1, true) and #qf == 1 and qf[1].lnum == 1 and qf[1].col == 6
+    and vim.api.nvim_buf_get_name(qf[1].bufnr):find('marginalia.toml', 1, true) ~= nil, said)
+
+  -- A note that cannot be read was not checked: an error, with a quickfix entry.
+  local unreadable = vim.fn.tempname() .. '/unreadable'
+  vim.fn.mkdir(unreadable .. '/notes', 'p')
+  vim.fn.mkdir(unreadable .. '/sources', 'p')
+  local f = assert(io.open(unreadable .. '/notes/bad.md', 'wb'))
+  f:write('\255\254')
+  f:close()
+  said, qf = check_in(unreadable)
+  check(':MarginaliaCheck unreadable', said:find('1 errors', 1, true) ~= nil and #qf == 1
+    and qf[1].text:find('not UTF-8', 1, true) ~= nil, said .. ' | ' .. (qf[1] and qf[1].text or 'no quickfix entry'))
   finish()
 end
 

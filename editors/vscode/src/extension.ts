@@ -49,7 +49,14 @@ interface CheckReport {
     message: string;
   }>;
   problems: string[];
+  /** Notes that could not be read, so were not checked: errors (counted in `summary.errors`). */
+  unreadable_notes?: Array<{ file: string; problem: string }>;
   summary: { notes: number; articles: number; errors: number; warnings: number };
+}
+
+/** What `marginalia check --format json` prints (exit code 2) when marginalia.toml is invalid: nothing was checked. */
+interface CheckConfigError {
+  error: { file: string; line: number; column: number; message: string };
 }
 
 /** When notes are checked: `onChange` (as you type) or `onSave` (the `marginalia.diagnostics` setting). */
@@ -267,11 +274,12 @@ async function checkWorkspace(extensionPath: string): Promise<void> {
   const root = folder.uri.fsPath;
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(server.path, ['check', root, '--format', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      // Exit code 1 means "problems found"; only a missing output is a failure.
-      if (out) {
+      // Exit code 1 means "problems found", exit code 2 with JSON an invalid configuration (handled below); no
+      // output at all (a usage error: exit code 2, the message on stderr) is a failure.
+      if (out.trim()) {
         resolve(out);
       } else {
-        reject(new Error(err || (error ? error.message : 'no output')));
+        reject(new Error(err.trim() || (error ? error.message : 'no output')));
       }
     });
   }).catch((error: Error) => {
@@ -281,18 +289,54 @@ async function checkWorkspace(extensionPath: string): Promise<void> {
   if (!stdout) {
     return;
   }
-  const report = JSON.parse(stdout) as CheckReport;
+  let parsed: CheckReport | CheckConfigError;
+  try {
+    parsed = JSON.parse(stdout) as CheckReport | CheckConfigError;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`marginalia check failed: ${reason(error)}: ${stdout.slice(0, 200)}`);
+    return;
+  }
+  const absolute = (file: string): string => (path.isAbsolute(file) ? file : path.join(root, file));
+  checkResults.clear();
+  if ('error' in parsed && parsed.error) {
+    const { file, line, column, message } = parsed.error;
+    const at = new vscode.Position(Math.max(line - 1, 0), Math.max(column - 1, 0));
+    const diagnostic = new vscode.Diagnostic(
+      new vscode.Range(at, at),
+      `invalid configuration: ${message}`,
+      vscode.DiagnosticSeverity.Error,
+    );
+    diagnostic.source = 'marginalia check';
+    checkResults.set(vscode.Uri.file(absolute(file)), [diagnostic]);
+    void vscode.window.showErrorMessage(
+      `marginalia check: invalid configuration, nothing checked: ${file}:${line}:${column}: ${message}`,
+    );
+    void vscode.commands.executeCommand('workbench.actions.view.problems');
+    return;
+  }
+  const report = parsed as CheckReport;
   const byFile = new Map<string, vscode.Diagnostic[]>();
-  for (const d of report.diagnostics) {
+  for (const d of report.diagnostics ?? []) {
     const range = new vscode.Range(d.line - 1, d.column - 1, d.end_line - 1, d.end_column - 1);
     const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
     const diagnostic = new vscode.Diagnostic(range, d.message, severity);
     diagnostic.code = d.code;
     diagnostic.source = 'marginalia check';
-    const file = path.isAbsolute(d.file) ? d.file : path.join(root, d.file);
+    const file = absolute(d.file);
     byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
   }
-  checkResults.clear();
+  const unreadable = report.unreadable_notes ?? [];
+  for (const note of unreadable) {
+    const file = absolute(note.file);
+    const diagnostic = new vscode.Diagnostic(
+      new vscode.Range(0, 0, 0, 0),
+      `unreadable note, not checked: ${note.problem}`,
+      vscode.DiagnosticSeverity.Error,
+    );
+    diagnostic.source = 'marginalia check';
+    byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
+    output.appendLine(`marginalia check: ${note.problem}`);
+  }
   // An open note already shows the server's live diagnostics (of its text as edited): the check's would repeat them.
   const open = new Set(vscode.workspace.textDocuments.map((document) => document.uri.fsPath));
   for (const [file, diagnostics] of byFile) {
@@ -300,13 +344,17 @@ async function checkWorkspace(extensionPath: string): Promise<void> {
       checkResults.set(vscode.Uri.file(file), diagnostics);
     }
   }
-  for (const problem of report.problems) {
+  for (const problem of report.problems ?? []) {
     output.appendLine(`marginalia check: ${problem}`);
   }
   const { notes, errors, warnings } = report.summary;
-  void vscode.window.showInformationMessage(
-    `marginalia: ${count(notes, 'note')} checked (as saved): ${count(errors, 'error')}, ${count(warnings, 'warning')}`,
-  );
+  const found = `${count(errors, 'error')}, ${count(warnings, 'warning')}`;
+  const summary = `marginalia: ${count(notes, 'note')} checked (as saved): ${found}`;
+  if (unreadable.length > 0) {
+    void vscode.window.showErrorMessage(`${summary} (${count(unreadable.length, 'note')} could not be read)`);
+  } else {
+    void vscode.window.showInformationMessage(summary);
+  }
   if (errors + warnings > 0) {
     void vscode.commands.executeCommand('workbench.actions.view.problems');
   }

@@ -351,19 +351,51 @@ function M.check()
     return
   end
   local result = vim.system({ cmd[1], 'check', root, '--format', 'json' }, { text = true }):wait()
+  local function absolute(file)
+    return file:match('^/') and file or vim.fs.joinpath(root, file)
+  end
   local ok, report = pcall(vim.json.decode, result.stdout or '')
   if not ok or type(report) ~= 'table' then
-    vim.notify('marginalia check failed: ' .. (result.stderr or ''), vim.log.levels.ERROR)
+    -- Exit code 2 without JSON: a usage error, said on stderr.
+    local message = vim.trim(result.stderr or '')
+    if message == '' then
+      message = ('exit code %s and no output'):format(tostring(result.code))
+    end
+    vim.notify('marginalia check failed: ' .. message, vim.log.levels.ERROR)
+    return
+  end
+  if type(report.error) == 'table' then
+    -- An invalid marginalia.toml: nothing was checked.
+    local e = report.error
+    local file = absolute(e.file or 'marginalia.toml')
+    vim.fn.setqflist({}, ' ', {
+      title = 'marginalia check',
+      items = {
+        {
+          filename = file,
+          lnum = e.line or 1,
+          col = e.column or 1,
+          text = 'invalid configuration: ' .. (e.message or ''),
+          type = 'E',
+        },
+      },
+    })
+    vim.notify(
+      ('marginalia check: invalid configuration, nothing checked: %s:%s:%s: %s'):format(
+        file,
+        e.line or 1,
+        e.column or 1,
+        e.message or ''
+      ),
+      vim.log.levels.ERROR
+    )
+    vim.cmd('copen')
     return
   end
   local items = {}
   for _, d in ipairs(report.diagnostics or {}) do
-    local file = d.file
-    if not file:match('^/') then
-      file = vim.fs.joinpath(root, vim.fs.relpath and vim.fs.relpath(root, file) or file)
-    end
     items[#items + 1] = {
-      filename = file,
+      filename = absolute(d.file),
       lnum = d.line,
       col = d.column,
       end_lnum = d.end_line,
@@ -371,6 +403,11 @@ function M.check()
       text = ('[%s] %s'):format(d.code, d.message),
       type = d.severity == 'error' and 'E' or 'W',
     }
+  end
+  -- Notes that could not be read were not checked: each is an error (already counted in summary.errors).
+  for _, note in ipairs(report.unreadable_notes or {}) do
+    items[#items + 1] =
+      { filename = absolute(note.file), lnum = 1, col = 1, text = 'unreadable note: ' .. note.problem, type = 'E' }
   end
   vim.fn.setqflist({}, ' ', { title = 'marginalia check', items = items })
   local summary = report.summary or {}
