@@ -268,7 +268,7 @@ enum Output {
     Human { stdout: BufferedStandardStream, config: TermConfig, styles: Box<Styles> },
     Json { stdout: std::io::Stdout },
     Sarif { stdout: std::io::Stdout },
-    Github { stdout: std::io::Stdout },
+    Github { stdout: std::io::Stdout, checkout: github::Checkout },
 }
 
 impl Output {
@@ -276,7 +276,7 @@ impl Output {
         match options.format {
             CheckFormat::Json => Output::Json { stdout: std::io::stdout() },
             CheckFormat::Sarif => Output::Sarif { stdout: std::io::stdout() },
-            CheckFormat::Github => Output::Github { stdout: std::io::stdout() },
+            CheckFormat::Github => Output::Github { stdout: std::io::stdout(), checkout: github::Checkout::of_run() },
             CheckFormat::Human => {
                 let choice = match options.color {
                     ColorWhen::Always => ColorChoice::Always,
@@ -331,9 +331,9 @@ impl Output {
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
                 Ok(())
             }
-            Output::Github { stdout } => {
+            Output::Github { stdout, checkout } => {
                 let (line, column) = one_based(text, range);
-                let file = github::property(&github::shown_path(&path.to_string_lossy(), canonical));
+                let file = github::property(&checkout.path(&path.to_string_lossy(), canonical));
                 let message = github::message(&format!("invalid configuration: {message}"));
                 writeln!(stdout, "::error file={file},line={line},col={column},title=configuration::{message}")?;
                 Ok(())
@@ -385,19 +385,19 @@ impl Output {
                 let value = sarif::report(problems, unreadable, checked);
                 writeln!(stdout, "{}", serde_json::to_string_pretty(&value)?)?;
             }
-            Output::Github { stdout } => {
+            Output::Github { stdout, checkout } => {
                 let mut stdout = stdout.lock();
                 for problem in problems {
                     writeln!(stdout, "::warning::{}", github::message(problem))?;
                 }
                 for note in unreadable {
-                    let file = github::property(&github::shown_path(&note.display, &note.path));
+                    let file = github::property(&checkout.path(&note.display, &note.path));
                     writeln!(stdout, "::error file={file},title=unreadable-note::{}", github::message(&note.message))?;
                 }
                 for file in checked {
                     let index = LineIndex::new(&file.text);
                     for diagnostic in &file.diagnostics {
-                        writeln!(stdout, "{}", github::annotation(file, &index, diagnostic))?;
+                        writeln!(stdout, "{}", github::annotation(checkout, file, &index, diagnostic))?;
                     }
                 }
                 writeln!(stdout, "{}", summary.line())?;

@@ -1,14 +1,40 @@
 //! `check --format github`: one GitHub Actions workflow command per diagnostic (`::error file=…,line=…::message`),
 //! which the runner turns into an annotation on the pull request's changed lines.
 
+use std::path::{Path, PathBuf};
+
 use crate::analysis::{Diagnostic, Severity};
 use crate::text::{LineIndex, PositionEncoding};
 
 use super::check::CheckedFile;
 
+/// The folder GitHub places annotations from: the repository checked out (`GITHUB_WORKSPACE`), read once per run.
+pub(super) struct Checkout(Option<PathBuf>);
+
+impl Checkout {
+    /// The checkout of this run, if any.
+    pub(super) fn of_run() -> Checkout {
+        Checkout(std::env::var_os("GITHUB_WORKSPACE").and_then(|dir| Path::new(&dir).canonicalize().ok()))
+    }
+
+    /// A file as GitHub places annotations: relative to the checkout when it is under it, whatever folder
+    /// `check` ran in; else as shown to the user.
+    pub(super) fn path(&self, shown: &str, path: &Path) -> String {
+        match self.0.as_deref().and_then(|root| path.strip_prefix(root).ok()) {
+            Some(relative) => relative.to_string_lossy().replace('\\', "/"),
+            None => shown.to_string(),
+        }
+    }
+}
+
 /// The workflow command annotating `diagnostic` of `file`: its severity, place, code as the title, and the
 /// message followed by the fixes.
-pub(super) fn annotation(file: &CheckedFile, index: &LineIndex, diagnostic: &Diagnostic) -> String {
+pub(super) fn annotation(
+    checkout: &Checkout,
+    file: &CheckedFile,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> String {
     let command = match diagnostic.severity() {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -28,20 +54,10 @@ pub(super) fn annotation(file: &CheckedFile, index: &LineIndex, diagnostic: &Dia
     };
     format!(
         "::{command} file={},{place},title={}::{}",
-        property(&shown_path(&file.display, &file.path)),
+        property(&checkout.path(&file.display, &file.path)),
         property(diagnostic.kind.code()),
         message(&text)
     )
-}
-
-/// A file as GitHub places annotations: relative to the repository checked out (`GITHUB_WORKSPACE`) when it is
-/// under it, whatever folder `check` ran in; else as shown to the user.
-pub(super) fn shown_path(shown: &str, path: &std::path::Path) -> String {
-    let workspace = std::env::var_os("GITHUB_WORKSPACE").and_then(|dir| std::path::Path::new(&dir).canonicalize().ok());
-    match workspace.as_deref().and_then(|root| path.strip_prefix(root).ok()) {
-        Some(relative) => relative.to_string_lossy().replace('\\', "/"),
-        None => shown.to_string(),
-    }
 }
 
 /// A workflow command's message, escaped: `%`, carriage returns and newlines.

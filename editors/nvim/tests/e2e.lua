@@ -116,13 +116,7 @@ local function run()
   vim.api.nvim_buf_set_lines(buf, 2, 3, false,
     { 'Wrong: [@' .. ARTICLE .. ', "Wagner is searching around the globe for arms suppliers"].' })
   vim.cmd('silent write')
-  local diagnostic
-  vim.wait(T, function()
-    for _, d in ipairs(vim.diagnostic.get(buf)) do
-      if d.code == 'quote-not-found' then diagnostic = d end
-    end
-    return diagnostic ~= nil
-  end, 20)
+  local diagnostic = h.await_diagnostic(buf, 'quote-not-found')
   check('diagnostic after :write', diagnostic ~= nil and diagnostic.lnum == 2
     and diagnostic.message:find('around the world for arms suppliers', 1, true) ~= nil,
     diagnostic and ('%d:%d %s'):format(diagnostic.lnum, diagnostic.col, diagnostic.message) or 'none')

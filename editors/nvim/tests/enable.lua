@@ -8,7 +8,7 @@
 -- with setup(): completion in the note, the PDF's text as a `marginalia:` document. Then setup() is called as
 -- well, and a second note shares the one client. Prints one PASS/FAIL line per check and `N passed, N failed`.
 local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
-local ws, T, check, finish, request = h.ws, h.T, h.check, h.finish, h.request
+local ws, T, check, finish = h.ws, h.T, h.check, h.finish
 local QUOTED = 'no longer high enough for the tides'
 
 -- The server installed as `cargo install marginalia` leaves it: a program named `marginalia` on PATH.
@@ -53,13 +53,7 @@ local function run()
     ('completeopt=%s, CompleteDone autocommands: %d'):format(vim.bo[note].completeopt, #whole_items))
 
   -- The quotation of line 2 is not in the article.
-  local diagnostic
-  vim.wait(T, function()
-    for _, d in ipairs(vim.diagnostic.get(note)) do
-      if d.code == 'quote-not-found' then diagnostic = d end
-    end
-    return diagnostic ~= nil
-  end, 20)
+  local diagnostic = h.await_diagnostic(note, 'quote-not-found')
   check('diagnostic: wrong quote', diagnostic ~= nil and diagnostic.lnum == 1,
     diagnostic and ('%d:%d %s'):format(diagnostic.lnum, diagnostic.col, diagnostic.message) or 'none')
 
@@ -67,12 +61,7 @@ local function run()
   local line = vim.api.nvim_buf_get_lines(note, 0, 1, false)[1]
   vim.api.nvim_win_set_cursor(0, { 1, line:find(QUOTED, 1, true) + 3 })
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
-  local text = ''
-  vim.wait(T, function()
-    local hover = request(note, 'textDocument/hover', params)
-    text = hover and hover.contents.value or ''
-    return text:find('p. 2', 1, true) ~= nil
-  end, 100)
+  local text = h.hover_until(note, params, 'p. 2')
   check('hover', text:find('`tidal-survey`, p. 2', 1, true) ~= nil, text)
 
   -- Definition opens the PDF's text through the plugin's BufReadCmd, with no setup call.

@@ -74,6 +74,30 @@ function M.request(buf, method, params)
   return nil, err
 end
 
+--- The first diagnostic of `buf` with `code`, waited for up to T; nil when none came.
+function M.await_diagnostic(buf, code)
+  local found
+  vim.wait(M.T, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == code then found = d end
+    end
+    return found ~= nil
+  end, 20)
+  return found
+end
+
+--- The text of the hover at `params` in `buf` once it contains `needle` (retried while the index gets ready), or
+--- the last text within T.
+function M.hover_until(buf, params, needle)
+  local text = ''
+  vim.wait(M.T, function()
+    local hover = M.request(buf, 'textDocument/hover', params)
+    text = hover and hover.contents.value or ''
+    return text:find(needle, 1, true) ~= nil
+  end, 100)
+  return text
+end
+
 --- Runs `fn` once Neovim has started; an error in it is a failure, and the whole run has 8·T to finish.
 function M.run(fn)
   vim.api.nvim_create_autocmd('VimEnter', {

@@ -7,7 +7,7 @@
 -- and notes/a.md, whose first line quotes the article and whose second line quotes words that are not in it.
 -- Prints one PASS/FAIL line per check and `N passed, N failed`.
 local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h') .. '/harness.lua')
-local ws, T, check, finish, request = h.ws, h.T, h.check, h.finish, h.request
+local ws, check, finish = h.ws, h.check, h.finish
 local FILE = h.plugin .. '/lspconfig/marginalia.lua'
 
 -- The server on PATH, as `cargo install marginalia` leaves it.
@@ -39,25 +39,14 @@ local function run()
   local client = h.attached
   check('root', client.root_dir == ws, client.root_dir)
 
-  local diagnostic
-  vim.wait(T, function()
-    for _, d in ipairs(vim.diagnostic.get(note)) do
-      if d.code == 'quote-not-found' then diagnostic = d end
-    end
-    return diagnostic ~= nil
-  end, 20)
+  local diagnostic = h.await_diagnostic(note, 'quote-not-found')
   check('diagnostic: wrong quote', diagnostic ~= nil and diagnostic.lnum == 1,
     diagnostic and ('%d:%d %s'):format(diagnostic.lnum, diagnostic.col, diagnostic.message) or 'none')
 
   local line = vim.api.nvim_buf_get_lines(note, 0, 1, false)[1]
   vim.api.nvim_win_set_cursor(0, { 1, (line:find('walked out', 1, true)) })
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
-  local text = ''
-  vim.wait(T, function()
-    local hover = request(note, 'textDocument/hover', params)
-    text = hover and hover.contents.value or ''
-    return text:find('Dock workers', 1, true) ~= nil
-  end, 100)
+  local text = h.hover_until(note, params, 'Dock workers')
   check('hover', text:find('Dock workers **walked out', 1, true) ~= nil, text)
 
   check('without the plugin', package.loaded.marginalia == nil and vim.g.loaded_marginalia == nil,

@@ -42,12 +42,7 @@ local function run()
   local line = vim.api.nvim_buf_get_lines(note, 0, 1, false)[1]
   vim.api.nvim_win_set_cursor(0, { 1, line:find(QUOTED, 1, true) + 3 })
   local params = vim.lsp.util.make_position_params(0, encoding)
-  local text = ''
-  vim.wait(T, function()
-    local hover = request(note, 'textDocument/hover', params)
-    text = hover and hover.contents.value or ''
-    return text:find('p. 2', 1, true) ~= nil
-  end, 100)
+  local text = h.hover_until(note, params, 'p. 2')
   check('hover names the page', text:find('`tidal-survey`, p. 2', 1, true) ~= nil, text)
 
   -- Definition opens the extracted text as a marginalia: buffer, with the cursor on the quoted words.
