@@ -148,6 +148,9 @@ fn run() -> anyhow::Result<()> {
     }
 }
 
+/// How long the server, once told to exit, waits for the index it is saving.
+const SAVE_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn run_server() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -159,6 +162,10 @@ fn run_server() -> anyhow::Result<()> {
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let code = runtime.block_on(marginalia::lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The index of a large workspace takes seconds to write: a session that ends meanwhile lets it finish.
+    if !marginalia::load::IndexCache::wait_for_saves(SAVE_GRACE) {
+        tracing::warn!("the index was still being saved after {} s; it will be made again", SAVE_GRACE.as_secs());
+    }
     // A read of stdin may still be blocking a thread; do not wait for a byte that will never come.
     runtime.shutdown_background();
     std::process::exit(code)

@@ -99,7 +99,7 @@ fn a_restart_reads_the_pdf_text_back_from_the_saved_index() {
     let cache_folder = tempfile::tempdir().unwrap();
     let cache = IndexCache::for_workspace(dir.path(), Some(cache_folder.path())).unwrap();
     let load = || {
-        let options = LoadOptions { notes: NotesToRead::None, open_notes: &[], cache: Some(&cache), progress: &|_| {} };
+        let options = LoadOptions { cache: Some(&cache), ..LoadOptions::notes(NotesToRead::None) };
         load_workspace(dir.path(), options)
     };
     let first = load();

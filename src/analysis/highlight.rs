@@ -44,8 +44,10 @@ pub(super) fn semantic_tokens(catalog: &Catalog, note: &Note) -> Vec<Token> {
             unresolved: false,
         }));
     }
+    // Until the corpus is complete its entities are not known: no name is marked as naming nothing.
+    let complete = catalog.corpus().is_complete();
     for mention in &syntax.mentions {
-        let unresolved = entities.get(&mention.name).is_none();
+        let unresolved = complete && entities.get(&mention.name).is_none();
         tokens.push(Token { range: mention.name_range, kind: TokenKind::Entity, unresolved });
     }
     tokens.sort_by_key(|token| (token.range.start(), token.range.end()));

@@ -22,16 +22,6 @@ pub(crate) struct ArticleCandidates {
     spans: Vec<Span>,
     /// Titles and acronyms of the spans that have them, in span order.
     extras: Vec<SpanExtra>,
-    /// For each lowercased word: how often it was written in lowercase, and capitalised away from a sentence start.
-    /// The corpus moves these into its [`WordStats`] when it takes the article in, so they are held once.
-    word_counts: Vec<(u64, WordCount)>,
-}
-
-impl ArticleCandidates {
-    /// Takes the word counts out, leaving none.
-    pub(crate) fn take_word_counts(&mut self) -> Vec<(u64, WordCount)> {
-        std::mem::take(&mut self.word_counts)
-    }
 }
 
 /// How every word of the corpus is written: the evidence that tells names from capitalised ordinary words.
@@ -41,7 +31,7 @@ pub(crate) struct WordStats(HashMap<u64, WordCount>);
 
 impl WordStats {
     /// Adds one article's counts.
-    pub(crate) fn add(&mut self, counts: Vec<(u64, WordCount)>) {
+    fn add(&mut self, counts: HashMap<u64, WordCount>) {
         for (word, count) in counts {
             let entry = self.0.entry(word).or_default();
             entry.lower += count.lower;
@@ -52,7 +42,7 @@ impl WordStats {
     /// Merges two sets of statistics.
     pub(crate) fn merge(self, other: WordStats) -> WordStats {
         let (mut larger, smaller) = if self.0.len() >= other.0.len() { (self, other) } else { (other, self) };
-        larger.add(smaller.0.into_iter().collect());
+        larger.add(smaller.0);
         larger
     }
 
@@ -323,8 +313,9 @@ struct Token {
     glued: bool,
 }
 
-/// Finds the candidate names of one article, whose page furniture ([`furniture`], in text order) is `furniture`.
-pub(crate) fn extract(text: &str, sentences: &[TextRange], furniture: &[TextRange]) -> ArticleCandidates {
+/// Finds the candidate names of one article, whose page furniture ([`furniture`], in text order) is `furniture`,
+/// and counts how each of its words is written (what [`WordStats::of_article`] counts, in the same pass).
+pub(crate) fn extract(text: &str, sentences: &[TextRange], furniture: &[TextRange]) -> (ArticleCandidates, WordStats) {
     let mut candidates = ArticleCandidates::default();
     // Distinct words grow slower than the text: sized for a news article, grown as needed for a book.
     let capacity = (text.len() / 12).min(16 * 1024);
@@ -343,9 +334,8 @@ pub(crate) fn extract(text: &str, sentences: &[TextRange], furniture: &[TextRang
             }
         }
     }
-    candidates.word_counts = counts.into_iter().collect();
     candidates.spans.shrink_to_fit();
-    candidates
+    (candidates, WordStats(counts))
 }
 
 /// The character that starts at byte `at` of `s` (a character boundary), read without decoding ASCII.

@@ -40,6 +40,19 @@ pub struct Corpus {
     /// The large articles (see `blocks`), which the passage index leaves out; made again when texts are read back.
     #[serde(skip)]
     large: Vec<u32>,
+    /// What completing the corpus still needs: `None` once its entities and passage index are built (and in a
+    /// saved corpus, which is saved only complete).
+    #[serde(skip)]
+    pending: Option<Pending>,
+}
+
+/// The word statistics of a corpus of articles not yet completed, as far as they are counted.
+#[derive(Debug, Default)]
+struct Pending {
+    /// The counts of the articles marked in `counted`.
+    stats: entities::WordStats,
+    /// By article: whether its words are in `stats` (those of a corpus it was changed from are).
+    counted: Vec<bool>,
 }
 
 /// The encoding of a saved corpus: `bincode`'s, with fixed-size integers.
@@ -79,12 +92,12 @@ impl SavedCorpus {
 
     /// The corpus of a workspace some of whose articles changed since it was saved: the saved articles whose
     /// `texts` are given (in the order of [`SavedCorpus::paths`]; `None` for an article changed or gone) are kept
-    /// as they were indexed, and the articles `read` again join them. Only `read` were extracted; the word
-    /// statistics are counted again over the kept texts (the saved totals include the old texts of the changed
-    /// articles, which are gone), and the entity clustering and the passage index, which are corpus-wide, are
-    /// built again, so the result is the corpus a first start would make. `None` when `texts` does not fit.
+    /// as they were indexed, and the articles `read` again join them, not completed ([`Corpus::completed`]): only
+    /// `read` are extracted then; the word statistics are counted again over the kept texts (the saved totals
+    /// include the old texts of the changed articles, which are gone), and the entity clustering and the passage
+    /// index, which are corpus-wide, are built again, so the result is the corpus a first start would make.
+    /// `None` when `texts` does not fit.
     pub fn updated(self, texts: Vec<Option<String>>, read: Vec<Source>) -> Option<(Corpus, Vec<CorpusProblem>)> {
-        use rayon::prelude::*;
         let corpus = self.0;
         if texts.len() != corpus.sources.len() {
             return None;
@@ -97,15 +110,10 @@ impl SavedCorpus {
                 return None;
             }
             article.set_text(text);
-            kept.push(source);
+            kept.push((source, false));
         }
-        let kept_stats = kept
-            .par_iter()
-            .map(|source| entities::WordStats::of_article(&source.text, &source.sentences))
-            .reduce(entities::WordStats::default, entities::WordStats::merge);
-        let (read, read_stats) = share(read);
-        kept.extend(read);
-        Some(Corpus::assemble(kept, kept_stats.merge(read_stats), corpus.overrides))
+        kept.extend(read.into_iter().map(|source| (Arc::new(source), false)));
+        Some(Corpus::assemble(kept, entities::WordStats::default(), corpus.overrides))
     }
 }
 
@@ -137,22 +145,71 @@ impl std::fmt::Display for CorpusProblem {
 }
 
 impl Corpus {
-    /// Indexes `sources`; an id seen twice keeps the article with the smaller path.
+    /// Indexes `sources` completely; an id seen twice keeps the article with the smaller path.
     pub fn new(sources: Vec<Source>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
-        let (shared, word_stats) = share(sources);
-        Corpus::assemble(shared, word_stats, overrides)
+        let (corpus, problems) = Corpus::of_articles(sources, overrides);
+        (corpus.completed().unwrap_or(corpus), problems)
     }
 
+    /// The corpus of `sources` as far as citations and quotes need it: ids, titles, sentences, the blocks of large
+    /// articles. Its entities and its passage index (which article holds a quote) are empty until
+    /// [`Corpus::completed`] builds them, which takes longer: a server shows the first while it builds the second.
+    pub fn of_articles(sources: Vec<Source>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
+        let sources = sources.into_iter().map(|source| (Arc::new(source), false)).collect();
+        Corpus::assemble(sources, entities::WordStats::default(), overrides)
+    }
+
+    /// Whether the entities and the passage index are built (see [`Corpus::of_articles`]).
+    pub fn is_complete(&self) -> bool {
+        self.pending.is_none()
+    }
+
+    /// The corpus with its entities and passage index, sharing its articles; `None` when it is complete already.
+    /// The entity candidates of the articles that have none are found, the words of the articles not yet counted
+    /// are counted, and the passage index is built beside them.
+    pub fn completed(&self) -> Option<Corpus> {
+        use rayon::prelude::*;
+        let pending = self.pending.as_ref()?;
+        let (entities, passages) = rayon::join(
+            || {
+                let counted = (self.sources.par_iter().enumerate())
+                    .filter(|&(index, _)| !pending.counted.get(index).copied().unwrap_or(false))
+                    .map(|(_, source)| match source.candidates() {
+                        (_, Some(counts)) => counts,
+                        // Found by a completion of the same articles that did not finish: counted again.
+                        (_, None) => entities::WordStats::of_article(&source.text, &source.sentences),
+                    })
+                    .reduce(entities::WordStats::default, entities::WordStats::merge);
+                let word_stats = pending.stats.clone().merge(counted);
+                (entities::build_index(&self.sources, &word_stats, &self.overrides), word_stats)
+            },
+            || passages::PassageIndex::build(&self.sources),
+        );
+        let (entities, word_stats) = entities;
+        Some(Corpus {
+            sources: self.sources.clone(),
+            by_id: self.by_id.clone(),
+            entities,
+            overrides: self.overrides.clone(),
+            word_stats,
+            passages,
+            large: self.large.clone(),
+            pending: None,
+        })
+    }
+
+    /// The corpus of `sources` (each with whether its words are counted in `stats`), not completed.
     fn assemble(
-        mut sources: Vec<Arc<Source>>,
-        word_stats: entities::WordStats,
+        mut sources: Vec<(Arc<Source>, bool)>,
+        mut stats: entities::WordStats,
         overrides: EntityOverrides,
     ) -> (Corpus, Vec<CorpusProblem>) {
-        sources.sort_by(|a, b| a.path.cmp(&b.path));
+        sources.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         let mut problems = Vec::new();
         let mut by_id = HashMap::with_capacity_and_hasher(sources.len(), Default::default());
         let mut kept: Vec<Arc<Source>> = Vec::with_capacity(sources.len());
-        for source in sources {
+        let mut counted = Vec::with_capacity(sources.len());
+        for (source, is_counted) in sources {
             if let Some(&existing) = by_id.get(&source.id) {
                 let existing: &Arc<Source> = &kept[existing];
                 problems.push(CorpusProblem::DuplicateId {
@@ -160,42 +217,60 @@ impl Corpus {
                     kept: existing.path.clone(),
                     ignored: source.path.clone(),
                 });
+                if is_counted {
+                    stats.subtract(&source.text, &source.sentences);
+                }
                 continue;
             }
             by_id.insert(source.id.clone(), kept.len());
             kept.push(source);
+            counted.push(is_counted);
         }
-        let (entities, passages) = rayon::join(
-            || entities::build_index(&kept, &word_stats, &overrides),
-            || passages::PassageIndex::build(&kept),
-        );
         let large = large_articles(&kept);
-        let corpus = Corpus { sources: kept, by_id, entities, overrides, word_stats, passages, large };
+        let corpus = Corpus {
+            sources: kept,
+            by_id,
+            entities: EntityIndex::default(),
+            overrides,
+            word_stats: entities::WordStats::default(),
+            passages: passages::PassageIndex::default(),
+            large,
+            pending: Some(Pending { stats, counted }),
+        };
         (corpus, problems)
     }
 
-    /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped.
-    /// Unchanged articles are shared, not re-read or re-indexed.
+    /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped,
+    /// completed. Unchanged articles are shared, not re-read or re-extracted.
     pub fn with_changes(&self, changed: Vec<Source>, removed: &[PathBuf]) -> (Corpus, Vec<CorpusProblem>) {
         let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
-        let mut word_stats = self.word_stats.clone();
-        let mut sources: Vec<Arc<Source>> = Vec::with_capacity(self.sources.len() + changed.len());
-        for source in &self.sources {
+        let (mut stats, counted) = match &self.pending {
+            None => (self.word_stats.clone(), None),
+            Some(pending) => (pending.stats.clone(), Some(&pending.counted)),
+        };
+        let is_counted = |index: usize| counted.is_none_or(|counted| counted.get(index).copied().unwrap_or(false));
+        let mut sources = Vec::with_capacity(self.sources.len() + changed.len());
+        for (index, source) in self.sources.iter().enumerate() {
             if removed.contains(&source.path) || changed_paths.contains(&source.path.as_path()) {
-                word_stats.subtract(&source.text, &source.sentences);
+                if is_counted(index) {
+                    stats.subtract(&source.text, &source.sentences);
+                }
             } else {
-                sources.push(source.clone());
+                sources.push((source.clone(), is_counted(index)));
             }
         }
-        let (changed, changed_stats) = share(changed);
-        sources.extend(changed);
-        Corpus::assemble(sources, word_stats.merge(changed_stats), self.overrides.clone())
+        sources.extend(changed.into_iter().map(|source| (Arc::new(source), false)));
+        let (corpus, problems) = Corpus::assemble(sources, stats, self.overrides.clone());
+        (corpus.completed().unwrap_or(corpus), problems)
     }
 
     /// Writes everything indexing computed, without the articles' texts (they stay in their files), for
     /// [`Corpus::read_saved`] to read back instead of indexing again.
     pub fn save(&self, writer: impl std::io::Write) -> Result<(), bincode::Error> {
         use bincode::Options;
+        if !self.is_complete() {
+            return Err(Box::new(bincode::ErrorKind::Custom("the corpus is not complete yet".to_string())));
+        }
         saved_format().serialize_into(writer, self)
     }
 
@@ -359,25 +434,13 @@ fn large_articles(sources: &[Arc<Source>]) -> Vec<u32> {
 /// sentences), then the entities clustered, without the quote indexes. Used to measure extraction.
 pub fn extract_entities(articles: Vec<(String, String)>, overrides: &EntityOverrides) -> EntityIndex {
     use rayon::prelude::*;
-    let sources: Vec<Source> =
-        articles.into_par_iter().map(|(id, text)| Source::new(id.clone(), PathBuf::from(id), text)).collect();
-    let (sources, word_stats) = share(sources);
-    entities::build_index(&sources, &word_stats, overrides)
-}
-
-/// Moves the articles behind `Arc`s, taking their word counts into one set of statistics.
-fn share(sources: Vec<Source>) -> (Vec<Arc<Source>>, entities::WordStats) {
-    use rayon::prelude::*;
-    let mut sources = sources;
-    let word_stats = sources
-        .par_iter_mut()
-        .map(|source| {
-            let mut stats = entities::WordStats::default();
-            stats.add(source.candidates.take_word_counts());
-            stats
-        })
+    let sources: Vec<Arc<Source>> = (articles.into_par_iter())
+        .map(|(id, text)| Arc::new(Source::new(id.clone(), PathBuf::from(id), text)))
+        .collect();
+    let word_stats = (sources.par_iter())
+        .map(|source| source.candidates().1.unwrap_or_default())
         .reduce(entities::WordStats::default, entities::WordStats::merge);
-    (sources.into_iter().map(Arc::new).collect(), word_stats)
+    entities::build_index(&sources, &word_stats, overrides)
 }
 
 #[cfg(test)]
@@ -419,6 +482,60 @@ mod tests {
         assert!(changed.entities().get("Ana Ruiz").is_none());
         assert!(changed.entities().get("Tomas Vidal").is_none());
         assert!(changed.source("b").is_none());
+    }
+
+    /// Everything a corpus holds, as text: its articles, entities, word statistics and a reverse lookup.
+    fn described(corpus: &Corpus) -> String {
+        let sources: Vec<(&str, &str, &[TextRange])> =
+            corpus.sources().map(|s| (&*s.id, &*s.title, &*s.sentences)).collect();
+        let entities: Vec<_> = corpus.entities().iter().collect();
+        let found: Vec<&str> =
+            corpus.find_quote("met the Harbour Board on day 3", 3).iter().map(|(s, _)| &*s.id).collect();
+        format!("{sources:?}\n{entities:#?}\n{:?}\n{found:?}", corpus.word_counts())
+    }
+
+    fn harbour(n: usize) -> Source {
+        let text = format!("Port {n}\nAna Ruiz met the Harbour Board on day {n}. Unions Said No to the Board.\n");
+        source(&format!("s/port-{n}.txt"), &text)
+    }
+
+    #[test]
+    fn articles_come_first_and_the_completed_corpus_is_the_whole_one() {
+        let ports = || (0..80).map(harbour).collect::<Vec<_>>();
+        let (first, problems) = Corpus::of_articles(ports(), EntityOverrides::default());
+        assert!(problems.is_empty() && !first.is_complete());
+        let port = first.source("port-3").expect("ids are there");
+        assert_eq!((&port.title, &port.sentences), (&harbour(3).title, &harbour(3).sentences));
+        assert!(first.entities().is_empty(), "names come with the completed corpus");
+        assert!(first.find_quote("met the Harbour Board on day 3", 3).is_empty(), "so does the passage index");
+
+        let completed = first.completed().expect("not complete yet");
+        assert!(completed.is_complete() && completed.completed().is_none());
+        let (whole, _) = Corpus::new(ports(), EntityOverrides::default());
+        assert_eq!(described(&completed), described(&whole));
+        assert!(completed.entities().get("Ana Ruiz").is_some());
+        assert!(first.save(&mut Vec::new()).is_err(), "only a complete corpus is saved");
+
+        // Completing the same articles twice (a completion that was dropped) counts every word once.
+        assert_eq!(described(&first.completed().unwrap()), described(&whole));
+    }
+
+    #[test]
+    fn changes_to_a_corpus_not_yet_completed_give_the_corpus_of_the_new_articles() {
+        let (first, _) = Corpus::of_articles((0..6).map(harbour).collect(), EntityOverrides::default());
+        let changed = vec![source("s/port-1.txt", "Port 1\nthe harbour board met ana ruiz.\n"), harbour(9)];
+        let (after, _) = first.with_changes(changed, &[PathBuf::from("s/port-2.txt")]);
+        let mut expected: Vec<Source> = [0, 3, 4, 5, 9].into_iter().map(harbour).collect();
+        expected.push(source("s/port-1.txt", "Port 1\nthe harbour board met ana ruiz.\n"));
+        let (whole, _) = Corpus::new(expected, EntityOverrides::default());
+        assert!(after.is_complete());
+        assert_eq!(described(&after), described(&whole));
+        // And from the completed corpus, whose words are all counted.
+        let (after, _) = whole.with_changes(vec![harbour(2)], &[PathBuf::from("s/port-9.txt")]);
+        let expected = [0, 1, 2, 3, 4, 5].into_iter().map(harbour).collect::<Vec<_>>();
+        let mut expected: Vec<Source> = expected.into_iter().filter(|s| s.id != "port-1").collect();
+        expected.push(source("s/port-1.txt", "Port 1\nthe harbour board met ana ruiz.\n"));
+        assert_eq!(described(&after), described(&Corpus::new(expected, EntityOverrides::default()).0));
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! One source article: its text and what is read from it once (front matter, title, date, sentences, entity candidates).
+//! One source article: its text and what is read from it once (front matter, title, date, sentences), and its
+//! entity candidates, found when the corpus is completed.
 
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -49,8 +50,11 @@ pub struct Source {
     /// The page furniture of the body (navigation, labels, publisher notes), in order: never a title, never offered
     /// as a quote.
     pub furniture: Vec<TextRange>,
-    /// Entity name candidates found in this article; the corpus clusters them.
-    pub(crate) candidates: entities::ArticleCandidates,
+    /// Entity name candidates found in this article, which the corpus clusters: found when the corpus is
+    /// completed ([`super::Corpus::completed`]), after the article is ready for citations and quotes, and saved
+    /// with it.
+    #[serde(with = "saved_once")]
+    pub(crate) candidates: OnceLock<entities::ArticleCandidates>,
     /// The line starts of the text, for positions in it; made again from the text when a saved index is read.
     #[serde(skip)]
     line_index: LineIndex,
@@ -72,7 +76,6 @@ impl Source {
             .unwrap_or_else(|| first_meaningful_line(&text[body]));
         let date = front_matter.date.as_deref().and_then(|date| find_date(date).or_else(|| year_or_month(date)));
         let date = date.or_else(|| super::scraped::date(&text[body]));
-        let candidates = entities::extract(&text, &sentences, &furniture);
         let (line_index, blocks) = (LineIndex::new(&text), BlockIndex::build(&text, body));
         let mut meta = front_matter.meta;
         if meta.authors.is_empty() {
@@ -95,7 +98,7 @@ impl Source {
             body,
             sentences,
             furniture,
-            candidates,
+            candidates: OnceLock::new(),
             text,
             line_index,
             blocks,
@@ -142,6 +145,18 @@ impl Source {
         self.meta.outlet = outlet.or(self.meta.outlet);
         self.meta.language = language.or(self.meta.language);
         self
+    }
+
+    /// The entity candidates of the article, found now unless they were already, with the counts of its words when
+    /// they were found now (`None` when they had been: the caller that found them counted them).
+    pub(crate) fn candidates(&self) -> (&entities::ArticleCandidates, Option<entities::WordStats>) {
+        let mut counted = None;
+        let candidates = self.candidates.get_or_init(|| {
+            let (candidates, counts) = entities::extract(&self.text, &self.sentences, &self.furniture);
+            counted = Some(counts);
+            candidates
+        });
+        (candidates, counted)
     }
 
     /// Whether `range` lies in the page furniture.
@@ -501,6 +516,28 @@ fn year_or_month(text: &str) -> Option<String> {
     let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
     let month_ok = month.is_none_or(|m| m.len() == 2 && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)));
     (year_ok && month_ok).then(|| text.to_string())
+}
+
+/// A value found once, saved as an `Option`: a corpus is saved only when it is complete, so its candidates are
+/// there.
+mod saved_once {
+    use std::sync::OnceLock;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(
+        value: &OnceLock<T>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.get().serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<OnceLock<T>, D::Error> {
+        let value = Option::<T>::deserialize(deserializer)?;
+        Ok(value.map_or_else(OnceLock::new, OnceLock::from))
+    }
 }
 
 pub(super) fn find_date(text: &str) -> Option<String> {

@@ -20,7 +20,7 @@ use crate::corpus::{Corpus, CorpusProblem, Pages, Source, SourceFormat};
 use crate::text::LineIndex;
 
 pub use article_file::{ArticleFile, ArticleFiles, write_extracted_text};
-pub use cache::{IndexCache, PartlySaved, Reuse, Stamp, stamps};
+pub use cache::{IndexCache, PartlySaved, Reuse, Saving, Stamp, stamps};
 
 /// A problem met while loading a workspace; loading goes on without the file concerned.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
@@ -289,12 +289,15 @@ pub struct LoadOptions<'a> {
     pub cache: Option<&'a IndexCache>,
     /// Told how far loading is.
     pub progress: &'a (dyn Fn(LoadProgress) + Sync),
+    /// Whether the corpus is returned as soon as its articles are read, before its entities and passage index are
+    /// built ([`Corpus::of_articles`]; the caller completes it), rather than complete.
+    pub articles_first: bool,
 }
 
 impl LoadOptions<'_> {
     /// Reads `notes`, no saved index, no progress.
     pub fn notes(notes: NotesToRead<'_>) -> LoadOptions<'_> {
-        LoadOptions { notes, open_notes: &[], cache: None, progress: &|_| {} }
+        LoadOptions { notes, open_notes: &[], cache: None, progress: &|_| {}, articles_first: false }
     }
 }
 
@@ -397,7 +400,7 @@ pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
             let (read, unreadable) = read_sources(&partly.to_read, &|| (options.progress)(LoadProgress::ArticleRead));
             (options.progress)(LoadProgress::Indexing);
             let read_again = Some(partly.to_read.len());
-            built = partly.complete(read).map(|corpus| (stamps, corpus, unreadable, read_again));
+            built = partly.with_read(read).map(|corpus| (stamps, corpus, unreadable, read_again));
         }
         None => {}
     }
@@ -407,8 +410,12 @@ pub fn load_workspace(root: &Path, options: LoadOptions) -> LoadedWorkspace {
             let stamps = stamps(&paths);
             let (sources, unreadable) = read_sources(&paths, &|| (options.progress)(LoadProgress::ArticleRead));
             (options.progress)(LoadProgress::Indexing);
-            (stamps, Corpus::new(sources, overrides.clone()), unreadable, None)
+            (stamps, Corpus::of_articles(sources, overrides.clone()), unreadable, None)
         }
+    };
+    let corpus = match options.articles_first {
+        true => corpus,
+        false => corpus.completed().unwrap_or(corpus),
     };
     problems.extend(unreadable.iter().cloned());
     problems.extend(corpus_problems.iter().cloned().map(LoadProblem::Corpus));

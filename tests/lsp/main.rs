@@ -10,7 +10,7 @@ mod support;
 mod symbols;
 
 use serde_json::{Value, json};
-use support::{FixtureSession, TestServer, apply_edits, corpus_workspace, url, utf16_position, workspace};
+use support::{FixtureSession, StdioServer, TestServer, apply_edits, corpus_workspace, url, utf16_position, workspace};
 
 const HARBOUR: &str = "Dock workers walked out on Monday, the Port Authority said.\n\
 \"We will not be moved,\" said union leader Ana Ruiz, who has led the\n\
@@ -477,59 +477,45 @@ async fn a_new_article_is_indexed_when_the_watcher_reports_it() {
 
 #[test]
 fn the_binary_serves_over_stdio() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
-
     let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
     let cache = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_marginalia"))
-        .arg("lsp")
-        .env("MARGINALIA_CACHE_DIR", cache.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut send = |message: Value| {
-        let body = message.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        stdin.flush().unwrap();
-    };
-    let mut receive = || -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            stdout.read_line(&mut line).unwrap();
-            if line.trim().is_empty() {
-                break;
-            }
-            if let Some(value) = line.trim().strip_prefix("Content-Length: ") {
-                length = value.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    };
-    send(
+    let mut server = StdioServer::start(cache.path());
+    server.send(
         json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "rootUri": url(dir.path()) } }),
     );
-    let response = receive();
+    let response = server.receive();
     assert_eq!(response["result"]["serverInfo"]["name"], "marginalia");
     // Some clients (eglot) send `"params": null` with shutdown; it must still shut down.
-    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null }));
-    loop {
-        let message = receive();
-        if message["id"] == 2 {
-            assert_eq!(message.get("error"), None, "{message}");
-            break;
-        }
-    }
-    send(json!({ "jsonrpc": "2.0", "method": "exit" }));
-    let status = child.wait().unwrap();
+    let status = server.shutdown();
     assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_session_ended_as_soon_as_indexing_ends_still_saves_the_index() {
+    // Enough articles that writing the index takes longer than ending the session.
+    let articles: Vec<(String, String)> = (0..400)
+        .map(|n| (format!("sources/harbour-{n}.txt"), format!("Harbour {n}\n{}", HARBOUR.repeat(12))))
+        .collect();
+    let files: Vec<(&str, &str)> = articles.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+    let dir = workspace(&files);
+    let cache = tempfile::tempdir().unwrap();
+    let mut server = StdioServer::start(cache.path());
+    server.send(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "rootUri": url(dir.path()) } }),
+    );
+    server.receive_until(|message| message["id"] == 1);
+    server.send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+    server.receive_until(|m| m["method"] == "marginalia/status" && m["params"]["complete"] == true);
+    // Ended at once: the index being written is finished before the process exits.
+    let status = server.shutdown();
+    assert!(status.success(), "{status}");
+    let saved: Vec<_> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(saved.iter().any(|name| name.ends_with(".index")), "{saved:?}");
+    assert!(!saved.iter().any(|name| name.contains(".partial")), "{saved:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -539,6 +525,34 @@ async fn the_status_notification_counts_articles_and_entities() {
     let status = server.await_notification("marginalia/status", |s| s["state"] == "ready").await;
     assert_eq!(status["articles"], 1);
     assert!(status["entities"].as_u64().unwrap() >= 2, "{status}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_corpus_is_ready_for_citations_first_and_its_names_are_checked_when_they_land() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    // Staged from any size, as a corpus of thousands of articles is by default.
+    let options = json!({ "stagedIndexFromBytes": 0 });
+    let mut server = TestServer::start_with_options(dir.path(), &["utf-16"], options).await;
+    let uri = url(&dir.path().join("note.md"));
+    server.open(&uri, "[@harbour, \"the strike will last\"] and [[Ana Ruiz]] met [[Nobody Known]].\n").await;
+    let codes =
+        |diagnostics: &[Value]| diagnostics.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+
+    let first = server.await_notification("marginalia/status", |s| s["state"] == "ready").await;
+    assert_eq!((&first["articles"], &first["entities"], &first["complete"]), (&json!(1), &json!(0), &json!(false)));
+    let report = server.await_notification("$/progress", |p| p["value"]["kind"] == "report").await;
+    assert!(report["value"]["message"].as_str().unwrap().contains("finding names and passages"), "{report}");
+    // Checked against the articles: the quote is wrong; no name is unknown yet, for no name is known yet.
+    let diagnostics = server.await_diagnostics(&uri, |d| !d.is_empty()).await;
+    assert_eq!(codes(&diagnostics), ["quote-not-found"]);
+
+    let done = server.wait_until_indexed().await;
+    assert!(done.contains("articles ready in"), "{done}");
+    let complete = server.await_notification("marginalia/status", |s| s["complete"] == true).await;
+    assert!(complete["entities"].as_u64().unwrap() >= 2, "{complete}");
+    let diagnostics = server.await_diagnostics(&uri, |d| d.len() == 2).await;
+    assert_eq!(codes(&diagnostics), ["quote-not-found", "unknown-entity"]);
     server.shutdown().await;
 }
 

@@ -451,3 +451,74 @@ pub fn offset_in(text: &str, line: u32, column: u32, encoding: &str) -> usize {
     }
     text.len()
 }
+
+/// The built `marginalia lsp` over real pipes, spoken to one message at a time (no queue, no answers).
+pub struct StdioServer {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl StdioServer {
+    /// Starts the binary with its saved index in `cache`.
+    pub fn start(cache: &Path) -> StdioServer {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+            .arg("lsp")
+            .env("MARGINALIA_CACHE_DIR", cache)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        StdioServer { child, stdin, stdout }
+    }
+
+    /// Writes one framed message.
+    pub fn send(&mut self, message: Value) {
+        use std::io::Write;
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Reads the next message.
+    pub fn receive(&mut self) -> Value {
+        use std::io::{BufRead, Read};
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some(value) = line.trim().strip_prefix("Content-Length: ") {
+                length = value.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    /// Reads messages until one satisfies `matches`, and returns it.
+    pub fn receive_until(&mut self, matches: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self.receive();
+            if matches(&message) {
+                return message;
+            }
+        }
+    }
+
+    /// Sends `shutdown` (with `"params": null`, as some clients do) and `exit`, and waits for the process.
+    pub fn shutdown(mut self) -> std::process::ExitStatus {
+        self.send(json!({ "jsonrpc": "2.0", "id": "shutdown", "method": "shutdown", "params": null }));
+        let answer = self.receive_until(|message| message["id"] == "shutdown");
+        assert_eq!(answer.get("error"), None, "{answer}");
+        self.send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+        self.child.wait().unwrap()
+    }
+}

@@ -35,6 +35,8 @@ interface IndexStatus {
   state: 'indexing' | 'ready';
   articles: number;
   entities: number;
+  /** False while a large workspace is ready for citations and quotes and its names are still being found. */
+  complete?: boolean;
 }
 
 interface CheckReport {
@@ -231,6 +233,11 @@ function startClient(context: vscode.ExtensionContext): LanguageClient | undefin
       }
       if (index.state === 'indexing') {
         showStatus('$(sync~spin) marginalia: indexing', 'Indexing the articles of the workspace');
+      } else if (index.complete === false) {
+        showStatus(
+          `$(sync~spin) marginalia: ${count(index.articles, 'article')}, finding names`,
+          'Citations and quotes are checked; entity mentions are checked once the names are found.',
+        );
       } else {
         showStatus(
           `$(book) marginalia: ${count(index.articles, 'article')}, ${count(index.entities, 'entity', 'entities')}`,

@@ -259,10 +259,14 @@ pub(super) fn diagnostics(
         .map(|&(item, bare)| (!cancelled()).then(|| memo.check(context, &scope, note.text(), item, bare)))
         .collect();
     found.extend(checked?.into_iter().flatten());
+    // Entity mentions and quotations without a citation are checked against the entities and the passage index:
+    // until the corpus is complete (a server shows citations first), they are left for the check that follows.
+    let complete = corpus.is_complete();
+    let mentions = if complete { &syntax.mentions[..] } else { &[] };
+    let plain_quotes = if complete { &syntax.plain_quotes[..] } else { &[] };
     let cited = cited_by_block(context.catalog, &scope, syntax);
     // Mentions are checked on all cores too: a name no article has costs a search for the closest ones.
-    let mentions: Option<Vec<Option<Diagnostic>>> = syntax
-        .mentions
+    let mentions: Option<Vec<Option<Diagnostic>>> = mentions
         .par_iter()
         .with_min_len(64)
         .map(|mention| {
@@ -278,7 +282,7 @@ pub(super) fn diagnostics(
         })
         .collect();
     found.extend(mentions?.into_iter().flatten());
-    for (n, quote) in syntax.plain_quotes.iter().enumerate() {
+    for (n, quote) in plain_quotes.iter().enumerate() {
         if n % 64 == 0 && cancelled() {
             return None;
         }

@@ -289,3 +289,35 @@ fn a_quote_with_no_words_has_nothing_to_check_and_says_so() {
 "
         ));
 }
+
+#[test]
+fn until_the_corpus_is_complete_only_citations_are_checked_and_no_mention_is_called_unknown() {
+    use crate::analysis::{Analysis, Note};
+    use crate::corpus::{Corpus, EntityOverrides, Source};
+    use std::sync::Arc;
+
+    let fixture = crate::fixture::Fixture::parse(ARTICLE);
+    let article = &fixture.files[0];
+    let sources = || vec![Source::new("harbour-strike".into(), article.path.clone().into(), article.text.clone())];
+    let note = Note::new(
+        "[@harbour-strike, \"the strike will last\"] and [@nope]. [[Ana Ruiz]] met [[Nobody Known]].\n\
+         Ruiz said \"the strike would last until Friday\" and left.\n"
+            .to_string(),
+    );
+    let codes = |corpus: Corpus| {
+        let analysis = Analysis::new(Arc::new(corpus));
+        let diagnostics = analysis.diagnostics(&note);
+        let unresolved: Vec<bool> = analysis.semantic_tokens(&note).iter().map(|t| t.unresolved).collect();
+        (diagnostics.iter().map(|d| d.kind.code()).collect::<Vec<_>>(), unresolved)
+    };
+    let (first, _) = Corpus::of_articles(sources(), EntityOverrides::default());
+    assert_eq!(codes(first), (vec!["quote-not-found", "unknown-source"], vec![false, false, true, false, false]));
+    let (whole, _) = Corpus::new(sources(), EntityOverrides::default());
+    assert_eq!(
+        codes(whole),
+        (
+            vec!["quote-not-found", "unknown-source", "unknown-entity", "uncited-quote"],
+            vec![false, false, true, false, true]
+        )
+    );
+}

@@ -33,7 +33,7 @@ pub(crate) fn build_index<'a>(
     let attested: HashSet<u64> = sources
         .par_iter()
         .fold(HashSet::default, |mut attested, source| {
-            let spans = source.candidates.spans.iter();
+            let spans = source.candidates().0.spans.iter();
             let prose = spans.filter(|s| !s.has(Span::FURNITURE | Span::TITLE_CASE));
             attested.extend(prose.map(|s| name_hash(&source.text[s.range])));
             attested
@@ -182,7 +182,7 @@ struct Part {
 fn article_parts(sources: &[std::sync::Arc<Source>], max_spans: usize) -> Vec<Part> {
     let mut parts = Vec::with_capacity(sources.len());
     for (index, source) in sources.iter().enumerate() {
-        let spans = source.candidates.spans.len();
+        let spans = source.candidates().0.spans.len();
         let mut start = 0;
         loop {
             let end = (start + max_spans).min(spans);
@@ -224,10 +224,10 @@ fn accepted_names<'a>(
     attested: &HashSet<u64>,
 ) -> Vec<AcceptedName<'a>> {
     let mut accepted = Vec::new();
-    let all_extras = &source.candidates.extras;
+    let all_extras = &source.candidates().0.extras;
     let mut extras =
         all_extras[all_extras.partition_point(|extra| (extra.span as usize) < spans.start)..].iter().peekable();
-    for (span_index, span) in source.candidates.spans[spans.clone()].iter().enumerate() {
+    for (span_index, span) in source.candidates().0.spans[spans.clone()].iter().enumerate() {
         let span_index = spans.start + span_index;
         let extra = extras.next_if(|extra| extra.span as usize == span_index);
         let (title, acronym) = extra.map_or((None, None), |extra| (extra.title, extra.acronym));

@@ -30,7 +30,7 @@ impl Server {
     /// Indexes the whole workspace in the background, reporting progress, then publishes diagnostics.
     pub(super) async fn index_workspace(&self) {
         let _rebuild = self.rebuild.lock().await;
-        let (root, generation, progress, cache) = {
+        let (root, generation, progress, cache, staged_from) = {
             let mut session = self.session();
             let Some(root) = session.root.clone() else {
                 return;
@@ -39,7 +39,8 @@ impl Server {
             let cache = (session.client.save_index)
                 .then(|| IndexCache::for_workspace(&root, session.client.cache_folder.as_deref()))
                 .flatten();
-            (root, session.index_generation, session.client.supports_progress, cache)
+            let staged_from = session.client.staged_index_from_bytes;
+            (root, session.index_generation, session.client.supports_progress, cache, staged_from)
         };
         self.client.send_notification::<StatusNotification>(Status::indexing()).await;
         let progress = match progress {
@@ -86,11 +87,17 @@ impl Server {
                 open_notes: &open_notes,
                 cache: cache.as_ref(),
                 progress: &progress,
+                articles_first: true,
             };
             let loaded = load::load_workspace(&root, options);
             let messages: Vec<String> = loaded.problems.iter().map(LoadProblem::to_string).collect();
             let notes = parse_notes(loaded.notes);
-            let analysis = ready_analysis(loaded.corpus, Arc::new(loaded.library));
+            // A small corpus is completed at once: showing it in two steps would only check its notes twice.
+            let corpus = match loaded.corpus.text_bytes() < staged_from {
+                true => loaded.corpus.completed().unwrap_or(loaded.corpus),
+                false => loaded.corpus,
+            };
+            let analysis = ready_analysis(corpus, Arc::new(loaded.library));
             (loaded.workspace, analysis, notes, messages, loaded.indexed)
         })
         .await;
@@ -101,13 +108,70 @@ impl Server {
             }
             return;
         };
+        let overrides = workspace.config.entities.clone();
+        let articles_ready = started.elapsed();
+        let staged = !analysis.corpus().is_complete();
+        {
+            let mut session = self.session();
+            if session.index_generation != generation {
+                return;
+            }
+            session.workspace = Some(workspace);
+            session.analysis = analysis.clone();
+            session.analysis_generation += 1;
+            session.notes_on_disk = Arc::new(notes);
+            session.ready = true;
+        }
+        let analysis = match staged {
+            false => analysis,
+            // Citations and quotes are answered and checked from here; the entities and the passage index follow,
+            // and the notes are checked again when they land.
+            true => {
+                self.send_status().await;
+                self.report_problems(&messages).await;
+                self.publish_bibliography_diagnostics().await;
+                self.publish_all_diagnostics().await;
+                if let Some(progress) = &progress {
+                    let message = format!(
+                        "{} articles ready in {:.1} s; finding names and passages",
+                        analysis.corpus().len(),
+                        articles_ready.as_secs_f64()
+                    );
+                    progress.report(message, 100).await;
+                }
+                let library = analysis.shared_library();
+                let completed = blocking(move || {
+                    let corpus = analysis.corpus().completed()?;
+                    Some(ready_analysis(corpus, library))
+                })
+                .await
+                .flatten();
+                let Some(completed) = completed else {
+                    if let Some(progress) = progress {
+                        progress.end("indexing failed".to_string()).await;
+                    }
+                    return;
+                };
+                let mut session = self.session();
+                if session.index_generation != generation {
+                    return;
+                }
+                session.analysis = completed.clone();
+                session.analysis_generation += 1;
+                completed
+            }
+        };
         let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let corpus = analysis.corpus();
         let summary = format!(
-            "{}, {} in {:.1} s{}",
+            "{}, {} in {:.1} s{}{}",
             count(corpus.len(), "article", "articles"),
             count(corpus.entities().len(), "entity", "entities"),
             started.elapsed().as_secs_f64(),
+            match staged {
+                true => format!(" (articles ready in {:.1} s)", articles_ready.as_secs_f64()),
+                false => String::new(),
+            },
             match &indexed {
                 Indexed::FromSaved => " (from the saved index)".to_string(),
                 Indexed::Anew { read_again: Some(read), .. } => {
@@ -121,31 +185,24 @@ impl Server {
         );
         tracing::info!("indexed {summary}");
         let corpus = analysis.shared_corpus();
-        let overrides = workspace.config.entities.clone();
-        {
-            let mut session = self.session();
-            if session.index_generation != generation {
-                return;
-            }
-            session.workspace = Some(workspace);
-            session.analysis = analysis;
-            session.analysis_generation += 1;
-            session.notes_on_disk = Arc::new(notes);
-            session.ready = true;
-        }
-        if let Some(progress) = progress {
-            progress.end(summary).await;
-        }
+        // Under way before the client hears that indexing ended, so that a session ended then waits for it.
         if let (Some(cache), Indexed::Anew { stamps, corpus_problems, unreadable, .. }) = (saved_cache, indexed) {
+            let saving = IndexCache::saving();
             tokio::task::spawn_blocking(move || {
                 if let Err(error) = cache.save(&corpus, &corpus_problems, &unreadable, stamps, &overrides) {
                     tracing::warn!("cannot save the index to {}: {error}", cache.file().display());
                 }
+                drop(saving);
             });
         }
+        if let Some(progress) = progress {
+            progress.end(summary).await;
+        }
         self.send_status().await;
-        self.report_problems(&messages).await;
-        self.publish_bibliography_diagnostics().await;
+        if !staged {
+            self.report_problems(&messages).await;
+            self.publish_bibliography_diagnostics().await;
+        }
         self.publish_all_diagnostics().await;
         // Notes opened while indexing ran: the bibliographies they name that were not read with the others.
         let open: Vec<(PathBuf, String)> = {
@@ -192,7 +249,12 @@ impl Server {
         let status = {
             let session = self.session();
             let corpus = session.analysis.corpus();
-            Status { state: "ready".to_string(), articles: corpus.len(), entities: corpus.entities().len() }
+            Status {
+                state: "ready".to_string(),
+                articles: corpus.len(),
+                entities: corpus.entities().len(),
+                complete: corpus.is_complete(),
+            }
         };
         self.client.send_notification::<StatusNotification>(status).await;
     }
@@ -358,11 +420,14 @@ struct Status {
     articles: usize,
     /// The number of entities found.
     entities: usize,
+    /// Whether the entities and the passage index are built. A large corpus is ready for citations and quotes
+    /// first (`ready`, not complete), while they are built; entity mentions are checked once it is complete.
+    complete: bool,
 }
 
 impl Status {
     fn indexing() -> Status {
-        Status { state: "indexing".to_string(), articles: 0, entities: 0 }
+        Status { state: "indexing".to_string(), articles: 0, entities: 0, complete: false }
     }
 }
 
