@@ -55,6 +55,11 @@ fn target<'a>(catalog: &'a Catalog, note: &Note, offset: TextSize) -> Result<Tar
         });
     }
     if let Some(mention) = syntax.mention_at(offset) {
+        if !catalog.corpus().is_complete() {
+            return Err(RenameRefused(
+                "the names of the articles are still being found: rename this mention once they are".to_string(),
+            ));
+        }
         let Some(entity) = catalog.corpus().entities().get(&mention.name) else {
             return Err(RenameRefused(format!("`{}` is not an entity any article names", mention.name)));
         };

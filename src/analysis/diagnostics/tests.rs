@@ -311,6 +311,11 @@ fn until_the_corpus_is_complete_only_citations_are_checked_and_no_mention_is_cal
         (diagnostics.iter().map(|d| d.kind.code()).collect::<Vec<_>>(), unresolved)
     };
     let (first, _) = Corpus::of_articles(sources(), EntityOverrides::default());
+    let at_mention = crate::text::TextSize::from(note.text().find("Ana Ruiz").unwrap() as u32);
+    let refused = Analysis::new(Arc::new(Corpus::of_articles(sources(), EntityOverrides::default()).0))
+        .prepare_rename(&note, at_mention)
+        .unwrap_err();
+    assert!(refused.0.contains("still being found"), "{}", refused.0);
     assert_eq!(codes(first), (vec!["quote-not-found", "unknown-source"], vec![false, false, true, false, false]));
     let (whole, _) = Corpus::new(sources(), EntityOverrides::default());
     assert_eq!(

@@ -28,11 +28,16 @@ impl Server {
         let role = self.session().role(&uri);
         match role {
             Role::Note => {
-                let Some((diagnostics, version)) = self.note_diagnostics(&uri).await else {
+                let Some((diagnostics, version, generation)) = self.note_diagnostics(&uri).await else {
                     return;
                 };
-                let current = self.session().documents.get(&uri).map(|d| d.version);
-                if current == Some(version) {
+                // Of the text and the index the client has now: a check of an older index (the articles before
+                // their names were found) would hide what the newer one reports.
+                let current = {
+                    let session = self.session();
+                    (session.documents.get(&uri).map(|d| d.version), session.analysis_generation)
+                };
+                if current == (Some(version), generation) {
                     self.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
                 }
             }
@@ -45,9 +50,11 @@ impl Server {
         }
     }
 
-    /// The diagnostics of the open note at `uri` and the version they are of; `None` while indexing, or when the
-    /// note changed before they were found (they would be of an outdated text).
-    async fn note_diagnostics(&self, uri: &lsp::Url) -> Option<(Vec<lsp::Diagnostic>, i32)> {
+    /// The diagnostics of the open note at `uri`, the version they are of and the generation of the analysis they
+    /// were found with (or an older one); `None` while indexing, or when the note changed before they were found
+    /// (they would be of an outdated text).
+    async fn note_diagnostics(&self, uri: &lsp::Url) -> Option<(Vec<lsp::Diagnostic>, i32, u64)> {
+        let generation = self.session().analysis_generation;
         let snapshot = self.snapshot(uri).await.filter(|snapshot| snapshot.ready)?;
         let version = snapshot.parsed.version;
         let (latest, editing) = {
@@ -64,7 +71,7 @@ impl Server {
             Some(shown.map(|d| convert::diagnostic(&lines, d)).collect::<Vec<_>>())
         })
         .await??;
-        Some((diagnostics, version))
+        Some((diagnostics, version, generation))
     }
 
     /// The `unused-source` hint of the article at `path` (none when it is cited), when the configuration asks for
@@ -158,7 +165,9 @@ impl Server {
                     return Ok(unchanged_report(result_id));
                 }
                 match self.note_diagnostics(&uri).await {
-                    Some((items, checked)) if checked == version => return Ok(full_report(Some(result_id), items)),
+                    Some((items, checked, of)) if (checked, of) == (version, generation) => {
+                        return Ok(full_report(Some(result_id), items));
+                    }
                     // The note changed while it was checked: the client asks again for the new text.
                     _ => return Err(server_cancelled()),
                 }

@@ -130,7 +130,9 @@ impl Server {
                 self.send_status().await;
                 self.report_problems(&messages).await;
                 self.publish_bibliography_diagnostics().await;
-                self.publish_all_diagnostics().await;
+                // Not waited for: a large open note takes seconds to check, and the second step need not wait.
+                let server = self.clone();
+                tokio::spawn(async move { server.publish_all_diagnostics().await });
                 if let Some(progress) = &progress {
                     let message = format!(
                         "{} articles ready in {:.1} s; finding names and passages",
@@ -139,6 +141,9 @@ impl Server {
                     );
                     progress.report(message, 100).await;
                 }
+                // Other rebuilds (a bibliography read, an article changed) go on meanwhile: the session is ready.
+                drop(_rebuild);
+                let articles = analysis.shared_corpus();
                 let library = analysis.shared_library();
                 let completed = blocking(move || {
                     let corpus = analysis.corpus().completed()?;
@@ -147,11 +152,35 @@ impl Server {
                 .await
                 .flatten();
                 let Some(completed) = completed else {
+                    tracing::error!("the entities and the passage index could not be built");
+                    let message = "marginalia could not find the names and passages of the articles: entity \
+                                   mentions and quotations without a citation are not checked (see the log)";
+                    self.client.show_message(lsp::MessageType::ERROR, message).await;
                     if let Some(progress) = progress {
                         progress.end("indexing failed".to_string()).await;
                     }
                     return;
                 };
+                let _rebuild = self.rebuild.lock().await;
+                let current = self.session().analysis.clone();
+                // An article changed meanwhile: the corpus made with that change is complete, and newer.
+                let replaced = !Arc::ptr_eq(&current.shared_corpus(), &articles);
+                if replaced {
+                    if let Some(progress) = progress {
+                        progress.end("indexed".to_string()).await;
+                    }
+                    self.send_status().await;
+                    return;
+                }
+                // A bibliography read meanwhile is kept.
+                let completed = match Arc::ptr_eq(&current.shared_library(), &completed.shared_library()) {
+                    true => Some(completed),
+                    false => {
+                        let library = current.shared_library();
+                        blocking(move || ready_analysis_of(completed.shared_corpus(), library)).await
+                    }
+                };
+                let Some(completed) = completed else { return };
                 let mut session = self.session();
                 if session.index_generation != generation {
                     return;

@@ -524,6 +524,13 @@ impl LanguageServer for Server {
             ));
         };
         let (analysis, encoding) = self.analysis();
+        // Without the passage index an empty answer would say that no article has the words.
+        if !analysis.corpus().is_complete() {
+            return Err(request_failed(
+                "the passages of the articles are still being indexed: look for these words again in a moment"
+                    .to_string(),
+            ));
+        }
         let texts = self.texts();
         Ok(blocking(move || convert::found_quotes(&analysis, &analysis.find_quote(&words), encoding, &texts)).await)
     }
