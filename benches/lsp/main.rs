@@ -3,7 +3,7 @@
 //!
 //! For each corpus size it measures the time to the first answer and to a complete index, completion after
 //! `[[`, after `[@` and inside a quote, the documentation of an item, hover, go to definition, references,
-//! diagnostics after saving a note of 1,000 citations, typing (a change and a completion) in a 10 MB note,
+//! diagnostics after saving a note of 1,000 citations, an article changed while the server runs, typing (a change and a completion) in a 10 MB note,
 //! `marginalia check` over the workspace, and the server's peak memory. Every latency is taken over many requests; medians, p99s and maxima are printed.
 //!
 //! `cargo bench --bench lsp` runs 1,000 and 10,000 articles; `cargo bench --bench lsp -- 100000 1000000` other
@@ -175,6 +175,8 @@ fn run(binary: &Path, size: usize) {
         .collect();
     Samples(saves).row("diagnostics after saving it");
 
+    changes_while_running(&mut client, &dir, if size > 100_000 { 1 } else { LIVE_CHANGES });
+
     // Typing in a 10 MB note: each keystroke is a change and a completion request. Above 10,000 articles the
     // note's 90,000 citations take too long to check on opening (quotes with a changed word are looked for in
     // the whole corpus), so this part is left out there; typing does not depend on the corpus beyond completion.
@@ -230,6 +232,38 @@ fn run(binary: &Path, size: usize) {
         rss_restart / text_mb,
         saved_bytes as f64 / 1e6
     );
+}
+
+/// Articles changed, one at a time, while the server runs.
+const LIVE_CHANGES: usize = 5;
+
+/// Articles changed on disk while the server runs, one at a time, as an editor's file watcher reports them
+/// (`workspace/didChangeWatchedFiles`): each gets a sentence more, then its text and modification time back, and
+/// the time from the report to the server's status saying the rebuilt index is ready is taken for both. The
+/// workspace ends as it was, so that the restart after it finds the index the first start saved.
+fn changes_while_running(client: &mut Client, dir: &Path, changes: usize) {
+    let mut sources: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("sources")).unwrap().flatten().map(|e| e.path()).collect();
+    sources.sort();
+    let rebuilt = |client: &mut Client, path: &Path| {
+        client.clear_pending();
+        let sent = Instant::now();
+        let event = json!({ "uri": url(path), "type": 2 });
+        client.notify("workspace/didChangeWatchedFiles", json!({ "changes": [event] }));
+        let (_, at) = client.await_notification("marginalia/status", |s| s["state"] == "ready");
+        at - sent
+    };
+    let mut times = Vec::new();
+    for path in sources.iter().skip(sources.len() / (2 * changes)).step_by(sources.len() / changes).take(changes) {
+        let original = std::fs::read_to_string(path).unwrap();
+        let modified = std::fs::metadata(path).unwrap().modified().unwrap();
+        std::fs::write(path, format!("{original}\nThe harbour board met again while the server ran.\n")).unwrap();
+        times.push(rebuilt(client, path));
+        std::fs::write(path, &original).unwrap();
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(modified).unwrap();
+        times.push(rebuilt(client, path));
+    }
+    Samples(times).row("an article changed on disk while the server runs: index rebuilt (status ready)");
 }
 
 /// Articles changed per restart after changes.

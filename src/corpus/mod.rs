@@ -36,7 +36,7 @@ pub struct Corpus {
     overrides: EntityOverrides,
     word_stats: entities::WordStats,
     /// The articles of ordinary size by the words they share; large articles are searched by their own blocks.
-    passages: passages::PassageIndex,
+    passages: Arc<passages::PassageIndex>,
     /// The large articles (see `blocks`), which the passage index leaves out; made again when texts are read back.
     #[serde(skip)]
     large: Vec<u32>,
@@ -53,7 +53,21 @@ struct Pending {
     stats: entities::WordStats,
     /// By article: whether its words are in `stats` (those of a corpus it was changed from are).
     counted: Vec<bool>,
+    /// The passage index of the corpus this one was changed from, when it is cheaper to update than to build anew.
+    passages_from: Option<PassageBase>,
 }
+
+/// A passage index to update rather than build again (see [`passages::PassageIndex::updated`]).
+#[derive(Debug)]
+struct PassageBase {
+    index: Arc<passages::PassageIndex>,
+    /// By article: its number in the corpus `index` was built for; `None` for an article new or changed since.
+    previous: Vec<Option<u32>>,
+}
+
+/// An article of a corpus being assembled: whether its words are counted already, and its number in the corpus
+/// whose passage index is updated, if it was there unchanged.
+type Assembled = (Arc<Source>, bool, Option<u32>);
 
 /// The encoding of a saved corpus: `bincode`'s, with fixed-size integers.
 pub fn saved_format() -> impl bincode::Options + Copy {
@@ -94,8 +108,9 @@ impl SavedCorpus {
     /// `texts` are given (in the order of [`SavedCorpus::paths`]; `None` for an article changed or gone) are kept
     /// as they were indexed, and the articles `read` again join them, not completed ([`Corpus::completed`]): only
     /// `read` are extracted then; the word statistics are counted again over the kept texts (the saved totals
-    /// include the old texts of the changed articles, which are gone), and the entity clustering and the passage
-    /// index, which are corpus-wide, are built again, so the result is the corpus a first start would make.
+    /// include the old texts of the changed articles, which are gone), the entity clustering, which is corpus-wide,
+    /// is built again, and the saved passage index is updated with the articles `read` when they are few
+    /// ([`passages::PassageIndex::updated`]), so the result answers as the corpus a first start would make.
     /// `None` when `texts` does not fit.
     pub fn updated(self, texts: Vec<Option<String>>, read: Vec<Source>) -> Option<(Corpus, Vec<CorpusProblem>)> {
         let corpus = self.0;
@@ -103,17 +118,17 @@ impl SavedCorpus {
             return None;
         }
         let mut kept = Vec::with_capacity(corpus.sources.len() + read.len());
-        for (mut source, text) in corpus.sources.into_iter().zip(texts) {
+        for (number, (mut source, text)) in corpus.sources.into_iter().zip(texts).enumerate() {
             let Some(text) = text else { continue };
             let article = Arc::get_mut(&mut source)?;
             if text.len() < usize::from(article.body.end()) {
                 return None;
             }
             article.set_text(text);
-            kept.push((source, false));
+            kept.push((source, false, Some(number as u32)));
         }
-        kept.extend(read.into_iter().map(|source| (Arc::new(source), false)));
-        Some(Corpus::assemble(kept, entities::WordStats::default(), corpus.overrides))
+        kept.extend(read.into_iter().map(|source| (Arc::new(source), false, None)));
+        Some(Corpus::assemble(kept, entities::WordStats::default(), corpus.overrides, Some(corpus.passages)))
     }
 }
 
@@ -155,8 +170,8 @@ impl Corpus {
     /// articles. Its entities and its passage index (which article holds a quote) are empty until
     /// [`Corpus::completed`] builds them, which takes longer: a server shows the first while it builds the second.
     pub fn of_articles(sources: Vec<Source>, overrides: EntityOverrides) -> (Corpus, Vec<CorpusProblem>) {
-        let sources = sources.into_iter().map(|source| (Arc::new(source), false)).collect();
-        Corpus::assemble(sources, entities::WordStats::default(), overrides)
+        let sources = sources.into_iter().map(|source| (Arc::new(source), false, None)).collect();
+        Corpus::assemble(sources, entities::WordStats::default(), overrides, None)
     }
 
     /// Whether the entities and the passage index are built (see [`Corpus::of_articles`]).
@@ -183,7 +198,10 @@ impl Corpus {
                 let word_stats = pending.stats.clone().merge(counted);
                 (entities::build_index(&self.sources, &word_stats, &self.overrides), word_stats)
             },
-            || passages::PassageIndex::build(&self.sources),
+            || match &pending.passages_from {
+                Some(base) => base.index.updated(&self.sources, &base.previous),
+                None => passages::PassageIndex::build(&self.sources),
+            },
         );
         let (entities, word_stats) = entities;
         Some(Corpus {
@@ -192,24 +210,27 @@ impl Corpus {
             entities,
             overrides: self.overrides.clone(),
             word_stats,
-            passages,
+            passages: Arc::new(passages),
             large: self.large.clone(),
             pending: None,
         })
     }
 
-    /// The corpus of `sources` (each with whether its words are counted in `stats`), not completed.
+    /// The corpus of `sources` (each with whether its words are counted in `stats`, and its number in the corpus
+    /// of the passage index `passages_from`), not completed.
     fn assemble(
-        mut sources: Vec<(Arc<Source>, bool)>,
+        mut sources: Vec<Assembled>,
         mut stats: entities::WordStats,
         overrides: EntityOverrides,
+        passages_from: Option<Arc<passages::PassageIndex>>,
     ) -> (Corpus, Vec<CorpusProblem>) {
         sources.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         let mut problems = Vec::new();
         let mut by_id = HashMap::with_capacity_and_hasher(sources.len(), Default::default());
         let mut kept: Vec<Arc<Source>> = Vec::with_capacity(sources.len());
         let mut counted = Vec::with_capacity(sources.len());
-        for (source, is_counted) in sources {
+        let mut previous = Vec::with_capacity(sources.len());
+        for (source, is_counted, number) in sources {
             if let Some(&existing) = by_id.get(&source.id) {
                 let existing: &Arc<Source> = &kept[existing];
                 problems.push(CorpusProblem::DuplicateId {
@@ -225,17 +246,20 @@ impl Corpus {
             by_id.insert(source.id.clone(), kept.len());
             kept.push(source);
             counted.push(is_counted);
+            previous.push(number);
         }
         let large = large_articles(&kept);
+        let passages_from =
+            passages_from.filter(|_| cheaper_to_update(&previous)).map(|index| PassageBase { index, previous });
         let corpus = Corpus {
             sources: kept,
             by_id,
             entities: EntityIndex::default(),
             overrides,
             word_stats: entities::WordStats::default(),
-            passages: passages::PassageIndex::default(),
+            passages: Arc::default(),
             large,
-            pending: Some(Pending { stats, counted }),
+            pending: Some(Pending { stats, counted, passages_from }),
         };
         (corpus, problems)
     }
@@ -244,11 +268,22 @@ impl Corpus {
     /// completed. Unchanged articles are shared, not re-read or re-extracted.
     pub fn with_changes(&self, changed: Vec<Source>, removed: &[PathBuf]) -> (Corpus, Vec<CorpusProblem>) {
         let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
-        let (mut stats, counted) = match &self.pending {
-            None => (self.word_stats.clone(), None),
-            Some(pending) => (pending.stats.clone(), Some(&pending.counted)),
+        let (mut stats, counted, passages_from) = match &self.pending {
+            None => (self.word_stats.clone(), None, Some((self.passages.clone(), None))),
+            Some(pending) => (
+                pending.stats.clone(),
+                Some(&pending.counted),
+                pending.passages_from.as_ref().map(|base| (base.index.clone(), Some(&base.previous))),
+            ),
         };
         let is_counted = |index: usize| counted.is_none_or(|counted| counted.get(index).copied().unwrap_or(false));
+        // An unchanged article's number in the corpus of the passage index to update: its own number in this
+        // corpus, or, when this one is not complete, the number its own update knows it by.
+        let number = |index: usize| match &passages_from {
+            Some((_, None)) => Some(index as u32),
+            Some((_, Some(previous))) => previous.get(index).copied().flatten(),
+            None => None,
+        };
         let mut sources = Vec::with_capacity(self.sources.len() + changed.len());
         for (index, source) in self.sources.iter().enumerate() {
             if removed.contains(&source.path) || changed_paths.contains(&source.path.as_path()) {
@@ -256,11 +291,12 @@ impl Corpus {
                     stats.subtract(&source.text, &source.sentences);
                 }
             } else {
-                sources.push((source.clone(), is_counted(index)));
+                sources.push((source.clone(), is_counted(index), number(index)));
             }
         }
-        sources.extend(changed.into_iter().map(|source| (Arc::new(source), false)));
-        let (corpus, problems) = Corpus::assemble(sources, stats, self.overrides.clone());
+        sources.extend(changed.into_iter().map(|source| (Arc::new(source), false, None)));
+        let passages_from = passages_from.map(|(index, _)| index);
+        let (corpus, problems) = Corpus::assemble(sources, stats, self.overrides.clone(), passages_from);
         (corpus.completed().unwrap_or(corpus), problems)
     }
 
@@ -277,8 +313,14 @@ impl Corpus {
     /// Reads back what [`Corpus::save`] wrote; the articles' texts come after, with [`SavedCorpus::with_texts`].
     /// Damaged bytes are an error, never a larger allocation than the bytes themselves.
     pub fn read_saved(bytes: &[u8]) -> Result<SavedCorpus, bincode::Error> {
+        Corpus::read_saved_from(bytes, bytes.len() as u64)
+    }
+
+    /// [`Corpus::read_saved`] from a reader of at most `limit` bytes, so that the saved bytes need not be in
+    /// memory at once.
+    pub fn read_saved_from(reader: impl std::io::Read, limit: u64) -> Result<SavedCorpus, bincode::Error> {
         use bincode::Options;
-        saved_format().with_limit(bytes.len() as u64).deserialize(bytes).map(SavedCorpus)
+        saved_format().with_limit(limit).deserialize_from(reader).map(SavedCorpus)
     }
 
     /// The word statistics, by word hash: for tests that compare two corpora.
@@ -425,6 +467,14 @@ impl Corpus {
     }
 }
 
+/// Whether a passage index is updated rather than built anew for a corpus whose articles had these numbers in the
+/// old one (`None`: new or changed): when few are new. Updating costs a pass over the old entries and, for each new
+/// article, a lookup of every shingle in them; building costs two passes over every article.
+fn cheaper_to_update(previous: &[Option<u32>]) -> bool {
+    let new = previous.iter().filter(|number| number.is_none()).count();
+    new * 4 <= previous.len()
+}
+
 /// The indexes of the articles that are large enough to have blocks.
 fn large_articles(sources: &[Arc<Source>]) -> Vec<u32> {
     (sources.iter().enumerate()).filter(|(_, source)| source.is_large()).map(|(index, _)| index as u32).collect()
@@ -536,6 +586,39 @@ mod tests {
         let mut expected: Vec<Source> = expected.into_iter().filter(|s| s.id != "port-1").collect();
         expected.push(source("s/port-1.txt", "Port 1\nthe harbour board met ana ruiz.\n"));
         assert_eq!(described(&after), described(&Corpus::new(expected, EntityOverrides::default()).0));
+    }
+
+    #[test]
+    fn a_restart_after_changes_then_a_change_before_it_completes_give_the_corpus_of_the_new_articles() {
+        // More articles than a corpus small enough to be read whole on every lookup.
+        let (whole, _) = Corpus::new((0..80).map(harbour).collect(), EntityOverrides::default());
+        let mut bytes = Vec::new();
+        whole.save(&mut bytes).unwrap();
+        // Restarted with port-4 changed: its saved entry is dropped and it is read again.
+        let saved = Corpus::read_saved(&bytes).unwrap();
+        let rewritten = || source("s/port-4.txt", "Port 4\nthe harbour board met ana ruiz at dawn.\n");
+        let texts: Vec<Option<String>> = (saved.paths())
+            .map(|path| {
+                let n: usize = path.file_stem()?.to_str()?.strip_prefix("port-")?.parse().ok()?;
+                (n != 4).then(|| harbour(n).text)
+            })
+            .collect();
+        let (restarted, _) = saved.updated(texts, vec![rewritten()]).unwrap();
+        assert!(!restarted.is_complete());
+        // And port-7 changes before the restarted corpus is completed.
+        let changed = || source("s/port-7.txt", "Port 7\nNo meeting on day 7 after the Board walked out.\n");
+        let (after, _) = restarted.with_changes(vec![changed()], &[]);
+        let mut expected: Vec<Source> = (0..80).filter(|n| ![4, 7].contains(n)).map(harbour).collect();
+        expected.extend([rewritten(), changed()]);
+        let (fresh, _) = Corpus::new(expected, EntityOverrides::default());
+        assert_eq!(described(&after), described(&fresh));
+        for quote in ["the harbour board met ana ruiz at dawn", "after the Board walked out", "Harbour Board on day 71"]
+        {
+            let ids =
+                |corpus: &Corpus| corpus.find_quote(quote, 5).iter().map(|(s, _)| s.id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&after), ids(&fresh), "{quote}");
+        }
+        assert!(after.find_quote("Harbour Board on day 7", 5).is_empty(), "the old text is forgotten");
     }
 
     #[test]

@@ -65,21 +65,7 @@ impl PassageIndex {
         });
         let rarity = |hash: u32| (counters[hash as usize % RARITY_COUNTERS].load(Ordering::Relaxed), hash);
         // The shingles are made again rather than kept: keeping them would take four bytes per word of the corpus.
-        let kept: Vec<Vec<u32>> = sources
-            .par_iter()
-            .map(|source| {
-                let mut kept = Vec::new();
-                if source.is_large() {
-                    return kept;
-                }
-                let mut winnowing = Winnowing::new(&rarity);
-                each_shingle(&source.text, source.body, |hash| winnowing.push(hash, &mut kept));
-                kept.sort_unstable();
-                kept.dedup();
-                kept.shrink_to_fit();
-                kept
-            })
-            .collect();
+        let kept: Vec<Vec<u32>> = sources.par_iter().map(|source| kept_shingles(source, &rarity)).collect();
         // Allocated once at its final size: growing it would hold two copies at once.
         let mut entries: Vec<(u32, u32)> = Vec::with_capacity(kept.iter().map(Vec::len).sum());
         for (index, hashes) in kept.into_iter().enumerate() {
@@ -87,6 +73,48 @@ impl PassageIndex {
         }
         entries.par_sort_unstable();
         PassageIndex { entries }
+    }
+
+    /// The index of `sources`, a corpus changed from the one this index was built for, made from this one:
+    /// `previous` gives, for each article of `sources`, its number in the old corpus, or `None` for an article
+    /// that is new or changed. The entries of the articles kept are kept (renumbered; an article missing from
+    /// `previous` is gone), and only the others are cut into shingles, winnowed by how many articles of this index
+    /// keep each shingle. That estimate of rarity is not the one [`PassageIndex::build`] counts, so the new
+    /// articles may keep other shingles than a fresh build would, but the guarantee does not depend on which are
+    /// kept: a quote of [`GUARANTEED_WORDS`] words or more is found in every article that contains it, exactly as
+    /// by a fresh build. The cost is a pass over the entries and the new articles' words, not over the corpus.
+    pub(crate) fn updated(&self, sources: &[std::sync::Arc<Source>], previous: &[Option<u32>]) -> PassageIndex {
+        const GONE: u32 = u32::MAX;
+        let numbered = previous.iter().flatten().max().map_or(0, |&last| last as usize + 1);
+        let mut renumbered = vec![GONE; numbered];
+        for (index, old) in previous.iter().enumerate() {
+            if let Some(old) = old {
+                renumbered[*old as usize] = index as u32;
+            }
+        }
+        let renumber = |&(hash, old): &(u32, u32)| {
+            let new = renumbered.get(old as usize).copied().unwrap_or(GONE);
+            (new != GONE).then_some((hash, new))
+        };
+        let mut kept: Vec<(u32, u32)> = self.entries.par_iter().filter_map(renumber).collect();
+        // Kept articles keep their order (both corpora are sorted by path), and so the entries theirs; sorting is
+        // for a caller that numbered them otherwise.
+        if !kept.is_sorted() {
+            kept.par_sort_unstable();
+        }
+        let postings = |hash: u32| {
+            let start = self.entries.partition_point(|&(h, _)| h < hash);
+            let count = self.entries[start..].iter().take_while(|&&(h, _)| h == hash).count();
+            (count as u32, hash)
+        };
+        let mut added: Vec<(u32, u32)> = (sources.par_iter().enumerate())
+            .filter(|&(index, _)| previous.get(index).copied().flatten().is_none())
+            .flat_map_iter(|(index, source)| {
+                kept_shingles(source, &postings).into_iter().map(move |hash| (hash, index as u32))
+            })
+            .collect();
+        added.par_sort_unstable();
+        PassageIndex { entries: merge_sorted(kept, added) }
     }
 
     /// The articles that may contain `words` (already folded), best first, with their scores.
@@ -122,6 +150,36 @@ impl PassageIndex {
     pub fn bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<(u32, u32)>()
     }
+}
+
+/// The shingles an article is indexed by: those winnowing keeps, by `rarity`, each once, sorted; none for a
+/// large article.
+fn kept_shingles(source: &Source, rarity: &(impl Fn(u32) -> (u32, u32) + Sync)) -> Vec<u32> {
+    let mut kept = Vec::new();
+    if source.is_large() {
+        return kept;
+    }
+    let mut winnowing = Winnowing::new(rarity);
+    each_shingle(&source.text, source.body, |hash| winnowing.push(hash, &mut kept));
+    kept.sort_unstable();
+    kept.dedup();
+    kept.shrink_to_fit();
+    kept
+}
+
+/// Two sorted vectors merged into one, sorted.
+fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        merged.push(if x <= y { a.next() } else { b.next() }.expect("peeked"));
+    }
+    merged.extend(a);
+    merged.extend(b);
+    merged
 }
 
 /// Shingles of a large article counted together, at most: about a chunk of 64 KB of text.
@@ -247,6 +305,57 @@ mod tests {
             whole.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
         let expected: Vec<u32> = words.windows(SHINGLE).map(|w| shingle_hash(&[w[0], w[1]], w[2])).collect();
         assert_eq!(shingles(&text), expected);
+    }
+
+    fn article(path: &str, text: &str) -> std::sync::Arc<Source> {
+        std::sync::Arc::new(Source::new(path.to_string(), path.into(), text.to_string()))
+    }
+
+    /// An article of its own words, with a stock phrase many articles share.
+    fn text(name: &str) -> String {
+        let own: Vec<String> = (0..30).map(|i| format!("{name}w{i}")).collect();
+        format!("{} as the council said on the quay {}.\n", own[..15].join(" "), own[15..].join(" "))
+    }
+
+    fn finds_every_quote_of_each_article(index: &PassageIndex, sources: &[std::sync::Arc<Source>]) {
+        for (number, source) in sources.iter().enumerate() {
+            let words: Vec<&str> = source.text.split_whitespace().collect();
+            for quote in words.windows(GUARANTEED_WORDS) {
+                let quote = quote.join(" ");
+                let found = index.candidates(&Folded::text_of(&quote, crate::text::range(0, quote.len())));
+                assert!(found.iter().any(|&(n, _)| n as usize == number), "{quote} in {}", source.id);
+            }
+        }
+    }
+
+    #[test]
+    fn an_updated_index_finds_every_quote_a_fresh_one_finds_and_forgets_the_old_texts() {
+        let names: Vec<String> = (0..40).map(|n| format!("a{n:02}")).collect();
+        let before: Vec<_> = names.iter().map(|name| article(name, &text(name))).collect();
+        let index = PassageIndex::build(&before);
+        // a05 is gone, a10 changed, b00 (sorted after them all) and a07x (between a07 and a08) are new: each
+        // article of the new corpus with its number in the old one.
+        let mut renumbered: Vec<(std::sync::Arc<Source>, Option<u32>)> = Vec::new();
+        for (number, source) in before.iter().enumerate() {
+            match &*source.id {
+                "a05" => {}
+                "a10" => renumbered.push((article("a10", &text("changed")), None)),
+                "a07" => renumbered.extend([(source.clone(), Some(7)), (article("a07x", &text("added")), None)]),
+                _ => renumbered.push((source.clone(), Some(number as u32))),
+            }
+        }
+        renumbered.push((article("b00", &text("last")), None));
+        let (after, previous): (Vec<_>, Vec<_>) = renumbered.into_iter().unzip();
+
+        let updated = index.updated(&after, &previous);
+        finds_every_quote_of_each_article(&updated, &after);
+        for gone in ["a05w3 a05w4 a05w5 a05w6 a05w7", "a10w3 a10w4 a10w5 a10w6 a10w7"] {
+            assert!(updated.candidates(gone).is_empty(), "{gone}");
+        }
+        let council = updated.candidates("as the council said on the quay");
+        assert_eq!(council.len(), after.len(), "a stock phrase is every article's");
+        assert!(updated.entries.is_sorted());
+        finds_every_quote_of_each_article(&PassageIndex::build(&after), &after);
     }
 
     #[test]
