@@ -7,13 +7,14 @@
 //! and time restored, as `cp -p`, `rsync -t` and `tar` do, is not the file that was indexed). The whole file
 //! carries a checksum, so a damaged index is refused rather than trusted. Articles that could not be read when the
 //! index was made are tried again. When a few articles changed (fewer than half), the unchanged ones are taken as
-//! they were indexed and only the others read and extracted ([`Reuse::Part`]); the corpus-wide parts are built
-//! again over all of them. Otherwise the workspace is indexed as on a first start and the saved index replaced.
+//! they were indexed and only the others read and extracted ([`Reuse::Part`]); the word statistics and the entity
+//! clustering are made again over all of them, and the saved passage index is updated with the others. Otherwise the workspace is indexed as on a first start and the saved index replaced.
 //! Article texts are not saved (but those extracted from pages and PDFs are): they are read from their files.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::hash::Hasher;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -21,6 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use bincode::Options;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::LoadProblem;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -108,7 +110,7 @@ fn hash_on_disk(path: &Path) -> Option<(u64, Option<String>)> {
 
 /// What precedes the corpus in a saved index.
 #[derive(Serialize, Deserialize)]
-struct Header {
+struct Header<'a> {
     format: u32,
     version: String,
     overrides: EntityOverrides,
@@ -117,7 +119,8 @@ struct Header {
     contents: Vec<u64>,
     /// The text extracted from each article that is not plain text (a saved web page), in the same order: read
     /// back instead of extracted again.
-    extracted: Vec<Option<String>>,
+    /// Borrowed from the corpus when saved, so that saving copies no text.
+    extracted: Vec<Option<Cow<'a, str>>>,
     /// The problems found when the corpus was built (duplicate ids), to report them again.
     problems: Vec<CorpusProblem>,
     /// The articles that could not be read, to report them again, or to index again once they can be.
@@ -221,10 +224,7 @@ impl IndexCache {
     /// did (fewer than half: otherwise indexing everything again costs no more); `None` when it was made by
     /// another version or entity configuration, is damaged, or is missing.
     pub fn reuse(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<Reuse> {
-        let bytes = std::fs::read(&self.file).ok()?;
-        let payload = checked_payload(&bytes)?;
-        let mut reader = payload;
-        let header: Header = saved_format().with_limit(payload.len() as u64).deserialize_from(&mut reader).ok()?;
+        let (header, saved) = self.read()?;
         if header.format != FORMAT || header.version != env!("CARGO_PKG_VERSION") || &header.overrides != overrides {
             return None;
         }
@@ -243,7 +243,6 @@ impl IndexCache {
         let whole_possible = unchanged.len() == now.len()
             && now.len() == header.stamps.len()
             && !header.unreadable.iter().any(readable_now);
-        let saved = Corpus::read_saved(reader).ok()?;
         let saved_paths: Vec<&Path> = saved.paths().collect();
         if saved_paths.len() != header.contents.len() {
             return None;
@@ -256,7 +255,7 @@ impl IndexCache {
                     return None;
                 }
                 let (on_disk, text) = hash_on_disk(path)?;
-                (on_disk == hash).then(|| extracted.take().or(text)).flatten()
+                (on_disk == hash).then(|| extracted.take().map(Cow::into_owned).or(text)).flatten()
             })
             .collect();
         let kept = texts.iter().filter(|text| text.is_some()).count();
@@ -275,6 +274,32 @@ impl IndexCache {
         }
         drop(kept_paths);
         Some(Reuse::Part(PartlySaved { corpus: saved, texts, to_read }))
+    }
+
+    /// The saved index's header and corpus, read as the file is, through its checksum, which must hold: the file
+    /// is never in memory whole (at a million articles it is gigabytes). `None` for a file missing, damaged, or not
+    /// a saved index of this format.
+    fn read(&self) -> Option<(Header<'static>, SavedCorpus)> {
+        use std::io::Read;
+        let mut file = File::open(&self.file).ok()?;
+        let payload_bytes = file.metadata().ok()?.len().checked_sub(16)?;
+        let mut start = [0; 16];
+        file.read_exact(&mut start).ok()?;
+        let (magic, checksum) = start.split_at(8);
+        if magic != MAGIC {
+            return None;
+        }
+        // Hashed below the buffer, a block at a time, not field by field.
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, Checksummed { inner: file, hasher: Xxh3::new() });
+        let header: Header = saved_format().with_limit(payload_bytes).deserialize_from(&mut reader).ok()?;
+        if header.format != FORMAT {
+            return None;
+        }
+        let saved = Corpus::read_saved_from(&mut reader, payload_bytes).ok()?;
+        // Whatever follows (nothing, in a file this program wrote) is part of what the checksum covers.
+        std::io::copy(&mut reader, &mut std::io::sink()).ok()?;
+        let hasher = &reader.get_ref().hasher;
+        (hasher.digest().to_le_bytes() == checksum).then_some((header, saved))
     }
 
     /// Saves `corpus`, the `problems` found building it and the articles that were `unreadable`, made with
@@ -300,23 +325,27 @@ impl IndexCache {
             overrides: overrides.clone(),
             contents: corpus.sources().map(file_hash).collect(),
             extracted: (corpus.sources())
-                .map(|source| (source.origin.is_some() || source.pages.is_some()).then(|| source.text.clone()))
+                .map(|source| (source.origin.is_some() || source.pages.is_some()).then_some(Cow::from(&*source.text)))
                 .collect(),
             problems: problems.to_vec(),
             unreadable: unreadable.to_vec(),
             stamps,
         };
-        let mut payload = Vec::new();
-        saved_format().serialize_into(&mut payload, &header).map_err(std::io::Error::other)?;
-        corpus.save(&mut payload).map_err(std::io::Error::other)?;
         let partial = self.file.with_extension(format!("partial-{}", std::process::id()));
+        // Written as it is serialized, through the checksum, whose place is filled in at the end: the index is
+        // never held in memory a second time (at a million articles it is gigabytes).
         let result = (|| {
-            let mut writer = BufWriter::new(File::create(&partial)?);
-            writer.write_all(MAGIC)?;
-            writer.write_all(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes())?;
-            writer.write_all(&payload)?;
-            writer.flush()?;
-            drop(writer);
+            let mut file = File::create(&partial)?;
+            file.write_all(MAGIC)?;
+            file.write_all(&[0; 8])?;
+            // Hashed below the buffer, a block at a time, not field by field.
+            let mut writer = BufWriter::with_capacity(1 << 20, Checksummed { inner: &mut file, hasher: Xxh3::new() });
+            saved_format().serialize_into(&mut writer, &header).map_err(std::io::Error::other)?;
+            corpus.save(&mut writer).map_err(std::io::Error::other)?;
+            let checksum = writer.into_inner().map_err(|error| error.into_error())?.hasher.digest();
+            file.seek(SeekFrom::Start(MAGIC.len() as u64))?;
+            file.write_all(&checksum.to_le_bytes())?;
+            drop(file);
             std::fs::rename(&partial, &self.file)
         })();
         if result.is_err() {
@@ -326,11 +355,30 @@ impl IndexCache {
     }
 }
 
-/// The payload of a saved index whose checksum holds; `None` for anything else.
-fn checked_payload(bytes: &[u8]) -> Option<&[u8]> {
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (checksum, payload) = rest.split_first_chunk::<8>()?;
-    (u64::from_le_bytes(*checksum) == xxhash_rust::xxh3::xxh3_64(payload)).then_some(payload)
+/// A reader or writer that hashes what goes through it (the payload of a saved index, for its checksum).
+struct Checksummed<T> {
+    inner: T,
+    hasher: Xxh3,
+}
+
+impl<R: std::io::Read> std::io::Read for Checksummed<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.hasher.update(&buffer[..read]);
+        Ok(read)
+    }
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn default_folder() -> Option<PathBuf> {
@@ -501,7 +549,7 @@ mod tests {
     }
 
     #[test]
-    fn every_flipped_bit_is_caught() {
+    fn every_flipped_bit_and_every_cut_or_added_byte_is_caught() {
         let (_dir, root, cache) = workspace();
         let paths = save(&cache, index(&root));
         let bytes = std::fs::read(cache.file()).unwrap();
@@ -514,6 +562,12 @@ mod tests {
                 assert!(cache.load(&paths, &EntityOverrides::default()).is_none(), "bit {bit} of byte {at}");
             }
         }
+        for cut in [1, 9, bytes.len() / 2, bytes.len() - 1] {
+            std::fs::write(cache.file(), &bytes[..cut]).unwrap();
+            assert!(cache.load(&paths, &EntityOverrides::default()).is_none(), "cut after {cut} bytes");
+        }
+        std::fs::write(cache.file(), [&bytes[..], b"more"].concat()).unwrap();
+        assert!(cache.load(&paths, &EntityOverrides::default()).is_none(), "bytes added at the end");
         std::fs::write(cache.file(), &bytes).unwrap();
         assert!(cache.load(&paths, &EntityOverrides::default()).is_some());
     }
