@@ -290,7 +290,7 @@ impl IndexCache {
             return None;
         }
         // Hashed below the buffer, a block at a time, not field by field.
-        let mut reader = std::io::BufReader::with_capacity(1 << 20, Checksummed { inner: file, hasher: Xxh3::new() });
+        let mut reader = ChecksummedReader::new(file);
         let header: Header = saved_format().with_limit(payload_bytes).deserialize_from(&mut reader).ok()?;
         if header.format != FORMAT {
             return None;
@@ -298,8 +298,7 @@ impl IndexCache {
         let saved = Corpus::read_saved_from(&mut reader, payload_bytes).ok()?;
         // Whatever follows (nothing, in a file this program wrote) is part of what the checksum covers.
         std::io::copy(&mut reader, &mut std::io::sink()).ok()?;
-        let hasher = &reader.get_ref().hasher;
-        (hasher.digest().to_le_bytes() == checksum).then_some((header, saved))
+        (reader.hasher.digest().to_le_bytes() == checksum).then_some((header, saved))
     }
 
     /// Saves `corpus`, the `problems` found building it and the articles that were `unreadable`, made with
@@ -355,17 +354,67 @@ impl IndexCache {
     }
 }
 
-/// A reader or writer that hashes what goes through it (the payload of a saved index, for its checksum).
+/// A writer that hashes what goes through it (the payload of a saved index, for its checksum).
 struct Checksummed<T> {
     inner: T,
     hasher: Xxh3,
 }
 
-impl<R: std::io::Read> std::io::Read for Checksummed<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        let read = self.inner.read(buffer)?;
-        self.hasher.update(&buffer[..read]);
-        Ok(read)
+/// A buffered reader of a file that hashes what it reads, a block at a time. The saved index is decoded a field
+/// at a time, millions of reads of a few bytes: `read_exact` copies them from the block in a few instructions
+/// where `std::io::BufReader`'s is a call (it made reading a saved index a fifth slower than from memory).
+struct ChecksummedReader {
+    file: File,
+    hasher: Xxh3,
+    block: Box<[u8]>,
+    /// What is left of the block, unread: `block[start..end]`.
+    start: usize,
+    end: usize,
+}
+
+impl ChecksummedReader {
+    fn new(file: File) -> ChecksummedReader {
+        ChecksummedReader { file, hasher: Xxh3::new(), block: vec![0; 1 << 20].into_boxed_slice(), start: 0, end: 0 }
+    }
+
+    /// Reads the next block when this one is used up; `false` at the end of the file.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        use std::io::Read;
+        if self.start == self.end {
+            self.end = self.file.read(&mut self.block)?;
+            self.start = 0;
+            self.hasher.update(&self.block[..self.end]);
+        }
+        Ok(self.start < self.end)
+    }
+}
+
+impl std::io::Read for ChecksummedReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if !self.fill()? {
+            return Ok(0);
+        }
+        let count = out.len().min(self.end - self.start);
+        out[..count].copy_from_slice(&self.block[self.start..self.start + count]);
+        self.start += count;
+        Ok(count)
+    }
+
+    #[inline]
+    fn read_exact(&mut self, out: &mut [u8]) -> std::io::Result<()> {
+        if let Some(bytes) = self.block[..self.end].get(self.start..self.start + out.len()) {
+            out.copy_from_slice(bytes);
+            self.start += out.len();
+            return Ok(());
+        }
+        let mut filled = 0;
+        while filled < out.len() {
+            match self.read(&mut out[filled..])? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                read => filled += read,
+            }
+        }
+        Ok(())
     }
 }
 
