@@ -96,12 +96,6 @@ impl PassageIndex {
             let new = renumbered.get(old as usize).copied().unwrap_or(GONE);
             (new != GONE).then_some((hash, new))
         };
-        let mut kept: Vec<(u32, u32)> = self.entries.par_iter().filter_map(renumber).collect();
-        // Kept articles keep their order (both corpora are sorted by path), and so the entries theirs; sorting is
-        // for a caller that numbered them otherwise.
-        if !kept.is_sorted() {
-            kept.par_sort_unstable();
-        }
         let postings = |hash: u32| {
             let start = self.entries.partition_point(|&(h, _)| h < hash);
             let count = self.entries[start..].iter().take_while(|&&(h, _)| h == hash).count();
@@ -114,7 +108,17 @@ impl PassageIndex {
             })
             .collect();
         added.par_sort_unstable();
-        PassageIndex { entries: merge_sorted(kept, added) }
+        // One vector at its final size, the old entries and the new merged into it in place: the only copy held
+        // beside this index's.
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(self.entries.len() + added.len());
+        entries.extend(self.entries.iter().filter_map(renumber));
+        // Kept articles keep their order (both corpora are sorted by path), and so the entries theirs; sorting is
+        // for a caller that numbered them otherwise.
+        if !entries.is_sorted() {
+            entries.par_sort_unstable();
+        }
+        merge_into(&mut entries, &added);
+        PassageIndex { entries }
     }
 
     /// The articles that may contain `words` (already folded), best first, with their scores.
@@ -167,19 +171,21 @@ fn kept_shingles(source: &Source, rarity: &(impl Fn(u32) -> (u32, u32) + Sync)) 
     kept
 }
 
-/// Two sorted vectors merged into one, sorted.
-fn merge_sorted<T: Ord + Copy>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
-    if b.is_empty() {
-        return a;
+/// Merges the sorted `added` into the sorted `sorted`, in place: from the back, each slot filled with the larger of
+/// the two next, so nothing is overwritten before it is moved.
+fn merge_into<T: Ord + Copy + Default>(sorted: &mut Vec<T>, added: &[T]) {
+    let (mut old, mut new) = (sorted.len(), added.len());
+    sorted.resize(old + new, T::default());
+    while new > 0 {
+        let slot = old + new - 1;
+        if old > 0 && sorted[old - 1] > added[new - 1] {
+            sorted[slot] = sorted[old - 1];
+            old -= 1;
+        } else {
+            sorted[slot] = added[new - 1];
+            new -= 1;
+        }
     }
-    let mut merged = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-        merged.push(if x <= y { a.next() } else { b.next() }.expect("peeked"));
-    }
-    merged.extend(a);
-    merged.extend(b);
-    merged
 }
 
 /// Shingles of a large article counted together, at most: about a chunk of 64 KB of text.
@@ -356,6 +362,17 @@ mod tests {
         assert_eq!(council.len(), after.len(), "a stock phrase is every article's");
         assert!(updated.entries.is_sorted());
         finds_every_quote_of_each_article(&PassageIndex::build(&after), &after);
+    }
+
+    #[test]
+    fn merging_in_place_keeps_every_element_sorted() {
+        for (sorted, added) in [(vec![], vec![1, 2]), (vec![1, 5, 9], vec![]), (vec![2, 4, 6], vec![1, 4, 7, 8])] {
+            let mut merged = sorted.clone();
+            merge_into(&mut merged, &added);
+            let mut expected = [sorted, added].concat();
+            expected.sort();
+            assert_eq!(merged, expected);
+        }
     }
 
     #[test]
