@@ -80,9 +80,10 @@ impl PassageIndex {
     /// that is new or changed. The entries of the articles kept are kept (renumbered; an article missing from
     /// `previous` is gone), and only the others are cut into shingles, winnowed by how many articles of this index
     /// keep each shingle. That estimate of rarity is not the one [`PassageIndex::build`] counts, so the new
-    /// articles may keep other shingles than a fresh build would, but the guarantee does not depend on which are
-    /// kept: a quote of [`GUARANTEED_WORDS`] words or more is found in every article that contains it, exactly as
-    /// by a fresh build. The cost is a pass over the entries and the new articles' words, not over the corpus.
+    /// articles may keep other shingles than a fresh build would, and candidates may be scored, and so ranked,
+    /// otherwise; but the guarantee does not depend on which shingles are kept: a quote of [`GUARANTEED_WORDS`]
+    /// words or more names every article that contains it among its candidates, as with a fresh build. The cost
+    /// is a pass over the entries and the new articles' words, not over the corpus.
     pub(crate) fn updated(&self, sources: &[std::sync::Arc<Source>], previous: &[Option<u32>]) -> PassageIndex {
         const GONE: u32 = u32::MAX;
         let numbered = previous.iter().flatten().max().map_or(0, |&last| last as usize + 1);

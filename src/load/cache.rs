@@ -8,7 +8,9 @@
 //! carries a checksum, so a damaged index is refused rather than trusted. Articles that could not be read when the
 //! index was made are tried again. When a few articles changed (fewer than half), the unchanged ones are taken as
 //! they were indexed and only the others read and extracted ([`Reuse::Part`]); the word statistics and the entity
-//! clustering are made again over all of them, and the saved passage index is updated with the others. Otherwise the workspace is indexed as on a first start and the saved index replaced.
+//! clustering are made again over all of them, and the saved passage index is updated with the others when they
+//! are few (a quarter or fewer; otherwise it is built again). Otherwise the workspace is indexed as on a first start
+//! and the saved index replaced.
 //! Article texts are not saved (but those extracted from pages and PDFs are): they are read from their files.
 
 use std::borrow::Cow;
@@ -224,10 +226,7 @@ impl IndexCache {
     /// did (fewer than half: otherwise indexing everything again costs no more); `None` when it was made by
     /// another version or entity configuration, is damaged, or is missing.
     pub fn reuse(&self, paths: &[PathBuf], overrides: &EntityOverrides) -> Option<Reuse> {
-        let (header, saved) = self.read()?;
-        if header.format != FORMAT || header.version != env!("CARGO_PKG_VERSION") || &header.overrides != overrides {
-            return None;
-        }
+        let (header, saved) = self.read(overrides)?;
         if header.extracted.len() != header.contents.len() {
             return None;
         }
@@ -278,8 +277,9 @@ impl IndexCache {
 
     /// The saved index's header and corpus, read as the file is, through its checksum, which must hold: the file
     /// is never in memory whole (at a million articles it is gigabytes). `None` for a file missing, damaged, or not
-    /// a saved index of this format.
-    fn read(&self) -> Option<(Header<'static>, SavedCorpus)> {
+    /// a saved index of this format, version and entity configuration (known from the header, before the corpus
+    /// is read).
+    fn read(&self, overrides: &EntityOverrides) -> Option<(Header<'static>, SavedCorpus)> {
         use std::io::Read;
         let mut file = File::open(&self.file).ok()?;
         let payload_bytes = file.metadata().ok()?.len().checked_sub(16)?;
@@ -292,10 +292,12 @@ impl IndexCache {
         // Hashed below the buffer, a block at a time, not field by field.
         let mut reader = ChecksummedReader::new(file);
         let header: Header = saved_format().with_limit(payload_bytes).deserialize_from(&mut reader).ok()?;
-        if header.format != FORMAT {
+        if header.format != FORMAT || header.version != env!("CARGO_PKG_VERSION") || &header.overrides != overrides {
             return None;
         }
-        let saved = Corpus::read_saved_from(&mut reader, payload_bytes).ok()?;
+        // No length read before the checksum is checked can make a larger allocation than the bytes left.
+        let left = payload_bytes.checked_sub(reader.consumed)?;
+        let saved = Corpus::read_saved_from(&mut reader, left).ok()?;
         // Whatever follows (nothing, in a file this program wrote) is part of what the checksum covers.
         std::io::copy(&mut reader, &mut std::io::sink()).ok()?;
         (reader.hasher.digest().to_le_bytes() == checksum).then_some((header, saved))
@@ -366,6 +368,8 @@ struct Checksummed<T> {
 struct ChecksummedReader {
     file: File,
     hasher: Xxh3,
+    /// The bytes given to the reader's reader so far.
+    consumed: u64,
     block: Box<[u8]>,
     /// What is left of the block, unread: `block[start..end]`.
     start: usize,
@@ -374,7 +378,12 @@ struct ChecksummedReader {
 
 impl ChecksummedReader {
     fn new(file: File) -> ChecksummedReader {
-        ChecksummedReader { file, hasher: Xxh3::new(), block: vec![0; 1 << 20].into_boxed_slice(), start: 0, end: 0 }
+        ChecksummedReader::with_block(file, 1 << 20)
+    }
+
+    fn with_block(file: File, bytes: usize) -> ChecksummedReader {
+        let block = vec![0; bytes].into_boxed_slice();
+        ChecksummedReader { file, hasher: Xxh3::new(), consumed: 0, block, start: 0, end: 0 }
     }
 
     /// Reads the next block when this one is used up; `false` at the end of the file.
@@ -397,6 +406,7 @@ impl std::io::Read for ChecksummedReader {
         let count = out.len().min(self.end - self.start);
         out[..count].copy_from_slice(&self.block[self.start..self.start + count]);
         self.start += count;
+        self.consumed += count as u64;
         Ok(count)
     }
 
@@ -405,13 +415,16 @@ impl std::io::Read for ChecksummedReader {
         if let Some(bytes) = self.block[..self.end].get(self.start..self.start + out.len()) {
             out.copy_from_slice(bytes);
             self.start += out.len();
+            self.consumed += out.len() as u64;
             return Ok(());
         }
         let mut filled = 0;
         while filled < out.len() {
-            match self.read(&mut out[filled..])? {
-                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-                read => filled += read,
+            match self.read(&mut out[filled..]) {
+                Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                Ok(read) => filled += read,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
             }
         }
         Ok(())
@@ -619,6 +632,27 @@ mod tests {
         assert!(cache.load(&paths, &EntityOverrides::default()).is_none(), "bytes added at the end");
         std::fs::write(cache.file(), &bytes).unwrap();
         assert!(cache.load(&paths, &EntityOverrides::default()).is_some());
+    }
+
+    #[test]
+    fn the_checksummed_reader_gives_and_hashes_every_byte_across_blocks() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bytes");
+        let bytes: Vec<u8> = (0..1000u32).map(|n| (n * 7 % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let mut reader = ChecksummedReader::with_block(File::open(&path).unwrap(), 7);
+        let mut read = Vec::new();
+        for size in [1, 3, 7, 8, 20, 0, 5] {
+            let mut field = vec![0; size];
+            reader.read_exact(&mut field).unwrap();
+            read.extend(field);
+        }
+        assert_eq!(reader.consumed, read.len() as u64);
+        reader.read_to_end(&mut read).unwrap();
+        assert_eq!(read, bytes);
+        assert_eq!(reader.hasher.digest(), xxhash_rust::xxh3::xxh3_64(&bytes));
+        assert!(reader.read_exact(&mut [0]).is_err(), "nothing is left");
     }
 
     #[test]
