@@ -52,6 +52,9 @@ impl Drop for Saving {
     }
 }
 
+/// How old the file of a save under way can be: one takes seconds, a few minutes at a million articles.
+const UNFINISHED_SAVE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// The longest workspace folder name kept in the name of its saved index, in bytes: file names have a limit.
 const MAX_NAME_BYTES: usize = 64;
 
@@ -275,6 +278,37 @@ impl IndexCache {
         Some(Reuse::Part(PartlySaved { corpus: saved, texts, to_read }))
     }
 
+    /// Removes what saves of this index that never finished left beside it (a process killed while writing leaves
+    /// its `.partial-<pid>` file, as large as the index): those of processes that are gone (known on Linux), and
+    /// any older than [`UNFINISHED_SAVE`]. Another server's save under way is left alone.
+    fn remove_unfinished_saves(&self) {
+        let (Some(folder), Some(stem)) = (self.file.parent(), self.file.file_stem()) else {
+            return;
+        };
+        let prefix = format!("{}.partial-", stem.to_string_lossy());
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().and_then(|name| name.strip_prefix(&prefix)) else {
+                continue;
+            };
+            let pid = pid.parse::<u32>().ok();
+            if pid == Some(std::process::id()) {
+                continue;
+            }
+            let gone = pid.is_some_and(|pid| cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists());
+            let age = entry.metadata().and_then(|metadata| metadata.modified()).ok().and_then(|at| at.elapsed().ok());
+            if gone || age.is_some_and(|age| age > UNFINISHED_SAVE) {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => tracing::info!("removed {}, left by a save that did not finish", entry.path().display()),
+                    Err(error) => tracing::warn!("cannot remove {}: {error}", entry.path().display()),
+                }
+            }
+        }
+    }
+
     /// The saved index's header and corpus, read as the file is, through its checksum, which must hold: the file
     /// is never in memory whole (at a million articles it is gigabytes). `None` for a file missing, damaged, or not
     /// a saved index of this format, version and entity configuration (known from the header, before the corpus
@@ -320,6 +354,7 @@ impl IndexCache {
         if let Some(folder) = self.file.parent() {
             std::fs::create_dir_all(folder)?;
         }
+        self.remove_unfinished_saves();
         let header = Header {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -653,6 +688,32 @@ mod tests {
         assert_eq!(read, bytes);
         assert_eq!(reader.hasher.digest(), xxhash_rust::xxh3::xxh3_64(&bytes));
         assert!(reader.read_exact(&mut [0]).is_err(), "nothing is left");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_save_removes_what_unfinished_saves_left_and_not_one_under_way() {
+        let (_dir, root, cache) = workspace();
+        let folder = cache.file().parent().unwrap().to_path_buf();
+        std::fs::create_dir_all(&folder).unwrap();
+        let partial = |pid: u32| cache.file().with_extension(format!("partial-{pid}"));
+        let under_way = partial(std::os::unix::process::parent_id());
+        let killed_long_ago = partial(std::os::unix::process::parent_id() + 1);
+        let another_index = folder.join("another-workspace-0123.partial-1");
+        for path in [&under_way, &killed_long_ago, &another_index] {
+            std::fs::write(path, b"half an index").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - UNFINISHED_SAVE * 2;
+        File::options().write(true).open(&killed_long_ago).unwrap().set_modified(long_ago).unwrap();
+        // A process that cannot exist: pids are below 2^22 on Linux.
+        let dead = partial(u32::MAX - 1);
+        std::fs::write(&dead, b"half an index").unwrap();
+
+        save(&cache, index(&root));
+        assert!(cache.file().exists());
+        assert!(under_way.exists() && another_index.exists(), "another save under way is left alone");
+        assert!(!killed_long_ago.exists(), "a save older than any that runs did not finish");
+        assert_eq!(dead.exists(), !cfg!(target_os = "linux"), "a save whose process is gone did not finish");
     }
 
     #[test]
