@@ -74,6 +74,7 @@ impl TestServer {
                         "window": { "workDoneProgress": true },
                         "workspace": {
                             "didChangeWatchedFiles": { "dynamicRegistration": true },
+                            "semanticTokens": { "refreshSupport": true },
                             "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create", "rename", "delete"] }
                         },
                         "textDocument": text_document

@@ -36,6 +36,27 @@ async fn outline_links_and_workspace_symbols() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_is_told_to_ask_for_semantic_tokens_again_when_an_article_arrives() {
+    let dir = workspace(&[("sources/harbour.txt", HARBOUR)]);
+    let mut server = TestServer::start(dir.path(), &["utf-16"]).await;
+    server.wait_until_indexed().await;
+    server.await_notification("workspace/semanticTokens/refresh", |_| true).await;
+    let uri = url(&dir.path().join("note.md"));
+    server.open(&uri, "[@strike]\n").await;
+    let modifiers = |tokens: &serde_json::Value| tokens["data"][4].as_u64().unwrap();
+    let tokens = server.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } })).await;
+    assert_eq!(modifiers(&tokens), 1, "an id no article has is unresolved: {tokens}");
+
+    let strike = dir.path().join("sources/strike.txt");
+    std::fs::write(&strike, "Dock workers walked out.\n").unwrap();
+    server.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": url(&strike), "type": 1 }] })).await;
+    server.await_notification("workspace/semanticTokens/refresh", |_| true).await;
+    let tokens = server.request("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": uri } })).await;
+    assert_eq!(modifiers(&tokens), 0, "the id is known now: {tokens}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn semantic_tokens_and_titles_after_opaque_ids() {
     let dir = workspace(&[
         ("sources/a7f3c2e19b.txt", "---\ntitle: Dockers walk out\n---\nDock workers walked out.\n"),

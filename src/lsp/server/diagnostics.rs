@@ -112,8 +112,17 @@ impl Server {
 
     /// After the corpus or a bibliography changed: a client that pulls is asked to pull again; the others are sent
     /// the diagnostics of every open note and article (of every note without unsaved changes, when diagnostics are
-    /// for saved text only).
+    /// for saved text only). A client that can be is also told to ask for semantic tokens again, whose unresolved
+    /// ids and names may have changed.
     pub(super) async fn publish_all_diagnostics(&self) {
+        if self.session().client.refresh_semantic_tokens {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = client.semantic_tokens_refresh().await {
+                    tracing::debug!("the client did not take the semantic tokens refresh: {error}");
+                }
+            });
+        }
         if self.session().client.pull_diagnostics {
             let client = self.client.clone();
             // The client answers when it has asked again: nothing waits for that.

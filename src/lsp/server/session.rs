@@ -65,6 +65,9 @@ pub(super) struct ClientOptions {
     /// pull again, instead of being sent them: it supports pulling and says so (`pullDiagnostics`, or the
     /// workspace capability `diagnostic.refreshSupport`).
     pub pull_diagnostics: bool,
+    /// Whether the client can be told to ask for semantic tokens again (`workspace.semanticTokens.refreshSupport`):
+    /// when the corpus changes, an id or a name a note uses may become known or unknown.
+    pub refresh_semantic_tokens: bool,
     /// Whether the index is saved for the next start (`indexCache`, on by default), and in which folder
     /// (`cacheDir`, else the user's cache folder).
     pub save_index: bool,
@@ -104,6 +107,9 @@ impl ClientOptions {
         let asked = option("pullDiagnostics").and_then(serde_json::Value::as_bool) == Some(true);
         ClientOptions {
             pull_diagnostics: pulls && (refreshes || asked),
+            refresh_semantic_tokens: (workspace.and_then(|w| w.semantic_tokens.as_ref()))
+                .and_then(|tokens| tokens.refresh_support)
+                .unwrap_or(false),
             supports_progress: capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
             supports_watching: (workspace.and_then(|w| w.did_change_watched_files.as_ref()))
                 .and_then(|watch| watch.dynamic_registration)
