@@ -13,7 +13,7 @@ mod scraped;
 mod sentences;
 mod source;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -269,7 +269,9 @@ impl Corpus {
     /// A new corpus with `changed` articles added or replaced (by path) and the articles at `removed` dropped,
     /// completed. Unchanged articles are shared, not re-read or re-extracted.
     pub fn with_changes(&self, changed: Vec<Source>, removed: &[PathBuf]) -> (Corpus, Vec<CorpusProblem>) {
-        let changed_paths: Vec<&Path> = changed.iter().map(|s| s.path.as_path()).collect();
+        // A set: a checkout can change thousands of articles, each compared with every article of the corpus.
+        let replaced: HashSet<&Path> =
+            changed.iter().map(|s| s.path.as_path()).chain(removed.iter().map(PathBuf::as_path)).collect();
         let (mut stats, counted, passages_from) = match &self.pending {
             None => (self.word_stats.clone(), None, Some((self.passages.clone(), None))),
             Some(pending) => (
@@ -288,7 +290,7 @@ impl Corpus {
         };
         let mut sources = Vec::with_capacity(self.sources.len() + changed.len());
         for (index, source) in self.sources.iter().enumerate() {
-            if removed.contains(&source.path) || changed_paths.contains(&source.path.as_path()) {
+            if replaced.contains(source.path.as_path()) {
                 if is_counted(index) {
                     stats.subtract(&source.text, &source.sentences);
                 }

@@ -286,6 +286,9 @@ impl IndexCache {
             return;
         };
         let prefix = format!("{}.partial-", stem.to_string_lossy());
+        // Without a /proc that lists this process (another system, a container without it), no process is gone.
+        let processes_listed =
+            cfg!(target_os = "linux") && Path::new(&format!("/proc/{}", std::process::id())).exists();
         let Ok(entries) = std::fs::read_dir(folder) else {
             return;
         };
@@ -298,7 +301,7 @@ impl IndexCache {
             if pid == Some(std::process::id()) {
                 continue;
             }
-            let gone = pid.is_some_and(|pid| cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists());
+            let gone = pid.is_some_and(|pid| processes_listed && !Path::new(&format!("/proc/{pid}")).exists());
             let age = entry.metadata().and_then(|metadata| metadata.modified()).ok().and_then(|at| at.elapsed().ok());
             if gone || age.is_some_and(|age| age > UNFINISHED_SAVE) {
                 match std::fs::remove_file(entry.path()) {
@@ -397,6 +400,18 @@ struct Checksummed<T> {
     hasher: Xxh3,
 }
 
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A buffered reader of a file that hashes what it reads, a block at a time. The saved index is decoded a field
 /// at a time, millions of reads of a few bytes: `read_exact` copies them from the block in a few instructions
 /// where `std::io::BufReader`'s is a call (it made reading a saved index a fifth slower than from memory).
@@ -463,18 +478,6 @@ impl std::io::Read for ChecksummedReader {
             }
         }
         Ok(())
-    }
-}
-
-impl<W: Write> Write for Checksummed<W> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let written = self.inner.write(bytes)?;
-        self.hasher.update(&bytes[..written]);
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
     }
 }
 

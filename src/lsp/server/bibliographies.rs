@@ -151,7 +151,7 @@ impl Server {
             .await;
         if rebuilt.is_some() {
             self.publish_bibliography_diagnostics().await;
-            self.publish_all_diagnostics().await;
+            self.refresh_after_corpus_change().await;
         }
     }
 }

@@ -114,7 +114,7 @@ impl Server {
     /// the diagnostics of every open note and article (of every note without unsaved changes, when diagnostics are
     /// for saved text only). A client that can be is also told to ask for semantic tokens again, whose unresolved
     /// ids and names may have changed.
-    pub(super) async fn publish_all_diagnostics(&self) {
+    pub(super) async fn refresh_after_corpus_change(&self) {
         if self.session().client.refresh_semantic_tokens {
             let client = self.client.clone();
             tokio::spawn(async move {

@@ -132,7 +132,7 @@ impl Server {
                 self.publish_bibliography_diagnostics().await;
                 // Not waited for: a large open note takes seconds to check, and the second step need not wait.
                 let server = self.clone();
-                tokio::spawn(async move { server.publish_all_diagnostics().await });
+                tokio::spawn(async move { server.refresh_after_corpus_change().await });
                 if let Some(progress) = &progress {
                     let message = format!(
                         "{} articles ready in {:.1} s; finding names and passages",
@@ -232,7 +232,7 @@ impl Server {
             self.report_problems(&messages).await;
             self.publish_bibliography_diagnostics().await;
         }
-        self.publish_all_diagnostics().await;
+        self.refresh_after_corpus_change().await;
         // Notes opened while indexing ran: the bibliographies they name that were not read with the others.
         let open: Vec<(PathBuf, String)> = {
             let session = self.session();
@@ -346,7 +346,7 @@ impl Server {
         };
         self.send_status().await;
         self.report_problems(&messages).await;
-        self.publish_all_diagnostics().await;
+        self.refresh_after_corpus_change().await;
     }
 
     /// Waits (a while) for the client to apply a rename of an article's file, then indexes the article under its
